@@ -1,0 +1,108 @@
+"""The command line: guard the inputs, make one library call, translate errors.
+
+Heavy libraries (pandas, Great Expectations, JupyterLab) are imported inside the
+commands so that `migrator --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from migrator.errors import MigratorError
+
+_MB = 1 << 20
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="migrator")
+@click.option("--debug", is_flag=True, help="Show tracebacks (for reporting bugs).")
+def cli(debug: bool) -> None:
+    """Move customer data out of messy spreadsheets into a database or a CRM.
+
+    \b
+    migrator profile SOURCE... [--json FILE]   what is in the files
+    """
+
+
+def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int | None,
+                  max_uncompressed_mb: int | None, max_compression_ratio: float | None,
+                  max_cells: int | None) -> Any:
+    from dataclasses import replace
+
+    from migrator.read.settings import ReadLimits, ReadOptions
+
+    given: dict[str, Any] = {
+        "max_file_bytes": None if max_file_mb is None else max_file_mb * _MB,
+        "max_uncompressed_bytes": (None if max_uncompressed_mb is None
+                                   else max_uncompressed_mb * _MB),
+        "max_compression_ratio": max_compression_ratio,
+        "max_cells": max_cells,
+    }
+    limits = replace(ReadLimits(), **{k: v for k, v in given.items() if v is not None})
+    return ReadOptions(include_hidden=include_hidden, encoding=encoding, limits=limits)
+
+
+def read_options(func: Any) -> Any:
+    """The reading options every command that takes SOURCE files shares."""
+    for option in reversed([
+        click.option("--include-hidden", is_flag=True, help="Read hidden sheets too."),
+        click.option("--encoding", metavar="NAME", help="CSV encoding, when detection is wrong."),
+        click.option("--max-file-mb", type=click.IntRange(min=1), metavar="MB",
+                     help="Refuse files larger than this (default 1024)."),
+        click.option("--max-uncompressed-mb", type=click.IntRange(min=1), metavar="MB",
+                     help="Refuse workbooks that unzip to more than this (default 2048)."),
+        click.option("--max-compression-ratio", type=click.FloatRange(min=1), metavar="R",
+                     help="Refuse zip members compressed more than R:1 (default 200)."),
+        click.option("--max-cells", type=click.IntRange(min=1), metavar="N",
+                     help="Refuse sheets with more cells than this (default 50,000,000)."),
+    ]):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the profile JSON here.")
+@read_options
+def profile(sources: tuple[Path, ...], json_path: Path | None, **reading: Any) -> None:
+    """Show the tables found in SOURCE files: header rows, skipped rows, columns."""
+    from migrator.profile import Profile
+    from migrator.profile import profile as profile_table
+    from migrator.read import read_sources
+
+    tables = read_sources(sources, options=_read_options(**reading))
+    if json_path is not None:
+        result = Profile([profile_table(t) for t in tables], list(tables.skipped_sheets))
+        result.to_json(json_path)
+    click.echo(str(tables))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = cli.main(args=args, prog_name="migrator", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except MigratorError as err:
+        if "--debug" in args:
+            raise
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
+    except Exception as err:  # a bug of ours: say so in one sentence, trace only on --debug
+        if "--debug" in args:
+            raise
+        click.echo(f"Error: internal error ({type(err).__name__}); "
+                   "run again with --debug and report it.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,167 @@
+"""Delimited text → Grid: encoding and delimiter detected, every value kept as text.
+
+Nothing is inferred here: `007` stays `007`, rows stay ragged, and finding the header
+is left to migrator.read.detect, as for a sheet.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+from typing import cast
+
+from migrator.errors import ReadError
+from migrator.read.cells import clean_text
+from migrator.read.encoding import detect_encoding
+from migrator.read.model import Grid
+from migrator.read.settings import ReadOptions
+
+DELIMITERS = ",\t;|"
+_SAMPLE_CHARS = 65536
+_SAMPLE_RECORDS = 50
+_EDGE_SPACE = " \t\n\u3000"
+_ROW_DIRTY = re.compile("|".join([
+    f"\x1f[{_EDGE_SPACE}]", *(f"{ws}\x1f" for ws in _EDGE_SPACE), "_x[0-9A-Fa-f]{4}_",
+    *"\r\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff",
+]))
+"""Whether any cell of a row, joined and framed by U+001F, needs clean_text.
+
+It looks for what clean_text changes: whitespace at a cell's ends, `_xHHHH_`, CR,
+odd spaces. A U+001F inside a cell only makes a clean row look dirty: time, not results.
+Every alternative starts with one character, which lets `re` skip ahead fast.
+"""
+
+
+def read_csv_grid(path: Path, display_name: str, options: ReadOptions) -> Grid:
+    """The records of a CSV/TSV file as a Grid of text cells, one row per record.
+
+    The caller has checked the file's size; an undecodable file is a ReadError.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(display_name, f"cannot be opened ({(err.strerror or '').lower()})") \
+            from err
+    text, encoding, method = decode_text(data, display_name, options.encoding)
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = detect_delimiter(text, default)
+    rows = parse_rows(text, delimiter, display_name)
+    details = {"encoding": encoding, "delimiter": delimiter, "encoding_method": method}
+    return Grid(file=display_name, sheet=None, rows=rows, merged=[], details=details)
+
+
+def decode_text(data: bytes, display_name: str, encoding: str | None) -> tuple[str, str, str]:
+    """(text, codec, method): decoded with the codec the user named, else the detected one.
+
+    A leading BOM is dropped either way: it is never data.
+    """
+    if encoding is None:
+        guess = detect_encoding(data, display_name)
+        return data.decode(guess.name).removeprefix("\ufeff"), guess.name, guess.method
+    try:
+        codecs.lookup(encoding)
+        text = data.decode(encoding)
+    except LookupError:
+        raise ReadError(display_name, f'cannot be decoded with --encoding "{encoding}", '
+                        "which is not a text encoding Python knows (try utf-8, cp932, "
+                        "euc_jp or latin-1)") from None
+    except UnicodeError as err:
+        raise ReadError(display_name, f"is not valid {encoding} text ({_where(err)}); "
+                        "pass the right --encoding or leave it out to detect one") from None
+    return text.removeprefix("\ufeff"), encoding, "option"
+
+
+def _where(err: UnicodeError) -> str:
+    if isinstance(err, UnicodeDecodeError):
+        return f"byte 0x{err.object[err.start]:02x} at offset {err.start}"
+    return str(err)
+
+
+def detect_delimiter(text: str, default: str = ",") -> str:
+    """The delimiter among `, tab ; |` that splits the first records most consistently.
+
+    csv.Sniffer's pick breaks ties, then `default`; with no delimiter splitting the
+    records into more than one field, `default`. For a .tsv (default tab), tab wins
+    whenever it splits the records at all.
+    """
+    chunk, truncated = _sample(text)
+    scores = {d: _consistency(_records(chunk, truncated, d)) for d in DELIMITERS}
+    if default == "\t" and scores["\t"][0]:
+        return default
+    sniffed = _sniff(chunk)
+    order = [d for d in (sniffed, default, *DELIMITERS) if d is not None]
+    best = max(order, key=lambda d: scores[d])  # max keeps the first of equals
+    return best if scores[best][0] else default
+
+
+def parse_rows(text: str, delimiter: str, display_name: str) -> list[list[str | None]]:
+    """Every record as a row: cells through clean_text, trailing blanks dropped, ragged kept.
+
+    Most rows need no cleaning; one regex search over the joined row tells, so a
+    100,000-row file costs one search per row instead of one call per cell.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
+                        strict=False)
+    rows: list[list[str | None]] = []
+    dirty, append = _ROW_DIRTY.search, rows.append
+    try:
+        for record in reader:
+            if dirty("\x1f" + "\x1f".join(record) + "\x1f"):
+                cells = [clean_text(c) for c in record]
+            elif "" in record:
+                cells = [c or None for c in record]
+            else:
+                append(cast(list[str | None], record))  # clean and full: kept as it is
+                continue
+            while cells and cells[-1] is None:
+                cells.pop()
+            append(cells)
+    except csv.Error as err:
+        raise ReadError(display_name, _csv_problem(err, reader.line_num)) from None
+    return rows
+
+
+def _csv_problem(err: csv.Error, line: int) -> str:
+    if "field limit" in str(err):
+        return (f"has a field longer than {csv.field_size_limit():,} characters (by line "
+                f"{line:,}), most likely from a quote that is never closed; close it and "
+                "try again")
+    return f"is not valid CSV at line {line:,} ({err}); check its quoting"
+
+
+def _sample(text: str) -> tuple[str, bool]:
+    """The start of the text that detection looks at, and whether the text goes on."""
+    return text[:_SAMPLE_CHARS], len(text) > _SAMPLE_CHARS
+
+
+def _records(chunk: str, truncated: bool, delimiter: str) -> list[list[str]]:
+    """The first complete records of `chunk` split by `delimiter`, quotes respected."""
+    reader = csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter, strict=False)
+    records = list(islice(reader, _SAMPLE_RECORDS + 1))
+    if truncated and len(records) <= _SAMPLE_RECORDS:
+        records = records[:-1]  # the chunk may end inside its last record
+    return records[:_SAMPLE_RECORDS]
+
+
+def _consistency(records: list[list[str]]) -> tuple[bool, float]:
+    """(the commonest field count is above 1, the share of non-blank records that have it)."""
+    widths = [len(r) for r in records if any(f.strip() for f in r)]
+    if not widths:
+        return False, 0.0
+    width, count = Counter(widths).most_common(1)[0]
+    return width > 1, count / len(widths)
+
+
+def _sniff(chunk: str) -> str | None:
+    """csv.Sniffer's delimiter for the first lines, if it finds one of ours."""
+    lines = "".join(chunk.splitlines(keepends=True)[:_SAMPLE_RECORDS])
+    try:
+        delimiter = csv.Sniffer().sniff(lines, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return None
+    return delimiter if delimiter in DELIMITERS else None

@@ -1,0 +1,312 @@
+"""Find the tables in one sheet's grid and turn each into a SourceTable.
+
+Our own algorithm (see header.py for why): a sheet is split into bands of columns
+(side-by-side tables) and blocks of rows (tables one below another, separated by
+blank rows); in each, rows above the header are titles, and rows below it are data
+unless they are blank, subtotals, totals, notes, footers or a repeated header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, column_letter
+from migrator.read.header import (
+    MergeMap,
+    column_names,
+    header_like,
+    is_label,
+    is_second_header,
+)
+from migrator.read.model import Cell, Grid, SkippedRow, SkipReason, SourceTable, to_series
+from migrator.read.patterns import FOOTER, fold, skip_kind
+
+# Cheap test for the words skip_kind looks for, so most data rows skip the NFKC fold.
+_HINT = re.compile(r"計|total|ｔｏｔａｌ|^[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)", re.I)
+_HEADER_SEARCH = 12  # rows of a block searched for its header
+_LOOKAHEAD = 20  # rows below a header candidate used to judge its width
+
+
+@dataclass
+class _Draft:
+    """A table being assembled: row indexes are 0-based grid rows."""
+
+    header: list[int]
+    cols: list[int]
+    start: int
+    end: int = -1
+    skipped: dict[int, SkipReason] = field(default_factory=dict)
+
+
+def detect_tables(grid: Grid, *, loose: bool = False) -> list[SourceTable]:
+    """All tables in the grid, in reading order (bands left to right, top to bottom).
+
+    `loose` reads a block with no header and no numbers (a lone text cell) as data
+    instead of as a title; the reader asks for it when a file would otherwise be empty.
+    """
+    merges = MergeMap(grid.merged)
+    width = max([grid.width, *(m[3] + 1 for m in merges.merges)])
+    height = max([len(grid.rows), *(m[2] + 1 for m in merges.merges)])
+    rows = [list(r) + [None] * (width - len(r)) for r in grid.rows]
+    rows += [[None] * width for _ in range(height - len(rows))]
+    filled = _fill_down(rows, merges, set())
+    tables: list[SourceTable] = []
+    for c0, c1 in _bands(filled, width):
+        for draft in _drafts(rows, filled, merges, c0, c1, loose):
+            tables.append(_build(grid, rows, merges, draft))
+    return tables
+
+
+def _bands(rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[int, int]]:
+    """Column ranges separated by empty columns, joined again where they share their rows.
+
+    A spacer column inside one table leaves both sides on the same rows; two tables
+    side by side cover different rows (their titles, lengths and totals differ).
+    """
+    used: list[set[int]] = [set() for _ in range(width)]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                used[c].add(r)
+    runs: list[tuple[int, int, set[int]]] = []
+    for c in range(width):
+        if not used[c]:
+            continue
+        if runs and runs[-1][1] == c - 1:
+            c0, _, seen = runs[-1]
+            runs[-1] = (c0, c, seen | used[c])
+        else:
+            runs.append((c, c, set(used[c])))
+    bands: list[tuple[int, int, set[int]]] = []
+    for run in runs:
+        if bands and _same_rows(bands[-1][2], run[2]):
+            bands[-1] = (bands[-1][0], run[1], bands[-1][2] | run[2])
+        else:
+            bands.append(run)
+    return [(c0, c1) for c0, c1, _ in bands]
+
+
+def _same_rows(a: set[int], b: set[int]) -> bool:
+    """One table across a spacer column: both sides start and end on the same rows."""
+    return min(a) == min(b) and max(a) == max(b) and len(a & b) >= 0.6 * len(a | b)
+
+
+def _blocks(counts: Sequence[int]) -> list[tuple[int, int]]:
+    """Runs of non-empty rows, inclusive."""
+    blocks: list[tuple[int, int]] = []
+    start = None
+    for r, n in enumerate(counts):
+        if n and start is None:
+            start = r
+        elif not n and start is not None:
+            blocks.append((start, r - 1))
+            start = None
+    if start is not None:
+        blocks.append((start, len(counts) - 1))
+    return blocks
+
+
+def _drafts(rows: Sequence[Sequence[Cell]], filled: Sequence[Sequence[Cell]], merges: MergeMap,
+            c0: int, c1: int, loose: bool) -> list[_Draft]:
+    """Walk the blocks of one band and decide where each table starts and ends.
+
+    Structure (blocks, widths) is judged on `filled`, where a merged cell covers its
+    rows; header labels on the raw `rows`, where it is one cell.
+    """
+    cols = list(range(c0, c1 + 1))
+    band = [row[c0 : c1 + 1] for row in rows]
+    counts = [len(cells) - cells.count(None) for cells in (row[c0 : c1 + 1] for row in filled)]
+    drafts: list[_Draft] = []
+    titles: list[int] = []
+    current: _Draft | None = None
+    for b0, b1 in _blocks(counts):
+        header = _find_header(band, counts, b0, b1)
+        if current is not None and not _starts_new(band, current, header):
+            current.end = b1
+            continue
+        if header is None and not (loose or _data_block(band, counts, b0, b1)):
+            titles.extend(range(b0, b1 + 1))
+            continue
+        first = header if header is not None else b0
+        current = _Draft(header=[], cols=cols, start=min([first, *titles]), end=b1)
+        titles.extend(range(b0, first))
+        for r in titles:
+            current.skipped[r] = SkipReason.TITLE
+        if header is not None:
+            current.header = _header_rows(rows, merges, header, cols, b1)
+        drafts.append(current)
+        titles = []
+    return drafts
+
+
+def _header_rows(rows: Sequence[Sequence[Cell]], merges: MergeMap, h: int, cols: list[int],
+                 last: int) -> list[int]:
+    """The header's rows: h, plus the rows its cells are merged down over, or a second
+    header row; never so many that no row of the block is left for data."""
+    labelled = [c for c in cols if rows[h][c] is not None]
+    depth = min((m[2] for c in labelled if (m := merges.get(h, c)) and m[0] == h), default=h)
+    if all(merges.joins_rows(h, h + 1, c) for c in labelled) and depth > h:
+        covered = range(h + 1, depth + 1)
+        if all(rows[r][c] is None for r in covered for c in cols) and depth < last:
+            return list(range(h, depth + 1))
+    below = (rows[r][c] for r in range(h + 2, last + 1) for c in cols)
+    if any(v is not None for v in below) and is_second_header(rows[h], rows[h + 1], h, cols,
+                                                                merges):
+        return [h, h + 1]
+    return [h]
+
+
+def _find_header(band: Sequence[Sequence[Cell]], counts: Sequence[int], b0: int,
+                 b1: int) -> int | None:
+    """The first row of a block that is a header as wide as the rows below it."""
+    width = len(band[0]) if band else 0
+    for r in range(b0, min(b1, b0 + _HEADER_SEARCH) + 1):
+        if not header_like(band[r], width):
+            continue
+        below = counts[r + 1 : min(b1, r + _LOOKAHEAD) + 1]
+        if not below:
+            return r if r == b0 and counts[r] >= 2 else None
+        if counts[r] >= 0.5 * max(below):
+            return r
+    return None
+
+
+def _data_block(band: Sequence[Sequence[Cell]], counts: Sequence[int], b0: int, b1: int) -> bool:
+    """A headerless block of data: several rows, or numbers and dates that no title holds."""
+    if sum(1 for n in counts[b0 : b1 + 1] if n >= 2) >= 2:
+        return True
+    return any(v is not None and not isinstance(v, str) for v in band[b0])
+
+
+def _starts_new(band: Sequence[Sequence[Cell]], current: _Draft, header: int | None) -> bool:
+    """A block after a blank gap starts a new table only with a header of its own."""
+    if header is None or not current.header:
+        return False
+    return _folded(band[header]) != _folded(band[current.header[0]])
+
+
+def _folded(cells: Sequence[Cell]) -> list[str]:
+    return [fold(str(v)) for v in cells if v is not None]
+
+
+def _build(grid: Grid, rows: Sequence[Sequence[Cell]], merges: MergeMap,
+           draft: _Draft) -> SourceTable:
+    first = (draft.header[-1] + 1) if draft.header else draft.start
+    for r in range(draft.start, first):
+        if r not in draft.header:
+            draft.skipped.setdefault(r, SkipReason.BLANK)
+    values = _fill_down(rows, merges, set(draft.header))
+    data = _classify(values, draft, first)
+    cols = _kept_columns(values, draft, data)
+    names = column_names(rows, draft.header, cols, merges)
+    frame = _frame(grid, values, data, cols, names)
+    skipped = [SkippedRow(r + 1, reason) for r, reason in sorted(draft.skipped.items())]
+    return SourceTable(
+        file=grid.file,
+        sheet=grid.sheet,
+        frame=frame,
+        header_rows=[h + 1 for h in draft.header],
+        skipped=skipped,
+        columns_at=[column_letter(c) for c in cols],
+        details=dict(grid.details),
+    )
+
+
+def _classify(rows: Sequence[Sequence[Cell]], draft: _Draft, first: int) -> list[int]:
+    """Data row indexes; every other row of the table's area goes to draft.skipped."""
+    headers = [_folded([rows[h][c] for c in draft.cols]) for h in draft.header]
+    data: list[int] = []
+    for r in range(first, draft.end + 1):
+        cells = [rows[r][c] for c in draft.cols]
+        reason = _row_reason(cells, headers)
+        if reason is None:
+            data.append(r)
+        else:
+            draft.skipped[r] = reason
+    _mark_footers(rows, draft, data)
+    return data
+
+
+def _row_reason(cells: Sequence[Cell], headers: Sequence[list[str]]) -> SkipReason | None:
+    values = [v for v in cells if v is not None]
+    if not values:
+        return SkipReason.BLANK
+    texts = [v for v in values if isinstance(v, str)]
+    if (headers and len(texts) == len(values)
+            and any(fold(texts[0]) == h[0] for h in headers if h)
+            and _folded(cells) in headers):
+        return SkipReason.REPEATED_HEADER
+    for text in texts[:3]:
+        if not _HINT.search(text):
+            continue
+        kind = skip_kind(fold(text))
+        if kind == "note" and text is values[0] and len(values) <= 2:
+            return SkipReason.NOTE
+        if kind in ("subtotal", "total") and len(texts) <= max(2, len(cells) // 2):
+            return SkipReason(kind)
+    return None
+
+
+def _mark_footers(rows: Sequence[Sequence[Cell]], draft: _Draft, data: list[int]) -> None:
+    """Trailing one-cell text rows after the data are footers (printed-by lines, 以上)."""
+    if len(draft.cols) < 2:
+        return
+    while data:
+        r = data[-1]
+        values = [rows[r][c] for c in draft.cols if rows[r][c] is not None]
+        if len(values) != 1 or not isinstance(values[0], str):
+            return
+        text = values[0]
+        after_gap = draft.skipped.get(r - 1) == SkipReason.BLANK
+        if not (after_gap or FOOTER.search(fold(text)) or (len(text) > 30 and not is_label(text))):
+            return
+        draft.skipped[r] = SkipReason.FOOTER
+        data.pop()
+
+
+def _kept_columns(rows: Sequence[Sequence[Cell]], draft: _Draft, data: Sequence[int]) -> list[int]:
+    """Columns with a header label or any data value; empty spacer columns are dropped."""
+    kept = []
+    for c in draft.cols:
+        if any(rows[h][c] is not None for h in draft.header) or any(
+            rows[r][c] is not None for r in data
+        ):
+            kept.append(c)
+    return kept
+
+
+def _fill_down(rows: Sequence[Sequence[Cell]], merges: MergeMap,
+               header: set[int]) -> Sequence[Sequence[Cell]]:
+    """A cell merged down over several rows (部署 over its customers) holds on each row.
+
+    Merges anchored in a header row are left out: a label is not a data value.
+    """
+    vertical = [m for m in merges.merges if m[2] > m[0] and m[0] not in header]
+    if not vertical:
+        return rows
+    filled = [list(r) for r in rows]
+    for r0, c0, r1, _ in vertical:
+        value = rows[r0][c0]
+        for r in range(r0 + 1, r1 + 1):
+            if filled[r][c0] is None:
+                filled[r][c0] = value
+    return filled
+
+
+def _frame(grid: Grid, rows: Sequence[Sequence[Cell]], data: Sequence[int], cols: Sequence[int],
+           names: Sequence[str]) -> pd.DataFrame:
+    """Columns of exact values: all-text columns as str, others as object (no coercion)."""
+    columns: dict[str, pd.Series] = {}
+    for c, name in zip(cols, names, strict=True):
+        values = [rows[r][c] for r in data]
+        columns[name] = to_series(values)
+    n = len(data)
+    columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
+    columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")
+    columns[SOURCE_ROW] = pd.Series([r + 1 for r in data], dtype="int64")
+    return pd.DataFrame(columns)
+

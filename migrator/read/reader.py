@@ -1,0 +1,88 @@
+"""read_sources: files in, SourceTables out, every file checked before it is parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+from migrator.errors import ReadError
+from migrator.read.card import card_fields, cards_table
+from migrator.read.csvfile import read_csv_grid
+from migrator.read.detect import detect_tables
+from migrator.read.excel import read_workbook
+from migrator.read.guard import FileKind, check_source
+from migrator.read.model import Grid, SkippedSheet, SourceTable, SourceTables
+from migrator.read.settings import ReadOptions
+
+
+def read_sources(paths: Iterable[str | PathLike[str]], *,
+                 options: ReadOptions | None = None) -> SourceTables:
+    """Read every table of every file, with lineage; refuse unusable files in one sentence.
+
+    >>> tables = read_sources(["sample_data/顧客台帳.xlsx"])
+    >>> tables[0].header_rows
+    [4, 5]
+
+    Raises ReadError for the first file that cannot be used; nothing is returned then.
+    """
+    options = options or ReadOptions()
+    result = SourceTables()
+    for path in paths:
+        found = read_file(Path(path), options)
+        result.extend(found)
+        result.skipped_sheets.extend(found.skipped_sheets)
+    return result
+
+
+def read_file(path: Path, options: ReadOptions) -> SourceTables:
+    """The tables of one file; a file with none is an error."""
+    name = path.name
+    kind = check_source(path, name, options.limits)
+    if kind == FileKind.TEXT:
+        grids: list[Grid] = [read_csv_grid(path, name, options)]
+        skipped: list[SkippedSheet] = []
+    else:
+        grids, skipped = read_workbook(path, name, kind, options)
+    tables = grids_to_tables(grids, skipped)
+    if not tables:
+        raise ReadError(name, _no_table(kind, tables.skipped_sheets))
+    return tables
+
+
+def grids_to_tables(grids: list[Grid], skipped: list[SkippedSheet]) -> SourceTables:
+    """Card sheets become one card table; every other sheet is searched for tables."""
+    result = SourceTables(skipped_sheets=skipped)
+    cards: list[tuple[Grid, list]] = []
+    for grid in grids:
+        fields = card_fields(grid) if grid.sheet is not None else None
+        if fields is not None:
+            cards.append((grid, fields))
+            continue
+        found = detect_tables(grid)
+        if not found:
+            result.skipped_sheets.append(SkippedSheet(grid.file, grid.sheet or "", "no table"))
+        result.extend(found)
+    if cards:
+        result.insert(0, cards_table([g for g, _ in cards], [f for _, f in cards]))
+    if not result:
+        # Nothing looked like a table (a lone text cell): read what is there rather than
+        # refuse it; the rows keep their lineage and later stages judge them.
+        for grid in grids:
+            result.extend(detect_tables(grid, loose=True))
+        if result:
+            result.skipped_sheets = [s for s in result.skipped_sheets if s.reason != "no table"]
+    return result
+
+
+def _no_table(kind: FileKind, skipped: list[SkippedSheet]) -> str:
+    if kind == FileKind.TEXT:
+        return "holds no table (no rows with values were found)"
+    hidden = sum(1 for s in skipped if s.reason in ("hidden", "very hidden"))
+    if hidden:
+        return (f"holds no table in its visible sheets; pass --include-hidden to read "
+                f"its {hidden} hidden sheet(s)")
+    return "holds no table in any sheet (every sheet is empty, a chart, or has no rows of data)"
+
+
+__all__ = ["SourceTable", "SourceTables", "read_file", "read_sources"]

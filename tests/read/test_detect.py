@@ -1,0 +1,119 @@
+"""Table detection on grids built in the test: each quirk on its own."""
+
+from __future__ import annotations
+
+from migrator.read.detect import detect_tables
+from migrator.read.model import Grid, SkipReason
+
+
+def grid(rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None) -> Grid:
+    return Grid(file="t.xlsx", sheet="S", rows=rows, merged=merged or [])
+
+
+def skipped(table: object) -> list[tuple[int, str]]:
+    return [(s.row, str(s.reason)) for s in table.skipped]  # type: ignore[attr-defined]
+
+
+def test_detect_title_and_author_lines_above_header() -> None:
+    (t,) = detect_tables(grid([
+        ["顧客一覧"], ["作成日: 2024/4/1", "作成者: 営業部"], [],
+        ["顧客コード", "会社名", "TEL"], ["C001", "山田商事", "03-5501-1201"],
+    ]))
+    assert t.header_rows == [4]
+    assert skipped(t) == [(1, "title"), (2, "title"), (3, "blank")]
+    assert t.columns == ["顧客コード", "会社名", "TEL"]
+    assert t.frame["_source_row"].tolist() == [5]
+
+
+def test_detect_two_row_header_by_merges() -> None:
+    rows = [["コード", "連絡先", None, None], [None, "TEL", "FAX", "メール"],
+            ["C1", "03-1", "03-2", "a@example.com"]]
+    (t,) = detect_tables(grid(rows, merged=[(0, 0, 1, 0), (0, 1, 0, 3)]))
+    assert t.header_rows == [1, 2]
+    assert t.columns == ["コード", "連絡先 / TEL", "連絡先 / FAX", "連絡先 / メール"]
+
+
+def test_detect_two_row_header_unmerged_group_carries_right() -> None:
+    rows = [["会社名", "連絡先", None, "備考"], [None, "TEL", "FAX", None],
+            ["山田商事", "03-1", "03-2", "x"]]
+    (t,) = detect_tables(grid(rows))
+    assert t.columns == ["会社名", "連絡先 / TEL", "連絡先 / FAX", "備考"]
+
+
+def test_detect_blank_header_continues_left() -> None:
+    rows = [["取引先名", "住所", None, None], ["山田商事", "東京都", "渋谷区", "渋谷1-2-3"]]
+    (t,) = detect_tables(grid(rows))
+    assert t.columns == ["取引先名", "住所", "住所 (2)", "住所 (3)"]
+
+
+def test_detect_subtotal_total_note_and_repeated_header() -> None:
+    rows = [
+        ["部署", "会社名", "売上"], ["営業1課", "山田商事", 100], ["営業1課 小計", None, 100],
+        ["部署", "会社名", "売上"], ["営業2課", "青空システム", 200], ["Subtotal", None, 200],
+        ["合計", None, 300], [], ["※ 取引停止の顧客は含みません"],
+    ]
+    (t,) = detect_tables(grid(rows))
+    assert skipped(t) == [(3, "subtotal"), (4, "repeated_header"), (6, "subtotal"),
+                          (7, "total"), (8, "blank"), (9, "note")]
+    assert t.frame["会社名"].tolist() == ["山田商事", "青空システム"]
+
+
+def test_detect_company_names_that_contain_total_words_are_data() -> None:
+    rows = [["会社名", "業種", "TEL"], ["合計商事株式会社", "卸売", "03-1"],
+            ["山田設計", "建築", "03-2"], ["会計事務所みらい", "士業", "03-3"]]
+    (t,) = detect_tables(grid(rows))
+    assert t.data_rows == 3 and t.skipped == []
+
+
+def test_detect_footer_after_data() -> None:
+    rows = [["Customer ID", "Company", "City"], ["A-1", "Blue Harbor LLC", "Boston"],
+            ["Printed 2024-04-01 by sales-ops"]]
+    (t,) = detect_tables(grid(rows))
+    assert skipped(t) == [(3, "footer")]
+
+
+def test_detect_two_tables_below_each_other() -> None:
+    rows = [["顧客コード", "会社名"], ["C1", "山田商事"], [], ["売上"],
+            ["顧客コード", "売上日", "金額"], ["C1", "2024-04-02", 4800]]
+    first, second = detect_tables(grid(rows))
+    assert (first.header_rows, second.header_rows) == ([1], [5])
+    assert skipped(second) == [(4, "title")]
+    assert second.columns == ["顧客コード", "売上日", "金額"]
+
+
+def test_detect_side_by_side_tables_split_at_blank_column() -> None:
+    rows = [["ID", "Company", None, "Region", "Target"], ["A1", "Blue", None, "East", 1],
+            ["A2", "Pine", None, "West", 2], ["A3", "Oak"]]
+    left, right = detect_tables(grid(rows))
+    assert left.columns == ["ID", "Company"] and left.data_rows == 3
+    assert right.columns == ["Region", "Target"] and right.columns_at == ["D", "E"]
+
+
+def test_detect_spacer_column_inside_one_table() -> None:
+    rows = [["ID", "Company", None, "City"], ["A1", "Blue", None, "Boston"],
+            ["A2", "Pine", None, "Austin"]]
+    (t,) = detect_tables(grid(rows))
+    assert t.columns == ["ID", "Company", "City"] and t.columns_at == ["A", "B", "D"]
+
+
+def test_detect_headerless_numbers() -> None:
+    (t,) = detect_tables(grid([[1, 2], [3, 4]]))
+    assert t.header_rows == [] and t.columns == ["column_A", "column_B"]
+    assert t.frame["column_A"].tolist() == [1, 3]
+
+
+def test_detect_vertical_merge_fills_data_rows_not_from_header() -> None:
+    rows = [["部署", "会社名"], ["営業1課", "山田商事"], [None, "青空システム"]]
+    (t,) = detect_tables(grid(rows, merged=[(1, 0, 2, 0)]))
+    assert t.frame["部署"].tolist() == ["営業1課", "営業1課"]
+
+
+def test_detect_header_merged_down_spans_rows() -> None:
+    rows = [["ID", "Name"], [None, None], ["A1", "Blue"]]
+    (t,) = detect_tables(grid(rows, merged=[(0, 0, 1, 0), (0, 1, 1, 1)]))
+    assert t.header_rows == [1, 2] and t.frame["_source_row"].tolist() == [3]
+
+
+def test_detect_skip_reasons_are_design_codes() -> None:
+    assert {str(r) for r in SkipReason} == {
+        "title", "blank", "subtotal", "total", "footer", "note", "repeated_header"}

@@ -1,0 +1,68 @@
+"""The command line: help, exit codes, one-sentence errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+MIGRATOR = [sys.executable, "-m", "migrator"]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*MIGRATOR, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def test_cli_help_lists_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "profile" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["profile"])
+def test_cli_command_has_help_and_readme_entry(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout
+    assert f"migrator {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_cli_startup_imports_no_heavy_library() -> None:
+    code = ("import sys, migrator.cli; heavy = [m for m in ('pandas', 'great_expectations', "
+            "'jupyterlab', 'openpyxl', 'python_calamine') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cli_usage_error_exit_2() -> None:
+    result = run("profile")
+    assert result.returncode == 2
+
+
+def test_cli_profile_json(tmp_path: Path) -> None:
+    out = tmp_path / "profile.json"
+    result = run("profile", str(FIXTURES / "read/two_row_merged_header.xlsx"), "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    (table,) = doc["tables"]
+    assert table["file"] == "two_row_merged_header.xlsx" and table["sheet"] == "顧客台帳"
+    assert table["layout"] == "table" and table["header_rows"] == [4, 5]
+    assert table["data_rows"] == 3
+    assert {"row": 8, "reason": "subtotal"} in table["skipped"]
+    assert table["columns"][4] == {"name": "連絡先 / TEL", "column": "E"}
+    assert "連絡先 / TEL" in result.stdout
+
+
+def test_cli_bad_input_one_sentence_exit_1_nothing_written(tmp_path: Path) -> None:
+    out = tmp_path / "profile.json"
+    good = FIXTURES / "read/two_row_merged_header.xlsx"
+    bad = FIXTURES / "bad/png_renamed.xlsx"
+    result = run("profile", str(good), str(bad), "--json", str(out))
+    assert result.returncode == 1
+    assert result.stderr == "Error: png_renamed.xlsx: is a PNG image, not a spreadsheet\n"
+    assert not out.exists() and list(tmp_path.iterdir()) == []
