@@ -1,4 +1,4 @@
-"""Run every benchmark: `make bench` or `python -m benchmarks [name...]`."""
+"""Run the benchmarks: `make bench`, or `python -m benchmarks [NAME [OPTIONS]]`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from benchmarks import bench_read
 BENCHES = {"read": bench_read.main}
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(BENCHES)
-    for name in names:
-        BENCHES[name]()
+    args = sys.argv[1:]
+    if args and args[0] in BENCHES:
+        BENCHES[args[0]](args[1:])
+    else:
+        for bench in BENCHES.values():
+            bench(args)

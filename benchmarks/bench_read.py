@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks read")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv if argv is not None else sys.argv[2:])
+    args = parser.parse_args(argv)
     path = make_ledger(args.rows)
     runs: dict[str, list[dict[str, float]]] = {"migrator": [], "openpyxl": [], "calamine": []}
     for _ in range(args.repeat):  # interleaved, so drift on a shared machine hits all alike

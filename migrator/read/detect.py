@@ -38,7 +38,10 @@ class _Draft:
     header: list[int]
     cols: list[int]
     start: int
+    """First row of the table's area (its first title row)."""
     end: int = -1
+    body: int = -1
+    """First row after the header (the first row of the block for a headerless table)."""
     skipped: dict[int, SkipReason] = field(default_factory=dict)
 
 
@@ -138,6 +141,7 @@ def _drafts(rows: Sequence[Sequence[Cell]], filled: Sequence[Sequence[Cell]], me
             current.skipped[r] = SkipReason.TITLE
         if header is not None:
             current.header = _header_rows(rows, merges, header, cols, b1)
+        current.body = current.header[-1] + 1 if current.header else b0
         drafts.append(current)
         titles = []
     return drafts
@@ -195,7 +199,7 @@ def _folded(cells: Sequence[Cell]) -> list[str]:
 
 def _build(grid: Grid, rows: Sequence[Sequence[Cell]], merges: MergeMap,
            draft: _Draft) -> SourceTable:
-    first = (draft.header[-1] + 1) if draft.header else draft.start
+    first = draft.body
     for r in range(draft.start, first):
         if r not in draft.header:
             draft.skipped.setdefault(r, SkipReason.BLANK)

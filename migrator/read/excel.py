@@ -32,6 +32,7 @@ def read_workbook(path: Path, name: str, kind: FileKind,
     """Every readable sheet as a Grid, and the sheets skipped (hidden, chart, empty) with why."""
     book = _open(path, name)
     padded = _padded_formats(path) if kind == FileKind.XLSX else False
+    ods = _ods_merges(path) if kind == FileKind.ODS else {}
     grids: list[Grid] = []
     skipped: list[SkippedSheet] = []
     try:
@@ -41,6 +42,7 @@ def read_workbook(path: Path, name: str, kind: FileKind,
                 skipped.append(SkippedSheet(name, meta.name, reason))
                 continue
             grid = _read_sheet(book, meta.name, name, options)
+            grid.merged = grid.merged or ods.get(meta.name, [])
             if padded:
                 _apply_padded(path, grid)
             if not any(grid.rows):
@@ -90,6 +92,18 @@ def _read_sheet(book: Any, sheet: str, name: str, options: ReadOptions) -> Grid:
         (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])
     ]
     return Grid(file=name, sheet=sheet, rows=rows, merged=merged)
+
+
+def _ods_merges(path: Path) -> dict[str, list[Merge]]:
+    """Merged ranges of an .ods; a file calamine opened but this cannot parse has none."""
+    from xml.etree.ElementTree import ParseError
+
+    from migrator.read.ods import ods_merges
+
+    try:
+        return ods_merges(path)
+    except (KeyError, ParseError, zipfile.BadZipFile, ValueError, OSError):
+        return {}
 
 
 def _padded_formats(path: Path) -> bool:
