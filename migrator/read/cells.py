@@ -52,8 +52,22 @@ def clean_cell(value: Any) -> Any:
 
 
 def clean_row(row: list[Any]) -> list[Any]:
-    """clean_cell over a row, with trailing blanks dropped."""
-    out = [clean_cell(v) for v in row]
+    """clean_cell over a row, with trailing blanks dropped.
+
+    The common cases (clean text, empty text, other types) are inlined: this runs once
+    per cell of every sheet.
+    """
+    out: list[Any] = []
+    append = out.append
+    dirty = _DIRTY.search
+    for v in row:
+        kind = type(v)
+        if kind is str:
+            append(None if not v else (v if dirty(v) is None else clean_text(v)))
+        elif kind is float:
+            append(clean_cell(v))
+        else:
+            append(v)
     while out and out[-1] is None:
         out.pop()
     return out

@@ -24,6 +24,7 @@ from migrator.read.settings import ReadOptions
 DELIMITERS = ",\t;|"
 _SAMPLE_CHARS = 65536
 _SAMPLE_RECORDS = 50
+_SNIFF_CHARS = 4096
 _EDGE_SPACE = " \t\n\u3000"
 _ROW_DIRTY = re.compile("|".join([
     f"\x1f[{_EDGE_SPACE}]", *(f"{ws}\x1f" for ws in _EDGE_SPACE), "_x[0-9A-Fa-f]{4}_",
@@ -45,8 +46,8 @@ def read_csv_grid(path: Path, display_name: str, options: ReadOptions) -> Grid:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise ReadError(display_name, f"cannot be opened ({(err.strerror or '').lower()})") \
-            from err
+        problem = (err.strerror or type(err).__name__).lower()
+        raise ReadError(display_name, f"cannot be opened ({problem})") from err
     text, encoding, method = decode_text(data, display_name, options.encoding)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     delimiter = detect_delimiter(text, default)
@@ -142,7 +143,10 @@ def _sample(text: str) -> tuple[str, bool]:
 def _records(chunk: str, truncated: bool, delimiter: str) -> list[list[str]]:
     """The first complete records of `chunk` split by `delimiter`, quotes respected."""
     reader = csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter, strict=False)
-    records = list(islice(reader, _SAMPLE_RECORDS + 1))
+    try:
+        records = list(islice(reader, _SAMPLE_RECORDS + 1))
+    except csv.Error:  # a field over the limit: no evidence here; parse_rows will say so
+        return []
     if truncated and len(records) <= _SAMPLE_RECORDS:
         records = records[:-1]  # the chunk may end inside its last record
     return records[:_SAMPLE_RECORDS]
@@ -158,8 +162,16 @@ def _consistency(records: list[list[str]]) -> tuple[bool, float]:
 
 
 def _sniff(chunk: str) -> str | None:
-    """csv.Sniffer's delimiter for the first lines, if it finds one of ours."""
+    """csv.Sniffer's delimiter for the first lines, if it finds one of ours.
+
+    The Sniffer's quote regex is quadratic on lines full of quotes, so it sees 4 KiB
+    at most, cut at a line end.
+    """
     lines = "".join(chunk.splitlines(keepends=True)[:_SAMPLE_RECORDS])
+    if len(lines) > _SNIFF_CHARS:
+        head = lines[:_SNIFF_CHARS]
+        cut = max(head.rfind("\n"), head.rfind("\r"))
+        lines = head[:cut + 1] if cut > 0 else head
     try:
         delimiter = csv.Sniffer().sniff(lines, delimiters=DELIMITERS).delimiter
     except csv.Error:

@@ -1,19 +1,26 @@
 """Which text encoding a CSV's bytes are in: BOM, UTF-8, Japanese, then anything else.
 
-Why our own Japanese heuristic before charset-normalizer: on the fixtures in
-tests/fixtures/read/ and the csvkit files in ../shared/wild, charset-normalizer 3.5
-names a short EUC-JP file `euc_jis_2004` (not `euc_jp`), a cp1252 file `cp1250`,
-and csvkit's test_latin1.csv (ISO-8859-1 with one 0xA9 byte) `cp932`, turning © into
-the half-width katakana ｩ. Short files give a statistical detector too little to go
-on; a CP932/EUC-JP decoding, on the other hand, can be judged by whether it reads
-like Japanese or like mojibake (see `japanese_score`).
+Why our own Japanese heuristic before charset-normalizer: measured on the fixtures in
+tests/fixtures/read/ and csvkit's files in ../shared/wild, charset-normalizer 3.5 alone
+reads csvkit's test_latin1.csv (ISO-8859-1, one 0xA9 byte) as `cp932`, turning © into
+the half-width katakana ｩ; names the short half-width-kana files cp932_hankaku_only.csv
+and eucjp_hankaku_only.csv `cp949` (Korean mojibake), and short kanji-only Japanese
+files too; names eucjp_short.csv `euc_jis_2004` and semicolon_quoted_cp1252.csv
+`cp1250`; and reads short French or German Latin-1 as cp775, mac_iceland or cp1250.
+A short file gives a statistical detector too little to go on, while a CP932 or
+EUC-JP decoding can be judged by whether it reads like Japanese or like mojibake
+(`japanese_score`), and a cp1252 one by whether it reads like Latin text.
+
+Known limit: GB2312 Chinese and EUC-KR Korean without kana can decode as EUC-JP
+kanji and be taken for it; pass --encoding for those.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from os import PathLike
 
@@ -76,10 +83,10 @@ def _decode(data: bytes, codec: str) -> str | None:
         text = data.decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
-    return text if is_sensible_text(text) else None
+    return text if _is_sensible(text) else None
 
 
-def is_sensible_text(text: str) -> bool:
+def _is_sensible(text: str) -> bool:
     """Few control characters: more than 5% (or 1% NULs), beyond a stray one, is binary."""
     sample = text[:_SAMPLE_CHARS]
     controls = len(sample) - len(sample.translate(_CONTROLS))
@@ -126,8 +133,10 @@ def _by_japanese(data: bytes) -> EncodingGuess | None:
 def _by_charset_normalizer(data: bytes) -> EncodingGuess | None:
     """charset-normalizer's best guess, unless it is Japanese or BOM-less UTF-16/32.
 
-    Japanese was judged above and UTF-16 without a BOM is refused (the user names it);
-    a guess that decodes to the same text as cp1252 or Latin-1 is named so.
+    Japanese was judged above, and UTF-16 without a BOM is refused (the user names it).
+    For Latin-script text its guess among code pages is often wrong on short files
+    (cp775, mac_iceland or cp1250 for French), so cp1252/Latin-1 wins whenever it reads
+    as clean Latin text and the guess is not in a script of its own (Cyrillic, Greek...).
     """
     from charset_normalizer import from_bytes
 
@@ -137,11 +146,17 @@ def _by_charset_normalizer(data: bytes) -> EncodingGuess | None:
     text = _decode(data, best.encoding)
     if text is None:
         return None
+    guess = EncodingGuess(best.encoding, False, round(max(0.0, 1.0 - best.chaos), 2),
+                          "charset-normalizer")
     western = _by_western(data)
-    name = best.encoding
-    if western is not None and data.decode(western.name) == text:
-        name = western.name
-    return EncodingGuess(name, False, round(max(0.0, 1.0 - best.chaos), 2), "charset-normalizer")
+    if western is None:
+        return guess
+    western_text = data.decode(western.name)
+    if western_text == text:
+        return replace(guess, name=western.name)
+    if _own_script(text) or not _reads_as_latin(western_text):
+        return guess
+    return western
 
 
 def _by_western(data: bytes) -> EncodingGuess | None:
@@ -192,7 +207,14 @@ def _char_score(ch: str) -> float:
         return -1.0  # rare CJK extensions and compatibility forms, box drawing
     if 0x0370 <= o <= 0x04FF:
         return -0.5  # Greek and Cyrillic: in CP932, but rare in Japanese data
-    return 0.0
+    return 1.0 if _in_cp932(ch) else 0.0  # ○ × ※ 〒 ① Ⅱ: marks Japanese sheets use
+
+
+def _in_cp932(ch: str) -> bool:
+    try:
+        return len(ch.encode("cp932")) == 2
+    except UnicodeEncodeError:
+        return False
 
 
 @lru_cache(maxsize=16384)
@@ -233,3 +255,38 @@ def _hankaku_score(text: str, i: int) -> float:
     if not (_is_hankaku(prev) or _is_hankaku(nxt)):
         return -2.0  # a lone kana between ASCII: Latin-1 © read as CP932 is ｩ
     return 1.0
+
+
+def _own_script(text: str) -> bool:
+    """Most non-ASCII letters are of a non-Latin script, in words without ASCII letters.
+
+    Russian in cp1251 passes; French read as cp1251 (Besanзon) does not.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    letters = own = 0
+    for i, ch in enumerate(sample):
+        if ch < "\x80" or not ch.isalpha():
+            continue
+        letters += 1
+        if _script(ch) == "LATIN":
+            continue
+        prev, nxt = sample[i - 1:i], sample[i + 1:i + 2]
+        if not (prev.isascii() and prev.isalpha() or nxt.isascii() and nxt.isalpha()):
+            own += 1
+    return own * 2 > letters
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+
+
+def _reads_as_latin(text: str) -> bool:
+    """No C1 controls, and no symbol inside a word (Polish ł read as cp1252: Wa³brzych)."""
+    sample = text[:_SAMPLE_CHARS]
+    for i, ch in enumerate(sample):
+        if ch < "\x80" or ch.isalpha():
+            continue
+        if ch <= "\x9f" or sample[i - 1:i].isalpha() and sample[i + 1:i + 2].isalpha():
+            return False
+    return True

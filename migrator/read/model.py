@@ -112,8 +112,8 @@ class SourceTable:
     def __str__(self) -> str:
         header = ", ".join(map(str, self.header_rows)) or "none"
         lines = [
-            f"{self.name}: {self.layout}, {self.data_rows} data rows, "
-            f"{len(self.columns)} columns, header rows {header}",
+            f"{self.name}: {self.layout}, {_count(self.data_rows, 'data row')}, "
+            f"{_count(len(self.columns), 'column')}, header rows {header}",
             "  columns: " + " | ".join(self.columns),
         ]
         if self.skipped:
@@ -150,6 +150,10 @@ def to_series(values: list[Cell]) -> pd.Series:
     if all(v is None or isinstance(v, str) for v in values):
         return pd.Series(values, dtype="str")
     return pd.Series(values, dtype="object")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _rows(rows: list[int]) -> str:

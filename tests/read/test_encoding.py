@@ -87,6 +87,12 @@ def test_detect_encoding_both_japanese_decodings_pick_the_japanese_one() -> None
     assert detect_encoding(data).name == "euc_jp"
 
 
+@pytest.mark.parametrize("codec", ["cp932", "euc_jp"])
+def test_detect_encoding_japanese_symbols_count_for(codec: str) -> None:
+    data = "ID,DM,メール\n1,○,×\n2,×,○\n3,○,○\n4,※,○\n".encode(codec)
+    assert detect_encoding(data).name == codec
+
+
 @pytest.mark.parametrize(("text", "low", "high"), [
     ("株式会社山田商事,さくら,ヤマダ", 0.99, 1.0),
     ("ﾐﾄﾞﾘﾃﾞﾝｷ,ｶﾌﾞｼｷｶﾞｲｼｬ", 0.99, 1.0),
