@@ -19,12 +19,12 @@ services:
 demo: $(STAMP)
 	$(BIN)/migrator profile sample_data/*.xlsx sample_data/*.csv
 
-test: $(STAMP) services
+test: $(STAMP) services lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check migrator tests benchmarks sample_data
-	$(BIN)/mypy migrator
+	$(BIN)/ruff check --quiet migrator tests benchmarks sample_data
+	$(BIN)/mypy --no-error-summary migrator
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'

@@ -48,7 +48,8 @@ def test_fuzz_detect_rows_are_data_or_skipped_never_both(grid: Grid) -> None:
         assert len(table.columns) == len(set(table.columns))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(min_size=1, max_size=400), st.sampled_from([".csv", ".tsv", ".txt", ".xlsx"]))
 def test_fuzz_random_bytes_read_or_refused(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"random{suffix}"

@@ -95,7 +95,8 @@ def test_wild_formate_xls_umlaut_sheets_dates_and_times(wild: Path) -> None:
 
 def _values(path: Path) -> list[list[object]]:
     (table,) = read_sources([path])
-    return table.frame[table.columns].astype(object).where(table.frame.notna(), None).values.tolist()
+    frame = table.frame[table.columns].astype(object)
+    return frame.where(frame.notna(), None).values.tolist()
 
 
 @pytest.mark.parametrize(("name", "encoding", "rows"), [
