@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 services:
@@ -27,7 +27,6 @@ lint: $(STAMP)
 	$(BIN)/mypy --no-error-summary migrator
 
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
 	$(BIN)/jupyter lab notebooks
 
 bench: $(STAMP)
