@@ -36,6 +36,11 @@ def test_bad_input_refused_in_one_sentence(path: Path, tmp_path: Path,
      "holds no table in any sheet (every sheet is empty, a chart, or has no rows of data)"),
     ("only_hidden_sheet_has_data.xlsx",
      "holds no table in its visible sheets; pass --include-hidden to read its 1 hidden sheet(s)"),
+    ("mixed_utf8_cp932_lines.csv",
+     "mixes encodings: it reads as UTF-8 up to line 4, where the bytes are not UTF-8; "
+     "save it again in one encoding or pass --encoding to name it"),
+    ("truncated_cp932_multibyte.csv",
+     "ends in the middle of a CP932 character (line 3); the file looks truncated"),
 ])
 def test_bad_input_no_table_messages(name: str, problem: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:

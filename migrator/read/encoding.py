@@ -45,6 +45,7 @@ _JAPANESE_CODECS = {"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "e
                     "euc_jis_2004", "euc_jisx0213", "iso2022_jp", "iso2022_jp_1",
                     "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_ext"}
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _WIDE_CODECS = {"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"}
 UNDECODABLE = ("could not be decoded as text in any known encoding "
                "(tried UTF-8, CP932, EUC-JP, Latin-1); pass --encoding to name it")
@@ -73,8 +74,27 @@ def detect_encoding(data: bytes, path: str | PathLike[str] | None = None) -> Enc
     guess = (_by_bom(data) or _by_utf8(data) or _by_japanese(data)
              or _by_charset_normalizer(data) or _by_western(data))
     if guess is None:
-        raise ReadError(path if path is not None else "the data", UNDECODABLE)
+        raise ReadError(path if path is not None else "the data", _why_undecodable(data))
     return guess
+
+
+def _why_undecodable(data: bytes) -> str:
+    """Name the line where a mostly-decodable file breaks: mixed encodings or a cut file."""
+    for codec, label in (("utf-8", "UTF-8"), ("cp932", "CP932"), ("euc_jp", "EUC-JP")):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError as err:
+            good = data[: err.start]
+            if len(good) < len(data) // 2 or not _NON_ASCII.search(good):
+                continue
+            line = good.count(b"\n") + 1
+            if err.reason == "unexpected end of data" or len(data) - err.start <= 2:
+                return (f"ends in the middle of a {label} character (line {line}); "
+                        "the file looks truncated")
+            return (f"mixes encodings: it reads as {label} up to line {line}, where the "
+                    f"bytes are not {label}; save it again in one encoding "
+                    "or pass --encoding to name it")
+    return UNDECODABLE
 
 
 def _decode(data: bytes, codec: str) -> str | None:
