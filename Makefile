@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: demo test lab bench services lint clean
+.PHONY: demo test lab bench services system-deps lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml
 services:
 	@scripts/services.sh
 
+system-deps:
+	@scripts/system-deps.sh
+
 demo: $(STAMP)
 	$(BIN)/migrator profile sample_data/*.xlsx sample_data/*.csv
 
-test: $(STAMP) services lint
+test: $(STAMP) services system-deps lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -24,7 +24,8 @@ def cli(debug: bool) -> None:
     """Move customer data out of messy spreadsheets into a database or a CRM.
 
     \b
-    migrator profile SOURCE... [--json FILE]   what is in the files
+    migrator profile SOURCE... [--json FILE] [--html FILE]   what is in the files
+    migrator suggest SOURCE... -o mapping.yaml              a mapping to review
     """
 
 
@@ -69,18 +70,46 @@ def read_options(func: Any) -> Any:
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the profile JSON here.")
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a self-contained HTML report here.")
 @read_options
-def profile(sources: tuple[Path, ...], json_path: Path | None, **reading: Any) -> None:
-    """Show the tables found in SOURCE files: header rows, skipped rows, columns."""
+def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path | None,
+            **reading: Any) -> None:
+    """Show the tables found in SOURCE files and what each column holds."""
     from migrator.profile import Profile
     from migrator.profile import profile as profile_table
+    from migrator.profile.html import write_html
     from migrator.read import read_sources
 
     tables = read_sources(sources, options=_read_options(**reading))
+    result = Profile([profile_table(t) for t in tables], list(tables.skipped_sheets))
     if json_path is not None:
-        result = Profile([profile_table(t) for t in tables], list(tables.skipped_sheets))
         result.to_json(json_path)
+    if html_path is not None:
+        write_html(result.asdict(), html_path)
     click.echo(str(tables))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Write the suggested mapping YAML here.")
+@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE",
+              help="Target schema: a built-in name or a schema YAML file.")
+@click.option("--learn-from", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A mapping you reviewed: remember its corrections before suggesting.")
+@click.option("--synonyms", type=click.Path(path_type=Path, dir_okay=False),
+              help="Learned synonyms file (default: ~/.config/migrator/synonyms.yaml).")
+@read_options
+def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_from: Path | None,
+            synonyms: Path | None, **reading: Any) -> None:
+    """Suggest where each column of SOURCE files goes; review the YAML, then run it."""
+    from migrator.mapping.workflow import suggest_files
+
+    result = suggest_files(sources, output=output, schema=schema_name, learn_from=learn_from,
+                           synonyms=synonyms, options=_read_options(**reading))
+    click.echo(str(result))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,7 @@ def test_cli_help_lists_commands() -> None:
     assert "profile" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["profile"])
+@pytest.mark.parametrize("command", ["profile", "suggest"])
 def test_cli_command_has_help_and_readme_entry(command: str) -> None:
     result = run(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout
@@ -66,3 +66,39 @@ def test_cli_bad_input_one_sentence_exit_1_nothing_written(tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stderr == "Error: png_renamed.xlsx: is a PNG image, not a spreadsheet\n"
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cli_profile_html(tmp_path: Path) -> None:
+    out = tmp_path / "profile.html"
+    result = run("profile", str(FIXTURES / "read/two_row_merged_header.xlsx"), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "連絡先 / TEL" in page
+
+
+def test_cli_suggest_learns_a_correction(tmp_path: Path) -> None:
+    source = str(FIXTURES / "read/blank_header_continues_left.xlsx")
+    synonyms = tmp_path / "synonyms.yaml"
+    first = tmp_path / "first.yaml"
+    result = run("suggest", source, "-o", str(first), "--synonyms", str(synonyms))
+    assert result.returncode == 0, result.stderr
+    assert "担当: contacts.full_name" in first.read_text(encoding="utf-8")
+    reviewed = tmp_path / "reviewed.yaml"
+    reviewed.write_text(first.read_text(encoding="utf-8").replace(
+        "担当: contacts.full_name", "担当: null"), encoding="utf-8")
+    second = tmp_path / "second.yaml"
+    result = run("suggest", source, "-o", str(second), "--synonyms", str(synonyms),
+                 "--learn-from", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "learned 1 choice(s)" in result.stdout
+    assert "担当: null" in second.read_text(encoding="utf-8")
+    assert "header: 担当" in synonyms.read_text(encoding="utf-8")
+
+
+def test_cli_suggest_bad_schema_one_sentence(tmp_path: Path) -> None:
+    out = tmp_path / "m.yaml"
+    result = run("suggest", str(FIXTURES / "read/blank_header_continues_left.xlsx"), "-o",
+                 str(out), "--schema", "crmx")
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr == ("Error: schema 'crmx' is not built in (built in: crm); "
+                             "pass a file path\n")

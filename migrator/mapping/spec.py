@@ -1,0 +1,186 @@
+"""The mapping file: which source column feeds which target field (DESIGN.md's contract).
+
+People review and edit it, so it is a pydantic model whose errors name the YAML path,
+and it round-trips exactly: `Mapping.from_yaml(m.to_yaml()) == m`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from migrator.errors import MigratorError
+from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
+
+_TARGET = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+HEADER = (
+    "# Suggested by `migrator suggest`: review every target before you run it.\n"
+    "# A column's target is table.field, or null to leave it out on purpose;\n"
+    "# `confidence` shows how sure the suggestion was (1.0 = certain).\n"
+)
+
+
+class _Flow(dict[str, Any]):
+    """A column target written inline: `TEL: {to: customers.phone, transform: [phone]}`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Short lists and column targets on one line, as a person would type them."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = len(data) <= 12 and all(isinstance(x, int | float | str) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(_Flow, _represent_flow)
+
+
+class MappingError(MigratorError):
+    """A mapping file that cannot be used; the message names the file and the YAML path."""
+
+
+class ColumnTarget(BaseModel):
+    """Where one source column goes, and how its values are cleaned on the way."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to: str | None
+    """`table.field`, or None: seen and deliberately not loaded."""
+    transform: tuple[str, ...] = ()
+    """Named transforms applied in order (`phone`, `wareki_date`...)."""
+    on_error: Literal["reject", "null"] = "reject"
+    """What a value that cannot be cleaned does to its row (null only for optional fields)."""
+
+    @field_validator("to")
+    @classmethod
+    def _target_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _TARGET.match(value):
+            raise ValueError(f"'{value}' is not of the form table.field")
+        return value
+
+    def dump(self) -> Any:
+        """The compact YAML form: a bare target when nothing else is set."""
+        if not self.transform and self.on_error == "reject":
+            return self.to
+        out = _Flow(to=self.to)
+        if self.transform:
+            out["transform"] = list(self.transform)
+        if self.on_error != "reject":
+            out["on_error"] = self.on_error
+        return out
+
+
+class SourceSpec(BaseModel):
+    """One source table: where it is found, how it was read, where its columns go."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    """Glob on the file name (`顧客台帳*.xlsx`)."""
+    sheet: str | None = None
+    """Sheet name or glob; absent for CSV and for a card workbook."""
+    layout: Literal["table", "card"] = "table"
+    header_rows: tuple[int, ...] = ()
+    columns: dict[str, ColumnTarget]
+    """Every source column, in source order."""
+    confidence: dict[str, float] = Field(default_factory=dict)
+    cells: dict[str, str] = Field(default_factory=dict)
+    """For a card: where each label's value sits (`{"会社名": "C4"}`)."""
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _compact_targets(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k if isinstance(k, str) else str(k):
+                    {"to": v} if v is None or isinstance(v, str) else v
+                    for k, v in value.items()}
+        return value
+
+    def matches(self, file: str, sheet: str | None) -> bool:
+        """Does this spec apply to a table read from `file` [`sheet`]?"""
+        if not fnmatch.fnmatchcase(Path(file).name, self.file):
+            return False
+        if self.sheet is None or sheet is None:
+            return self.sheet is None or self.layout == "card"
+        return fnmatch.fnmatchcase(sheet, self.sheet)
+
+    def targets(self) -> dict[str, str]:
+        """Column → target for the columns that are loaded."""
+        return {c: t.to for c, t in self.columns.items() if t.to is not None}
+
+    def dump(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        out["layout"] = self.layout
+        out["header_rows"] = list(self.header_rows)
+        out["columns"] = {c: t.dump() for c, t in self.columns.items()}
+        if self.confidence:
+            out["confidence"] = dict(self.confidence)
+        if self.cells:
+            out["cells"] = dict(self.cells)
+        return out
+
+
+class Mapping(BaseModel):
+    """A reviewed mapping, reused across runs; `version: 1` is the file format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    version: Literal[1] = 1
+    schema_name: str = Field(default="crm", alias="schema")
+    sources: tuple[SourceSpec, ...]
+
+    def to_yaml(self) -> str:
+        body = {"version": self.version, "schema": self.schema_name,
+                "sources": [s.dump() for s in self.sources]}
+        return HEADER + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                                  width=100)
+
+    @classmethod
+    def from_yaml(cls, text: str, *, file: str = "mapping") -> Mapping:
+        """Parse a mapping; any error is one sentence with the file and the YAML path."""
+        try:
+            data = parse_yaml(text)
+        except YamlSyntaxError as err:
+            raise MappingError(f"{file}: {err}") from None
+        if not isinstance(data, dict):
+            raise MappingError(f"{file}: is not a mapping file (expected keys version, schema, "
+                               "sources)")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as err:
+            models = (Mapping, SourceSpec, ColumnTarget)
+            path, problem = first_problem(err, [n for m in models for n in m.model_fields])
+            raise MappingError(f"{file}: {path}: {problem}" if path else f"{file}: {problem}"
+                               ) from None
+
+    @classmethod
+    def load(cls, path: Path) -> Mapping:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise MappingError(f"{path.name}: does not exist") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise MappingError(f"{path.name}: cannot be read ({type(err).__name__})") from None
+        return cls.from_yaml(text, file=path.name)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a reader never sees half a mapping."""
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(self.to_yaml(), encoding="utf-8")
+        tmp.replace(path)
+
+    def source_for(self, file: str, sheet: str | None) -> SourceSpec | None:
+        return next((s for s in self.sources if s.matches(file, sheet)), None)

@@ -1,0 +1,165 @@
+"""suggest_mapping: a target for every source column, with a confidence, for a person to confirm.
+
+Our own: header synonyms alone (what importers do) miss Japanese headers and columns
+whose header lies; values alone cannot tell a company phone from a fax. Each column is
+scored against every target field by its header (schema synonyms, learned choices,
+fuzzy spelling) and by what its values are (the profile's semantic type), then targets
+are assigned best-first so that each field is fed by at most one column of a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from migrator.mapping.match import best_header_score, fold_header, split_header
+from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
+from migrator.read.model import SourceTable
+
+THRESHOLD = 0.45
+_SALES_ONLY = ("sale_date", "product", "quantity", "unit_price", "amount", "sale_id")
+_CUSTOMER_SIGNS = ("name", "phone", "email", "postal_code", "address_line1", "name_kana")
+# Semantic types that say what a value IS, strongly enough to veto a header.
+_SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "url", "region"}
+_SAME = {"wareki_date": "date"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    column: str
+    target: str
+    score: float
+    rank: int
+
+
+def suggest_mapping(tables: Sequence[SourceTable], schema: Any, *,
+                    profiles: Sequence[Any] | None = None,
+                    learned: dict[str, str | None] | None = None) -> Mapping:
+    """A Mapping with one source per table; every column gets `table.field` or null.
+
+    `profiles` (one TableProfile per table) supply the columns' semantic types;
+    `learned` maps folded headers to the targets a person chose before.
+    """
+    if profiles is None:
+        from migrator.profile import profile
+
+        profiles = [profile(t) for t in tables]
+    sources = [_suggest_one(t, p, schema, learned or {}) for t, p in zip(tables, profiles,
+                                                                         strict=True)]
+    return Mapping(schema=schema.name, sources=tuple(sources))
+
+
+def _suggest_one(table: SourceTable, table_profile: Any, schema: Any,
+                 learned: dict[str, str | None]) -> SourceSpec:
+    semantics = {c.name: _semantic(c) for c in table_profile.columns}
+    scores = {c: _score_all(c, semantics.get(c, ("text", 0.0)), schema, learned)
+              for c in table.columns}
+    allowed = _allowed_tables(scores, schema)
+    chosen = _assign(scores, allowed)
+    chosen = _continue_groups(table.columns, chosen)
+    columns = {c: ColumnTarget(to=chosen[c].target if c in chosen else None)
+               for c in table.columns}
+    confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns if c in chosen}
+    return SourceSpec(
+        file=table.file, sheet=None if table.layout == "card" else table.sheet,
+        layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
+        confidence=confidence, cells=dict(table.cells))
+
+
+def _semantic(column: Any) -> tuple[str, float]:
+    sem = getattr(column, "semantic", None)
+    if sem is None:
+        return "text", 0.0
+    if isinstance(sem, dict):
+        return str(sem.get("type", "text")), float(sem.get("confidence", 0.0))
+    return str(sem.type), float(sem.confidence)
+
+
+def _synonyms(field: Any) -> list[str]:
+    syn = field.synonyms
+    if isinstance(syn, dict):
+        return [s for words in syn.values() for s in words]
+    return [*getattr(syn, "ja", []), *getattr(syn, "en", [])]
+
+
+def _score_all(column: str, semantic: tuple[str, float], schema: Any,
+               learned: dict[str, str | None]) -> list[Candidate]:
+    """Every target's score for one column, best first."""
+    key = fold_header(split_header(column)[0])
+    if key in learned:
+        target = learned[key]
+        return [] if target is None else [Candidate(column, target, 1.01, -1)]
+    out = []
+    for table_name, table in schema.tables.items():
+        for field_name, field in table.fields.items():
+            header, rank = best_header_score(column, _synonyms(field))
+            score = _combine(header, _value_fit(semantic, field.semantic))
+            if score >= THRESHOLD:
+                out.append(Candidate(column, f"{table_name}.{field_name}", score, rank))
+    return sorted(out, key=lambda c: (-c.score, c.rank))
+
+
+def _value_fit(semantic: tuple[str, float], wanted: str | None) -> float:
+    """+confidence when the values are what the field holds, -confidence when they clash."""
+    kind, confidence = semantic
+    kind = _SAME.get(kind, kind)
+    wanted = _SAME.get(wanted or "text", wanted or "text")
+    if kind == wanted:
+        return confidence
+    if kind in _SPECIFIC and (wanted in _SPECIFIC or wanted != "text"):
+        return -confidence
+    return 0.0
+
+
+def _combine(header: float, fit: float) -> float:
+    """Header first, values second; values alone suffice for unmistakable kinds."""
+    if header > 0:
+        return 0.75 * header + 0.25 * fit + (0.0 if fit >= 0 else 0.25 * fit)
+    return 0.6 * fit if fit > 0.8 else 0.0
+
+
+def _allowed_tables(scores: dict[str, list[Candidate]], schema: Any) -> list[str]:
+    """Which target tables this source feeds: sales lines, customers (+ contacts), or both."""
+    strong = {c.target for cands in scores.values() for c in cands[:1] if c.score >= 0.7}
+    sales = sum(f"sales.{f}" in strong for f in _SALES_ONLY)
+    customer = sum(f"customers.{f}" in strong for f in _CUSTOMER_SIGNS)
+    tables = list(schema.tables)
+    if sales >= 3 and customer == 0:
+        return [t for t in tables if t == "sales"]
+    if sales >= 3:
+        return tables
+    return [t for t in tables if t != "sales"]
+
+
+def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str, Candidate]:
+    """Best-first: each column gets its best free target, each target one column."""
+    order = {t: i for i, t in enumerate(allowed)}
+    pool = [c for cands in scores.values() for c in cands if c.target.split(".")[0] in order]
+    # Ties go to the table listed first (an unqualified TEL is the customer's), then to
+    # the field whose synonym list names the header earlier (会社名 before 氏名).
+    pool.sort(key=lambda c: (-c.score, order[c.target.split(".")[0]], c.rank))
+    chosen: dict[str, Candidate] = {}
+    taken: set[str] = set()
+    for cand in pool:
+        if cand.column in chosen or cand.target in taken:
+            continue
+        chosen[cand.column] = cand
+        taken.add(cand.target)
+    return chosen
+
+
+def _continue_groups(columns: Sequence[str], chosen: dict[str, Candidate]) -> dict[str, Candidate]:
+    """`住所`, `住所 (2)`: the continuation of an address line feeds the next line."""
+    out = dict(chosen)
+    taken = {c.target for c in out.values()}
+    for column in columns:
+        base, n = split_header(column)
+        head = out.get(base)
+        if n < 2 or head is None or not head.target.endswith("address_line1"):
+            continue
+        target = head.target.replace("address_line1", "address_line2")
+        if n == 2 and target not in taken:
+            out[column] = Candidate(column, target, head.score, head.rank)
+            taken.add(target)
+    return out

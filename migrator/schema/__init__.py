@@ -1,0 +1,14 @@
+"""The target schema: which tables and fields a migration writes (`crm` is built in)."""
+
+from __future__ import annotations
+
+from migrator.schema.model import (
+    FieldSpec,
+    ForeignKey,
+    SchemaError,
+    TableSpec,
+    TargetSchema,
+    load_schema,
+)
+
+__all__ = ["FieldSpec", "ForeignKey", "SchemaError", "TableSpec", "TargetSchema", "load_schema"]

@@ -1,0 +1,108 @@
+"""The mapping file round-trips exactly and names the YAML path of any error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator.mapping.spec import ColumnTarget, Mapping, MappingError, SourceSpec
+
+LITERAL = """\
+# Suggested by `migrator suggest`: review every target before you run it.
+# A column's target is table.field, or null to leave it out on purpose;
+# `confidence` shows how sure the suggestion was (1.0 = certain).
+version: 1
+schema: crm
+sources:
+- file: 顧客台帳*.xlsx
+  sheet: 顧客台帳
+  layout: table
+  header_rows: [4, 5]
+  columns:
+    顧客コード: customers.customer_code
+    会社名: customers.name
+    連絡先 / TEL: {to: customers.phone, transform: [phone]}
+    担当者: contacts.full_name
+    備考: null
+  confidence:
+    顧客コード: 1.0
+    会社名: 0.97
+- file: 顧客カード.xlsx
+  layout: card
+  header_rows: []
+  columns:
+    会社名: customers.name
+    生年月日: {to: contacts.birthday, transform: [wareki_date], on_error: 'null'}
+  cells:
+    会社名: C4
+    生年月日: C9
+"""
+
+OBJECT = Mapping(schema="crm", sources=(
+    SourceSpec(
+        file="顧客台帳*.xlsx", sheet="顧客台帳", header_rows=(4, 5),
+        columns={"顧客コード": ColumnTarget(to="customers.customer_code"),
+                 "会社名": ColumnTarget(to="customers.name"),
+                 "連絡先 / TEL": ColumnTarget(to="customers.phone", transform=("phone",)),
+                 "担当者": ColumnTarget(to="contacts.full_name"),
+                 "備考": ColumnTarget(to=None)},
+        confidence={"顧客コード": 1.0, "会社名": 0.97}),
+    SourceSpec(
+        file="顧客カード.xlsx", layout="card",
+        columns={"会社名": ColumnTarget(to="customers.name"),
+                 "生年月日": ColumnTarget(to="contacts.birthday", transform=("wareki_date",),
+                                      on_error="null")},
+        cells={"会社名": "C4", "生年月日": "C9"}),
+))
+
+
+def test_mapping_from_yaml_literal() -> None:
+    assert Mapping.from_yaml(LITERAL) == OBJECT
+
+
+def test_mapping_to_yaml_literal() -> None:
+    assert OBJECT.to_yaml() == LITERAL
+
+
+def test_mapping_round_trip_and_save(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.yaml"
+    OBJECT.save(path)
+    assert Mapping.load(path) == OBJECT and list(tmp_path.iterdir()) == [path]
+
+
+def test_mapping_design_example_form_reads() -> None:
+    text = LITERAL.replace("header_rows: [4, 5]", "header_rows: [4, 5]  # what detection found")
+    assert Mapping.from_yaml(text) == OBJECT
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (("customers.phone", "customers.Phone"),
+     "m.yaml: sources[0].columns.連絡先 / TEL.to: "
+     "'customers.Phone' is not of the form table.field"),
+    (("version: 1", "version: 2"),
+     "m.yaml: version: 2 is not supported (this migrator reads version 1)"),
+    (("layout: card", "layout: form"),
+     "m.yaml: sources[1].layout: 'form' is not one of table, card"),
+    (("on_error: 'null'", "on_error: skip"),
+     "m.yaml: sources[1].columns.生年月日.on_error: 'skip' is not one of reject, null"),
+    (("  cells:\n", "  cels:\n"),
+     "m.yaml: sources[1]: unknown key 'cels' (did you mean 'cells'?)"),
+    (("sources:\n", "sources: [\n"),
+     "m.yaml: line 7: YAML syntax error (expected the node content, but found '-')"),
+])
+def test_mapping_error_names_yaml_path(edit: tuple[str, str], message: str) -> None:
+    with pytest.raises(MappingError) as err:
+        Mapping.from_yaml(LITERAL.replace(*edit, 1), file="m.yaml")
+    assert str(err.value) == message
+
+
+def test_mapping_missing_file() -> None:
+    with pytest.raises(MappingError, match="^nowhere.yaml: does not exist$"):
+        Mapping.load(Path("nowhere.yaml"))
+
+
+def test_mapping_source_for_globs() -> None:
+    assert OBJECT.source_for("顧客台帳2024.xlsx", "顧客台帳") is OBJECT.sources[0]
+    assert OBJECT.source_for("顧客カード.xlsx", None) is OBJECT.sources[1]
+    assert OBJECT.source_for("other.xlsx", "顧客台帳") is None
