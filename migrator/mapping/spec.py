@@ -61,6 +61,8 @@ class ColumnTarget(BaseModel):
     """Named transforms applied in order (`phone`, `wareki_date`...)."""
     on_error: Literal["reject", "null"] = "reject"
     """What a value that cannot be cleaned does to its row (null only for optional fields)."""
+    part: int | None = Field(default=None, ge=1)
+    """Position when several columns are joined into one field, with a space (セイ + メイ)."""
 
     @field_validator("to")
     @classmethod
@@ -71,13 +73,15 @@ class ColumnTarget(BaseModel):
 
     def dump(self) -> Any:
         """The compact YAML form: a bare target when nothing else is set."""
-        if not self.transform and self.on_error == "reject":
+        if not self.transform and self.on_error == "reject" and self.part is None:
             return self.to
         out = _Flow(to=self.to)
         if self.transform:
             out["transform"] = list(self.transform)
         if self.on_error != "reject":
             out["on_error"] = self.on_error
+        if self.part is not None:
+            out["part"] = self.part
         return out
 
 

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrator.mapping.match import best_header_score, fold_header, split_header
+from migrator.mapping.names import join_name_parts
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
 from migrator.read.model import SourceTable
 
 THRESHOLD = 0.45
+PART_CONFIDENCE = 0.8
+"""A family/given pair joined into one field is a rule, not a score: sure, not certain."""
 _SALES_ONLY = ("sale_date", "product", "quantity", "unit_price", "amount", "sale_id")
 _CUSTOMER_SIGNS = ("name", "phone", "email", "postal_code", "address_line1", "name_kana")
 # Semantic types that say what a value IS, strongly enough to veto a header.
@@ -58,9 +61,13 @@ def _suggest_one(table: SourceTable, table_profile: Any, schema: Any,
     allowed = _allowed_tables(scores, schema)
     chosen = _assign(scores, allowed)
     chosen = _continue_groups(table.columns, chosen)
-    columns = {c: ColumnTarget(to=chosen[c].target if c in chosen else None)
+    parts = join_name_parts(table.columns, chosen)
+    columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
+               else ColumnTarget(to=chosen[c].target if c in chosen else None)
                for c in table.columns}
-    confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns if c in chosen}
+    confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns
+                  if c in chosen and columns[c].to is not None}
+    confidence.update({c: PART_CONFIDENCE for c in parts})
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,

@@ -106,3 +106,12 @@ def test_mapping_source_for_globs() -> None:
     assert OBJECT.source_for("顧客台帳2024.xlsx", "顧客台帳") is OBJECT.sources[0]
     assert OBJECT.source_for("顧客カード.xlsx", None) is OBJECT.sources[1]
     assert OBJECT.source_for("other.xlsx", "顧客台帳") is None
+
+
+def test_mapping_part_round_trips() -> None:
+    text = LITERAL.replace("    担当者: contacts.full_name\n",
+                           "    セイ: {to: contacts.name_kana, part: 1}\n"
+                           "    メイ: {to: contacts.name_kana, part: 2}\n")
+    mapping = Mapping.from_yaml(text)
+    assert mapping.sources[0].columns["メイ"].part == 2
+    assert mapping.to_yaml() == text

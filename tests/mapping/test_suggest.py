@@ -87,10 +87,21 @@ def test_suggest_address_parts() -> None:
         "customers.address_line2"]
 
 
-def test_suggest_family_and_given_names() -> None:
-    got = targets([["会社名", "姓", "名", "セイ", "メイ"],
-                   ["山田商事", "山田", "太郎", "ヤマダ", "タロウ"]])
-    assert got["姓"] == "contacts.family_name" and got["名"] == "contacts.given_name"
+def test_suggest_family_and_given_names_and_kana_parts() -> None:
+    rows = [["会社名", "姓", "名", "セイ", "メイ"],
+            ["山田商事", "山田", "太郎", "ヤマダ", "タロウ"]]
+    (source,) = suggest_mapping([table(rows)], SCHEMA).sources
+    assert source.columns["姓"].to == "contacts.family_name"
+    assert source.columns["名"].to == "contacts.given_name"
+    assert (source.columns["セイ"].to, source.columns["セイ"].part) == ("contacts.name_kana", 1)
+    assert (source.columns["メイ"].to, source.columns["メイ"].part) == ("contacts.name_kana", 2)
+
+
+def test_suggest_person_customer_name_in_two_columns() -> None:
+    rows = [["会員番号", "姓", "名", "電話番号"], ["000123", "山田", "太郎", "03-5501-1201"]]
+    (source,) = suggest_mapping([table(rows)], SCHEMA).sources
+    assert [(source.columns[c].to, source.columns[c].part) for c in ("姓", "名")] == [
+        ("customers.name", 1), ("customers.name", 2)]
 
 
 def test_suggest_flat_sheet_split_into_customers_and_sales() -> None:
