@@ -87,7 +87,7 @@ def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path |
         result.to_json(json_path)
     if html_path is not None:
         write_html(result.asdict(), html_path)
-    click.echo(str(tables))
+    click.echo(str(result))
 
 
 @cli.command()

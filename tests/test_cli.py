@@ -54,7 +54,10 @@ def test_cli_profile_json(tmp_path: Path) -> None:
     assert table["layout"] == "table" and table["header_rows"] == [4, 5]
     assert table["data_rows"] == 3
     assert {"row": 8, "reason": "subtotal"} in table["skipped"]
-    assert table["columns"][4] == {"name": "連絡先 / TEL", "column": "E"}
+    col = table["columns"][4]
+    assert (col["name"], col["column"]) == ("連絡先 / TEL", "E")
+    assert col["semantic"] == {"type": "phone", "confidence": 1.0}
+    assert col["shapes"] == {"99-9999-9999": 2, "999-999-9999": 1}
     assert "連絡先 / TEL" in result.stdout
 
 

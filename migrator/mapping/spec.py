@@ -21,7 +21,8 @@ _TARGET = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 HEADER = (
     "# Suggested by `migrator suggest`: review every target before you run it.\n"
     "# A column's target is table.field, or null to leave it out on purpose;\n"
-    "# `confidence` shows how sure the suggestion was (1.0 = certain).\n"
+    "# `confidence`: how sure each suggestion is (1.0 = certain); for a null, how sure\n"
+    "# that no field fits.\n"
 )
 
 

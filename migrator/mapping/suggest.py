@@ -25,6 +25,8 @@ _SALES_ONLY = ("sale_date", "product", "quantity", "unit_price", "amount", "sale
 _CUSTOMER_SIGNS = ("name", "phone", "email", "postal_code", "address_line1", "name_kana")
 # Semantic types that say what a value IS, strongly enough to veto a header.
 _SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "url", "region"}
+# ...and those that name a field without any header (many fields hold dates; one holds URLs).
+_SELF_EVIDENT = {"email", "phone", "postal_code", "url", "region", "kana"}
 _SAME = {"wareki_date": "date"}
 
 
@@ -60,6 +62,7 @@ def _suggest_one(table: SourceTable, table_profile: Any, schema: Any,
               for c in table.columns}
     allowed = _allowed_tables(scores, schema)
     chosen = _assign(scores, allowed)
+    chosen = _person_customer(scores, chosen)
     chosen = _continue_groups(table.columns, chosen)
     parts = join_name_parts(table.columns, chosen)
     columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
@@ -68,6 +71,12 @@ def _suggest_one(table: SourceTable, table_profile: Any, schema: Any,
     confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns
                   if c in chosen and columns[c].to is not None}
     confidence.update({c: PART_CONFIDENCE for c in parts})
+    for c in table.columns:  # null: how sure that no field fits (1.0: nothing came close)
+        if columns[c].to is None:
+            best = max((cand.score for cand in scores[c]
+                        if cand.target.split(".")[0] in allowed), default=0.0)
+            confidence[c] = round(max(0.0, 1.0 - best), 2)
+    confidence = {c: confidence[c] for c in table.columns if c in confidence}
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
@@ -101,8 +110,11 @@ def _score_all(column: str, semantic: tuple[str, float], schema: Any,
     for table_name, table in schema.tables.items():
         for field_name, field in table.fields.items():
             header, rank = best_header_score(column, _synonyms(field))
-            score = _combine(header, _value_fit(semantic, field.semantic))
-            if score >= THRESHOLD:
+            fit = _value_fit(semantic, field.semantic)
+            if header == 0 and semantic[0] not in _SELF_EVIDENT:
+                continue
+            score = _combine(header, fit)
+            if score > 0:
                 out.append(Candidate(column, f"{table_name}.{field_name}", score, rank))
     return sorted(out, key=lambda c: (-c.score, c.rank))
 
@@ -120,10 +132,13 @@ def _value_fit(semantic: tuple[str, float], wanted: str | None) -> float:
 
 
 def _combine(header: float, fit: float) -> float:
-    """Header first, values second; values alone suffice for unmistakable kinds."""
+    """Header first, values second; values alone suffice for unmistakable kinds.
+
+    A values-only suggestion scores at most 0.7, so it is always shown as one to check.
+    """
     if header > 0:
         return 0.75 * header + 0.25 * fit + (0.0 if fit >= 0 else 0.25 * fit)
-    return 0.6 * fit if fit > 0.8 else 0.0
+    return 0.3 + 0.4 * fit if fit >= 0.6 else 0.0
 
 
 def _allowed_tables(scores: dict[str, list[Candidate]], schema: Any) -> list[str]:
@@ -142,7 +157,8 @@ def _allowed_tables(scores: dict[str, list[Candidate]], schema: Any) -> list[str
 def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str, Candidate]:
     """Best-first: each column gets its best free target, each target one column."""
     order = {t: i for i, t in enumerate(allowed)}
-    pool = [c for cands in scores.values() for c in cands if c.target.split(".")[0] in order]
+    pool = [c for cands in scores.values() for c in cands
+            if c.target.split(".")[0] in order and c.score >= THRESHOLD]
     # Ties go to the table listed first (an unqualified TEL is the customer's), then to
     # the field whose synonym list names the header earlier (会社名 before 氏名).
     pool.sort(key=lambda c: (-c.score, order[c.target.split(".")[0]], c.rank))
@@ -153,6 +169,23 @@ def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str,
             continue
         chosen[cand.column] = cand
         taken.add(cand.target)
+    return chosen
+
+
+def _person_customer(scores: dict[str, list[Candidate]],
+                     chosen: dict[str, Candidate]) -> dict[str, Candidate]:
+    """No company name but a person's name: the customer is that person (a shop member).
+
+    customers.name is required; a sheet of people (氏名 with no 会社名) would otherwise
+    load customers without names and put every name on a contact.
+    """
+    if any(c.target == "customers.name" for c in chosen.values()):
+        return chosen
+    for column, cand in chosen.items():
+        if cand.target == "contacts.full_name":
+            alt = next((c for c in scores[column] if c.target == "customers.name"), None)
+            if alt is not None:
+                return {**chosen, column: alt}
     return chosen
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
 from numbers import Real
 from pathlib import Path
 from typing import Any
+
+from migrator.read.model import row_ranges
+
+_EN_DASH = "\u2013"
 
 _FONTS = ('"Noto Sans CJK JP", "IPAPGothic", "IPAGothic", "IPAexGothic", "Hiragino Sans", '
           '"Yu Gothic", "Meiryo", sans-serif')
@@ -149,7 +152,8 @@ def _table_section(index: int, table: dict[str, Any]) -> str:
     meta = [str(table.get("layout") or "table"), f"{data_rows:,} data rows",
             f"{len(columns)} columns"]
     header_rows = _ints(table.get("header_rows"))
-    meta.append("header rows " + _ranges(header_rows) if header_rows else "no header row")
+    meta.append("header rows " + row_ranges(header_rows, _EN_DASH) if header_rows
+                else "no header row")
     card_sheets = _strings(table.get("sheets"))
     if card_sheets:
         meta.append(f"{len(card_sheets)} card sheets")
@@ -264,7 +268,7 @@ def _skipped_rows(skipped: list[dict[str, Any]]) -> str:
         groups.setdefault(str(s.get("reason") or "unknown"), []).append(_int(s.get("row")))
     items = "".join(
         f'<li><span class="reason">{_e(reason)} &times;{len(rows)}</span> '
-        f'rows {_e(_ranges(sorted(rows)))}</li>' for reason, rows in groups.items())
+        f'rows {_e(row_ranges(sorted(rows), _EN_DASH))}</li>' for reason, rows in groups.items())
     return f'<h3>Skipped rows ({len(skipped)})</h3><ul class="skips">{items}</ul>'
 
 
@@ -286,17 +290,6 @@ def _title(table: dict[str, Any]) -> str:
 def _files_title(tables: list[dict[str, Any]]) -> str:
     files = list(dict.fromkeys(str(t.get("file") or "?") for t in tables))
     return ", ".join(files) if files else "no tables"
-
-
-def _ranges(numbers: Iterable[int]) -> str:
-    """[1, 2, 3, 7] → `1–3, 7`."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in runs)
 
 
 def _pct(share: float) -> str:

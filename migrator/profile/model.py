@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator.read.model import SkippedRow, SkippedSheet, SourceTable
+from migrator.lineage import LINEAGE_COLUMNS
+from migrator.profile.column import ColumnProfile, profile_column
+from migrator.read.model import (
+    SkippedRow,
+    SkippedSheet,
+    SourceTable,
+    display_width,
+    plural,
+    row_ranges,
+)
 
-
-@dataclass(frozen=True)
-class ColumnProfile:
-    name: str
-    """The column's name as read (`連絡先 / TEL`)."""
-    column: str | None
-    """Excel column letter(s) in the sheet; None for a card."""
-
-    def asdict(self) -> dict[str, Any]:
-        return {"name": self.name, "column": self.column}
+__all__ = ["ColumnProfile", "Profile", "TableProfile", "profile"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,26 @@ class TableProfile:
     cells: dict[str, str] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
     """For a card table: the card sheets it was read from."""
+
+    def __str__(self) -> str:
+        where = f"{self.file} [{self.sheet}]" if self.sheet else self.file
+        header = row_ranges(self.header_rows) or "none"
+        lines = [f"{where}: {self.layout}, {plural(self.data_rows, 'data row')}, "
+                 f"header rows {header}"]
+        width = max((display_width(c.name) for c in self.columns), default=0)
+        for c in self.columns:
+            name = c.name + " " * (width - display_width(c.name))
+            sem = f"{c.semantic.type} {c.semantic.confidence:.0%}"
+            flags = f"  ! {', '.join(c.flags)}" if c.flags else ""
+            lines.append(f"  {name}  {c.inferred_type:<8} {sem:<19} "
+                         f"{c.null_share:>4.0%} empty{flags}")
+        reasons: dict[str, list[int]] = {}
+        for s in self.skipped:
+            reasons.setdefault(str(s.reason), []).append(s.row)
+        if reasons:
+            lines.append("  skipped: " + "; ".join(f"{r} {row_ranges(rows)}"
+                                                   for r, rows in reasons.items()))
+        return "\n".join(lines)
 
     def asdict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,6 +77,11 @@ class Profile:
     tables: list[TableProfile]
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
 
+    def __str__(self) -> str:
+        lines = [str(t) for t in self.tables]
+        lines += [f"{s.file} [{s.sheet}]: skipped ({s.reason})" for s in self.skipped_sheets]
+        return "\n".join(lines)
+
     def asdict(self) -> dict[str, Any]:
         return {
             "tables": [t.asdict() for t in self.tables],
@@ -72,8 +97,15 @@ class Profile:
 
 
 def profile(table: SourceTable) -> TableProfile:
-    """The table part of a profile: where the table is and how it was read."""
+    """Profile a source table: where it is, how it was read, and what each column holds.
+
+    Example: `profile(read_sources(["顧客台帳.xlsx"])[0]).columns[3].semantic` →
+    `Semantic(type='phone', confidence=1.0)`.
+    """
     letters: list[str | None] = list(table.columns_at) or [None] * len(table.columns)
+    positions = [i for i, c in enumerate(table.frame.columns) if c not in LINEAGE_COLUMNS]
+    columns = [profile_column(str(table.frame.columns[i]), letter, table.frame.iloc[:, i])
+               for i, letter in zip(positions, letters, strict=True)]
     return TableProfile(
         file=table.file,
         sheet=table.sheet,
@@ -81,7 +113,7 @@ def profile(table: SourceTable) -> TableProfile:
         header_rows=list(table.header_rows),
         data_rows=table.data_rows,
         skipped=list(table.skipped),
-        columns=[ColumnProfile(n, c) for n, c in zip(table.columns, letters, strict=True)],
+        columns=columns,
         cells=dict(table.cells),
         sheets=list(table.details.get("sheets", [])),
     )

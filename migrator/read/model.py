@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -112,15 +113,15 @@ class SourceTable:
     def __str__(self) -> str:
         header = ", ".join(map(str, self.header_rows)) or "none"
         lines = [
-            f"{self.name}: {self.layout}, {_count(self.data_rows, 'data row')}, "
-            f"{_count(len(self.columns), 'column')}, header rows {header}",
+            f"{self.name}: {self.layout}, {plural(self.data_rows, 'data row')}, "
+            f"{plural(len(self.columns), 'column')}, header rows {header}",
             "  columns: " + " | ".join(self.columns),
         ]
         if self.skipped:
             counts: dict[str, list[int]] = {}
             for s in self.skipped:
                 counts.setdefault(str(s.reason), []).append(s.row)
-            parts = [f"{reason} {_rows(rows)}" for reason, rows in counts.items()]
+            parts = [f"{reason} {row_ranges(rows)}" for reason, rows in counts.items()]
             lines.append("  skipped: " + "; ".join(parts))
         return "\n".join(lines)
 
@@ -152,19 +153,24 @@ def to_series(values: list[Cell]) -> pd.Series:
     return pd.Series(values, dtype="object")
 
 
-def _count(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
+    """`1 data row`, `2 data rows`."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def _rows(rows: list[int]) -> str:
-    """Compact row list: 1-3, 7, 9-10."""
-    spans: list[str] = []
-    start = prev = rows[0]
-    for r in rows[1:] + [None]:  # type: ignore[list-item]  # sentinel closes the last span
-        if r is not None and r == prev + 1:
-            prev = r
-            continue
-        spans.append(str(start) if start == prev else f"{start}-{prev}")
-        if r is not None:
-            start = prev = r
-    return ", ".join(spans)
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_ranges(rows: Iterable[int], dash: str = "-") -> str:
+    """Compact row numbers for people: [1, 2, 3, 7] → `1-3, 7`."""
+    runs: list[list[int]] = []
+    for n in rows:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}{dash}{b}" for a, b in runs)

@@ -11,7 +11,8 @@ from migrator.mapping.spec import ColumnTarget, Mapping, MappingError, SourceSpe
 LITERAL = """\
 # Suggested by `migrator suggest`: review every target before you run it.
 # A column's target is table.field, or null to leave it out on purpose;
-# `confidence` shows how sure the suggestion was (1.0 = certain).
+# `confidence`: how sure each suggestion is (1.0 = certain); for a null, how sure
+# that no field fits.
 version: 1
 schema: crm
 sources:
@@ -89,7 +90,7 @@ def test_mapping_design_example_form_reads() -> None:
     (("  cells:\n", "  cels:\n"),
      "m.yaml: sources[1]: unknown key 'cels' (did you mean 'cells'?)"),
     (("sources:\n", "sources: [\n"),
-     "m.yaml: line 7: YAML syntax error (expected the node content, but found '-')"),
+     "m.yaml: line 8: YAML syntax error (expected the node content, but found '-')"),
 ])
 def test_mapping_error_names_yaml_path(edit: tuple[str, str], message: str) -> None:
     with pytest.raises(MappingError) as err:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,7 +122,25 @@ def test_suggest_unknown_header_is_null() -> None:
     assert targets([["会社名", "ランク区分XYZ"], ["山田商事", "A"]])["ランク区分XYZ"] is None
 
 
-def test_suggest_confidence_for_every_mapped_column(tmp_path: Path) -> None:
-    (source,) = sample_mapping("us_customers.xlsx").sources
-    assert set(source.confidence) == set(source.targets())
-    assert all(0 < v <= 1 for v in source.confidence.values())
+def test_suggest_confidence_for_every_column() -> None:
+    (source,) = sample_mapping("shop_export_cp932.csv").sources
+    assert list(source.confidence) == list(source.columns)
+    assert all(0 <= v <= 1 for v in source.confidence.values())
+    assert source.columns["最終購入日"].to is None and source.confidence["最終購入日"] > 0.5
+@pytest.mark.parametrize("name", SAMPLES)
+def test_suggest_sample_data_golden_yaml(name: str) -> None:
+    golden = FIXTURES / "mapping" / f"{name}.expected.yaml"
+    assert sample_mapping(name).to_yaml() == golden.read_text(encoding="utf-8")
+
+
+
+
+def test_suggest_values_beat_a_lying_header() -> None:
+    got = targets([["会社名", "PHONE1", "Column C"],
+                   ["山田商事", "info@yamada.example.co.jp", "03-5501-1201"],
+                   ["青空システム", "sales@aozora.example.jp", "06-6201-3344"],
+                   ["さくら工業", "hello@sakura.example.jp", "052-201-7788"]])
+    assert got["PHONE1"] == "customers.email"
+    assert got["Column C"] == "customers.phone"
+
+
