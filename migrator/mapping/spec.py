@@ -187,5 +187,28 @@ class Mapping(BaseModel):
         tmp.write_text(self.to_yaml(), encoding="utf-8")
         tmp.replace(path)
 
+    def check(self, schema: Any, *, file: str = "mapping") -> None:
+        """Every target is a field of `schema`, fed by one column (or by numbered parts)."""
+        from migrator.schema import SchemaError
+
+        if self.schema_name != schema.name:
+            raise MappingError(f"{file}: schema: the mapping is for schema '{self.schema_name}', "
+                               f"not '{schema.name}'; pass --schema {self.schema_name}")
+        for i, source in enumerate(self.sources):
+            fed: dict[str, str] = {}
+            for column, target in source.columns.items():
+                if target.to is None:
+                    continue
+                where = f"{file}: sources[{i}].columns.{column}.to"
+                try:
+                    schema.field(target.to)
+                except SchemaError as err:
+                    raise MappingError(f"{where}: {err.problem}") from None
+                if target.to in fed and target.part is None:
+                    raise MappingError(f"{where}: {target.to} is already fed by column "
+                                       f"'{fed[target.to]}'; number both with part: to join "
+                                       "them, or set one to null")
+                fed.setdefault(target.to, column)
+
     def source_for(self, file: str, sheet: str | None) -> SourceSpec | None:
         return next((s for s in self.sources if s.matches(file, sheet)), None)

@@ -116,3 +116,22 @@ def test_mapping_part_round_trips() -> None:
     mapping = Mapping.from_yaml(text)
     assert mapping.sources[0].columns["メイ"].part == 2
     assert mapping.to_yaml() == text
+
+
+def test_mapping_check_against_schema() -> None:
+    from migrator.schema import load_schema
+
+    schema = load_schema("crm")
+    OBJECT.check(schema, file="m.yaml")
+    typo = Mapping.from_yaml(LITERAL.replace("customers.phone", "customers.phon"))
+    with pytest.raises(MappingError) as err:
+        typo.check(schema, file="m.yaml")
+    assert str(err.value) == ("m.yaml: sources[0].columns.連絡先 / TEL.to: schema crm has no "
+                              "target 'customers.phon' (did you mean customers.phone?)")
+    twice = Mapping.from_yaml(LITERAL.replace("担当者: contacts.full_name",
+                                              "担当者: customers.name"))
+    with pytest.raises(MappingError) as err:
+        twice.check(schema, file="m.yaml")
+    assert str(err.value) == ("m.yaml: sources[0].columns.担当者.to: customers.name is already "
+                              "fed by column '会社名'; number both with part: to join them, "
+                              "or set one to null")

@@ -54,9 +54,11 @@ def test_suggest_sample_data_accuracy_is_total(name: str) -> None:
     assert not wrong, f"{total - len(wrong)}/{total} right; wrong: {wrong}"
 
 
-def test_suggest_round_trips() -> None:
-    mapping = sample_mapping("顧客台帳.xlsx")
+@pytest.mark.parametrize("name", SAMPLES)
+def test_suggest_round_trips_and_checks(name: str) -> None:
+    mapping = sample_mapping(name)
     assert Mapping.from_yaml(mapping.to_yaml()) == mapping
+    mapping.check(SCHEMA)
 
 
 @pytest.mark.parametrize(("header", "target"), [
