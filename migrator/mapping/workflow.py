@@ -34,8 +34,7 @@ class SuggestResult:
                 lines.append("  not loaded: " + ", ".join(left))
         if self.learned:
             lines.append(f"learned {len(self.learned)} choice(s) into {self.synonyms}")
-        lines.append(f"wrote {self.output}; review it, then: migrator run SOURCE... "
-                     f"--mapping {self.output.name}")
+        lines.append(f"wrote {self.output}; review every target before it is used")
         return "\n".join(lines)
 
 
