@@ -1,0 +1,1 @@
+"""The clean stage: every value in its canonical form, every change recorded."""

@@ -1,0 +1,50 @@
+"""What every value transform returns, so the clean stage can log changes and rejects.
+
+A transform works on a whole column (a pandas Series) and returns, row for row, the
+cleaned value, or a reason code where the value cannot be cleaned. It never drops a
+row and never guesses: a value it cannot read is a reason, not a NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a transform may know beyond the column itself."""
+
+    region: str = "JP"
+    """Default country of phone numbers and postal codes (ISO 3166-1 alpha-2)."""
+    day_first: bool = False
+    """`1/4/2021` is 1 April (True) or 4 January (False, the US reading)."""
+    date1904: bool = False
+    """Excel serial numbers count from 1904 (old Mac workbooks)."""
+    related: dict[str, pd.Series] = field(default_factory=dict)
+    """Other cleaned columns of the same rows, by target field (`region` for postal codes)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One transform over one column, aligned with its index."""
+
+    values: pd.Series
+    """The cleaned values; NA where the input was empty or the value was rejected."""
+    reasons: pd.Series
+    """A reason code (`invalid_phone`) where a non-empty value could not be cleaned, else NA."""
+    notes: pd.Series | None = None
+    """Optional text per row for the change log (`kept the first of 2 addresses`)."""
+    extra: dict[str, pd.Series] = field(default_factory=dict)
+    """Derived columns (`is_mobile` for phones), by name, for the stage to route."""
+
+
+Transform = Callable[[pd.Series, Context], Outcome]
+"""A named transform: (column, context) → Outcome. Registered in migrator.clean.registry."""
+
+
+def empty_reasons(index: pd.Index) -> pd.Series:
+    """A reasons Series with no reason on any row."""
+    return pd.Series(pd.NA, index=index, dtype="object")
