@@ -8,6 +8,7 @@ its row with a reason code and the row's lineage, unless the mapping says
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,9 +63,10 @@ class CleanedTables:
 def clean(raw: dict[str, pd.DataFrame], mapping: Mapping, schema: Any) -> CleanedTables:
     """Clean every target frame of `raw` (from apply_mapping) per `mapping` and `schema`."""
     frames, changes, rejects = {}, [], []
-    for table, frame in raw.items():
+    codes: dict[tuple[Any, ...], str] = {}
+    for table in sorted(raw, key=lambda t: t != "customers"):
         spec = schema.tables[table]
-        kept, logged, rejected = _clean_table(table, frame, spec, mapping)
+        kept, logged, rejected = _clean_table(table, raw[table], spec, mapping, codes)
         frames[table] = kept
         changes.append(logged)
         rejects.append(rejected)
@@ -76,8 +78,9 @@ def clean(raw: dict[str, pd.DataFrame], mapping: Mapping, schema: Any) -> Cleane
     )
 
 
-def _clean_table(table: str, frame: pd.DataFrame, spec: Any,
-                 mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _clean_table(table: str, frame: pd.DataFrame, spec: Any, mapping: Mapping,
+                 codes: dict[tuple[Any, ...], str]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     out = frame.copy()
     reasons = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
     logs: list[pd.DataFrame] = []
@@ -92,10 +95,44 @@ def _clean_table(table: str, frame: pd.DataFrame, spec: Any,
             out[name] = _apply(out, name, result, reasons, settings["on_error"], transform, logs,
                                table)
             _route_extras(out, name, result)
+    logs.append(link_customer_codes(table, out, codes))
     _require(out, spec, reasons)
     bad = reasons.map(bool)
     rejected = _rejects(table, frame[bad], reasons[bad])
     return out[~bad].reset_index(drop=True), _concat(logs), rejected
+
+
+def link_customer_codes(table: str, frame: pd.DataFrame,
+                        codes: dict[tuple[Any, ...], str]) -> pd.DataFrame:
+    """Customers without a code get a stable one; their contacts and sales rows follow.
+
+    The code is derived from the company's matching key (`(株)山田商事` and `山田商事㈱` get
+    the same one), so next month's sheet gives the same customer the same code. A child
+    row is linked to the customer read from the same source row.
+    """
+    if "customer_code" not in frame:
+        frame["customer_code"] = None
+    missing = frame["customer_code"].isna()
+    if table == "customers":
+        key = frame["_name_key"] if "_name_key" in frame else frame.get("name")
+        for i in missing[missing].index:
+            basis = key.at[i] if key is not None and pd.notna(key.at[i]) else _lineage(frame, i)
+            frame.at[i, "customer_code"] = "G" + hashlib.sha1(
+                str(basis).encode("utf-8")).hexdigest()[:10].upper()
+        for i in frame.index:
+            codes[_lineage(frame, i)] = frame.at[i, "customer_code"]
+        rule = "generated_code"
+    else:
+        for i in missing[missing].index:
+            frame.at[i, "customer_code"] = codes.get(_lineage(frame, i))
+        rule = "linked_to_customer"
+    filled = missing & frame["customer_code"].notna()
+    return _log(table, frame[filled], "customer_code", None, frame.loc[filled, "customer_code"],
+                rule)
+
+
+def _lineage(frame: pd.DataFrame, i: Any) -> tuple[Any, ...]:
+    return tuple(frame.at[i, c] for c in LINEAGE_COLUMNS)
 
 
 def _settings(mapping: Mapping, table: str, name: str) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""Email addresses: one valid address per cell, the domain lower-cased, no DNS.
+
+Each distinct value is validated once and the results are spread back over the rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from email_validator import EmailNotValidError, validate_email
+
+from migrator.clean.base import Context, Outcome
+
+INVALID_EMAIL = "invalid_email"
+
+_SEPARATORS = re.compile(r"[,;、，；\s]+")
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+_WRAPPERS = "<>\"'()[]「」"
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What one distinct input value cleans to."""
+
+    value: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    others: str | None = None
+
+
+_EMPTY = _Parsed()
+_INVALID = _Parsed(reason=INVALID_EMAIL)
+
+
+def email_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Email addresses, trimmed and syntax-checked with email-validator (no DNS lookups).
+
+    Full-width ASCII is NFKC-normalised (`ｉｎｆｏ＠…`); `mailto:`, `<a@b.jp>` and
+    `Name <a@b.jp>` reduce to the address. The domain is lower-cased, the local part kept
+    as typed. IDN domains are accepted and kept in their Unicode form, lower-cased
+    (`a@例え.JP` and `a@xn--r8jz45g.jp` both give `a@例え.jp`).
+
+    A cell with several addresses (split on `,` `;` `、` or whitespace) keeps the first
+    valid one; the note says `kept the first of 3 addresses` and `extra["other_emails"]`
+    holds the rest, `;`-joined (valid ones normalised, invalid ones as typed). A cell
+    with no valid address gets `invalid_email`.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = [_parse(value) for value in uniques]
+    parsed.append(_EMPTY)  # code -1 (NA) picks the last entry
+
+    def column(attr: str) -> pd.Series:
+        per_value = np.array([getattr(p, attr) for p in parsed], dtype=object)
+        data = per_value[codes]
+        data[pd.isna(data)] = pd.NA
+        return pd.Series(data, index=series.index, dtype="object")
+
+    return Outcome(
+        values=column("value"),
+        reasons=column("reason"),
+        notes=column("note"),
+        extra={"other_emails": column("others")},
+    )
+
+
+def _parse(value: object) -> _Parsed:
+    """One raw cell to its cleaned form; the cached unit of work."""
+    if isinstance(value, float) and np.isnan(value):
+        return _EMPTY
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return _EMPTY
+    candidates = [c for c in map(_unwrap, _SEPARATORS.split(text)) if "@" in c]
+    if not candidates:
+        return _INVALID
+    checked = [(c, _normalise(c)) for c in candidates]
+    checked = list(dict.fromkeys(checked))  # `"a@b.jp" <a@b.jp>` is one address
+    first = next((i for i, (_, n) in enumerate(checked) if n is not None), None)
+    if first is None:
+        return _INVALID
+    kept = checked[first][1]
+    if len(checked) == 1:
+        return _Parsed(value=kept)
+    others = [n or raw for i, (raw, n) in enumerate(checked) if i != first]
+    which = "first" if first == 0 else "first valid"
+    note = f"kept the {which} of {len(checked)} addresses"
+    return _Parsed(value=kept, note=note, others=";".join(others))
+
+
+def _unwrap(token: str) -> str:
+    """`<mailto:a@b.jp>` → `a@b.jp`."""
+    return _MAILTO.sub("", token.strip(_WRAPPERS)).strip(_WRAPPERS)
+
+
+def _normalise(address: str) -> str | None:
+    """The address with its domain lower-cased, or None when it is not valid."""
+    try:
+        result = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    # email-validator lower-cases role names (`Sales@`); the local part stays as typed.
+    local = address.rpartition("@")[0]
+    return f"{local}@{result.domain.lower()}"

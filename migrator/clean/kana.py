@@ -1,0 +1,118 @@
+"""Width and kana: full-width ASCII to ASCII, half-width kana to full-width, furigana to katakana.
+
+Why not plain NFKC: NFKC is a compatibility fold, not a width fold. Besides `０３`→`03`
+it also rewrites `㈱`→`(株)` (the company-name rule owns that), `①`→`1`, `～`→`~` (a
+Japanese range `10～20` becomes `10~20`), `㍻`→`平成`, `℡`→`TEL`, `²`→`2`, and CJK
+compatibility ideographs such as `神` (U+FA19) → `神`: a different code point in a person's
+registered name. `width_transform` therefore folds only what is unambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jaconv
+import pandas as pd
+
+from migrator.clean.base import Cell, Context, Outcome, apply_distinct
+
+INVALID_KANA = "invalid_kana"
+
+_FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
+_ALNUM = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+# A run of ASCII or full-width ASCII (U+FF01..U+FF5D, not the brackets, not `～` U+FF5E).
+_RUN = re.compile(r"[!-~\uff01-\uff07\uff0a-\uff5d]+")
+# Full-width brackets convert as a pair, and only around ASCII content: `（１２３４）` → `(1234)`,
+# `（株）` stays (the company rule reads it), so a pair is never half converted.
+_BRACKETS = re.compile(r"（([!-~\uff01-\uff07\uff0a-\uff5d]*)）")
+_DIGIT_DASH = re.compile(r"(?<=[0-9])[ー−‐‑–—―ｰ－](?=[0-9])")
+_HALF_KANA = re.compile(r"[\uff61-\uff9f]")
+_SPACES = re.compile(r"[\s\u3000]+")
+_KANJI = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ\u00c0-\u024f]")
+
+
+def _to_ascii(text: str) -> str:
+    """`ＡＢＣ－１` → `ABC-1`: every full-width ASCII character of `text` to ASCII."""
+    return "".join(
+        chr(ord(c) - _FULLWIDTH_OFFSET) if "\uff01" <= c <= "\uff5e" else c for c in text
+    )
+
+
+def _run(match: re.Match[str]) -> str:
+    """A run converts when it holds a letter or digit: `ＡＢＣ＆Ｃｏ．`, not a lone `！`."""
+    run = match.group(0)
+    return _to_ascii(run) if _ALNUM.search(run) else run
+
+
+def _bracket(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    return f"({_to_ascii(inner)})" if _ALNUM.search(inner) else match.group(0)
+
+
+def fold_width(text: str) -> str:
+    """ASCII letters, digits and their punctuation to ASCII; half-width kana to full-width.
+
+    `０３（１２３４）５６７８` → `03(1234)5678`, `ﾔﾏﾀﾞ` → `ヤマダ`, `03ー1234` → `03-1234`;
+    `㈱`, `①`, `髙`, `﨑`, `～`, `（株）`, `はい！` and the ideographic space stay as typed.
+    """
+    text = _BRACKETS.sub(_bracket, text)
+    text = _RUN.sub(_run, text)
+    text = _DIGIT_DASH.sub("-", text)
+    if _HALF_KANA.search(text):
+        text = jaconv.h2z(text, kana=True, ascii=False, digit=False)
+    return text
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces (the ideographic space too) to one ASCII space, trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell: None, NaN, NA, or only spaces."""
+    if isinstance(value, str):
+        return not value.strip(" \t\r\n\u3000")
+    return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
+
+
+def _width_one(value: object) -> Cell:
+    if is_blank(value):
+        return Cell()
+    return Cell(value=fold_width(value) if isinstance(value, str) else value)
+
+
+def width_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Full-width ASCII to ASCII and half-width kana to full-width, nothing else.
+
+    Never rejects: a value it does not understand is left as typed. Non-text values
+    (numbers from Excel) pass through unchanged.
+    """
+    return apply_distinct(series, _width_one)
+
+
+def to_katakana(text: str) -> str:
+    """Hiragana and half-width kana to full-width katakana, spaces to one ASCII space."""
+    return collapse_spaces(jaconv.hira2kata(fold_width(text)))
+
+
+def _kana_one(value: object) -> Cell:
+    if is_blank(value):
+        return Cell()
+    if not isinstance(value, str):
+        return Cell(reason=INVALID_KANA)
+    kana = to_katakana(value)
+    if _KANJI.search(kana) or _LATIN.search(kana):
+        return Cell(reason=INVALID_KANA)
+    return Cell(value=kana)
+
+
+def kana_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Furigana to full-width katakana: `やまだ　たろう`, `ﾔﾏﾀﾞ ﾀﾛｳ` → `ヤマダ タロウ`.
+
+    Family and given name are separated by one ASCII space, as `person_name` writes them,
+    so a reading and its name split the same way and compare equal whatever space was
+    typed. A reading that holds kanji or Latin letters (`山田`) is the wrong data in the
+    column, rejected as `invalid_kana` rather than converted.
+    """
+    return apply_distinct(series, _kana_one)

@@ -1,0 +1,188 @@
+"""Company and person names: one written form for display, a key for matching, a split.
+
+Company legal forms are folded to their full written form where the person typed them
+(`(株)山田商事` → `株式会社山田商事`, `山田商事㈱` → `山田商事株式会社`); the matching key
+drops them, so every spelling of one company shares one key. Person names are split into
+family and given name only where the source says where the split is (a space or a comma).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+import pandas as pd
+
+from migrator.clean.base import Cell, Context, Outcome, apply_distinct
+from migrator.clean.kana import collapse_spaces, fold_width, is_blank
+
+INVALID_COMPANY_NAME = "invalid_company_name"
+INVALID_PERSON_NAME = "invalid_person_name"
+
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "株式会社": ("株", "㈱"),
+    "有限会社": ("有", "㈲"),
+    "合同会社": ("同",),
+    "合資会社": ("資", "㈾"),
+    "合名会社": ("名", "㈴"),
+    "一般社団法人": ("一社",),
+    "一般財団法人": ("一財",),
+    "公益社団法人": ("公社",),
+    "公益財団法人": ("公財",),
+    "社団法人": ("社",),  # the pre-2008 form `(社)` names; 一般 or 公益 is not ours to guess
+    "財団法人": ("財",),
+    "医療法人社団": (),
+    "医療法人財団": (),
+    "医療法人": ("医",),
+    "社会福祉法人": ("福",),
+    "特定非営利活動法人": ("特非", "NPO法人", "ＮＰＯ法人"),
+    "学校法人": ("学",),
+    "宗教法人": ("宗",),
+}
+"""Each legal form's full written form, with the abbreviations people type for it.
+
+A one- or two-letter abbreviation counts only in brackets (`(株)`, `（一社）`); circled
+forms (`㈱`) and `NPO法人` count anywhere. Extends `migrator.profile.lexicon.COMPANY_MARKERS`.
+"""
+
+
+def _marker_pattern() -> re.Pattern[str]:
+    full: list[str] = list(LEGAL_FORMS)
+    bracketed: list[str] = []
+    bare: list[str] = []
+    for abbreviations in LEGAL_FORMS.values():
+        for abbr in abbreviations:
+            (bracketed if abbr.isalpha() and "法人" not in abbr else bare).append(abbr)
+    longest = sorted(full + bare, key=len, reverse=True)
+    brackets = "|".join(sorted(bracketed, key=len, reverse=True))
+    return re.compile(rf"[(（]\s*(?:{brackets})\s*[)）]|" + "|".join(map(re.escape, longest)))
+
+
+_MARKER = _marker_pattern()
+_CANONICAL = {abbr: form for form, abbrs in LEGAL_FORMS.items() for abbr in abbrs} | {
+    form: form for form in LEGAL_FORMS
+}
+
+_ENGLISH_FORMS: dict[str, str] = {
+    "inc": "Inc.", "incorporated": "Incorporated", "llc": "LLC", "l.l.c": "LLC",
+    "ltd": "Ltd.", "limited": "Limited", "co": "Co.", "corp": "Corp.",
+    "corporation": "Corporation", "company": "Company", "gmbh": "GmbH", "kk": "K.K.",
+    "k.k": "K.K.", "plc": "PLC", "llp": "LLP",
+}
+"""English legal forms (lower case, no final dot) and how `legal_form` writes them."""
+
+_ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(_ENGLISH_FORMS, key=len, reverse=True))
+_ENGLISH_TAIL = re.compile(rf"(?:[\s,、]+(?:{_ENGLISH_WORDS})\.?)+\s*$", re.IGNORECASE)
+_ENGLISH_WORD = re.compile(r"[a-z.]+[a-z]", re.IGNORECASE)
+_AND = re.compile(r"(?<![a-z])and(?![a-z])|＆")
+_KEEP_IN_KEY = {"&", "ー"}
+
+
+def _bare(marker: str) -> str:
+    """`（ 株 ）` → `株`: the abbreviation inside a bracketed marker."""
+    return re.sub(r"[()（）\s]", "", marker)
+
+
+def _fold_japanese(name: str) -> tuple[str, str | None]:
+    """The display name with its first legal form written out in place, and that form."""
+    match = _MARKER.search(name)
+    if match is None:
+        return name, None
+    form = _CANONICAL[_bare(match.group(0))]
+    before, after = name[: match.start()].rstrip(), name[match.end() :]
+    if not before:  # a prefix: `株式会社 山田商事` → `株式会社山田商事`
+        return form + after.lstrip(), form
+    return before + form + after, form  # a suffix, or in the middle before a branch
+
+
+def _english_form(name: str) -> tuple[str, str | None]:
+    """The name without its trailing English legal forms, and those forms written canonically."""
+    match = _ENGLISH_TAIL.search(name)
+    if match is None or match.start() == 0:
+        return name, None
+    words = [_ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(match.group(0))]
+    return name[: match.start()], ", ".join(words)
+
+
+def match_key(name: str) -> str:
+    """`(株)やまだ商事`, `ヤマダ商事㈱`, `Yamada & Co., Ltd.` → a key without legal form,
+    case, width, spaces or punctuation, hiragana as katakana, `and`/`＆` as `&`."""
+    name = _MARKER.sub(" ", name)
+    name, _ = _english_form(name)
+    name = unicodedata.normalize("NFKC", name).casefold()
+    name = _AND.sub("&", jaconv.hira2kata(name))
+    return "".join(
+        c for c in name if c in _KEEP_IN_KEY or unicodedata.category(c)[0] not in "PZSC"
+    )
+
+
+def _company_one(value: object) -> Cell:
+    if is_blank(value):
+        return Cell(extra=(pd.NA, pd.NA))
+    if not isinstance(value, str):
+        return Cell(reason=INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
+    name = collapse_spaces(fold_width(value))
+    display, form = _fold_japanese(name)
+    if form is None:
+        _, form = _english_form(name)
+    key = match_key(name)
+    if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
+        return Cell(reason=INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
+    return Cell(value=display, extra=(key, form))
+
+
+def company_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Company names with one written legal form, plus `match_key` and `legal_form`.
+
+    Example: `(株) 山田商事` → `株式会社山田商事`, key `山田商事`, form `株式会社`.
+    English names keep their display (`Blue Harbor, Inc.`); only the key drops `Inc.`.
+    """
+    return apply_distinct(series, _company_one, ("match_key", "legal_form"))
+
+
+_HONORIFIC_SUFFIX = re.compile(r"\s*(?:様|さま|殿|さん)$")
+_HONORIFIC_PREFIX = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+", re.IGNORECASE)
+_LATIN_ONLY = re.compile(r"^[\sA-Za-z\u00c0-\u024f.,'\-]+$")
+
+
+def _strip_honorifics(name: str) -> tuple[str, str | None]:
+    removed = []
+    for pattern in (_HONORIFIC_PREFIX, _HONORIFIC_SUFFIX):
+        match = pattern.search(name)
+        if match:
+            removed.append(match.group(0).strip())
+            name = (name[: match.start()] + name[match.end() :]).strip()
+    return name, (f"removed honorific {' '.join(removed)}" if removed else None)
+
+
+def _split(name: str) -> tuple[object, object]:
+    """(family, given): `山田 太郎`, `Smith, John`, `Mary Ann Lee`; NA where no split is written."""
+    if "," in name:
+        family, _, given = name.partition(",")
+        return (family.strip(), given.strip()) if family.strip() and given.strip() else (
+            pd.NA, pd.NA)
+    tokens = name.split(" ")
+    if _LATIN_ONLY.match(name):
+        return (tokens[-1], " ".join(tokens[:-1])) if len(tokens) > 1 else (pd.NA, pd.NA)
+    return (tokens[0], tokens[1]) if len(tokens) == 2 else (pd.NA, pd.NA)
+
+
+def _person_one(value: object) -> Cell:
+    if is_blank(value):
+        return Cell(extra=(pd.NA, pd.NA))
+    if not isinstance(value, str):
+        return Cell(reason=INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
+    name, note = _strip_honorifics(collapse_spaces(fold_width(value)))
+    if not any(c.isalpha() for c in name):
+        return Cell(reason=INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
+    return Cell(value=name, note=note, extra=_split(name))
+
+
+def person_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Person names with spaces collapsed, honorifics removed, split where a separator says.
+
+    Example: `山田　太郎 様` → `山田 太郎`, family `山田`, given `太郎`. `山田太郎` is not split:
+    where a Japanese family name ends is not ours to guess.
+    """
+    return apply_distinct(series, _person_one, ("family_name", "given_name"))

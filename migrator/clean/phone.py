@@ -1,0 +1,130 @@
+"""Phone numbers to E.164, with extensions kept and mobile numbers told from landlines.
+
+Parsing is slow next to pandas, so each distinct value is parsed once and the results
+are spread back over the rows: a 1,000,000-row column of 10,000 numbers costs 10,000 parses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+import phonenumbers as pn
+
+from migrator.clean.base import Context, Outcome
+
+INVALID_PHONE = "invalid_phone"
+LEADING_ZERO_NOTE = "read from a number: leading 0 restored"
+
+# `TEL:`, `Tel.`, `電話:`, `℡` (NFKC turns ℡ into TEL) before the number.
+_PREFIX = re.compile(r"^(?:tel|phone|ph|電話番号|電話)\s*[:.]?\s*", re.IGNORECASE)
+# An extension at the end: `x12`, `ext. 12`, `#12`, `内線123`, `(内線12)`.
+_EXTENSION = re.compile(
+    r"\s*[,;(]?\s*(?:内線|extension|ext\.?|x|#)\s*[:.]?\s*(\d{1,7})\s*\)?\s*$", re.IGNORECASE
+)
+# Dash look-alikes typed in Japanese text that NFKC leaves alone.
+_DASHES = str.maketrans({c: "-" for c in "ー‐‑‒–—―−～〜"})
+_ALLOWED = re.compile(r"^\+?[\d\s\-().\/]+$")
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What one distinct input value cleans to."""
+
+    value: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    is_mobile: bool | None = None
+
+
+_EMPTY = _Parsed()
+_INVALID = _Parsed(reason=INVALID_PHONE)
+
+
+def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """Phone numbers to E.164 (`+81312345678`), default region `ctx.region`.
+
+    A leading `+` names the country and overrides the region. Full-width forms are
+    NFKC-normalised first; `TEL:` prefixes are dropped. An extension (`x12`, `ext. 12`,
+    `#12`, `内線12`) is kept in RFC 3966 style: `+12125550100;ext=12`. A number that is not
+    `phonenumbers.is_valid_number` for its country, or holds letters, gets `invalid_phone`.
+
+    Integers (a number column that lost its leading 0): where the region's trunk prefix
+    is 0 (JP), the digits are tried with a 0 put back first (`312345678` → `0312345678`
+    → `+81312345678`), then as they are; a restored 0 is noted per row.
+
+    `extra["is_mobile"]` is True for MOBILE, False for every other valid type (including
+    US FIXED_LINE_OR_MOBILE), NA for empty or rejected values.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = [_parse(value, ctx.region) for value in uniques]
+    parsed.append(_EMPTY)  # code -1 (NA) picks the last entry
+
+    def column(attr: str, dtype: str) -> pd.Series:
+        per_value = np.array([getattr(p, attr) for p in parsed], dtype=object)
+        data = per_value[codes]
+        data[pd.isna(data)] = pd.NA
+        return pd.Series(data, index=series.index, dtype=dtype)
+
+    return Outcome(
+        values=column("value", "object"),
+        reasons=column("reason", "object"),
+        notes=column("note", "object"),
+        extra={"is_mobile": column("is_mobile", "boolean")},
+    )
+
+
+def _parse(value: object, region: str) -> _Parsed:
+    """One raw cell to its cleaned form; the cached unit of work."""
+    if isinstance(value, bool):
+        return _INVALID
+    if isinstance(value, Integral) or (isinstance(value, float) and value.is_integer()):
+        return _parse_integer(int(value), region)
+    if isinstance(value, float):
+        return _EMPTY if np.isnan(value) else _INVALID
+    text = _PREFIX.sub("", unicodedata.normalize("NFKC", str(value)).strip())
+    if not text:
+        return _EMPTY if not str(value).strip() else _INVALID
+    main, extension = _split_extension(text.translate(_DASHES))
+    return _validate(main, extension, region)
+
+
+def _parse_integer(number: int, region: str) -> _Parsed:
+    """An integer cell: put a lost trunk 0 back where the region dials one."""
+    if number <= 0:
+        return _INVALID
+    digits = str(number)
+    trunk = pn.PhoneMetadata.metadata_for_region(region.upper())
+    if trunk is not None and trunk.national_prefix == "0":
+        restored = _validate("0" + digits, None, region)
+        if restored.value is not None:
+            return _Parsed(restored.value, None, LEADING_ZERO_NOTE, restored.is_mobile)
+    return _validate(digits, None, region)
+
+
+def _split_extension(text: str) -> tuple[str, str | None]:
+    """`03-1234-5678 内線123` → (`03-1234-5678`, `123`)."""
+    match = _EXTENSION.search(text)
+    if match is None or match.start() == 0:
+        return text, None
+    return text[: match.start()].strip(), match.group(1)
+
+
+def _validate(main: str, extension: str | None, region: str) -> _Parsed:
+    """Parse the number part with phonenumbers; valid numbers only."""
+    if not _ALLOWED.match(main):
+        return _INVALID  # letters or stray symbols: never read vanity numbers
+    try:
+        number = pn.parse(main, region.upper())
+    except pn.NumberParseException:
+        return _INVALID
+    if not pn.is_valid_number(number):
+        return _INVALID
+    e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
+    if extension:
+        e164 = f"{e164};ext={extension}"
+    return _Parsed(value=e164, is_mobile=pn.number_type(number) == pn.PhoneNumberType.MOBILE)

@@ -1,0 +1,103 @@
+"""The email transform against its golden table, plus notes, empties, caching and the registry."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from migrator.clean.base import Context
+from migrator.clean.email import email_transform
+from migrator.clean.registry import get_transform
+from tests.conftest import FIXTURES
+
+GOLDEN = FIXTURES / "clean" / "emails.csv"
+email_module = importlib.import_module("migrator.clean.email")
+
+
+def _golden() -> pd.DataFrame:
+    return pd.read_csv(GOLDEN, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _shown(value: object) -> str:
+    return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
+def test_email_golden_table() -> None:
+    rows = _golden()
+    assert len(rows) >= 25
+    # The whole table as one Series, so the per-distinct cache is what runs.
+    outcome = email_transform(rows["input"].astype("object"), Context())
+    got = pd.DataFrame(
+        {
+            "expected": outcome.values.map(_shown),
+            "other_emails": outcome.extra["other_emails"].map(_shown),
+            "reason": outcome.reasons.map(_shown),
+        }
+    )
+    want = rows[["expected", "other_emails", "reason"]]
+    wrong = [
+        f"line {i + 2}: {rows.at[i, 'input']!r} gave {tuple(got.loc[i])}, want {tuple(want.loc[i])}"
+        for i in rows.index
+        if tuple(got.loc[i]) != tuple(want.loc[i])
+    ]
+    assert wrong == []
+
+
+def test_email_notes_name_the_count_not_the_addresses() -> None:
+    column = pd.Series(
+        ["a@example.jp, b@example.jp; c@example.jp", "bad@, ok@example.jp", "a@example.jp"]
+    )
+    outcome = email_transform(column, Context())
+    assert outcome.notes is not None
+    assert outcome.notes.map(_shown).tolist() == [
+        "kept the first of 3 addresses",
+        "kept the first valid of 2 addresses",
+        "",
+    ]
+    assert outcome.extra["other_emails"].map(_shown).tolist() == [
+        "b@example.jp;c@example.jp",
+        "bad@",
+        "",
+    ]
+
+
+def test_email_empty_is_na_without_reason() -> None:
+    column = pd.Series([None, float("nan"), pd.NA, "", "  ", "\n"], dtype="object")
+    outcome = email_transform(column, Context())
+    assert outcome.values.isna().all()
+    assert outcome.reasons.isna().all()
+    assert outcome.extra["other_emails"].isna().all()
+
+
+def test_email_non_text_is_invalid() -> None:
+    outcome = email_transform(pd.Series([12, 3.5], dtype="object"), Context())
+    assert outcome.reasons.tolist() == ["invalid_email", "invalid_email"]
+    assert outcome.values.isna().all()
+
+
+def test_email_outcome_is_aligned() -> None:
+    column = pd.Series(["A@Example.JP", "nope"], index=["x", "y"])
+    outcome = email_transform(column, Context())
+    assert outcome.values.map(_shown).to_dict() == {"x": "A@example.jp", "y": ""}
+    assert outcome.reasons.map(_shown).to_dict() == {"x": "", "y": "invalid_email"}
+
+
+def test_email_validates_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    real = email_module._parse
+
+    def counting(value: object) -> object:
+        seen.append(value)
+        return real(value)
+
+    monkeypatch.setattr(email_module, "_parse", counting)
+    column = pd.Series(["a@example.jp", "nope", None] * 300)
+    outcome = email_transform(column, Context())
+    assert sorted(map(str, seen)) == ["a@example.jp", "nope"]
+    assert outcome.values.count() == 300
+
+
+def test_email_is_registered() -> None:
+    assert get_transform("email") is email_transform

@@ -1,0 +1,66 @@
+"""Golden tables for company and person names (tests/fixtures/clean/*_names.csv)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import migrator.clean.names as names_module
+from migrator.clean.base import Context
+from migrator.clean.names import company_transform, person_transform
+from migrator.clean.registry import get_transform
+from tests.clean.test_kana import golden, text
+
+
+def test_company_name_golden_table() -> None:
+    rows = golden("company_names.csv")
+    outcome = get_transform("company_name")(pd.Series(rows["value"].tolist()), Context())
+    got = pd.DataFrame({
+        "input": rows["input"], "expected": text(outcome.values),
+        "match_key": text(outcome.extra["match_key"]),
+        "legal_form": text(outcome.extra["legal_form"]), "reason": text(outcome.reasons),
+    })
+    want = rows[["input", "expected", "match_key", "legal_form", "reason"]]
+    assert got.to_dict("records") == want.to_dict("records")
+
+
+def test_company_name_spellings_share_one_key() -> None:
+    spellings = ["(株)山田商事", "山田商事㈱", "株式会社 山田商事", "（株）　山田商事"]
+    outcome = company_transform(pd.Series(spellings), Context())
+    assert set(outcome.extra["match_key"]) == {"山田商事"}
+
+
+def test_person_name_golden_table() -> None:
+    rows = golden("person_names.csv")
+    outcome = get_transform("person_name")(pd.Series(rows["value"].tolist()), Context())
+    assert outcome.notes is not None
+    got = pd.DataFrame({
+        "input": rows["input"], "expected": text(outcome.values),
+        "family_name": text(outcome.extra["family_name"]),
+        "given_name": text(outcome.extra["given_name"]),
+        "note": text(outcome.notes), "reason": text(outcome.reasons),
+    })
+    want = rows[["input", "expected", "family_name", "given_name", "note", "reason"]]
+    assert got.to_dict("records") == want.to_dict("records")
+
+
+def test_names_registry_names_the_module_functions() -> None:
+    assert get_transform("company_name") is company_transform
+    assert get_transform("person_name") is person_transform
+
+
+def test_company_name_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    original = names_module._company_one
+
+    def counting(value: object) -> names_module.Cell:
+        calls.append(value)
+        return original(value)
+
+    monkeypatch.setattr(names_module, "_company_one", counting)
+    series = pd.Series(["(株)山田商事", "山田商事㈱", None] * 50_000)
+    outcome = company_transform(series, Context())
+    assert len(calls) == 2
+    assert outcome.values.value_counts().to_dict() == {
+        "株式会社山田商事": 50_000, "山田商事株式会社": 50_000,
+    }

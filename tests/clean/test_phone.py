@@ -1,0 +1,126 @@
+"""The phone transform against its golden table, plus notes, empties, caching and the registry."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from migrator.clean.base import Context
+from migrator.clean.phone import LEADING_ZERO_NOTE, phone_transform
+from migrator.clean.registry import get_transform
+from tests.conftest import FIXTURES
+
+GOLDEN = FIXTURES / "clean" / "phones.csv"
+phone_module = importlib.import_module("migrator.clean.phone")
+
+
+def _golden() -> pd.DataFrame:
+    return pd.read_csv(GOLDEN, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _cell(text: str, kind: str) -> object:
+    return int(text) if kind == "int" else text
+
+
+def _shown(value: object) -> str:
+    return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
+def test_phone_golden_table_is_big_enough() -> None:
+    golden = _golden()
+    assert len(golden) >= 50
+    assert set(golden["region"]) == {"JP", "US"}
+    assert set(golden["kind"]) == {"str", "int"}
+
+
+@pytest.mark.parametrize("region", ["JP", "US"])
+def test_phone_golden_table(region: str) -> None:
+    rows = _golden().query("region == @region")
+    # One Series per region, so duplicates go through the per-distinct cache.
+    column = pd.Series(
+        [_cell(t, k) for t, k in zip(rows["input"], rows["kind"], strict=True)],
+        index=rows.index,
+        dtype="object",
+    )
+    outcome = phone_transform(column, Context(region=region))
+    got = pd.DataFrame(
+        {
+            "expected": outcome.values.map(_shown),
+            "is_mobile": outcome.extra["is_mobile"].map(_shown),
+            "reason": outcome.reasons.map(_shown),
+        }
+    )
+    want = rows[["expected", "is_mobile", "reason"]]
+    wrong = [
+        f"line {i + 2}: {rows.at[i, 'input']!r} gave {tuple(got.loc[i])}, want {tuple(want.loc[i])}"
+        for i in rows.index
+        if tuple(got.loc[i]) != tuple(want.loc[i])
+    ]
+    assert wrong == []
+
+
+def test_phone_int_restores_leading_zero_with_a_note() -> None:
+    column = pd.Series([312345678, "03-1234-5678", 312345678.0, 9012345678])
+    outcome = phone_transform(column, Context(region="JP"))
+    assert outcome.values.tolist() == ["+81312345678"] * 3 + ["+819012345678"]
+    assert outcome.notes is not None
+    assert outcome.notes.map(_shown).tolist() == [
+        LEADING_ZERO_NOTE,
+        "",
+        LEADING_ZERO_NOTE,
+        LEADING_ZERO_NOTE,
+    ]
+
+
+def test_phone_int_in_us_needs_no_note() -> None:
+    outcome = phone_transform(pd.Series([2125550142]), Context(region="US"))
+    assert outcome.values.tolist() == ["+12125550142"]
+    assert outcome.notes is not None
+    assert outcome.notes.isna().all()
+
+
+def test_phone_float_column_with_gaps() -> None:
+    column = pd.Series([351234567.0, float("nan")])
+    outcome = phone_transform(column, Context(region="JP"))
+    assert outcome.values.map(_shown).tolist() == ["+81351234567", ""]
+    assert outcome.reasons.isna().all()
+
+
+def test_phone_empty_is_na_without_reason() -> None:
+    column = pd.Series([None, float("nan"), pd.NA, "", "   ", "　"], dtype="object")
+    outcome = phone_transform(column, Context())
+    assert outcome.values.isna().all()
+    assert outcome.reasons.isna().all()
+    assert outcome.extra["is_mobile"].isna().all()
+
+
+def test_phone_outcome_is_aligned_and_typed() -> None:
+    column = pd.Series(["090-1234-5678", "03-1234"], index=[10, 7])
+    outcome = phone_transform(column, Context())
+    assert list(outcome.values.index) == [10, 7]
+    assert list(outcome.reasons.index) == [10, 7]
+    assert str(outcome.extra["is_mobile"].dtype) == "boolean"
+    assert outcome.extra["is_mobile"].tolist() == [True, pd.NA]
+    assert outcome.reasons.map(_shown).tolist() == ["", "invalid_phone"]
+
+
+def test_phone_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    real = phone_module._parse
+
+    def counting(value: object, region: str) -> object:
+        seen.append(value)
+        return real(value, region)
+
+    monkeypatch.setattr(phone_module, "_parse", counting)
+    column = pd.Series(["03-5123-4567", "090-1234-5678", None, "abc"] * 250)
+    outcome = phone_transform(column, Context())
+    assert sorted(map(str, seen)) == ["03-5123-4567", "090-1234-5678", "abc"]
+    assert outcome.values.count() == 500
+    assert (outcome.reasons == "invalid_phone").sum() == 250
+
+
+def test_phone_is_registered() -> None:
+    assert get_transform("phone") is phone_transform
