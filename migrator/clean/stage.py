@@ -94,7 +94,7 @@ def _clean_table(table: str, frame: pd.DataFrame, spec: Any, mapping: Mapping,
             logs.append(_changes(table, out, name, result, transform))
             out[name] = _apply(out, name, result, reasons, settings["on_error"], transform, logs,
                                table)
-            _route_extras(out, name, result)
+            _route_extras(out, name, result, spec.fields)
     logs.append(link_customer_codes(table, out, codes))
     _require(out, spec, reasons)
     bad = reasons.map(bool)
@@ -175,9 +175,13 @@ def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, 
     return values.where(values.notna(), None)
 
 
-def _route_extras(frame: pd.DataFrame, name: str, result: Outcome) -> None:
-    """Derived values fill empty sibling fields (family/given from a full name...)."""
+def _route_extras(frame: pd.DataFrame, name: str, result: Outcome, fields: Any) -> None:
+    """Derived values fill empty sibling fields (family/given from a full name, a mobile
+    number out of a contact's phone column); they never overwrite a value."""
     for extra, values in result.extra.items():
+        target = "mobile" if extra == "is_mobile" else extra
+        if target in fields and target not in frame:
+            frame[target] = None
         if extra == "is_mobile" and name == "phone" and "mobile" in frame:
             move = values.fillna(False).astype(bool) & frame["mobile"].isna()
             frame.loc[move, "mobile"] = frame.loc[move, "phone"]

@@ -1,0 +1,57 @@
+"""sample_data through read → (golden) mapping → apply → clean, as plain data for goldens."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from migrator import ReadOptions, read_sources
+from migrator.clean.stage import CleanedTables, clean
+from migrator.mapping import Mapping
+from migrator.mapping.apply import apply_mapping
+from migrator.schema import load_schema
+from tests.conftest import FIXTURES, SAMPLE_DATA
+
+SAMPLES = ["顧客台帳.xlsx", "部署別顧客.xlsx", "顧客カード.xlsx", "shop_export_cp932.csv",
+           "us_customers.xlsx", "売上明細.xlsx"]
+GOLDEN = FIXTURES / "clean" / "sample_data"
+
+
+def run(name: str) -> CleanedTables:
+    mapping = Mapping.load(FIXTURES / "mapping" / f"{name}.expected.yaml")
+    tables = read_sources([SAMPLE_DATA / name], options=ReadOptions(include_hidden=True))
+    return clean(apply_mapping(tables, mapping), mapping, load_schema(mapping.schema_name))
+
+
+def as_csv(frame: pd.DataFrame) -> str:
+    out = io.StringIO()
+    frame.astype(object).where(frame.notna(), None).to_csv(out, index=False, lineterminator="\n")
+    return out.getvalue()
+
+
+def summary(result: CleanedTables) -> dict[str, Any]:
+    return {
+        "accounting": {t: list(v) for t, v in result.accounting().items()},
+        "rejects": [[r["table"], r["_source_sheet"], int(r["_source_row"]), r["reasons"]]
+                    for r in result.rejects.to_dict("records")],
+        "changes_by_rule": result.changes["rule"].value_counts().sort_index().to_dict(),
+    }
+
+
+def golden_files(name: str, result: CleanedTables) -> dict[Path, str]:
+    import yaml
+
+    files = {GOLDEN / f"{name}.{t}.expected.csv": as_csv(f) for t, f in result.frames.items()}
+    files[GOLDEN / f"{name}.summary.expected.yaml"] = yaml.safe_dump(
+        summary(result), allow_unicode=True, sort_keys=False)
+    return files
+
+
+if __name__ == "__main__":  # writes the goldens: only on purpose, review the diff
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for sample in SAMPLES:
+        for path, text in golden_files(sample, run(sample)).items():
+            path.write_text(text, encoding="utf-8")
