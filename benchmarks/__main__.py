@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_profile, bench_read
+from benchmarks import bench_clean, bench_profile, bench_read
 
-BENCHES = {"read": bench_read.main, "profile": bench_profile.main}
+BENCHES = {"clean": bench_clean.main, "read": bench_read.main, "profile": bench_profile.main}
 
 if __name__ == "__main__":
     args = sys.argv[1:]
