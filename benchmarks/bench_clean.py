@@ -36,11 +36,13 @@ def _values(kind: str, rng: random.Random, n: int) -> list[object]:
                                       f"20{rng.randint(10, 24)}/{rng.randint(1, 12)}/"
                                       f"{rng.randint(1, 28)}"]),
         "width": lambda i: f"ＡＢＣ商事{i}　ﾃｽﾄ",
-        "postal_code": lambda i: rng.choice([f"〒{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
-                                             f"{rng.randint(1000000, 9999999)}"]),
+        "postal_code": lambda i: rng.choice([
+            f"〒{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
+            f"{rng.randint(1000000, 9999999)}"]),
         "email": lambda i: f" user{i}@Example.CO.JP ",
-        "phone": lambda i: rng.choice([f"03-5{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
-                                       f"090{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"]),
+        "phone": lambda i: rng.choice([
+            f"03-5{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
+            f"090{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"]),
         "company_name": lambda i: rng.choice([f"(株)サンプル{i}", f"サンプル{i}㈱",
                                               f"株式会社 サンプル{i}"]),
         "kana": lambda i: f"ｻﾝﾌﾟﾙ ｶﾌﾞｼｷｶﾞｲｼｬ{i % 97}",
