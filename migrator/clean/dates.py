@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -74,6 +75,11 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
     if series.dtype == object:
         _reread_bools(series, codes, uniques, out, ctx)
     return Outcome(*(pd.Series(column, index=series.index, dtype=object) for column in out))
+
+
+def day_first_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """`date` for a column written day first (`1/4/2021` is 1 April): `transform: [date_dmy]`."""
+    return date_transform(series, replace(ctx, day_first=True))
 
 
 def _cell(value: object, ctx: Context) -> tuple[object, object, object]:

@@ -12,6 +12,7 @@ from migrator.clean.base import Transform
 TRANSFORMS: dict[str, str] = {
     "date": "migrator.clean.dates:date_transform",
     "wareki_date": "migrator.clean.dates:date_transform",
+    "date_dmy": "migrator.clean.dates:day_first_transform",
     "phone": "migrator.clean.phone:phone_transform",
     "email": "migrator.clean.email:email_transform",
     "postal_code": "migrator.clean.postal:postal_transform",

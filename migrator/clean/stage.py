@@ -17,6 +17,7 @@ import pandas as pd
 
 from migrator.clean.base import Context, Outcome
 from migrator.clean.registry import get_transform
+from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.mapping.spec import Mapping
 
@@ -198,7 +199,7 @@ def _require(frame: pd.DataFrame, spec: Any, reasons: pd.Series) -> None:
         if f.required and name not in generated:
             missing = frame[name].isna() if name in frame else pd.Series(True, frame.index)
             for i in missing[missing].index:
-                reasons.at[i] = [*reasons.at[i], f"missing_required:{name}"]
+                reasons.at[i] = [*reasons.at[i], f"{RejectReason.MISSING_REQUIRED}:{name}"]
 
 
 def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,

@@ -219,3 +219,10 @@ def test_dates_registered(name: str) -> None:
     outcome = transform(pd.Series(["令和3年4月1日", "x"]), Context())
     assert outcome.values[0] == date(2021, 4, 1)
     assert outcome.reasons[1] == "invalid_date"
+
+
+def test_date_dmy_transform_reads_day_first() -> None:
+    from migrator.clean.registry import get_transform
+
+    out = get_transform("date_dmy")(pd.Series(["1/4/2021", "13/4/2021"], dtype=object), Context())
+    assert out.values.tolist() == [date(2021, 4, 1), date(2021, 4, 13)]
