@@ -1,0 +1,1 @@
+"""export: cleaned tables → the import files of cloud CRMs, formula-safe."""
