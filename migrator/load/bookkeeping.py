@@ -1,0 +1,175 @@
+"""The bookkeeping tables `_runs`, `_rejects` and `_merges`, and the rows a run writes there."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from migrator.lineage import LINEAGE_COLUMNS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, MetaData
+
+RUNS, REJECTS, MERGES = "_runs", "_rejects", "_merges"
+BOOKKEEPING = (RUNS, REJECTS, MERGES)
+
+
+def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
+    """Add `_runs`, `_rejects`, `_merges` to `metadata`."""
+    import sqlalchemy as sa
+
+    sa.Table(
+        RUNS, metadata,
+        sa.Column("run_id", sa.String(64), primary_key=True, autoincrement=False),
+        sa.Column("started_at", sa.DateTime()),
+        sa.Column("finished_at", sa.DateTime()),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("target", sa.Text()),
+        sa.Column("dry_run", sa.Boolean(), nullable=False),
+        sa.Column("sources", sa.Text()),
+        sa.Column("mapping_sha256", sa.String(64)),
+        sa.Column("counts", sa.Text()),
+        sa.Column("rejects_file", sa.Text()),
+    )
+    def lineage() -> list[sa.Column[Any]]:
+        return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
+                sa.Column("_source_row", sa.BigInteger())]
+
+    sa.Table(
+        REJECTS, metadata,
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("run_id", sa.String(64), nullable=False, index=True),
+        sa.Column("table_name", sa.String(64), nullable=False),
+        *lineage(),
+        sa.Column("reasons", sa.Text()),
+        sa.Column("record", sa.Text()),
+    )
+    sa.Table(
+        MERGES, metadata,
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("run_id", sa.String(64), nullable=False, index=True),
+        sa.Column("table_name", sa.String(64), nullable=False),
+        sa.Column("surviving_key", sa.Text()),
+        *lineage(),
+        sa.Column("why", sa.Text()),
+    )
+
+
+def run_id_of(run: dict[str, Any]) -> str:
+    """The run's id; a fresh one when the caller gave none."""
+    return str(run.get("run_id") or uuid.uuid4().hex)
+
+
+def write_bookkeeping(conn: Connection, metadata: MetaData, *, run: dict[str, Any],
+                      run_id: str, target: str, counts: dict[str, dict[str, int]],
+                      rejects: pd.DataFrame, merges: pd.DataFrame | None) -> None:
+    """Insert the `_runs` row and the `_rejects` / `_merges` rows of this run."""
+    tables = metadata.tables
+    conn.execute(tables[RUNS].insert(), [runs_row(run, run_id, target, counts)])
+    rows = [_reject_row(r, run_id) for r in _records(rejects)]
+    if rows:
+        conn.execute(tables[REJECTS].insert(), rows)
+    rows = [_merge_row(r, run_id) for r in _records(merges)]
+    if rows:
+        conn.execute(tables[MERGES].insert(), rows)
+
+
+def runs_row(run: dict[str, Any], run_id: str, target: str,
+             counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The `_runs` row: the run report's content, the target always redacted."""
+    reported = run.get("tables") or run.get("counts") or {}
+    merged = {t: {**dict(reported.get(t, {})), **c} for t, c in counts.items()}
+    merged.update({t: v for t, v in reported.items() if t not in merged})
+    return {
+        "run_id": run_id,
+        "started_at": _utc(run.get("started_at")) or _now(),
+        "finished_at": _utc(run.get("finished_at")) or _now(),
+        "status": str(run.get("status") or "succeeded"),
+        "target": target,
+        "dry_run": bool(run.get("dry_run", False)),
+        "sources": _json(run.get("sources", [])),
+        "mapping_sha256": run.get("mapping_sha256"),
+        "counts": _json(merged),
+        "rejects_file": None if run.get("rejects_file") is None else str(run["rejects_file"]),
+    }
+
+
+def _reject_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
+    raw = record.get("record")
+    return {
+        "run_id": run_id,
+        "table_name": str(record.get("table") or record.get("table_name") or ""),
+        **_lineage(record),
+        "reasons": None if raw_none(record.get("reasons")) else str(record["reasons"]),
+        "record": None if raw_none(raw) else raw if isinstance(raw, str) else _json(raw),
+    }
+
+
+def _merge_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
+    key = record.get("surviving_key")
+    return {
+        "run_id": run_id,
+        "table_name": str(record.get("table") or record.get("table_name") or ""),
+        "surviving_key": None if raw_none(key) else str(key),
+        **_lineage(record),
+        "why": None if raw_none(record.get("why")) else str(record["why"]),
+    }
+
+
+def _lineage(record: dict[str, Any]) -> dict[str, Any]:
+    out = {c: None if raw_none(record.get(c)) else record.get(c) for c in LINEAGE_COLUMNS}
+    if out["_source_row"] is not None:
+        out["_source_row"] = int(out["_source_row"])
+    for c in ("_source_file", "_source_sheet"):
+        if out[c] is not None:
+            out[c] = str(out[c])
+    return out
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    return frame.astype(object).to_dict("records")
+
+
+def raw_none(value: Any) -> bool:
+    """True for None, NaN, NA and NaT (but not for a list or dict)."""
+    if value is None or isinstance(value, list | dict | tuple):
+        return value is None
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_default, sort_keys=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _utc(value: Any) -> datetime | None:
+    """A naive UTC datetime from a datetime or an ISO string (all dialects store it alike)."""
+    if raw_none(value):
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,401 @@
+"""load: DDL, idempotent upsert counts, one transaction, views; on SQLite, PostgreSQL, MariaDB."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from migrator.load import LoadError, TableCounts, load, redact
+from migrator.load.ddl import build_metadata
+from migrator.schema import load_schema
+
+SCHEMA = load_schema("crm")
+DATA_TABLES = ("customers", "contacts", "sales")
+
+
+def lineage(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
+    frame["_source_file"] = "顧客台帳.xlsx"
+    frame["_source_sheet"] = sheet
+    frame["_source_row"] = range(5, 5 + len(frame))
+    return frame
+
+
+def customers(extra: bool = False, phone: str = "+81312345678") -> pd.DataFrame:
+    rows: list[dict[str, Any]] = [
+        {"customer_code": "C001", "customer_type": "company", "name": "山田商事株式会社",
+         "phone": phone, "customer_since": date(2019, 4, 1), "_name_key": "山田商事"},
+        {"customer_code": "C002", "customer_type": "company", "name": "株式会社鈴木工業",
+         "phone": "+81663334444", "customer_since": None, "_name_key": "鈴木工業"},
+        {"customer_code": "C003", "customer_type": "person", "name": "Jane Doe",
+         "phone": None, "customer_since": date(2021, 1, 15), "_name_key": "jane doe"},
+    ]
+    if extra:
+        rows.append({"customer_code": "C004", "customer_type": "company", "name": "佐藤物産",
+                     "phone": "+81452223333", "customer_since": date(2024, 5, 1),
+                     "_name_key": "佐藤物産"})
+    return lineage(pd.DataFrame(rows, dtype=object), "営業1課")
+
+
+def contacts() -> pd.DataFrame:
+    return lineage(pd.DataFrame([
+        {"contact_id": "K1", "customer_code": "C001", "full_name": "山田 太郎",
+         "email": "taro@yamada.example", "is_primary": True},
+        {"contact_id": "K2", "customer_code": "C002", "full_name": "鈴木 花子",
+         "email": None, "is_primary": False},
+    ], dtype=object), "営業1課")
+
+
+def sales() -> pd.DataFrame:
+    return lineage(pd.DataFrame([
+        {"sale_id": "S1", "customer_code": "C001", "sale_date": date(2024, 4, 1),
+         "product": "コピー用紙", "quantity": Decimal("10"), "unit_price": Decimal("500"),
+         "amount": Decimal("5000"), "currency": "JPY"},
+        {"sale_id": "S2", "customer_code": "C001", "sale_date": date(2024, 5, 1),
+         "product": "コピー用紙", "quantity": Decimal("5"), "unit_price": Decimal("500"),
+         "amount": None, "currency": "JPY"},
+        {"sale_id": "S3", "customer_code": "C001", "sale_date": date(2024, 4, 20),
+         "product": "トナー", "quantity": Decimal("1"), "unit_price": Decimal("12000.5"),
+         "amount": Decimal("12000.5"), "currency": "JPY"},
+        {"sale_id": "S4", "customer_code": "C002", "sale_date": date(2024, 6, 3),
+         "product": "トナー", "quantity": Decimal("2"), "unit_price": Decimal("12000"),
+         "amount": Decimal("24000"), "currency": "JPY"},
+    ], dtype=object), "売上")
+
+
+def frames(**changes: Any) -> dict[str, pd.DataFrame]:
+    return {"customers": customers(**changes), "contacts": contacts(), "sales": sales()}
+
+
+def rejects() -> pd.DataFrame:
+    return pd.DataFrame([{"table": "customers", "_source_file": "顧客台帳.xlsx",
+                          "_source_sheet": "営業1課", "_source_row": 9,
+                          "reasons": "invalid_phone:phone",
+                          "record": json.dumps({"TEL": "03-xxxx"}, ensure_ascii=False)}])
+
+
+def run_load(url: str, data: dict[str, pd.DataFrame] | None = None, **kwargs: Any
+             ) -> dict[str, TableCounts]:
+    run = {"run_id": uuid.uuid4().hex, "status": "succeeded",
+           "started_at": "2024-06-01T09:00:00+09:00", "sources": [{"file": "顧客台帳.xlsx",
+                                                               "sha256": "ab" * 32}]}
+    return load(url, SCHEMA, frames() if data is None else data, run=run,
+                rejects=kwargs.pop("rejects", rejects()), **kwargs)
+
+
+def query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
+
+
+def snapshot(url: str) -> dict[str, list[str]]:
+    """Every table of the target with its rows, to compare a target before and after."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            names = sorted(sa.inspect(conn).get_table_names())
+            return {name: sorted(repr(tuple(r)) for r in conn.exec_driver_sql(
+                f"SELECT * FROM {name}")) for name in names}
+    finally:
+        engine.dispose()
+
+
+def counts_of(result: dict[str, TableCounts]) -> dict[str, tuple[int, int, int]]:
+    return {t: (c.inserted, c.updated, c.unchanged) for t, c in result.items()}
+
+
+def test_load_first_run_inserts_every_row(target_url: str) -> None:
+    result = run_load(target_url)
+    assert counts_of(result) == {"customers": (3, 0, 0), "contacts": (2, 0, 0),
+                                 "sales": (4, 0, 0)}
+    stored = query(target_url, "SELECT customer_code, phone, customer_since, _source_sheet, "
+                               "_source_row FROM customers ORDER BY customer_code")
+    assert stored[0][:2] == ("C001", "+81312345678")
+    assert stored[0][2] in (date(2019, 4, 1), "2019-04-01")  # SQLite hands back text
+    assert stored[0][3:] == ("営業1課", 5)
+    assert stored[1][2] is None
+    amount = query(target_url, "SELECT unit_price FROM sales WHERE sale_id = 'S3'")[0][0]
+    assert Decimal(str(amount)) == Decimal("12000.5")
+
+
+def test_load_same_frames_twice_changes_nothing(target_url: str) -> None:
+    run_load(target_url)
+    result = run_load(target_url)
+    assert counts_of(result) == {"customers": (0, 0, 3), "contacts": (0, 0, 2),
+                                 "sales": (0, 0, 4)}
+    assert query(target_url, "SELECT COUNT(*) FROM _runs") == [(2,)]
+    assert query(target_url, "SELECT COUNT(*) FROM customers") == [(3,)]
+
+
+def test_load_next_month_counts_updates_and_inserts(target_url: str) -> None:
+    run_load(target_url)
+    result = run_load(target_url, frames(extra=True, phone="+81399998888"))
+    assert result["customers"] == TableCounts(inserted=1, updated=1, unchanged=2)
+    assert result["sales"] == TableCounts(inserted=0, updated=0, unchanged=4)
+    assert query(target_url, "SELECT phone FROM customers WHERE customer_code = 'C001'") == [
+        ("+81399998888",)]
+    assert query(target_url, "SELECT COUNT(*) FROM customers") == [(4,)]
+
+
+def test_load_writes_no_helper_columns_and_every_lineage_column(target_url: str) -> None:
+    run_load(target_url)
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        columns = {c["name"]: c for c in inspector.get_columns("customers")}
+        tables = set(inspector.get_table_names())
+        fks = inspector.get_foreign_keys("sales")
+        indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("customers")}
+    engine.dispose()
+    assert "_name_key" not in columns
+    assert {"_source_file", "_source_sheet", "_source_row", "_run_id"} <= set(columns)
+    assert columns["name"]["nullable"] is False
+    assert isinstance(columns["customer_since"]["type"], sa.Date)
+    assert {"_runs", "_rejects", "_merges", *DATA_TABLES} <= tables
+    assert fks[0]["referred_table"] == "customers"
+    assert {("name",), ("phone",), ("email",), ("postal_code",)} <= indexes
+
+
+def test_load_dry_run_on_an_empty_target_creates_nothing(target_url: str) -> None:
+    before = snapshot(target_url)
+    result = run_load(target_url, dry_run=True)
+    assert counts_of(result) == {"customers": (3, 0, 0), "contacts": (2, 0, 0),
+                                 "sales": (4, 0, 0)}
+    assert snapshot(target_url) == before == {}
+
+
+def test_load_dry_run_reports_the_diff_and_writes_nothing(target_url: str) -> None:
+    run_load(target_url)
+    before = snapshot(target_url)
+    result = run_load(target_url, frames(extra=True, phone="+81399998888"), dry_run=True)
+    assert result["customers"] == TableCounts(inserted=1, updated=1, unchanged=2)
+    assert snapshot(target_url) == before
+
+
+def test_load_schema_drift_is_an_error_before_writing(target_url: str) -> None:
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE customers (customer_code VARCHAR(64) PRIMARY KEY, "
+                             "name VARCHAR(200) NOT NULL)")
+    engine.dispose()
+    before = snapshot(target_url)
+    with pytest.raises(LoadError) as caught:
+        run_load(target_url)
+    assert str(caught.value) == (
+        "table customers in the target has no column customer_type, which the schema "
+        "defines; add it or load into another database, since the loader never changes an "
+        "existing table.")
+    assert snapshot(target_url) == before
+
+
+def test_load_column_of_another_type_is_an_error(target_url: str) -> None:
+    run_load(target_url)
+    before = snapshot(target_url)
+    spec = SCHEMA.tables["customers"]
+    since = spec.fields["customer_since"].model_copy(update={"type": "integer"})
+    changed = SCHEMA.model_copy(update={"tables": {
+        **SCHEMA.tables,
+        "customers": spec.model_copy(update={"fields": {**spec.fields,
+                                                        "customer_since": since}})}})
+    data = frames()
+    data["customers"]["customer_since"] = 2019
+    with pytest.raises(LoadError, match=r"^column customers.customer_since in the target is "
+                                        r"date but the schema says integer;"):
+        load(target_url, changed, data, run={"run_id": "drift"}, rejects=rejects())
+    assert snapshot(target_url) == before
+
+
+def test_load_fault_rolls_back_every_table(target_url: str) -> None:
+    run_load(target_url)
+    before = snapshot(target_url)
+
+    def fault(step: str) -> None:
+        if step == "table:contacts":
+            raise RuntimeError("disk on fire")
+
+    with pytest.raises(LoadError) as caught:
+        run_load(target_url, frames(extra=True, phone="+81399998888"), fault=fault)
+    assert str(caught.value) == (
+        f"the load into {redact(target_url)} failed at step table:contacts (RuntimeError: "
+        "disk on fire); it was rolled back and nothing was written.")
+    assert snapshot(target_url) == before
+    assert query(target_url, "SELECT COUNT(*) FROM _runs") == [(1,)]
+
+
+@pytest.mark.parametrize("step", ["views", "table:contacts", "bookkeeping"])
+def test_load_fault_on_an_empty_target_leaves_no_table(target_url: str, step: str) -> None:
+    def fault(at: str) -> None:
+        if at == step:
+            raise RuntimeError("boom")
+
+    with pytest.raises(LoadError, match=f"failed at step {step} "):
+        run_load(target_url, fault=fault)
+    assert snapshot(target_url) == {}
+    assert query_views(target_url) == set()
+
+
+def query_views(url: str) -> set[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        views = set(sa.inspect(conn).get_view_names())
+    engine.dispose()
+    return views
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_load_lost_connection_leaves_target_unchanged(target_url: str) -> None:
+    """Terminate the loading backend from another connection in the middle of the load.
+
+    The loader is found by a unique application_name in pg_stat_activity, so the test
+    needs no hook beyond `fault`, which runs after customers were written.
+    """
+    run_load(target_url)
+    before = snapshot(target_url)
+    app = f"migrator_load_{uuid.uuid4().hex[:8]}"
+    url = f"{target_url}&application_name={app}"
+    killed: list[bool] = []
+
+    def terminate(step: str) -> None:
+        if step != "table:contacts":
+            return
+        killed.extend(r[0] for r in query(
+            target_url, "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                        f"WHERE application_name = '{app}'"))
+
+    with pytest.raises(LoadError) as caught:
+        run_load(url, frames(extra=True, phone="+81399998888"), fault=terminate)
+    assert killed == [True]
+    assert str(caught.value) == (
+        f"the database connection was lost during the load into {redact(url)}; "
+        "nothing was written.")
+    assert snapshot(target_url) == before
+
+
+def test_load_views_join_customers_and_sales(target_url: str) -> None:
+    run_load(target_url)
+    history = query(target_url, "SELECT customer_code, name, sale_date, product, quantity, "
+                                "unit_price, amount FROM customer_purchase_history "
+                                "ORDER BY sale_date")
+    assert [(r[0], r[1], str(r[2]), r[3], Decimal(str(r[6]))) for r in history] == [
+        ("C001", "山田商事株式会社", "2024-04-01", "コピー用紙", Decimal("5000")),
+        ("C001", "山田商事株式会社", "2024-04-20", "トナー", Decimal("12000.5")),
+        ("C001", "山田商事株式会社", "2024-05-01", "コピー用紙", Decimal("2500")),
+        ("C002", "株式会社鈴木工業", "2024-06-03", "トナー", Decimal("24000")),
+    ]
+    summary = query(target_url, "SELECT customer_code, product, first_purchase, last_purchase, "
+                                "total_quantity, total_amount FROM customer_product_summary "
+                                "ORDER BY customer_code, total_amount")
+    assert [(r[0], r[1], str(r[2]), str(r[3]), Decimal(str(r[4])), Decimal(str(r[5])))
+            for r in summary] == [
+        ("C001", "コピー用紙", "2024-04-01", "2024-05-01", Decimal("15"), Decimal("7500")),
+        ("C001", "トナー", "2024-04-20", "2024-04-20", Decimal("1"), Decimal("12000.5")),
+        ("C002", "トナー", "2024-06-03", "2024-06-03", Decimal("2"), Decimal("24000")),
+    ]
+    run_load(target_url)  # views are replaced, not duplicated
+    assert len(query(target_url, "SELECT * FROM customer_purchase_history")) == 4
+
+
+def test_load_records_the_run_rejects_and_merges(target_url: str) -> None:
+    merges = pd.DataFrame([{"table": "customers", "surviving_key": "C001",
+                            "_source_file": "顧客台帳.xlsx", "_source_sheet": "営業2課",
+                            "_source_row": 12, "why": "same name_key and phone"}])
+    run_load(target_url, merges=merges)
+    (target, status, dry, counts, sources), = query(
+        target_url, "SELECT target, status, dry_run, counts, sources FROM _runs")
+    assert (target, status, bool(dry)) == (redact(target_url), "succeeded", False)
+    assert json.loads(counts)["customers"] == {"inserted": 3, "updated": 0, "unchanged": 0}
+    assert json.loads(sources)[0]["file"] == "顧客台帳.xlsx"
+    assert query(target_url, "SELECT table_name, _source_sheet, _source_row, reasons, record "
+                             "FROM _rejects") == [
+        ("customers", "営業1課", 9, "invalid_phone:phone", '{"TEL": "03-xxxx"}')]
+    assert query(target_url, "SELECT table_name, surviving_key, _source_row, why "
+                             "FROM _merges") == [
+        ("customers", "C001", 12, "same name_key and phone")]
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_load_password_never_in_runs_or_errors(target_url: str) -> None:
+    url = target_url.replace("postgres@", "postgres:s3cret-pw@")  # trust auth ignores it
+    run_load(url)
+    (target,), = query(target_url, "SELECT target FROM _runs")
+    assert target == "postgresql+psycopg://postgres:***@127.0.0.1:5432/test"
+
+    def fault(step: str) -> None:
+        if step == "bookkeeping":
+            raise RuntimeError("stop")
+
+    with pytest.raises(LoadError) as caught:
+        run_load(url, fault=fault)
+    assert "s3cret" not in str(caught.value)
+    assert "postgres:***@127.0.0.1" in str(caught.value)
+
+
+@pytest.mark.parametrize("target_url", ["mariadb"], indirect=True)
+def test_load_refused_login_names_the_url_without_password(target_url: str) -> None:
+    url = target_url.replace("root@", "root:wrong-s3cret@")
+    with pytest.raises(LoadError) as caught:
+        run_load(url)
+    message = str(caught.value)
+    assert message.startswith("could not connect to mysql+pymysql://root:***@127.0.0.1:3306/")
+    assert message.endswith("; check the URL, the credentials and that the server is running.")
+    assert "s3cret" not in message
+
+
+def test_redact_hides_password_and_query() -> None:
+    assert redact("postgresql+psycopg://app:p%40ss@db:5432/crm?sslmode=require&password=x") \
+        == "postgresql+psycopg://app:***@db:5432/crm"
+    assert redact("sqlite:///demo.db") == "sqlite:///demo.db"
+
+
+def test_load_duplicate_keys_are_an_error(tmp_path: Any) -> None:
+    data = frames()
+    data["customers"].loc[1, "customer_code"] = "C001"
+    with pytest.raises(LoadError, match=r"^customers row 顧客台帳.xlsx:営業1課:6 repeats the "
+                                        r"customer_code of row 顧客台帳.xlsx:営業1課:5;"):
+        run_load(f"sqlite:///{tmp_path / 'x.db'}", data)
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_build_metadata_types_per_dialect() -> None:
+    for dialect, phone, notes, code in (("sqlite", "VARCHAR(16)", "TEXT", "VARCHAR(64)"),
+                                        ("postgresql", "VARCHAR(16)", "TEXT", "VARCHAR(64)"),
+                                        ("mysql", "VARCHAR(16)", "TEXT", "VARCHAR(64)")):
+        table = build_metadata(SCHEMA, dialect).tables["customers"]
+        assert str(table.c.phone.type) == phone
+        assert str(table.c.notes.type) == notes
+        assert str(table.c.customer_code.type) == code
+    sales_table = build_metadata(SCHEMA, "postgresql").tables["sales"]
+    assert str(sales_table.c.amount.type) == "NUMERIC(18, 4)"
+
+
+def test_load_generates_missing_keys_stably_from_lineage(target_url: str) -> None:
+    data = frames()
+    data["sales"] = data["sales"].drop(columns=["sale_id"])
+    data["contacts"].loc[1, "contact_id"] = None
+    first = run_load(target_url, data)
+    again = run_load(target_url, {name: frame.copy() for name, frame in data.items()})
+    assert (first["sales"], first["contacts"]) == (TableCounts(4, 0, 0), TableCounts(2, 0, 0))
+    assert (again["sales"], again["contacts"]) == (TableCounts(0, 0, 4), TableCounts(0, 0, 2))
+    ids = dict(query(target_url, "SELECT full_name, contact_id FROM contacts"))
+    assert ids["山田 太郎"] == "K1"
+    assert ids["鈴木 花子"].startswith("G") and len(ids["鈴木 花子"]) == 11
+
+
+def test_load_frame_without_its_key_is_an_error(tmp_path: Any) -> None:
+    data = frames()
+    # customer_code is a generated key, but without lineage there is nothing to derive it from
+    data["customers"] = data["customers"].drop(columns=["customer_code", "_source_row"])
+    with pytest.raises(LoadError, match=r"^the customers table has no customer_code column, its "
+                                        r"primary key; map a source column to "
+                                        r"customers.customer_code.$"):
+        run_load(f"sqlite:///{tmp_path / 'x.db'}", data)
