@@ -20,7 +20,7 @@ system-deps:
 	@scripts/system-deps.sh
 
 demo: $(STAMP)
-	$(BIN)/migrator profile sample_data/*.xlsx sample_data/*.csv
+	$(BIN)/migrator demo
 
 test: $(STAMP) services system-deps lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

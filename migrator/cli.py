@@ -26,6 +26,8 @@ def cli(debug: bool) -> None:
     \b
     migrator profile SOURCE... [--json FILE] [--html FILE]   what is in the files
     migrator suggest SOURCE... -o mapping.yaml              a mapping to review
+    migrator run SOURCE... --mapping mapping.yaml [--to URL] into a database
+    migrator demo                                           sample_data into demo.db
     """
 
 
@@ -110,6 +112,49 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
     result = suggest_files(sources, output=output, schema=schema_name, learn_from=learn_from,
                            synonyms=synonyms, options=_read_options(**reading))
     click.echo(str(result))
+
+
+@cli.command(name="run")
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The reviewed mapping YAML.")
+@click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed.")
+@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
+@click.option("--to", "to", metavar="URL",
+              help="SQLAlchemy URL (default: $DATABASE_URL, else migrator.db beside the sources).")
+@click.option("--rejects", "rejects_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the rejects CSV/XLSX (default: beside the sources).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the run report JSON here.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@read_options
+def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
+                schema_name: str, to: str | None, rejects_dir: Path | None,
+                report_path: Path | None, dry_run: bool, **reading: Any) -> None:
+    """Read, map, clean, validate and load SOURCE files; account for every row."""
+    from migrator.pipeline import run
+
+    if mapping_path is not None and auto:
+        raise click.UsageError("pass --mapping FILE or --auto, not both")
+    report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
+                 rejects_dir=rejects_dir, dry_run=dry_run, options=_read_options(**reading))
+    if report_path is not None:
+        report.to_json(report_path)
+    click.echo(str(report))
+
+
+@cli.command()
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default="sample_data",
+              show_default=True, help="The sample_data folder.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default="demo.db",
+              show_default=True, help="The SQLite file to load into.")
+def demo(data: Path, db: Path) -> None:
+    """Load sample_data into demo.db and answer three questions of it."""
+    from migrator.demo import render, run_demo
+
+    report, answers = run_demo(data, db)
+    click.echo(render(report, answers))
 
 
 def main(argv: list[str] | None = None) -> None:

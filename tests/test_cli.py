@@ -25,7 +25,7 @@ def test_cli_help_lists_commands() -> None:
     assert "profile" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["profile", "suggest"])
+@pytest.mark.parametrize("command", ["profile", "suggest", "run", "demo"])
 def test_cli_command_has_help_and_readme_entry(command: str) -> None:
     result = run(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout
@@ -105,3 +105,32 @@ def test_cli_suggest_bad_schema_one_sentence(tmp_path: Path) -> None:
     assert result.returncode == 1 and not out.exists()
     assert result.stderr == ("Error: schema 'crmx' is not built in (built in: crm); "
                              "pass a file path\n")
+
+
+def test_cli_demo_loads_and_answers(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = run("demo", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "accounting (read = loaded + merged + rejected): holds" in result.stdout
+    assert "Customers who bought a toner cartridge" in result.stdout
+    assert db.exists() and (tmp_path / "demo-rejects").is_dir()
+
+
+def test_cli_run_report_and_redacted_password(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = run("run", str(ROOT / "sample_data/us_customers.xlsx"), "--mapping",
+                 str(ROOT / "sample_data/mapping.yaml"), "--to",
+                 f"sqlite:///{tmp_path / 'us.db'}", "--report", str(report),
+                 "--rejects", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    assert doc["tables"]["customers"]["rows_read"] == 25 and doc["status"] == "succeeded"
+
+
+def test_cli_run_unreachable_database_one_sentence(tmp_path: Path) -> None:
+    result = run("run", str(ROOT / "sample_data/us_customers.xlsx"), "--mapping",
+                 str(ROOT / "sample_data/mapping.yaml"), "--to",
+                 "postgresql+psycopg://app:s3cret@127.0.0.1:1/crm", "--rejects", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

@@ -367,9 +367,9 @@ def test_load_duplicate_keys_are_an_error(tmp_path: Any) -> None:
 
 
 def test_build_metadata_types_per_dialect() -> None:
-    for dialect, phone, notes, code in (("sqlite", "VARCHAR(16)", "TEXT", "VARCHAR(64)"),
-                                        ("postgresql", "VARCHAR(16)", "TEXT", "VARCHAR(64)"),
-                                        ("mysql", "VARCHAR(16)", "TEXT", "VARCHAR(64)")):
+    for dialect, phone, notes, code in (("sqlite", "VARCHAR(32)", "TEXT", "VARCHAR(64)"),
+                                        ("postgresql", "VARCHAR(32)", "TEXT", "VARCHAR(64)"),
+                                        ("mysql", "VARCHAR(32)", "TEXT", "VARCHAR(64)")):
         table = build_metadata(SCHEMA, dialect).tables["customers"]
         assert str(table.c.phone.type) == phone
         assert str(table.c.notes.type) == notes

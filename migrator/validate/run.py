@@ -1,0 +1,310 @@
+"""validate: cleaned frames → ValidationReport, by running the GX 1.x suites on them.
+
+GX sees a copy of each frame in the values' text form (dates as ISO strings, codes and
+phones as str) and amounts as floats, plus `_row_id` (the row's position). It runs with
+`result_format="COMPLETE"` and `unexpected_index_column_names=["_row_id"]`, so every
+failing row comes back, not GX's 200-row sample; each expectation's row list is checked
+against GX's `unexpected_count` before it joins the failure table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from migrator.lineage import LINEAGE_COLUMNS
+from migrator.validate.suites import (
+    IN_SET,
+    NOT_IN_SET,
+    SuiteError,
+    load_suite_dicts,
+    suite_dicts,
+    to_gx_suite,
+)
+
+if TYPE_CHECKING:
+    from migrator.schema.model import TableSpec, TargetSchema
+
+ROW_ID = "_row_id"
+FAILURE_COLUMNS = ["table", "column", "expectation", "value", *LINEAGE_COLUMNS]
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
+DOCS_SITE = "migrator"
+FK_IN_SET_LIMIT = 10_000
+"""Above this many distinct resolving keys, foreign keys are checked by the complement."""
+
+
+@dataclass
+class ValidationReport:
+    """What the suites found: every failing row with its lineage, and GX's own counts."""
+
+    failures: pd.DataFrame
+    """table, column, expectation, value, _source_file, _source_sheet, _source_row: one row
+    per (row, expectation) that failed; `value` is the cleaned value as the frame holds it."""
+    results: dict[str, Any]
+    """Per table: GX `success`, and per expectation its `unexpected_count` (GX's figure)."""
+    failed_index: dict[str, pd.Index] = field(default_factory=dict)
+    """Per table: the index labels of the frame's rows that failed any expectation."""
+    docs: Path | None = None
+    """The Data Docs index page, when `validate(docs=...)` wrote one."""
+
+    def failed_rows(self, table: str) -> pd.Index:
+        """Index labels of `frames[table]` that failed any expectation (empty if none)."""
+        return self.failed_index.get(table, pd.Index([]))
+
+    @property
+    def success(self) -> bool:
+        return all(r["success"] for r in self.results.values())
+
+    def __str__(self) -> str:
+        lines = []
+        for table, r in self.results.items():
+            lines.append(f"{table}: {r['evaluated_expectations']} expectations run, "
+                         f"{r['failed_expectations']} failed, {r['rows_failing']} of "
+                         f"{r['rows']} rows failing")
+            for e in r["expectations"]:
+                if not e["success"]:
+                    lines.append(f"  {e['expectation']}({e['column']}): "
+                                 f"{e['unexpected_count']} row(s)")
+        if self.docs is not None:
+            lines.append(f"Data Docs: {self.docs}")
+        return "\n".join(lines)
+
+
+def validate(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
+             suites: Path | None = None, docs: Path | None = None) -> ValidationReport:
+    """Run each table's suite on `frames` with GX; collect every failing row with its lineage.
+
+    Suites come from `suites/<table>.json` when given, else from the schema in memory.
+    Foreign keys are checked against the referenced frame of this run. `docs` writes
+    GX Data Docs (HTML) into that directory.
+
+    Example:
+        >>> report = validate(cleaned.frames, load_schema(), suites=Path("expectations"))
+        >>> report.failures.columns.tolist()[:4]
+        ['table', 'column', 'expectation', 'value']
+    """
+    tables = [t for t in frames if t in schema.tables]
+    specs = (load_suite_dicts(Path(suites), tables) if suites is not None
+             else suite_dicts(schema))
+    context = _context(docs)
+    source = context.data_sources.add_pandas(name="migrator")
+    failures, results, failed = [], {}, {}
+    for table in tables:
+        frame = frames[table]
+        configs, skipped = _applicable(specs[table]["expectations"], frame)
+        configs += _foreign_keys(schema.tables[table], frame, frames)
+        origin = f"{suites}/{table}.json" if suites is not None else f"schema:{table}"
+        suite = to_gx_suite({**specs[table], "name": table, "expectations": configs}, origin)
+        gx_frame = _gx_frame(frame, schema.tables[table], _columns(configs))
+        outcome = _run(context, source, table, suite, gx_frame)
+        rows, summary = _collect(table, frame, outcome)
+        summary["skipped"] = skipped
+        failures.append(rows[FAILURE_COLUMNS])
+        results[table] = summary
+        failed[table] = frame.index[np.unique(rows["_pos"].to_numpy(dtype=np.int64))]
+    report = ValidationReport(_concat(failures)[FAILURE_COLUMNS], results, failed)
+    if docs is not None:
+        report.docs = _build_docs(context, Path(docs))
+    return report
+
+
+def _context(docs: Path | None) -> Any:
+    """An ephemeral GX context: in-memory stores, no analytics, no progress bars."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(),
+                               analytics_enabled=False,
+                               progress_bars=ProgressBarsConfig(globally=False))
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    if docs is not None:
+        context.add_data_docs_site(DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(Path(docs).resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    return context
+
+
+def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFrame) -> Any:
+    """Data asset → whole-dataframe batch definition → validation definition → run."""
+    import great_expectations as gx
+
+    asset = source.add_dataframe_asset(name=table)
+    batch = asset.add_batch_definition_whole_dataframe(f"{table}_whole")
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
+    return definition.run(batch_parameters={"dataframe": gx_frame}, result_format=RESULT_FORMAT)
+
+
+def _applicable(configs: list[dict[str, Any]], frame: pd.DataFrame
+                ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The expectations whose columns the frame has; the rest are skipped, by column."""
+    kept, skipped = [], []
+    for config in configs:
+        missing = [c for c in _config_columns(config) if c not in frame.columns]
+        if missing:
+            skipped.append(f"{config.get('type')}({', '.join(missing)})")
+        else:
+            kept.append(config)
+    return kept, skipped
+
+
+def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]
+                  ) -> list[dict[str, Any]]:
+    """`column` among the referenced table's keys in this run (never stored in the JSON).
+
+    The set given to GX is the column's distinct values that resolve, which flags exactly
+    the rows that do not. Past FK_IN_SET_LIMIT values GX slows down (it copies the set
+    about a hundred times per run), so the same check is then stated the other way round:
+    the values that do not resolve must not occur (expect_column_values_to_not_be_in_set).
+    """
+    out = []
+    for fk in spec.foreign_keys:
+        ref = frames.get(fk.ref_table)
+        if fk.column not in frame.columns or ref is None or fk.ref_field not in ref.columns:
+            continue
+        keys = set(_convert(ref[fk.ref_field], "code").dropna())
+        seen = set(_convert(frame[fk.column], "code").dropna())
+        meta = {"rule": "foreign_key", "references": fk.references}
+        if len(seen & keys) <= FK_IN_SET_LIMIT:
+            out.append({"type": IN_SET, "meta": meta,
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen & keys)}})
+        else:
+            out.append({"type": NOT_IN_SET, "meta": meta,
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen - keys)}})
+    return out
+
+
+def _config_columns(config: dict[str, Any]) -> list[str]:
+    kwargs = config.get("kwargs") or {}
+    columns = [kwargs["column"]] if "column" in kwargs else []
+    columns += list(kwargs.get("column_list") or [])
+    columns += [kwargs[k] for k in ("column_A", "column_B") if k in kwargs]
+    return columns
+
+
+def _columns(configs: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(c for config in configs for c in _config_columns(config)))
+
+
+def _gx_frame(frame: pd.DataFrame, spec: TableSpec, columns: list[str]) -> pd.DataFrame:
+    """The copy GX sees: text form for text/code/date fields, floats for amounts."""
+    data = {}
+    for name in columns:
+        kind = spec.fields[name].type if name in spec.fields else None
+        data[name] = _convert(frame[name], kind)
+    out = pd.DataFrame(data, index=pd.RangeIndex(len(frame)))
+    out[ROW_ID] = np.arange(len(frame), dtype=np.int64)
+    return out
+
+
+def _convert(column: pd.Series, kind: str | None) -> pd.Series:
+    values = column.reset_index(drop=True)
+    if kind in ("integer", "decimal"):
+        return pd.to_numeric(values.map(_number, na_action="ignore"), errors="coerce")
+    if kind == "date":
+        return values.map(_iso, na_action="ignore").astype(object)
+    if kind in ("text", "code"):
+        return values.map(str, na_action="ignore").astype(object)
+    return values
+
+
+def _number(value: Any) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _iso(value: Any) -> str:
+    """A date as ISO 8601 text; anything else is no date, and says so to the ISO regex.
+
+    The clean stage turns every date field into `datetime.date`; a value that is still a
+    string (even `2024-02-30`) or a datetime was not cleaned, so its text fails the check.
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return f"not a date: {value}"
+
+
+def _collect(table: str, frame: pd.DataFrame, outcome: Any
+             ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Every failing row per expectation, checked against GX's unexpected_count."""
+    parts, expectations = [], []
+    for result in outcome.results:
+        config = result.expectation_config
+        kwargs = dict(config.kwargs)
+        column = ", ".join(_config_columns({"kwargs": kwargs}))
+        _raise_if_broken(table, config.type, column, result.exception_info)
+        detail = result.result or {}
+        count = detail.get("unexpected_count")
+        positions = np.array(sorted({int(row[ROW_ID]) for row in
+                                     detail.get("unexpected_index_list") or []}), dtype=np.int64)
+        if count is not None and len(positions) != count:
+            raise RuntimeError(f"validate: {table} {config.type}({column}) listed "
+                               f"{len(positions)} failing rows but GX counted {count}")
+        expectations.append({"expectation": config.type, "column": column,
+                             "rule": (config.meta or {}).get("rule"),
+                             "success": bool(result.success), "unexpected_count": count,
+                             "rows_listed": len(positions)})
+        if len(positions):
+            parts.append(_failure_rows(table, frame, config.type, kwargs, column, positions))
+    rows = _concat(parts)
+    failing = int(rows["_pos"].nunique()) if len(rows) else 0
+    stats = outcome.statistics
+    return rows, {"success": bool(outcome.success), "rows": len(frame), "rows_failing": failing,
+                  "evaluated_expectations": int(stats["evaluated_expectations"]),
+                  "failed_expectations": int(stats["unsuccessful_expectations"]),
+                  "expectations": expectations}
+
+
+def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, kwargs: dict[str, Any],
+                  column: str, positions: np.ndarray) -> pd.DataFrame:
+    picked = frame.iloc[positions]
+    if "column" in kwargs:
+        value = picked[kwargs["column"]].to_numpy(dtype=object, copy=True)
+        value[pd.isna(value)] = None
+    else:
+        names = _config_columns({"kwargs": kwargs})
+        value = np.empty(len(picked), dtype=object)
+        value[:] = list(picked[names].itertuples(index=False, name=None))
+    data: dict[str, Any] = {"table": table, "column": column, "expectation": expectation,
+                            "value": value}
+    for name in LINEAGE_COLUMNS:
+        data[name] = picked[name].to_numpy(dtype=object) if name in picked else None
+    data["_pos"] = positions
+    return pd.DataFrame(data)
+
+
+def _raise_if_broken(table: str, expectation: str, column: str, info: dict[str, Any]) -> None:
+    """An expectation GX could not evaluate (bad regex, wrong kwargs) is an error, not a pass."""
+    found = [info] if "raised_exception" in info else [
+        v for v in info.values() if isinstance(v, dict)]
+    for item in found:
+        if item.get("raised_exception"):
+            message = str(item.get("exception_message") or "").splitlines()[:1]
+            raise SuiteError(f"{table}: {expectation}({column}) could not run: "
+                             f"{' '.join(message)}")
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*FAILURE_COLUMNS, "_pos"]})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _build_docs(context: Any, docs: Path) -> Path:
+    context.build_data_docs(site_names=[DOCS_SITE])
+    return docs / "index.html"
