@@ -7,6 +7,8 @@ commands so that `migrator --help` starts fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -128,17 +130,23 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the run report JSON here.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--docs", "docs_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write Great Expectations Data Docs here.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
 @read_options
 def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
                 schema_name: str, to: str | None, rejects_dir: Path | None,
-                report_path: Path | None, dry_run: bool, **reading: Any) -> None:
+                report_path: Path | None, dry_run: bool, docs_dir: Path | None, quiet: bool,
+                **reading: Any) -> None:
     """Read, map, clean, validate and load SOURCE files; account for every row."""
     from migrator.pipeline import run
 
     if mapping_path is not None and auto:
         raise click.UsageError("pass --mapping FILE or --auto, not both")
-    report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
-                 rejects_dir=rejects_dir, dry_run=dry_run, options=_read_options(**reading))
+    with _progress(not quiet) as step:
+        report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
+                     rejects_dir=rejects_dir, dry_run=dry_run, docs=docs_dir, step=step,
+                     options=_read_options(**reading))
     if report_path is not None:
         report.to_json(report_path)
     click.echo(str(report))
@@ -155,6 +163,18 @@ def demo(data: Path, db: Path) -> None:
 
     report, answers = run_demo(data, db)
     click.echo(render(report, answers))
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr naming the step under way, when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _text: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("starting") as status:
+        yield lambda text: status.update(text)
 
 
 def main(argv: list[str] | None = None) -> None:

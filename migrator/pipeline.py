@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,14 @@ def default_target(sources: Sequence[Path]) -> str:
 
 def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = False,
         schema: str = "crm", to: str | None = None, rejects_dir: Path | None = None,
-        dry_run: bool = False, options: Any = None) -> RunReport:
-    """Run the whole pipeline on `sources` into `to`; see RunReport for what happened."""
+        dry_run: bool = False, options: Any = None, docs: Path | None = None,
+        step: Callable[[str], None] | None = None) -> RunReport:
+    """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
+
+    `step` is told what is starting (`"cleaning"`), for a progress display; `docs`
+    writes Great Expectations Data Docs there.
+    """
+    say = step or (lambda _text: None)
     from migrator.clean.stage import clean
     from migrator.load import load, redact
     from migrator.mapping import Mapping, suggest_mapping
@@ -50,6 +56,7 @@ def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = Fa
     url = to or default_target(sources)
     report = RunReport(run_id=uuid.uuid4().hex[:12], started_at=_now(), target=redact(url),
                        dry_run=dry_run)
+    say(f"reading {len(sources)} file(s)")
     tables = read_sources(sources, options=options)
     report.sources = [_source(p) for p in sources]
     if mapping is not None:
@@ -61,14 +68,17 @@ def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = Fa
                             "or --auto to accept the suggestion unreviewed")
     chosen.check(target_schema, file=mapping.name if mapping else "suggested mapping")
     report.mapping_sha256 = hashlib.sha256(chosen.to_yaml().encode("utf-8")).hexdigest()
+    say("mapping and cleaning")
     cleaned = clean(apply_mapping(tables, chosen), chosen, target_schema)
     frames, rejects = _repeated_keys(cleaned.frames, cleaned.rejects, target_schema)
-    frames, rejects = _validated(frames, rejects, target_schema)
+    say("validating (Great Expectations)")
+    frames, rejects = _validated(frames, rejects, target_schema, docs)
     _account(report, cleaned.rows_read, frames, rejects)
     with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
         files = _stage_rejects(rejects, Path(staging), report.run_id)
         report.rejects_file = _final_path(files, rejects_dir, sources)
         report.status, report.finished_at = "succeeded", _now()
+        say("loading (one transaction)" if not dry_run else "comparing with the target")
         counts = load(url, target_schema, frames, run=_run_row(report), rejects=rejects,
                       dry_run=dry_run)
         if files and not dry_run:
@@ -110,8 +120,8 @@ def _repeated_keys(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
     return kept, rejects
 
 
-def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
-               schema: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: Any,
+               docs: Path | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Rows failing an expectation join the rejects with `expectation:column` reasons.
 
     Customers are validated first, so that a contact or sale whose customer was rejected
@@ -122,11 +132,11 @@ def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
     kept: dict[str, pd.DataFrame] = {}
     extra = []
     order = [["customers"], [t for t in frames if t != "customers"]]
-    for group in order:
+    for i, group in enumerate(order):
         present = {t: frames[t] for t in group if t in frames}
         if not present:
             continue
-        report = validate({**kept, **present}, schema)
+        report = validate({**kept, **present}, schema, docs=docs if i == 1 else None)
         for name, frame in present.items():
             failed = report.failed_rows(name)
             if len(failed):

@@ -76,3 +76,23 @@ def test_pipeline_needs_a_mapping_or_auto(tmp_path: Path) -> None:
 
     with pytest.raises(MigratorError, match="^no mapping: pass --mapping FILE"):
         run(FILES[:1], to=f"sqlite:///{tmp_path / 'a.db'}")
+
+
+def test_pipeline_database_url_is_the_default_target(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.pipeline import default_target
+
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    assert default_target(FILES[:1]) == f"sqlite:///{db}"
+    monkeypatch.delenv("DATABASE_URL")
+    assert default_target(FILES[:1]) == f"sqlite:///{SAMPLE_DATA.resolve() / 'migrator.db'}"
+
+
+def test_pipeline_docs_and_steps(tmp_path: Path) -> None:
+    steps: list[str] = []
+    run([SAMPLE_DATA / "us_customers.xlsx"], mapping=MAPPING, to=f"sqlite:///{tmp_path / 'a.db'}",
+        rejects_dir=tmp_path, docs=tmp_path / "docs", step=steps.append)
+    assert (tmp_path / "docs" / "index.html").exists()
+    assert steps == ["reading 1 file(s)", "mapping and cleaning",
+                     "validating (Great Expectations)", "loading (one transaction)"]
