@@ -58,7 +58,9 @@ def _split(table: SourceTable, spec: SourceSpec) -> dict[str, pd.DataFrame]:
             customer = by_table["customers"].get(LINK)
             if customer:
                 frame[LINK] = _joined(table.frame, customer).reset_index(drop=True)
-        if name != "customers":
+        if name != "customers" and "customers" in by_table:
+            # The row is counted as a customer; its contact or sale exists only if it has
+            # values of its own. A source feeding only this table keeps every row.
             own = [f for f in fields if f != LINK]
             frame = frame[frame[own].notna().any(axis=1)] if own else frame.iloc[0:0]
         out[name] = pd.concat([frame, lineage.loc[frame.index]], axis=1)
