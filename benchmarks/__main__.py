@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_clean, bench_profile, bench_read
+from benchmarks import bench_clean, bench_profile, bench_read, bench_run
 
-BENCHES = {"clean": bench_clean.main, "read": bench_read.main, "profile": bench_profile.main}
+BENCHES = {"clean": bench_clean.main, "read": bench_read.main, "profile": bench_profile.main,
+           "run": bench_run.main}
 
 if __name__ == "__main__":
     args = sys.argv[1:]

@@ -1,0 +1,338 @@
+"""migrator run vs plain pandas (read_excel + to_sql), and load() vs a bare COPY, into PostgreSQL.
+
+A generated 100,000-row customer ledger and a 300,000-row sales sheet go end to end
+into a fresh PostgreSQL schema per run:
+
+- `migrator`: `pipeline.run` (read, map, clean, validate with GX, load in one transaction);
+- `pandas`:   `pd.read_excel(engine="openpyxl")` of both files, then `DataFrame.to_sql`,
+  with `method="multi", chunksize=1000` and with `method=None`; the faster counts;
+- `load` vs `copy`: the frames are read, mapped and cleaned once, untimed; then
+  `migrator.load.load` into one fresh schema against a bare psycopg COPY (`write_row`)
+  of the same coerced rows into plain tables with the same columns (created untimed).
+
+Each contender runs in a fresh subprocess (load and copy share one, since preparing
+their frames is the slow part; their order alternates between repeats). Repeats are
+interleaved and the medians compared. The machine is shared and noisy: compare the
+ratios, not the seconds. Needs PostgreSQL at 127.0.0.1:5432 (user postgres, database
+test) or `--db URL`.
+
+    python -m benchmarks run [--rows N] [--sales M] [--repeat K] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+RESULTS = Path(__file__).resolve().parent / "results"
+DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TIMEOUT = 1800  # seconds for one subprocess; nothing here should take that long
+LEDGER_COLUMNS = ["顧客コード", "会社名", "フリガナ", "TEL", "FAX", "メール", "郵便番号",
+                  "都道府県", "市区町村", "番地", "担当者", "取引開始日"]
+SALES_COLUMNS = ["伝票番号", "売上日", "顧客番号", "商品名", "数量", "単価", "金額"]
+# Real postal codes with their prefecture and city, so the address parts agree.
+PLACES = [("100-0001", "東京都", "千代田区"), ("101-0047", "東京都", "千代田区"),
+          ("135-0061", "東京都", "江東区"), ("160-0022", "東京都", "新宿区"),
+          ("150-0002", "東京都", "渋谷区"), ("530-0001", "大阪府", "大阪市北区"),
+          ("460-0008", "愛知県", "名古屋市中区"), ("060-0001", "北海道", "札幌市中央区"),
+          ("810-0001", "福岡県", "福岡市中央区"), ("220-0011", "神奈川県", "横浜市西区")]
+PRODUCTS = [("電卓 12桁", 2980), ("ホッチキス", 780), ("付箋 75mm 10冊", 1050),
+            ("コピー用紙 A4 5000枚", 3980), ("ボールペン 黒 10本", 1200),
+            ("クリアファイル 100枚", 1580)]
+SURNAMES = ["高橋", "前田", "小林", "佐藤", "鈴木", "田中", "渡辺", "伊藤"]
+GIVEN = ["拓也", "美咲", "悠斗", "陽菜", "大輔", "結衣", "翔太", "真由"]
+
+_RUNNER = r"""
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+how, url, ledger, sales, mapping = sys.argv[1:6]
+extra = sys.argv[6:]
+from pathlib import Path
+
+def migrator_run():
+    import tempfile
+    from migrator.pipeline import run
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        report = run([Path(ledger), Path(sales)], mapping=Path(mapping), to=url,
+                     rejects_dir=Path(tmp))
+        seconds = time.perf_counter() - t0
+    tables = {n: {"read": t.rows_read, "loaded": t.rows_loaded, "rejected": t.rows_rejected}
+              for n, t in report.tables.items()}
+    return {"seconds": seconds, "tables": tables}
+
+def pandas_run(method):
+    import pandas as pd
+    import sqlalchemy as sa
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    t0 = time.perf_counter()
+    customers = pd.read_excel(ledger, engine="openpyxl", header=2)
+    sold = pd.read_excel(sales, engine="openpyxl", header=1)
+    t1 = time.perf_counter()
+    method = None if method == "none" else method
+    customers.to_sql("customers", engine, index=False, method=method, chunksize=1000)
+    sold.to_sql("sales", engine, index=False, method=method, chunksize=1000)
+    seconds = time.perf_counter() - t0
+    engine.dispose()
+    return {"seconds": seconds, "read_seconds": t1 - t0,
+            "tables": {"customers": len(customers), "sales": len(sold)}}
+
+def load_vs_copy(copy_url, copy_first):
+    import uuid
+    import sqlalchemy as sa
+    from migrator.clean.stage import clean
+    from migrator.load import load
+    from migrator.load.ddl import build_metadata
+    from migrator.load.sql import _ordered, _prepare
+    from migrator.mapping import Mapping
+    from migrator.mapping.apply import apply_mapping
+    from migrator.read import read_sources
+    from migrator.schema import load_schema
+
+    schema = load_schema("crm")
+    chosen = Mapping.load(Path(mapping))
+    cleaned = clean(apply_mapping(read_sources([Path(ledger), Path(sales)]), chosen), chosen,
+                    schema)
+    frames = cleaned.frames
+    run_id = uuid.uuid4().hex[:12]
+    run = {"run_id": run_id, "started_at": "2024-04-01T00:00:00+00:00", "status": "succeeded",
+           "target": "bench", "tables": {}}
+    # the bare COPY gets exactly the rows load() writes, coerced ahead of time (untimed)
+    prepared = [_prepare(n, schema.tables[n], frames[n], run_id) for n in _ordered(schema, frames)]
+    engine = sa.create_engine(copy_url, poolclass=sa.pool.NullPool)
+    typed = build_metadata(schema, "postgresql")
+    plain = sa.MetaData()
+    for p in prepared:
+        source = typed.tables[p.name]
+        sa.Table(p.name, plain, *[sa.Column(c, source.c[c].type) for c in p.columns])
+    plain.create_all(engine)
+    rows = {p.name: [[r[c] for c in p.columns] for r in p.rows] for p in prepared}
+
+    def bare_copy():
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            driver = conn.connection.driver_connection
+            with driver.cursor() as cursor:
+                for p in prepared:
+                    cols = ", ".join(f'"{c}"' for c in p.columns)
+                    with cursor.copy(f'COPY "{p.name}" ({cols}) FROM STDIN') as copy:
+                        for row in rows[p.name]:
+                            copy.write_row(row)
+        return time.perf_counter() - t0
+
+    def ours():
+        t0 = time.perf_counter()
+        load(url, schema, frames, run=run, rejects=cleaned.rejects)
+        return time.perf_counter() - t0
+
+    order = [("copy", bare_copy), ("load", ours)]
+    if copy_first != "1":
+        order.reverse()
+    out = {name: fn() for name, fn in order}
+    with engine.connect() as conn:  # the COPY really wrote every row
+        for p in prepared:
+            copied = conn.exec_driver_sql(f'SELECT count(*) FROM "{p.name}"').scalar()
+            assert copied == len(p.rows), (p.name, copied, len(p.rows))
+    engine.dispose()
+    out["tables"] = {p.name: len(p.rows) for p in prepared}
+    out["rows"] = sum(out["tables"].values())
+    return out
+
+if how == "migrator":
+    result = migrator_run()
+elif how.startswith("pandas-"):
+    result = pandas_run(how.removeprefix("pandas-"))
+else:
+    result = load_vs_copy(*extra)
+print(json.dumps(result))
+"""
+
+
+def _write_header(sheet: object, title: str, dated: bool, columns: list[str]) -> int:
+    sheet.write_row(0, 0, [title])  # type: ignore[attr-defined]
+    row = 1
+    if dated:
+        sheet.write_row(1, 0, ["作成日: 2024年4月1日　作成者: 営業企画部（架空データ）"])  # type: ignore[attr-defined]
+        row = 2
+    sheet.write_row(row, 0, columns)  # type: ignore[attr-defined]
+    return row + 1
+
+
+def make_ledger(rows: int, seed: int = 11) -> Path:
+    """A fictional ledger shaped like 顧客台帳.xlsx: title, date line, a one-row header."""
+    import xlsxwriter
+
+    path = CACHE / f"run_ledger_{rows}_s{seed}.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    tmp = path.with_suffix(".tmp.xlsx")
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    date_fmt = book.add_format({"num_format": "yyyy/mm/dd"})
+    sheet = book.add_worksheet("顧客台帳")
+    first = _write_header(sheet, "顧客台帳（ベンチマーク用・架空データ）", True, LEDGER_COLUMNS)
+    for i in range(rows):
+        r = first + i
+        postal, prefecture, city = PLACES[i % len(PLACES)]
+        sheet.write_row(r, 0, [
+            f"C{i + 1:07d}", f"株式会社サンプル商事{i + 1}", "サンプルショウジ",
+            f"03-5{rng.randint(0, 999):03d}-{rng.randint(0, 9999):04d}",
+            f"03-5{rng.randint(0, 999):03d}-{rng.randint(0, 9999):04d}",
+            f"user{i + 1}@example.co.jp", postal, prefecture, city,
+            f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+            f"{rng.choice(SURNAMES)}　{rng.choice(GIVEN)}",
+        ])
+        sheet.write_datetime(r, 11, dt.datetime(2005, 1, 1) + dt.timedelta(days=i % 6500),
+                             date_fmt)
+    book.close()
+    tmp.rename(path)
+    return path
+
+
+def make_sales(sales: int, customers: int, seed: int = 13) -> Path:
+    """A fictional sales sheet shaped like 売上明細.xlsx, keyed by the ledger's codes."""
+    import xlsxwriter
+
+    path = CACHE / f"run_sales_{sales}_c{customers}_s{seed}.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    tmp = path.with_suffix(".tmp.xlsx")
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    date_fmt = book.add_format({"num_format": "yyyy/mm/dd"})
+    sheet = book.add_worksheet("売上明細")
+    first = _write_header(sheet, "売上明細 2024年度（架空データ）", False, SALES_COLUMNS)
+    start = dt.datetime(2024, 4, 1)
+    for i in range(sales):
+        r = first + i
+        product, price = rng.choice(PRODUCTS)
+        quantity = rng.randint(1, 20)
+        sheet.write(r, 0, f"S{i + 1:08d}")
+        sheet.write_datetime(r, 1, start + dt.timedelta(days=i * 365 // sales), date_fmt)
+        sheet.write_row(r, 2, [f"C{rng.randint(1, customers):07d}", product, quantity, price,
+                               quantity * price])
+    book.close()
+    tmp.rename(path)
+    return path
+
+
+def make_mapping(ledger: Path, sales: Path) -> Path:
+    """The suggested mapping of both files, checked to map every column; cached."""
+    from migrator.mapping import suggest_mapping
+    from migrator.read import read_sources
+    from migrator.schema import load_schema
+
+    path = CACHE / f"run_mapping_{ledger.stem}_{sales.stem}.yaml"
+    if path.exists():
+        return path
+    schema = load_schema("crm")
+    mapping = suggest_mapping(read_sources([ledger, sales]), schema)
+    mapping.check(schema, file=path.name)
+    for source in mapping.sources:
+        unmapped = [c for c, target in source.targets().items() if target is None]
+        if unmapped:
+            raise SystemExit(f"the suggested mapping leaves {source.file} {unmapped} unmapped; "
+                             "fix the generator or the suggestion before benchmarking")
+    mapping.save(path)
+    return path
+
+
+@contextmanager
+def fresh_schema(db: str) -> Iterator[str]:
+    """A new `bench_<hex>` schema, as a URL whose search_path points at it; dropped after."""
+    import sqlalchemy as sa
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(db, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    try:
+        yield f"{db}?options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        admin.dispose()
+
+
+def run_once(how: str, url: str, files: list[Path], *extra: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", _RUNNER, how, url, *map(str, files), *extra],
+                         check=False, capture_output=True, text=True, timeout=TIMEOUT)
+    if out.returncode != 0:
+        raise SystemExit(f"{how} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks run")
+    parser.add_argument("--rows", type=int, default=100_000, help="customers in the ledger")
+    parser.add_argument("--sales", type=int, default=300_000, help="rows in the sales sheet")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", default=DB, help="PostgreSQL URL without a query")
+    args = parser.parse_args(argv)
+    ledger, sales = make_ledger(args.rows), make_sales(args.sales, args.rows)
+    mapping = make_mapping(ledger, sales)
+    files = [ledger, sales, mapping]
+    runs: dict[str, list[dict[str, object]]] = {
+        "migrator": [], "pandas-multi": [], "pandas-none": [], "load_vs_copy": []}
+    for i in range(args.repeat):  # interleaved, so drift on a shared machine hits all alike
+        for how in runs:
+            print(f"  repeat {i + 1}/{args.repeat}: {how} ...", file=sys.stderr, flush=True)
+            with fresh_schema(args.db) as url:
+                if how == "load_vs_copy":
+                    with fresh_schema(args.db) as copy_url:
+                        runs[how].append(run_once(how, url, files, copy_url, str(i % 2)))
+                else:
+                    runs[how].append(run_once(how, url, files))
+
+    def med(how: str, key: str = "seconds") -> float:
+        return statistics.median(float(r[key]) for r in runs[how])  # type: ignore[arg-type]
+
+    seconds = {"migrator": med("migrator"), "pandas_to_sql_multi": med("pandas-multi"),
+               "pandas_to_sql_none": med("pandas-none"), "load": med("load_vs_copy", "load"),
+               "bare_copy": med("load_vs_copy", "copy")}
+    pandas_method = "multi" if seconds["pandas_to_sql_multi"] <= seconds["pandas_to_sql_none"] \
+        else "None"
+    pandas_best = min(seconds["pandas_to_sql_multi"], seconds["pandas_to_sql_none"])
+    loaded_rows = int(runs["load_vs_copy"][0]["rows"])  # type: ignore[call-overload]
+    report = {
+        "files": [ledger.name, sales.name], "customers": args.rows, "sales": args.sales,
+        "repeat": args.repeat, "seconds_median": seconds,
+        "pandas_read_seconds_median": statistics.median(
+            float(r["read_seconds"]) for r in runs["pandas-" + pandas_method.lower()]),  # type: ignore[arg-type]
+        "pandas_method": pandas_method,
+        "pipeline_speedup_vs_pandas": pandas_best / seconds["migrator"],
+        "migrator_tables": runs["migrator"][0]["tables"],
+        "load_rows": loaded_rows, "load_tables": runs["load_vs_copy"][0]["tables"],
+        "load_rows_per_second": loaded_rows / seconds["load"],
+        "copy_rows_per_second": loaded_rows / seconds["bare_copy"],
+        "load_over_copy_throughput": seconds["bare_copy"] / seconds["load"],
+        "targets": {"pipeline_speedup_vs_pandas": 1.0, "load_over_copy_throughput": 0.7},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "run.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"run {args.rows:,} customers + {args.sales:,} sales into PostgreSQL "
+          f"(median of {args.repeat})")
+    for name, sec in seconds.items():
+        print(f"  {name:<20} {sec:8.2f} s")
+    print(f"  pipeline vs pandas read_excel+to_sql(method={pandas_method}): "
+          f"{report['pipeline_speedup_vs_pandas']:.2f}x (target >= 1.0)")
+    print(f"  load() vs bare COPY of {loaded_rows:,} rows: "
+          f"{report['load_over_copy_throughput']:.0%} of COPY throughput (target >= 70%)")
+    return report
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
