@@ -98,8 +98,7 @@ def _repeated_keys(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
     The first row with a key is kept (the ledger before the cards, in source order); the
     later one is rejected as `duplicate_key:<key>` with its lineage, never dropped.
     """
-
-    from migrator.clean.stage import REJECT_COLUMNS
+    from migrator.clean.stage import rejects_frame
 
     extra, kept = [], {}
     for name, frame in frames.items():
@@ -108,12 +107,7 @@ def _repeated_keys(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
             if key in frame else pd.Series(False, index=frame.index)
         rows = frame[repeated]
         if len(rows):
-            out = rows[list(LINEAGE_COLUMNS)].copy()
-            out.insert(0, "table", name)
-            out["reasons"] = f"duplicate_key:{key}"
-            fields = [c for c in rows.columns if not c.startswith("_")]
-            out["record"] = [_record_json(r) for r in rows[fields].to_dict("records")]
-            extra.append(out[REJECT_COLUMNS])
+            extra.append(rejects_frame(name, rows, [f"duplicate_key:{key}"] * len(rows)))
         kept[name] = frame[~repeated].reset_index(drop=True)
     if extra:
         rejects = pd.concat([rejects, *extra], ignore_index=True)
@@ -149,27 +143,13 @@ def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: A
 
 
 def _as_rejects(table: str, rows: pd.DataFrame, failures: pd.DataFrame) -> pd.DataFrame:
-
-    from migrator.clean.stage import REJECT_COLUMNS
+    from migrator.clean.stage import rejects_frame
 
     key = list(LINEAGE_COLUMNS)
     reasons = (failures.assign(reason=failures["expectation"] + ":" + failures["column"])
                .groupby(key, dropna=False)["reason"].agg(lambda r: "; ".join(sorted(set(r)))))
-    out = rows[key].copy()
-    out.insert(0, "table", table)
-    out["reasons"] = [reasons.get(tuple(r), "failed_validation")
-                      for r in rows[key].itertuples(index=False)]
-    fields = [c for c in rows.columns if not c.startswith("_")]
-    out["record"] = [_record_json(r) for r in rows[fields].to_dict("records")]
-    return out[REJECT_COLUMNS]
-
-
-def _record_json(record: dict[str, Any]) -> str:
-    """The rejected row as JSON for `_rejects` (stored, never printed)."""
-    import json
-
-    return json.dumps({k: None if pd.isna(v) else str(v) for k, v in record.items()},
-                      ensure_ascii=False)
+    why = [reasons.get(tuple(r), "failed_validation") for r in rows[key].itertuples(index=False)]
+    return rejects_frame(table, rows, why)
 
 
 def _account(report: RunReport, read: dict[str, int], frames: dict[str, pd.DataFrame],

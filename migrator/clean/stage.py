@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,10 +220,17 @@ def _log(table: str, rows: pd.DataFrame, name: str, before: Any, after: Any,
 
 
 def _rejects(table: str, rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
-    record = [json.dumps({k: _plain(v) for k, v in r.items() if k not in LINEAGE_COLUMNS},
-                         ensure_ascii=False) for r in rows.to_dict("records")]
+    return rejects_frame(table, rows, ["; ".join(r) for r in reasons])
+
+
+def rejects_frame(table: str, rows: pd.DataFrame, reasons: Sequence[str]) -> pd.DataFrame:
+    """Rejected rows in the REJECT_COLUMNS shape; `record` holds the row's fields as JSON
+    (lineage and helper columns, which start with `_`, left out) for `_rejects`."""
+    fields = [c for c in rows.columns if not str(c).startswith("_")]
+    record = [json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False)
+              for r in rows[fields].to_dict("records")]
     data = {"table": table, **{c: rows[c] for c in LINEAGE_COLUMNS},
-            "reasons": ["; ".join(r) for r in reasons], "record": record}
+            "reasons": list(reasons), "record": record}
     return pd.DataFrame(data, columns=REJECT_COLUMNS)
 
 
