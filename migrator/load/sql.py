@@ -1,83 +1,58 @@
 """load: cleaned frames → database rows, in one transaction, as an idempotent upsert.
 
-Per table the incoming rows are compared in Python with the stored rows of the same
-keys (inserted / updated / unchanged); only new and changed rows are written:
-PostgreSQL through COPY into a temporary staging table and one INSERT ... ON CONFLICT,
-SQLite through INSERT ... ON CONFLICT, MariaDB through INSERT ... ON DUPLICATE KEY
-UPDATE, both executemany in batches. A failure anywhere rolls everything back.
+Tables this run creates get their secondary indexes (and, on PostgreSQL, their foreign
+keys) after the rows are in: building an index once is cheaper than growing it row by
+row, and PostgreSQL checks a foreign key added to a full table with one join instead
+of one lookup per row. How rows are compared and written is `upsert`'s business. A
+failure anywhere rolls everything back.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from migrator.lineage import LINEAGE_COLUMNS
-from migrator.load.bookkeeping import raw_none, run_id_of, write_bookkeeping
+from migrator.load.bookkeeping import run_id_of, write_bookkeeping
 from migrator.load.ddl import (
-    RUN_ID,
     LoadError,
     build_metadata,
     check_existing,
     table_order,
     view_statements,
 )
+from migrator.load.prepare import Prepared, prepare
+from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.load.urls import redact
-from migrator.schema import TableSpec, TargetSchema
+from migrator.progress import Progress, silent
+from migrator.schema import TargetSchema
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, MetaData, Table
+    from sqlalchemy import Connection, Engine, MetaData
+    from sqlalchemy.schema import ExecutableDDLElement
 
-BATCH = 1000
-_SCALE = Decimal("0.0001")  # NUMERIC(18, 4)
-
-
-@dataclass(frozen=True)
-class TableCounts:
-    """What the load did (or, in a dry run, would do) to one table."""
-
-    inserted: int
-    """Rows whose key was not in the table."""
-    updated: int
-    """Rows whose key was there with a different value in at least one loaded field."""
-    unchanged: int
-    """Rows identical in every loaded field to the stored row; not written."""
-
-
-@dataclass
-class _Prepared:
-    name: str
-    spec: TableSpec
-    fields: list[str]
-    """The schema fields the frame holds, in schema order; only these are compared."""
-    columns: list[str]
-    """fields + lineage + _run_id: what is written."""
-    rows: list[dict[str, Any]]
+__all__ = ["TableCounts", "load"]
 
 
 @dataclass
 class _State:
     step: str = "connect"
+    progress: Progress = silent
     created: tuple[list[str], list[str]] = ([], [])
     """Tables and views this run created (MariaDB commits DDL, so a failure drops them)."""
 
 
 def load(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
          run: dict[str, Any], rejects: pd.DataFrame, merges: pd.DataFrame | None = None,
-         dry_run: bool = False, fault: Callable[[str], None] | None = None
-         ) -> dict[str, TableCounts]:
+         dry_run: bool = False, fault: Callable[[str], None] | None = None,
+         progress: Progress | None = None) -> dict[str, TableCounts]:
     """Create missing tables and views, upsert `frames`, record the run; all or nothing.
 
-    `fault(step)` is called before each step (`ddl`, `views`, `table:<name>`,
+    `fault(step)` is called before each step (`ddl`, `views`, `table:<name>`, `indexes`,
     `bookkeeping`) so tests can make a step fail. Every failure is a LoadError of one
-    sentence with the URL's password hidden.
+    sentence with the URL's password hidden. `progress` is told the rows loaded so far.
 
     Example:
         >>> counts = load("sqlite:///crm.db", load_schema("crm"), cleaned.frames,
@@ -89,14 +64,14 @@ def load(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
 
     target = redact(url)
     run_id = run_id_of(run)
-    prepared = [_prepare(name, schema.tables[name], frames[name], run_id)
+    prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
     engine = _engine(url, target)
     metadata = build_metadata(schema, engine.dialect.name)
-    state = _State()
+    state = _State(progress=progress or silent)
     try:
         if dry_run and _missing_sqlite_file(engine):
-            return {t.name: TableCounts(len(t.rows), 0, 0) for t in prepared}
+            return {t.name: TableCounts(t.size, 0, 0) for t in prepared}
         if dry_run:
             with engine.connect() as conn:
                 counts = _run_steps(conn, metadata, prepared, state, fault, write=False)
@@ -169,17 +144,18 @@ def _step(state: _State, fault: Callable[[str], None] | None, name: str) -> None
         fault(name)
 
 
-def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Prepared],
+def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
                state: _State, fault: Callable[[str], None] | None, *, write: bool,
                schema: TargetSchema | None = None) -> dict[str, TableCounts]:
     import sqlalchemy as sa
 
     _step(state, fault, "ddl")
     existing = check_existing(conn, metadata)
+    later: list[ExecutableDDLElement] = []
     if write:
         views_before = set(sa.inspect(conn).get_view_names())
         state.created = ([t.name for t in metadata.sorted_tables if t.name not in existing], [])
-        metadata.create_all(conn, checkfirst=True)
+        later = _create_tables(conn, metadata, existing, {t.name for t in prepared})
         _step(state, fault, "views")
         assert schema is not None
         for statement in view_statements(schema, conn.dialect.name):
@@ -188,14 +164,53 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Prepared],
                                             "customer_product_summary")
                                 if v not in views_before)
     counts = {}
+    step, total, done = "loading" if write else "comparing", sum(t.size for t in prepared), 0
+    state.progress(step, 0, total)
     for table in prepared:
         _step(state, fault, f"table:{table.name}")
         stored = metadata.tables[table.name]
-        old = _existing(conn, stored, table) if table.name in existing else {}
-        counts[table.name], changed = _diff(table, old)
-        if write and changed:
-            _write(conn, stored, table, changed)
+        empty = table.name not in existing or is_empty(conn, stored)
+        counts[table.name] = upsert(conn, stored, table, empty=empty, write=write)
+        done += table.size
+        state.progress(step, done, total)
+    if write:
+        _step(state, fault, "indexes")
+        for element in later:
+            conn.execute(element)
     return counts
+
+
+def _create_tables(conn: Connection, metadata: MetaData, existing: set[str],
+                   data: set[str]) -> list[ExecutableDDLElement]:
+    """Create the missing tables; return the index and key DDL to run once rows are in.
+
+    MariaDB commits at every CREATE INDEX, so there the tables are created whole.
+    """
+    from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
+
+    dialect = conn.dialect.name
+    missing = [t for t in metadata.sorted_tables if t.name not in existing]
+    if dialect not in ("postgresql", "sqlite"):
+        metadata.create_all(conn, tables=missing, checkfirst=False)
+        return []
+    later: list[ExecutableDDLElement] = []
+    for table in missing:
+        deferred = table.name in data
+        keys: list[Any] | None = [] if deferred and dialect == "postgresql" else None
+        conn.execute(CreateTable(table, include_foreign_key_constraints=keys))
+        indexes = [CreateIndex(index) for index in sorted(table.indexes, key=_index_name)]
+        if deferred:
+            later += indexes
+            if keys is not None:
+                later += [AddConstraint(fk) for fk in table.foreign_key_constraints]
+        else:
+            for element in indexes:
+                conn.execute(element)
+    return later
+
+
+def _index_name(index: Any) -> str:
+    return str(index.name)
 
 
 def _ordered(schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -204,224 +219,6 @@ def _ordered(schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> list[str]
         raise LoadError(f"the cleaned tables include {unknown[0]}, which schema {schema.name} "
                         "does not define; map it to a schema table or drop it.")
     return table_order(schema, list(frames))
-
-
-def _prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> _Prepared:
-    """The rows to load: schema fields coerced to their type, lineage, `_run_id`."""
-    pk = spec.primary_key
-    if frame.empty and pk not in frame.columns:
-        return _Prepared(name, spec, [pk], [pk, *LINEAGE_COLUMNS, RUN_ID], [])
-    frame = _generate_keys(name, spec, frame)
-    if pk not in frame.columns:
-        raise LoadError(f"the {name} table has no {pk} column, its primary key; map a source "
-                        f"column to {name}.{pk}.")
-    fields = [f for f in spec.fields if f in frame.columns]
-    lineage = [c for c in LINEAGE_COLUMNS if c in frame.columns]
-    rows: list[dict[str, Any]] = []
-    records = frame[fields + lineage].astype(object).to_dict("records")
-    for record in records:
-        row = {f: _coerce(record[f], spec.fields[f].type, name, f, record) for f in fields}
-        row.update({c: _lineage_value(c, record.get(c)) for c in LINEAGE_COLUMNS})
-        row[RUN_ID] = run_id
-        rows.append(row)
-    _check_keys(name, pk, rows)
-    return _Prepared(name, spec, fields, [*fields, *LINEAGE_COLUMNS, RUN_ID], rows)
-
-
-def _generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    """Fill the schema's `generated` keys a row lacks with an id derived from its lineage.
-
-    The id is a hash of table, file, sheet and row, so loading the same sheet again gives
-    the same ids and the upsert stays idempotent.
-    """
-    wanted = [k for k in spec.generated if k not in frame.columns or frame[k].isna().any()]
-    if not wanted or frame.empty or not all(c in frame.columns for c in LINEAGE_COLUMNS):
-        return frame
-    frame = frame.copy()
-    basis = [f"{name}|{f}|{s if pd.notna(s) else ''}|{r}" for f, s, r in
-             frame[list(LINEAGE_COLUMNS)].itertuples(index=False)]
-    for key in wanted:
-        made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
-                          for b in basis], index=frame.index, dtype=object)
-        frame[key] = made if key not in frame.columns else frame[key].where(
-            frame[key].notna(), made).astype(object)
-    return frame
-
-
-def _check_keys(name: str, pk: str, rows: list[dict[str, Any]]) -> None:
-    seen: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        key = row[pk]
-        if key is None:
-            raise LoadError(f"{name} row {_where(row)} has no {pk}; it is the primary key, "
-                            "so the row must be rejected or given one before loading.")
-        if key in seen:
-            raise LoadError(f"{name} row {_where(row)} repeats the {pk} of row "
-                            f"{_where(seen[key])}; merge the duplicates before loading.")
-        seen[key] = row
-
-
-def _where(row: dict[str, Any]) -> str:
-    parts = [str(row.get(c)) for c in LINEAGE_COLUMNS if row.get(c) is not None]
-    return ":".join(parts) if parts else "(no lineage)"
-
-
-def _lineage_value(column: str, value: Any) -> Any:
-    if raw_none(value):
-        return None
-    return int(value) if column == "_source_row" else str(value)
-
-
-def _coerce(value: Any, kind: str, table: str, field: str, record: dict[str, Any]) -> Any:
-    """A python value of the field's type (str, int, Decimal, date, bool) or None."""
-    if raw_none(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    try:
-        return _COERCE[kind](value)
-    except (ValueError, TypeError, InvalidOperation, ArithmeticError) as exc:
-        raise LoadError(f"{table}.{field} at {_where(record)} is not a {kind} value; clean or "
-                        "reject the row before loading.") from exc
-
-
-def _to_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not an amount")
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return number.quantize(_SCALE)
-
-
-def _to_date(value: Any) -> date:
-    if isinstance(value, datetime):  # pd.Timestamp too
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in ("true", "1", "yes", "t", "y"):
-            return True
-        if word in ("false", "0", "no", "f", "n"):
-            return False
-        raise ValueError(value)
-    return bool(value)
-
-
-def _to_int(value: Any) -> int:
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(value)
-    return int(value)
-
-
-_COERCE: dict[str, Callable[[Any], Any]] = {
-    "text": str, "code": str, "integer": _to_int, "decimal": _to_decimal, "date": _to_date,
-    "boolean": _to_bool,
-}
-
-
-def _batches(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _existing(conn: Connection, stored: Table, table: _Prepared) -> dict[Any, dict[str, Any]]:
-    """The stored rows for the incoming keys: {key: {field: value}}."""
-    import sqlalchemy as sa
-
-    pk = table.spec.primary_key
-    keys = [row[pk] for row in table.rows]
-    columns = [stored.c[f] for f in table.fields]
-    found: dict[Any, dict[str, Any]] = {}
-    for batch in _batches(keys):
-        for row in conn.execute(sa.select(*columns).where(stored.c[pk].in_(batch))):
-            values = dict(row._mapping)
-            found[values[pk]] = values
-    return found
-
-
-def _diff(table: _Prepared, old: dict[Any, dict[str, Any]]
-          ) -> tuple[TableCounts, list[dict[str, Any]]]:
-    """Counts, and the rows to write (new or different in a schema field)."""
-    pk = table.spec.primary_key
-    inserted = updated = 0
-    changed = []
-    for row in table.rows:
-        stored = old.get(row[pk])
-        if stored is None:
-            inserted += 1
-        elif any(not _same(row[f], stored[f], table.spec.fields[f].type) for f in table.fields):
-            updated += 1
-        else:
-            continue
-        changed.append(row)
-    return TableCounts(inserted, updated, len(table.rows) - inserted - updated), changed
-
-
-def _same(new: Any, stored: Any, kind: str) -> bool:
-    if new is None or stored is None:
-        return new is None and stored is None
-    if kind == "decimal":
-        return Decimal(str(stored)).quantize(_SCALE) == new
-    if kind == "date" and isinstance(stored, datetime):
-        stored = stored.date()
-    if kind == "boolean":
-        stored = bool(stored)
-    return bool(new == stored)
-
-
-def _write(conn: Connection, stored: Table, table: _Prepared, rows: list[dict[str, Any]]) -> None:
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        _write_postgres(conn, table, rows)
-        return
-    pk = table.spec.primary_key
-    updates = [c for c in table.columns if c != pk]
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(stored)
-        statement: Any = lite.on_conflict_do_update(
-            index_elements=[pk], set_={c: lite.excluded[c] for c in updates})
-    elif dialect in ("mysql", "mariadb"):
-        from sqlalchemy.dialects.mysql import insert as mysql_insert
-
-        my = mysql_insert(stored)
-        statement = my.on_duplicate_key_update({c: my.inserted[c] for c in updates})
-    else:
-        raise LoadError(f"the loader does not support {dialect} databases; use SQLite, "
-                        "PostgreSQL or MariaDB/MySQL.")
-    for batch in _batches(rows):
-        conn.execute(statement, batch)
-
-
-def _write_postgres(conn: Connection, table: _Prepared, rows: list[dict[str, Any]]) -> None:
-    """COPY into a temporary staging table, then one INSERT ... ON CONFLICT DO UPDATE."""
-    quote = conn.dialect.identifier_preparer.quote
-    name, stage = quote(table.name), quote(f"_migrator_stage_{table.name}")
-    pk = table.spec.primary_key
-    cols = ", ".join(quote(c) for c in table.columns)
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "
-                         f"SELECT {cols} FROM {name} WITH NO DATA")
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in table.columns])
-    compared = [quote(f) for f in table.fields if f != pk]
-    if compared:
-        sets = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in table.columns if c != pk)
-        mine = ", ".join(f"{name}.{c}" for c in compared)
-        theirs = ", ".join(f"EXCLUDED.{c}" for c in compared)
-        action = f"DO UPDATE SET {sets} WHERE ROW({mine}) IS DISTINCT FROM ROW({theirs})"
-    else:
-        action = "DO NOTHING"
-    conn.exec_driver_sql(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {stage} "
-                         f"ON CONFLICT ({quote(pk)}) {action}")
-    conn.exec_driver_sql(f"DROP TABLE {stage}")
 
 
 def _undo_ddl(engine: Engine, state: _State) -> bool:

@@ -166,6 +166,51 @@ def test_load_writes_no_helper_columns_and_every_lineage_column(target_url: str)
     assert {("name",), ("phone",), ("email",), ("postal_code",)} <= indexes
 
 
+def test_load_builds_indexes_and_foreign_keys_after_the_rows(target_url: str) -> None:
+    """Tables created by the run get their indexes (and PostgreSQL its keys) at the end."""
+    run_load(target_url)
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        keys = {t: [(k["constrained_columns"], k["referred_table"])
+                    for k in inspector.get_foreign_keys(t)] for t in ("contacts", "sales")}
+        indexed = {tuple(i["column_names"]) for i in inspector.get_indexes("sales")}
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            conn.commit()
+        with pytest.raises(sa.exc.IntegrityError):  # the key is enforced, not just declared
+            conn.exec_driver_sql("INSERT INTO sales (sale_id, customer_code, sale_date, "
+                                 "_run_id) VALUES ('S9', 'NOPE', '2024-01-01', 'x')")
+        conn.rollback()
+    engine.dispose()
+    assert keys == {"contacts": [(["customer_code"], "customers")],
+                    "sales": [(["customer_code"], "customers")]}
+    assert ("customer_code",) in indexed
+
+
+def test_load_compares_text_exactly_and_keeps_unchanged_rows_untouched(target_url: str
+                                                                       ) -> None:
+    """A case-only change is an update (MariaDB's collation would call it equal); tabs,
+    line breaks and backslashes survive COPY; unchanged rows keep the run that wrote them."""
+    data = frames()
+    data["customers"].loc[0, "name"] = "山田\t商事\t株式会社\n(本社)\\"
+    data["customers"].loc[1, "name"] = "Suzuki Kogyo"
+    run_load(target_url, data)
+    first_runs = dict(query(target_url, "SELECT customer_code, _run_id FROM customers"))
+    again = frames()
+    again["customers"].loc[0, "name"] = "山田\t商事\t株式会社\n(本社)\\"
+    again["customers"].loc[1, "name"] = "SUZUKI KOGYO"
+    result = run_load(target_url, again)
+    assert result["customers"] == TableCounts(inserted=0, updated=1, unchanged=2)
+    names = dict(query(target_url, "SELECT customer_code, name FROM customers"))
+    assert names["C001"] == "山田\t商事\t株式会社\n(本社)\\"
+    assert names["C002"] == "SUZUKI KOGYO"
+    runs = dict(query(target_url, "SELECT customer_code, _run_id FROM customers"))
+    assert runs["C001"] == first_runs["C001"] and runs["C003"] == first_runs["C003"]
+    assert runs["C002"] != first_runs["C002"]
+
+
 def test_load_dry_run_on_an_empty_target_creates_nothing(target_url: str) -> None:
     before = snapshot(target_url)
     result = run_load(target_url, dry_run=True)
@@ -232,7 +277,7 @@ def test_load_fault_rolls_back_every_table(target_url: str) -> None:
     assert query(target_url, "SELECT COUNT(*) FROM _runs") == [(1,)]
 
 
-@pytest.mark.parametrize("step", ["views", "table:contacts", "bookkeeping"])
+@pytest.mark.parametrize("step", ["views", "table:contacts", "indexes", "bookkeeping"])
 def test_load_fault_on_an_empty_target_leaves_no_table(target_url: str, step: str) -> None:
     def fault(at: str) -> None:
         if at == step:

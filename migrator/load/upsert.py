@@ -1,0 +1,170 @@
+"""Write one prepared table: a bulk insert into an empty table, else stage, compare, merge.
+
+An empty table takes every row as inserted: PostgreSQL through COPY straight into it,
+the others through executemany in batches. A table with rows gets the incoming rows in
+a temporary staging table (COPY on PostgreSQL); the database then counts what is new
+and what differs in a loaded field (one query, NULL-safe, byte-exact on MariaDB whose
+default collations ignore case), and one INSERT ... SELECT of just those rows merges
+them (ON CONFLICT on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE on MariaDB).
+Unchanged rows are never written, so their `_run_id` keeps naming the run that wrote them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from migrator.load.ddl import LoadError
+from migrator.load.prepare import Prepared, copy_chunks
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Table
+    from sqlalchemy.sql.elements import ColumnElement
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    """What the load did (or, in a dry run, would do) to one table."""
+
+    inserted: int
+    """Rows whose key was not in the table."""
+    updated: int
+    """Rows whose key was there with a different value in at least one loaded field."""
+    unchanged: int
+    """Rows identical in every loaded field to the stored row; not written."""
+
+
+def is_empty(conn: Connection, stored: Table) -> bool:
+    import sqlalchemy as sa
+
+    return conn.execute(sa.select(sa.literal(1)).select_from(stored).limit(1)).first() is None
+
+
+def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
+           write: bool) -> TableCounts:
+    """Counts for `table` against `stored`; with `write`, the new and changed rows written."""
+    if empty or not table.size:
+        if write and table.size:
+            _insert(conn, stored, table)
+        return TableCounts(table.size, 0, 0)
+    stage = _stage(conn, stored, table)
+    inserted, updated = _compare(conn, stored, stage, table)
+    if write and inserted + updated:
+        _merge(conn, stored, stage, table)
+    # on a failure the rollback (or, for MariaDB, closing the connection) drops it
+    conn.exec_driver_sql(f"DROP {_temporary(conn)}TABLE {_quote(conn, stage.name)}")
+    return TableCounts(inserted, updated, table.size - inserted - updated)
+
+
+def _insert(conn: Connection, target: Table, table: Prepared) -> None:
+    if conn.dialect.name == "postgresql":
+        _copy(conn, target.name, table)
+        return
+    for start in range(0, table.size, BATCH):
+        conn.execute(target.insert(), table.records(start, start + BATCH))
+
+
+def _copy(conn: Connection, name: str, table: Prepared) -> None:
+    from psycopg.copy import QueuedLibpqWriter
+
+    cols = ", ".join(_quote(conn, c) for c in table.columns)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(
+            f"COPY {_quote(conn, name)} ({cols}) FROM STDIN",
+            writer=QueuedLibpqWriter(cursor)) as copy:  # sends from a thread while we build
+        for chunk in copy_chunks(table):
+            copy.write(chunk)
+
+
+def _stage(conn: Connection, stored: Table, table: Prepared) -> Table:
+    """A temporary table with the incoming rows, typed like `stored`, no constraints."""
+    import sqlalchemy as sa
+
+    stage = sa.Table(f"_migrator_stage_{table.name}", sa.MetaData(),
+                     *[sa.Column(c, stored.c[c].type) for c in table.columns],
+                     prefixes=["TEMPORARY"])
+    stage.create(conn)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, stage.name, table)
+        conn.exec_driver_sql(f"ANALYZE {_quote(conn, stage.name)}")
+    else:
+        _insert(conn, stage, table)
+    return stage
+
+
+def _differs(conn: Connection, old: ColumnElement[Any], new: ColumnElement[Any],
+             kind: str) -> ColumnElement[bool]:
+    import sqlalchemy as sa
+
+    if conn.dialect.name in ("mysql", "mariadb") and kind in ("text", "code"):
+        old, new = sa.cast(old, sa.LargeBinary), sa.cast(new, sa.LargeBinary)
+    return old.is_distinct_from(new)
+
+
+def _changed(conn: Connection, stored: Table, stage: Table, table: Prepared
+             ) -> tuple[ColumnElement[bool], ColumnElement[bool], Any]:
+    """(row is new, row differs in a loaded field, the stage LEFT JOIN stored)."""
+    import sqlalchemy as sa
+
+    pk = table.spec.primary_key
+    old = stored.alias("o")
+    new = old.c[pk].is_(None)
+    compared = [_differs(conn, old.c[f], stage.c[f], table.kinds[f])
+                for f in table.fields if f != pk]
+    differs = sa.and_(old.c[pk].is_not(None), sa.or_(*compared)) if compared else sa.false()
+    return new, differs, stage.outerjoin(old, old.c[pk] == stage.c[pk])
+
+
+def _compare(conn: Connection, stored: Table, stage: Table, table: Prepared) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    new, differs, joined = _changed(conn, stored, stage, table)
+    counted = sa.select(sa.func.sum(sa.case((new, 1), else_=0)),
+                        sa.func.sum(sa.case((differs, 1), else_=0))).select_from(joined)
+    inserted, updated = conn.execute(counted).one()
+    return int(inserted or 0), int(updated or 0)
+
+
+def _merge(conn: Connection, stored: Table, stage: Table, table: Prepared) -> None:
+    """One INSERT ... SELECT of the new and changed rows, updating the changed ones."""
+    import sqlalchemy as sa
+
+    pk = table.spec.primary_key
+    new, differs, joined = _changed(conn, stored, stage, table)
+    rows = sa.select(*[stage.c[c] for c in table.columns]).select_from(joined).where(
+        sa.or_(new, differs))
+    updates = [c for c in table.columns if c != pk]
+    dialect = conn.dialect.name
+    statement: Any
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(stored).from_select(table.columns, rows)
+        statement = pg.on_conflict_do_update(index_elements=[pk],
+                                             set_={c: pg.excluded[c] for c in updates})
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(stored).from_select(table.columns, rows)
+        statement = lite.on_conflict_do_update(index_elements=[pk],
+                                               set_={c: lite.excluded[c] for c in updates})
+    elif dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        my = mysql_insert(stored).from_select(table.columns, rows)
+        statement = my.on_duplicate_key_update({c: my.inserted[c] for c in updates})
+    else:
+        raise LoadError(f"the loader does not support {dialect} databases; use SQLite, "
+                        "PostgreSQL or MariaDB/MySQL.")
+    conn.execute(statement)
+
+
+def _temporary(conn: Connection) -> str:
+    return "TEMPORARY " if conn.dialect.name in ("mysql", "mariadb") else ""
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return str(conn.dialect.identifier_preparer.quote(name))

@@ -1,0 +1,69 @@
+"""prepare: whole-column coercion to the schema's types, and the PostgreSQL COPY payload."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from migrator.load import LoadError
+from migrator.load.prepare import copy_chunks, prepare
+from migrator.schema import load_schema
+
+SCHEMA = load_schema("crm")
+
+
+def sales(**columns: list[object]) -> pd.DataFrame:
+    n = len(next(iter(columns.values())))
+    return pd.DataFrame({"sale_id": [f"S{i}" for i in range(n)],
+                         "customer_code": ["C1"] * n, **columns,
+                         "_source_file": ["売上.xlsx"] * n, "_source_sheet": ["売上"] * n,
+                         "_source_row": list(range(3, 3 + n))}, dtype=object)
+
+
+def test_prepare_coerces_each_kind_and_keeps_missing_as_none() -> None:
+    frame = sales(sale_date=[pd.Timestamp("2024-04-01 00:00"), "2024-04-02", date(2024, 4, 3),
+                             None],
+                  amount=["12.5", 3, Decimal("1.23456"), float("nan")],
+                  currency=["JPY", None, pd.NA, "USD"])
+    table = prepare("sales", SCHEMA.tables["sales"], frame, "run1")
+    assert table.values["sale_date"].tolist() == [date(2024, 4, 1), date(2024, 4, 2),
+                                                  date(2024, 4, 3), None]
+    assert table.values["amount"].tolist() == [Decimal("12.5000"), Decimal("3.0000"),
+                                               Decimal("1.2346"), None]
+    assert table.values["currency"].tolist() == ["JPY", None, None, "USD"]
+    assert table.values["_source_row"].tolist() == [3, 4, 5, 6]
+    assert table.values["_run_id"].tolist() == ["run1"] * 4
+    assert table.records(1, 2)[0]["sale_id"] == "S1"
+
+
+def test_prepare_code_numbers_are_text_and_never_merged() -> None:
+    frame = sales(product=["x", "y", "z"])
+    frame["sale_id"] = pd.Series([10, 10.0, "S3"], dtype=object)
+    table = prepare("sales", SCHEMA.tables["sales"], frame, "r")
+    assert table.values["sale_id"].tolist() == ["10", "10.0", "S3"]
+
+
+def test_prepare_a_value_of_the_wrong_type_names_its_cell() -> None:
+    frame = sales(amount=[Decimal("1"), "一万円", "一万円"])
+    with pytest.raises(LoadError, match=r"^sales.amount at 売上.xlsx:売上:4 is not a decimal "
+                                        r"value; clean or reject the row before loading.$"):
+        prepare("sales", SCHEMA.tables["sales"], frame, "r")
+
+
+def test_copy_payload_escapes_text_and_spells_nulls_dates_and_booleans() -> None:
+    frame = pd.DataFrame({
+        "contact_id": ["K1", "K2"], "customer_code": ["C1", "C2"],
+        "full_name": ["山田\t太郎\\", "line\nbreak\r"], "birthday": [date(1990, 1, 2), None],
+        "is_primary": [True, False], "_source_file": ["a.csv", "a.csv"],
+        "_source_sheet": [None, None], "_source_row": [2, 3]}, dtype=object)
+    table = prepare("contacts", SCHEMA.tables["contacts"], frame, "r")
+    assert table.columns == ["contact_id", "customer_code", "full_name", "birthday",
+                             "is_primary", "_source_file", "_source_sheet", "_source_row",
+                             "_run_id"]
+    payload = b"".join(copy_chunks(table)).decode("utf-8")
+    assert payload == ("K1\tC1\t山田\\t太郎\\\\\t1990-01-02\tt\ta.csv\t\\N\t2\tr\n"
+                       "K2\tC2\tline\\nbreak\\r\t\\N\tf\ta.csv\t\\N\t3\tr\n")
+    assert b"".join(copy_chunks(table, rows=1)) == payload.encode("utf-8")
