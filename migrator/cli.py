@@ -7,7 +7,7 @@ commands so that `migrator --help` starts fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from migrator.errors import MigratorError
+from migrator.progress import Progress, silent
 
 _MB = 1 << 20
 
@@ -143,9 +144,9 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
 
     if mapping_path is not None and auto:
         raise click.UsageError("pass --mapping FILE or --auto, not both")
-    with _progress(not quiet) as step:
+    with _progress(not quiet) as progress:
         report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
-                     rejects_dir=rejects_dir, dry_run=dry_run, docs=docs_dir, step=step,
+                     rejects_dir=rejects_dir, dry_run=dry_run, docs=docs_dir, progress=progress,
                      options=_read_options(**reading))
     if report_path is not None:
         report.to_json(report_path)
@@ -165,16 +166,40 @@ def demo(data: Path, db: Path) -> None:
     click.echo(render(report, answers))
 
 
+STEP_UNITS = {"reading": "bytes", "cleaning": "columns", "validating": "tables",
+              "loading": "rows", "comparing": "rows"}
+
+
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A spinner on stderr naming the step under way, when stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda _text: None
+def _progress(enabled: bool, console: Any = None) -> Iterator[Progress]:
+    """Progress bars on stderr, one per step, when stderr is a terminal (or `console`)."""
+    if not enabled or (console is None and not sys.stderr.isatty()):
+        yield silent
         return
     from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import Progress as Bars
 
-    with Console(stderr=True).status("starting") as status:
-        yield lambda text: status.update(text)
+    tasks: dict[str, Any] = {}
+    with Bars(SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description:<11}"),
+              BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[units]}"),
+              TimeElapsedColumn(), console=console or Console(stderr=True)) as bars:
+
+        def show(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                for task in tasks.values():  # a new step finishes the ones before it
+                    bars.update(task, completed=bars.tasks[task].total)
+                tasks[step] = bars.add_task(step, total=max(total, 1),
+                                            units=STEP_UNITS.get(step, ""))
+            bars.update(tasks[step], completed=done, total=max(total, 1))
+
+        yield show
 
 
 def main(argv: list[str] | None = None) -> None:

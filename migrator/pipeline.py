@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 
 from migrator.errors import MigratorError
 from migrator.lineage import LINEAGE_COLUMNS
+from migrator.progress import Progress, silent
 from migrator.report import RunReport, TableReport
 
 
@@ -38,13 +39,13 @@ def default_target(sources: Sequence[Path]) -> str:
 def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = False,
         schema: str = "crm", to: str | None = None, rejects_dir: Path | None = None,
         dry_run: bool = False, options: Any = None, docs: Path | None = None,
-        step: Callable[[str], None] | None = None) -> RunReport:
+        progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
 
-    `step` is told what is starting (`"cleaning"`), for a progress display; `docs`
-    writes Great Expectations Data Docs there.
+    `progress(step, done, total)` follows each step (`reading`, `cleaning`, `validating`,
+    `loading`), for a progress display; `docs` writes Great Expectations Data Docs there.
     """
-    say = step or (lambda _text: None)
+    tick = progress or silent
     from migrator.clean.stage import clean
     from migrator.load import load, redact
     from migrator.mapping import Mapping, suggest_mapping
@@ -56,8 +57,7 @@ def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = Fa
     url = to or default_target(sources)
     report = RunReport(run_id=uuid.uuid4().hex[:12], started_at=_now(), target=redact(url),
                        dry_run=dry_run)
-    say(f"reading {len(sources)} file(s)")
-    tables = read_sources(sources, options=options)
+    tables = read_sources(sources, options=options, progress=tick)
     report.sources = [_source(p) for p in sources]
     if mapping is not None:
         chosen = Mapping.load(mapping)
@@ -68,19 +68,16 @@ def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = Fa
                             "or --auto to accept the suggestion unreviewed")
     chosen.check(target_schema, file=mapping.name if mapping else "suggested mapping")
     report.mapping_sha256 = hashlib.sha256(chosen.to_yaml().encode("utf-8")).hexdigest()
-    say("mapping and cleaning")
-    cleaned = clean(apply_mapping(tables, chosen), chosen, target_schema)
+    cleaned = clean(apply_mapping(tables, chosen), chosen, target_schema, progress=tick)
     frames, rejects = _repeated_keys(cleaned.frames, cleaned.rejects, target_schema)
-    say("validating (Great Expectations)")
-    frames, rejects = _validated(frames, rejects, target_schema, docs)
+    frames, rejects = _validated(frames, rejects, target_schema, docs, tick)
     _account(report, cleaned.rows_read, frames, rejects)
     with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
         files = _stage_rejects(rejects, Path(staging), report.run_id)
         report.rejects_file = _final_path(files, rejects_dir, sources)
         report.status, report.finished_at = "succeeded", _now()
-        say("loading (one transaction)" if not dry_run else "comparing with the target")
         counts = load(url, target_schema, frames, run=_run_row(report), rejects=rejects,
-                      dry_run=dry_run)
+                      dry_run=dry_run, progress=tick)
         if files and not dry_run:
             _publish(files, Path(report.rejects_file).parent if report.rejects_file else None)
     for name, c in counts.items():
@@ -115,7 +112,8 @@ def _repeated_keys(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
 
 
 def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: Any,
-               docs: Path | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+               docs: Path | None = None, progress: Progress = silent
+               ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Rows failing an expectation join the rejects with `expectation:column` reasons.
 
     Customers are validated first, so that a contact or sale whose customer was rejected
@@ -126,6 +124,7 @@ def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: A
     kept: dict[str, pd.DataFrame] = {}
     extra = []
     order = [["customers"], [t for t in frames if t != "customers"]]
+    progress("validating", 0, len(frames))
     for i, group in enumerate(order):
         present = {t: frames[t] for t in group if t in frames}
         if not present:
@@ -137,6 +136,7 @@ def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: A
                 why = report.failures[report.failures["table"] == name]
                 extra.append(_as_rejects(name, frame.loc[failed], why))
             kept[name] = frame.drop(index=failed).reset_index(drop=True)
+        progress("validating", len(kept), len(frames))
     if extra:
         rejects = pd.concat([rejects, *extra], ignore_index=True)
     return kept, rejects

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,29 @@ def test_cli_run_unreachable_database_one_sentence(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "s3cret" not in result.stderr + result.stdout and result.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_progress_draws_one_bar_per_step_and_quiet_draws_none() -> None:
+    import io
+
+    from rich.console import Console
+
+    from migrator.cli import _progress
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with _progress(True, console=console) as progress:
+        progress("reading", 0, 2048)
+        progress("reading", 2048, 2048)
+        progress("cleaning", 3, 12)
+        progress("loading", 0, 500)
+        progress("loading", 500, 500)
+    last_frame = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue().split("\x1b[2K")[-1])
+    final = [line.split() for line in last_frame.splitlines()]
+    assert [(f[1], f[-3], f[-2]) for f in final] == [("reading", "100%", "bytes"),
+                                                     ("cleaning", "100%", "columns"),
+                                                     ("loading", "100%", "rows")]
+    with _progress(False, console=console) as quiet:
+        before = out.getvalue()
+        quiet("reading", 1, 2)
+    assert out.getvalue() == before

@@ -89,10 +89,21 @@ def test_pipeline_database_url_is_the_default_target(tmp_path: Path,
     assert default_target(FILES[:1]) == f"sqlite:///{SAMPLE_DATA.resolve() / 'migrator.db'}"
 
 
-def test_pipeline_docs_and_steps(tmp_path: Path) -> None:
-    steps: list[str] = []
-    run([SAMPLE_DATA / "us_customers.xlsx"], mapping=MAPPING, to=f"sqlite:///{tmp_path / 'a.db'}",
-        rejects_dir=tmp_path, docs=tmp_path / "docs", step=steps.append)
+def test_pipeline_docs_and_progress(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    files = [SAMPLE_DATA / "us_customers.xlsx", SAMPLE_DATA / "売上明細.xlsx"]
+    report = run(files, mapping=MAPPING, to=f"sqlite:///{tmp_path / 'a.db'}",
+                 rejects_dir=tmp_path, docs=tmp_path / "docs",
+                 progress=lambda *tick: seen.append(tick))
     assert (tmp_path / "docs" / "index.html").exists()
-    assert steps == ["reading 1 file(s)", "mapping and cleaning",
-                     "validating (Great Expectations)", "loading (one transaction)"]
+    steps = list(dict.fromkeys(step for step, _, _ in seen))
+    assert steps == ["reading", "cleaning", "validating", "loading"]
+    for step in steps:
+        ticks = [(done, total) for s, done, total in seen if s == step]
+        assert ticks[0][0] == 0 or step == "cleaning"
+        assert ticks[-1][0] == ticks[-1][1] > 0  # every step ends full
+        assert [d for d, _ in ticks] == sorted(d for d, _ in ticks)  # and never goes back
+    reading = [t for s, _, t in seen if s == "reading"][-1]
+    assert reading == sum(p.stat().st_size for p in files)
+    loading = [t for s, _, t in seen if s == "loading"][-1]
+    assert loading == sum(t.rows_loaded for t in report.tables.values())

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
@@ -21,6 +22,7 @@ from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.mapping.spec import Mapping
+from migrator.progress import Progress, silent
 
 CHANGE_COLUMNS = ["table", *LINEAGE_COLUMNS, "field", "before", "after", "rule"]
 REJECT_COLUMNS = ["table", *LINEAGE_COLUMNS, "reasons", "record"]
@@ -62,13 +64,27 @@ class CleanedTables:
         return "\n".join(lines)
 
 
-def clean(raw: dict[str, pd.DataFrame], mapping: Mapping, schema: Any) -> CleanedTables:
-    """Clean every target frame of `raw` (from apply_mapping) per `mapping` and `schema`."""
+def clean(raw: dict[str, pd.DataFrame], mapping: Mapping, schema: Any, *,
+          progress: Progress | None = None) -> CleanedTables:
+    """Clean every target frame of `raw` (from apply_mapping) per `mapping` and `schema`.
+
+    `progress` is told the columns cleaned so far, over all tables.
+    """
     frames, changes, rejects = {}, [], []
     codes: dict[tuple[Any, ...], str] = {}
+    total = sum(len([f for f in frame.columns if f in schema.tables[table].fields])
+                for table, frame in raw.items())
+    tick, done = progress or silent, 0
+
+    def column_done() -> None:
+        nonlocal done
+        done += 1
+        tick("cleaning", done, total)
+
     for table in sorted(raw, key=lambda t: t != "customers"):
         spec = schema.tables[table]
-        kept, logged, rejected = _clean_table(table, raw[table], spec, mapping, codes)
+        kept, logged, rejected = _clean_table(table, raw[table], spec, mapping, codes,
+                                              column_done)
         frames[table] = kept
         changes.append(logged)
         rejects.append(rejected)
@@ -81,7 +97,7 @@ def clean(raw: dict[str, pd.DataFrame], mapping: Mapping, schema: Any) -> Cleane
 
 
 def _clean_table(table: str, frame: pd.DataFrame, spec: Any, mapping: Mapping,
-                 codes: dict[tuple[Any, ...], str]
+                 codes: dict[tuple[Any, ...], str], column_done: Callable[[], None]
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     out = frame.copy()
     reasons = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
@@ -97,6 +113,7 @@ def _clean_table(table: str, frame: pd.DataFrame, spec: Any, mapping: Mapping,
             out[name] = _apply(out, name, result, reasons, settings["on_error"], transform, logs,
                                table)
             _route_extras(out, name, result, spec.fields)
+        column_done()
     logs.append(link_customer_codes(table, out, codes))
     _require(out, spec, reasons)
     bad = reasons.map(bool)
@@ -115,26 +132,35 @@ def link_customer_codes(table: str, frame: pd.DataFrame,
     if "customer_code" not in frame:
         frame["customer_code"] = None
     missing = frame["customer_code"].isna()
+    lineage = _lineage(frame)
     if table == "customers":
         key = frame["_name_key"] if "_name_key" in frame else frame.get("name")
-        for i in missing[missing].index:
-            basis = key.at[i] if key is not None and pd.notna(key.at[i]) else _lineage(frame, i)
-            frame.at[i, "customer_code"] = "G" + hashlib.sha1(
+        made = {}
+        for i in np.flatnonzero(missing.to_numpy()):
+            value = key.iat[i] if key is not None else None
+            basis = value if pd.notna(value) else lineage[i]
+            made[frame.index[i]] = "G" + hashlib.sha1(
                 str(basis).encode("utf-8")).hexdigest()[:10].upper()
-        for i in frame.index:
-            codes[_lineage(frame, i)] = frame.at[i, "customer_code"]
+        if made:
+            frame.loc[list(made), "customer_code"] = pd.Series(made, dtype=object)
+        codes.update(zip(lineage, frame["customer_code"], strict=True))
         rule = "generated_code"
     else:
-        for i in missing[missing].index:
-            frame.at[i, "customer_code"] = codes.get(_lineage(frame, i))
+        rows = np.flatnonzero(missing.to_numpy())
+        if len(rows):
+            frame.loc[frame.index[rows], "customer_code"] = pd.Series(
+                [codes.get(lineage[i]) for i in rows], index=frame.index[rows], dtype=object)
         rule = "linked_to_customer"
     filled = missing & frame["customer_code"].notna()
     return _log(table, frame[filled], "customer_code", None, frame.loc[filled, "customer_code"],
                 rule)
 
 
-def _lineage(frame: pd.DataFrame, i: Any) -> tuple[Any, ...]:
-    return tuple(frame.at[i, c] for c in LINEAGE_COLUMNS)
+def _lineage(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """(file, sheet, row) of every row, in frame order; None for a missing part (a CSV's
+    sheet), since NaN never equals itself and could not find the row's customer."""
+    parts = [frame[c].astype(object).where(frame[c].notna(), None) for c in LINEAGE_COLUMNS]
+    return list(zip(*parts, strict=True))
 
 
 def _settings(mapping: Mapping, table: str, name: str) -> dict[str, Any]:

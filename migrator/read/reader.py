@@ -7,6 +7,7 @@ from os import PathLike
 from pathlib import Path
 
 from migrator.errors import ReadError
+from migrator.progress import Progress, silent
 from migrator.read.card import card_fields, cards_table
 from migrator.read.csvfile import read_csv_grid
 from migrator.read.detect import detect_tables
@@ -17,7 +18,8 @@ from migrator.read.settings import ReadOptions
 
 
 def read_sources(paths: Iterable[str | PathLike[str]], *,
-                 options: ReadOptions | None = None) -> SourceTables:
+                 options: ReadOptions | None = None,
+                 progress: Progress | None = None) -> SourceTables:
     """Read every table of every file, with lineage; refuse unusable files in one sentence.
 
     >>> tables = read_sources(["sample_data/顧客台帳.xlsx"])
@@ -25,14 +27,28 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     [4, 5]
 
     Raises ReadError for the first file that cannot be used; nothing is returned then.
+    `progress` is told the bytes read so far, file by file.
     """
     options = options or ReadOptions()
     result = SourceTables()
-    for path in paths:
-        found = read_file(Path(path), options)
+    files = [Path(p) for p in paths]
+    sizes = [_size(p) for p in files]
+    tick = progress or silent
+    tick("reading", 0, sum(sizes))
+    for i, path in enumerate(files):
+        found = read_file(path, options)
         result.extend(found)
         result.skipped_sheets.extend(found.skipped_sheets)
+        tick("reading", sum(sizes[:i + 1]), sum(sizes))
     return result
+
+
+def _size(path: Path) -> int:
+    """Bytes of `path` (progress units); 0 when it cannot be seen, read_file says why."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def read_file(path: Path, options: ReadOptions) -> SourceTables:
