@@ -6,6 +6,9 @@ import importlib
 
 import pandas as pd
 import pytest
+from email_validator import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrator.clean.base import Context
 from migrator.clean.email import email_transform
@@ -101,3 +104,30 @@ def test_email_validates_each_distinct_value_once(monkeypatch: pytest.MonkeyPatc
 
 def test_email_is_registered() -> None:
     assert get_transform("email") is email_transform
+
+
+_TRICKY = ["a@ab--cd.com", "a@example.local", "a@x.test", "a@sub.onion", "A.B@EXAMPLE.CO.JP",
+           "x" * 65 + "@example.jp", "a@" + "b" * 64 + ".jp", "a@1.com", "a@b.c0m",
+           "Postmaster@Example.com", "a..b@x.com", ".a@x.com", "a.@x.com", "a@-x.com",
+           "a@x-.com", "a@x.c", "a@x." + "c" * 64, "a@" + ".".join(["b" * 60] * 5) + ".jp",
+           "o'brien+tag@mail.example.org", "a@localhost", "a@x.invalid", "a@arpa.jp"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.from_regex(email_module._PLAIN, fullmatch=True), st.sampled_from(_TRICKY)))
+def test_email_plain_fast_path_agrees_with_email_validator(address: str) -> None:
+    """Where the regex decides an address alone, email-validator gives the same answer."""
+    fast = email_module._plain(address)
+    if fast is None:
+        return
+    result = validate_email(address, check_deliverability=False)  # raises if it disagrees
+    assert fast == f"{address.rpartition('@')[0]}@{result.domain.lower()}"
+
+
+def test_email_plain_fast_path_leaves_the_unusual_to_email_validator() -> None:
+    decided = {a: email_module._plain(a) for a in _TRICKY}
+    assert decided["A.B@EXAMPLE.CO.JP"] == "A.B@example.co.jp"
+    assert decided["o'brien+tag@mail.example.org"] == "o'brien+tag@mail.example.org"
+    for address in ("a@ab--cd.com", "a@example.local", "a@x.test", "a@sub.onion",
+                    "x" * 65 + "@example.jp", "a..b@x.com", "a@-x.com", "a@localhost"):
+        assert decided[address] is None, address
