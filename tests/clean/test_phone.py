@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 
 import pandas as pd
+import phonenumbers as pn
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrator.clean.base import Context
 from migrator.clean.phone import LEADING_ZERO_NOTE, phone_transform
@@ -124,3 +127,39 @@ def test_phone_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) 
 
 def test_phone_is_registered() -> None:
     assert get_transform("phone") is phone_transform
+
+
+_REGIONS = ["JP", "GB", "DE", "FR", "AU", "CN", "KR", "NZ", "IN"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(region=st.sampled_from(_REGIONS),
+       digits=st.from_regex(r"0(1|[1-9]\d{1,3})\d{5,9}", fullmatch=True),
+       separators=st.lists(st.sampled_from(["", "-", " ", "(", ")", "."]), min_size=12,
+                           max_size=12))
+def test_phone_national_fast_path_agrees_with_parse(region: str, digits: str,
+                                                    separators: list[str]) -> None:
+    """Where the trunk-0 shortcut decides a number, phonenumbers.parse gives the same one."""
+    typed = digits[:2] + "".join(d + sep for d, sep in zip(digits[2:], separators,
+                                                          strict=False))
+    typed += digits[2 + len(separators):]
+    found = phone_module._national(typed, region)
+    if found is None:
+        return
+    number, kind = found
+    parsed = pn.parse(typed, region)
+    assert (parsed.country_code, parsed.national_number) == (number.country_code,
+                                                             number.national_number)
+    assert bool(parsed.italian_leading_zero) == bool(number.italian_leading_zero)
+    assert pn.number_type(parsed) == kind != pn.PhoneNumberType.UNKNOWN
+
+
+def test_phone_national_fast_path_takes_the_usual_forms_only() -> None:
+    assert phone_module._national("03-1234-5678", "JP") is not None
+    assert phone_module._national("090-1234-5678", "JP") is not None
+    assert phone_module._national("020 7946 0018", "GB") is not None
+    for typed, region in (("010-1-212-555-0100", "JP"),  # 010 is Japan's international prefix
+                          ("0812345678", "KR"),  # 081 is a carrier code there, not a trunk 0
+                          ("(03)1234-5678", "JP"), ("212-555-0100", "US"),
+                          ("03-0000-0000", "JP")):  # not valid: parse() decides
+        assert phone_module._national(typed, region) is None, typed
