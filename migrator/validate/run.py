@@ -10,12 +10,14 @@ against GX's `unexpected_count` before it joins the failure table.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.validate.suites import (
@@ -213,12 +215,23 @@ def _gx_frame(frame: pd.DataFrame, spec: TableSpec, columns: list[str]) -> pd.Da
 def _convert(column: pd.Series, kind: str | None) -> pd.Series:
     values = column.reset_index(drop=True)
     if kind in ("integer", "decimal"):
-        return pd.to_numeric(values.map(_number, na_action="ignore"), errors="coerce")
+        return pd.to_numeric(_per_distinct(values, _number), errors="coerce")
     if kind == "date":
-        return values.map(_iso, na_action="ignore").astype(object)
+        return _per_distinct(values, _iso)
     if kind in ("text", "code"):
-        return values.map(str, na_action="ignore").astype(object)
+        if infer_dtype(values, skipna=True) in ("string", "empty"):
+            return values.astype(object)
+        return values.map(str, na_action="ignore").astype(object)  # 1 and True stay apart
     return values
+
+
+def _per_distinct(values: pd.Series, convert: Callable[[Any], Any]) -> pd.Series:
+    """`convert` of each distinct non-missing value, spread over the rows; NaN stays NaN."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [convert(v) for v in uniques]
+    table[-1] = np.nan  # code -1: a missing value
+    return pd.Series(table[codes], index=values.index, dtype=object)
 
 
 def _number(value: Any) -> Any:
