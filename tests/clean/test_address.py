@@ -7,18 +7,13 @@ import pandas as pd
 from migrator.clean.address import address_transform
 from migrator.clean.base import Context
 from migrator.clean.registry import get_transform
-from tests.conftest import FIXTURES
+from tests.clean.golden import golden, shown
 
-GOLDEN = FIXTURES / "clean" / "addresses.csv"
 PARTS = ["region", "city", "address_line1", "address_line2", "postal_code"]
 
 
 def _golden() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def _shown(value: object) -> str:
-    return "" if value is None or value is pd.NA else str(value)
+    return golden("addresses.csv")
 
 
 def test_address_golden_table() -> None:
@@ -27,7 +22,7 @@ def test_address_golden_table() -> None:
     column = pd.Series(rows["input"].where(rows["input"] != "", None), dtype="object")
     outcome = address_transform(pd.concat([column, column]), Context())  # twice: the cache
     assert outcome.reasons.isna().all()  # a split never rejects
-    got = pd.DataFrame({"address_line1": outcome.values, **outcome.extra}).map(_shown)
+    got = pd.DataFrame({"address_line1": outcome.values, **outcome.extra}).map(shown)
     assert list(outcome.extra) == ["region", "city", "address_line2", "postal_code"]
     for i in range(2):
         part = got.iloc[i * len(rows):(i + 1) * len(rows)].set_index(rows.index)

@@ -11,6 +11,7 @@ import migrator.clean.amount as amount_module
 from migrator.clean.amount import amount_transform
 from migrator.clean.base import Context
 from migrator.clean.registry import get_transform
+from tests.clean.golden import record_calls
 from tests.clean.test_kana import golden, text
 
 
@@ -40,14 +41,7 @@ def test_amount_registry_names_the_module_function() -> None:
 
 
 def test_amount_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[object] = []
-    original = amount_module._amount_one
-
-    def counting(value: object, default: str | None) -> amount_module.Cell:
-        calls.append(value)
-        return original(value, default)
-
-    monkeypatch.setattr(amount_module, "_amount_one", counting)
+    calls = record_calls(monkeypatch, amount_module, "_amount_one")
     series = pd.Series(["¥1,234", "1,234円", "abc", None] * 25_000)
     outcome = amount_transform(series, Context())
     assert len(calls) == 3

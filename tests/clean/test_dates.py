@@ -16,6 +16,7 @@ import migrator.clean.dates as dates_module
 from migrator.clean.base import Context
 from migrator.clean.dates import DateError, date_transform, parse_date, parse_wareki
 from migrator.clean.registry import get_transform
+from tests.clean.golden import record_calls
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "clean" / "dates.csv"
@@ -189,14 +190,7 @@ def test_dates_bool_never_collapses_into_serial_one() -> None:
 
 
 def test_dates_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[object] = []
-    real = dates_module._read
-
-    def counting(value: object, ctx: Context) -> object:
-        calls.append(value)
-        return real(value, ctx)
-
-    monkeypatch.setattr(dates_module, "_read", counting)
+    calls = record_calls(monkeypatch, dates_module, "_read")
     series = pd.Series(["R3.4.1", "2021/4/1", 44197, None] * 2500, dtype="object")
     outcome = date_transform(series, Context())
     assert sorted(map(str, calls)) == ["2021/4/1", "44197", "R3.4.1"]

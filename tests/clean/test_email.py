@@ -13,18 +13,13 @@ from hypothesis import strategies as st
 from migrator.clean.base import Context
 from migrator.clean.email import email_transform
 from migrator.clean.registry import get_transform
-from tests.conftest import FIXTURES
+from tests.clean.golden import golden, mismatches, record_calls, shown
 
-GOLDEN = FIXTURES / "clean" / "emails.csv"
 email_module = importlib.import_module("migrator.clean.email")
 
 
 def _golden() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def _shown(value: object) -> str:
-    return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+    return golden("emails.csv")
 
 
 def test_email_golden_table() -> None:
@@ -32,20 +27,9 @@ def test_email_golden_table() -> None:
     assert len(rows) >= 25
     # The whole table as one Series, so the per-distinct cache is what runs.
     outcome = email_transform(rows["input"].astype("object"), Context())
-    got = pd.DataFrame(
-        {
-            "expected": outcome.values.map(_shown),
-            "other_emails": outcome.extra["other_emails"].map(_shown),
-            "reason": outcome.reasons.map(_shown),
-        }
-    )
-    want = rows[["expected", "other_emails", "reason"]]
-    wrong = [
-        f"line {i + 2}: {rows.at[i, 'input']!r} gave {tuple(got.loc[i])}, want {tuple(want.loc[i])}"
-        for i in rows.index
-        if tuple(got.loc[i]) != tuple(want.loc[i])
-    ]
-    assert wrong == []
+    assert mismatches(rows, {"expected": outcome.values,
+                             "other_emails": outcome.extra["other_emails"],
+                             "reason": outcome.reasons}) == []
 
 
 def test_email_notes_name_the_count_not_the_addresses() -> None:
@@ -54,12 +38,12 @@ def test_email_notes_name_the_count_not_the_addresses() -> None:
     )
     outcome = email_transform(column, Context())
     assert outcome.notes is not None
-    assert outcome.notes.map(_shown).tolist() == [
+    assert outcome.notes.map(shown).tolist() == [
         "kept the first of 3 addresses",
         "kept the first valid of 2 addresses",
         "",
     ]
-    assert outcome.extra["other_emails"].map(_shown).tolist() == [
+    assert outcome.extra["other_emails"].map(shown).tolist() == [
         "b@example.jp;c@example.jp",
         "bad@",
         "",
@@ -83,19 +67,12 @@ def test_email_non_text_is_invalid() -> None:
 def test_email_outcome_is_aligned() -> None:
     column = pd.Series(["A@Example.JP", "nope"], index=["x", "y"])
     outcome = email_transform(column, Context())
-    assert outcome.values.map(_shown).to_dict() == {"x": "A@example.jp", "y": ""}
-    assert outcome.reasons.map(_shown).to_dict() == {"x": "", "y": "invalid_email"}
+    assert outcome.values.map(shown).to_dict() == {"x": "A@example.jp", "y": ""}
+    assert outcome.reasons.map(shown).to_dict() == {"x": "", "y": "invalid_email"}
 
 
 def test_email_validates_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[object] = []
-    real = email_module._parse
-
-    def counting(value: object) -> object:
-        seen.append(value)
-        return real(value)
-
-    monkeypatch.setattr(email_module, "_parse", counting)
+    seen = record_calls(monkeypatch, email_module, "_parse")
     column = pd.Series(["a@example.jp", "nope", None] * 300)
     outcome = email_transform(column, Context())
     assert sorted(map(str, seen)) == ["a@example.jp", "nope"]

@@ -9,26 +9,7 @@ import migrator.clean.kana as kana_module
 from migrator.clean.base import Context
 from migrator.clean.kana import kana_transform, width_transform
 from migrator.clean.registry import get_transform
-from tests.conftest import FIXTURES
-
-
-def typed(text: str, kind: str) -> object:
-    """A fixture cell as the reader would hand it over: text, int, float, bool or empty."""
-    return {
-        "str": lambda: text, "int": lambda: int(text), "float": lambda: float(text),
-        "bool": lambda: text == "true", "none": lambda: None,
-    }[kind]()
-
-
-def golden(name: str) -> pd.DataFrame:
-    frame = pd.read_csv(FIXTURES / "clean" / name, dtype=str, keep_default_na=False)
-    frame["value"] = [typed(t, k) for t, k in zip(frame["input"], frame["kind"], strict=True)]
-    return frame
-
-
-def text(series: pd.Series) -> list[str]:
-    """Each cell as the golden CSV writes it: NA as the empty string."""
-    return ["" if pd.isna(v) else str(v) for v in series]
+from tests.clean.golden import golden, record_calls, text
 
 
 @pytest.mark.parametrize("name", ["width", "kana"])
@@ -48,14 +29,7 @@ def test_kana_registry_names_the_module_functions() -> None:
 
 
 def test_kana_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[object] = []
-    original = kana_module._kana_one
-
-    def counting(value: object) -> kana_module.Cell:
-        calls.append(value)
-        return original(value)
-
-    monkeypatch.setattr(kana_module, "_kana_one", counting)
+    calls = record_calls(monkeypatch, kana_module, "_kana_one")
     series = pd.Series(["やまだ", "ﾔﾏﾀﾞ", None, "山田"] * 25_000)
     outcome = kana_transform(series, Context())
     assert sorted(map(str, calls)) == ["やまだ", "山田", "ﾔﾏﾀﾞ"]

@@ -9,7 +9,7 @@ import migrator.clean.names as names_module
 from migrator.clean.base import Context
 from migrator.clean.names import company_transform, person_transform
 from migrator.clean.registry import get_transform
-from tests.clean.test_kana import golden, text
+from tests.clean.golden import golden, record_calls, text
 
 
 def test_company_name_golden_table() -> None:
@@ -50,14 +50,7 @@ def test_names_registry_names_the_module_functions() -> None:
 
 
 def test_company_name_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[object] = []
-    original = names_module._company_one
-
-    def counting(value: object) -> names_module.Cell:
-        calls.append(value)
-        return original(value)
-
-    monkeypatch.setattr(names_module, "_company_one", counting)
+    calls = record_calls(monkeypatch, names_module, "_company_one")
     series = pd.Series(["(株)山田商事", "山田商事㈱", None] * 50_000)
     outcome = company_transform(series, Context())
     assert len(calls) == 2

@@ -13,22 +13,13 @@ from hypothesis import strategies as st
 from migrator.clean.base import Context
 from migrator.clean.phone import LEADING_ZERO_NOTE, phone_transform
 from migrator.clean.registry import get_transform
-from tests.conftest import FIXTURES
+from tests.clean.golden import golden, mismatches, record_calls, shown
 
-GOLDEN = FIXTURES / "clean" / "phones.csv"
 phone_module = importlib.import_module("migrator.clean.phone")
 
 
 def _golden() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def _cell(text: str, kind: str) -> object:
-    return int(text) if kind == "int" else text
-
-
-def _shown(value: object) -> str:
-    return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+    return golden("phones.csv")
 
 
 def test_phone_golden_table_is_big_enough() -> None:
@@ -42,26 +33,10 @@ def test_phone_golden_table_is_big_enough() -> None:
 def test_phone_golden_table(region: str) -> None:
     rows = _golden().query("region == @region")
     # One Series per region, so duplicates go through the per-distinct cache.
-    column = pd.Series(
-        [_cell(t, k) for t, k in zip(rows["input"], rows["kind"], strict=True)],
-        index=rows.index,
-        dtype="object",
-    )
-    outcome = phone_transform(column, Context(region=region))
-    got = pd.DataFrame(
-        {
-            "expected": outcome.values.map(_shown),
-            "is_mobile": outcome.extra["is_mobile"].map(_shown),
-            "reason": outcome.reasons.map(_shown),
-        }
-    )
-    want = rows[["expected", "is_mobile", "reason"]]
-    wrong = [
-        f"line {i + 2}: {rows.at[i, 'input']!r} gave {tuple(got.loc[i])}, want {tuple(want.loc[i])}"
-        for i in rows.index
-        if tuple(got.loc[i]) != tuple(want.loc[i])
-    ]
-    assert wrong == []
+    outcome = phone_transform(rows["value"], Context(region=region))
+    assert mismatches(rows, {"expected": outcome.values,
+                             "is_mobile": outcome.extra["is_mobile"],
+                             "reason": outcome.reasons}) == []
 
 
 def test_phone_int_restores_leading_zero_with_a_note() -> None:
@@ -69,7 +44,7 @@ def test_phone_int_restores_leading_zero_with_a_note() -> None:
     outcome = phone_transform(column, Context(region="JP"))
     assert outcome.values.tolist() == ["+81312345678"] * 3 + ["+819012345678"]
     assert outcome.notes is not None
-    assert outcome.notes.map(_shown).tolist() == [
+    assert outcome.notes.map(shown).tolist() == [
         LEADING_ZERO_NOTE,
         "",
         LEADING_ZERO_NOTE,
@@ -87,7 +62,7 @@ def test_phone_int_in_us_needs_no_note() -> None:
 def test_phone_float_column_with_gaps() -> None:
     column = pd.Series([351234567.0, float("nan")])
     outcome = phone_transform(column, Context(region="JP"))
-    assert outcome.values.map(_shown).tolist() == ["+81351234567", ""]
+    assert outcome.values.map(shown).tolist() == ["+81351234567", ""]
     assert outcome.reasons.isna().all()
 
 
@@ -106,18 +81,11 @@ def test_phone_outcome_is_aligned_and_typed() -> None:
     assert list(outcome.reasons.index) == [10, 7]
     assert str(outcome.extra["is_mobile"].dtype) == "boolean"
     assert outcome.extra["is_mobile"].tolist() == [True, pd.NA]
-    assert outcome.reasons.map(_shown).tolist() == ["", "invalid_phone"]
+    assert outcome.reasons.map(shown).tolist() == ["", "invalid_phone"]
 
 
 def test_phone_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[object] = []
-    real = phone_module._parse
-
-    def counting(value: object, region: str) -> object:
-        seen.append(value)
-        return real(value, region)
-
-    monkeypatch.setattr(phone_module, "_parse", counting)
+    seen = record_calls(monkeypatch, phone_module, "_parse")
     column = pd.Series(["03-5123-4567", "090-1234-5678", None, "abc"] * 250)
     outcome = phone_transform(column, Context())
     assert sorted(map(str, seen)) == ["03-5123-4567", "090-1234-5678", "abc"]
