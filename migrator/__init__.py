@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from migrator.lazy import lazy_attributes
 
 __version__ = "0.1.0"
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from migrator.errors import MigratorError, ReadError
     from migrator.read import ReadLimits, ReadOptions, SourceTable, SourceTables, read_sources
 
-_LAZY = {
+__getattr__ = lazy_attributes(__name__, {
     "MigratorError": "migrator.errors",
     "ReadError": "migrator.errors",
     "ReadLimits": "migrator.read",
@@ -28,13 +30,4 @@ _LAZY = {
     "SourceTable": "migrator.read",
     "SourceTables": "migrator.read",
     "read_sources": "migrator.read",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import stages on first use so `migrator --help` stays fast (no pandas at start-up)."""
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'migrator' has no attribute {name!r}")
+})

@@ -7,7 +7,9 @@ Importing this package imports neither pandas nor Great Expectations; `validate`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from migrator.lazy import lazy_attributes
 
 __all__ = ["ValidationReport", "generate_suites", "validate"]
 
@@ -15,16 +17,8 @@ if TYPE_CHECKING:
     from migrator.validate.run import ValidationReport, validate
     from migrator.validate.suites import generate_suites
 
-_LAZY = {
+__getattr__ = lazy_attributes(__name__, {
     "ValidationReport": "migrator.validate.run",
     "validate": "migrator.validate.run",
     "generate_suites": "migrator.validate.suites",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'migrator.validate' has no attribute {name!r}")
+})
