@@ -17,8 +17,10 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-CACHE = Path(__file__).resolve().parent / ".cache"
+from benchmarks.workbooks import cached_workbook
+
 RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = ["顧客コード", "会社名", "フリガナ", "部署", "担当者", "TEL", "FAX", "メール", "郵便番号",
            "都道府県", "市区町村", "番地", "建物", "業種", "取引開始日", "与信限度額", "年間売上",
@@ -44,35 +46,30 @@ print(json.dumps({"seconds": seconds, "rows": len(frame), "peak_kib": peak - bas
 
 def make_ledger(rows: int, seed: int = 7) -> Path:
     """A fictional ledger: a title row, a date line, the header on row 3, `rows` customers."""
-    import xlsxwriter
 
-    path = CACHE / f"ledger_{rows}x{len(COLUMNS)}_s{seed}.xlsx"
-    if path.exists():
-        return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    date_fmt = book.add_format({"num_format": "yyyy/mm/dd"})
-    sheet = book.add_worksheet("顧客台帳")
-    sheet.write_row(0, 0, ["顧客台帳（ベンチマーク用・架空データ）"])
-    sheet.write_row(1, 0, ["作成日: 2024年4月1日"])
-    sheet.write_row(2, 0, COLUMNS)
-    prefectures = ["東京都", "大阪府", "愛知県", "北海道", "福岡県", "神奈川県"]
-    for i in range(rows):
-        r = i + 3
-        sheet.write_row(r, 0, [
-            f"C{i:07d}", f"株式会社サンプル{i % 9973}", "サンプル", f"営業{i % 5 + 1}課",
-            f"担当 {i % 311}", f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
-            f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}", f"user{i}@example.co.jp",
-            f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}", rng.choice(prefectures),
-            "架空市", f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
-            "サンプルビル" if i % 3 else "", "小売",
-        ])
-        sheet.write_datetime(r, 14, dt.datetime(2015, 1, 1) + dt.timedelta(days=i % 3000), date_fmt)
-        sheet.write_row(r, 15, [rng.randint(1, 500) * 10000, rng.random() * 1e7,
-                                "ABC"[i % 3], "月末締め翌月末払い", ""])
-    book.close()
-    return path
+    def fill(sheet: Any, date_fmt: Any) -> None:
+        rng = random.Random(seed)
+        sheet.write_row(0, 0, ["顧客台帳（ベンチマーク用・架空データ）"])
+        sheet.write_row(1, 0, ["作成日: 2024年4月1日"])
+        sheet.write_row(2, 0, COLUMNS)
+        prefectures = ["東京都", "大阪府", "愛知県", "北海道", "福岡県", "神奈川県"]
+        for i in range(rows):
+            r = i + 3
+            sheet.write_row(r, 0, [
+                f"C{i:07d}", f"株式会社サンプル{i % 9973}", "サンプル", f"営業{i % 5 + 1}課",
+                f"担当 {i % 311}", f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                f"user{i}@example.co.jp", f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
+                rng.choice(prefectures), "架空市",
+                f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                "サンプルビル" if i % 3 else "", "小売",
+            ])
+            sheet.write_datetime(r, 14, dt.datetime(2015, 1, 1) + dt.timedelta(days=i % 3000),
+                                 date_fmt)
+            sheet.write_row(r, 15, [rng.randint(1, 500) * 10000, rng.random() * 1e7,
+                                    "ABC"[i % 3], "月末締め翌月末払い", ""])
+
+    return cached_workbook(f"ledger_{rows}x{len(COLUMNS)}_s{seed}.xlsx", "顧客台帳", fill)
 
 
 def run_once(path: Path, how: str) -> dict[str, float]:
