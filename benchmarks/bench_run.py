@@ -147,8 +147,9 @@ def load_vs_copy(plain_url, keyed_url, hand_url, order):
                 keyed = typed.tables[p.name]
                 conn.exec_driver_sql(f'ALTER TABLE "{p.name}" ADD PRIMARY KEY '
                                      f'("{p.spec.primary_key}")')
-                for index in keyed.indexes:
-                    conn.execute(CreateIndex(index))
+                for index in keyed.indexes:  # those on columns the plain table holds
+                    if all(c.name in p.columns for c in index.columns):
+                        conn.execute(CreateIndex(index))
             for p in prepared if then_keys else []:
                 for key in typed.tables[p.name].foreign_key_constraints:
                     conn.execute(AddConstraint(key))
