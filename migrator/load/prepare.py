@@ -94,7 +94,7 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     basis = (f"{name}|" + file.astype(str) + "|" + sheet.where(sheet.notna(), "").astype(str)
              + "|" + row.astype(str))
     made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
-                      for b in basis], index=frame.index, dtype=object)
+                      for b in basis.tolist()], index=frame.index, dtype=object)
     for key in wanted:
         frame[key] = made if key not in frame.columns else frame[key].where(
             frame[key].notna(), made).astype(object)
