@@ -107,3 +107,39 @@ def test_pipeline_docs_and_progress(tmp_path: Path) -> None:
     assert reading == sum(p.stat().st_size for p in files)
     loading = [t for s, _, t in seen if s == "loading"][-1]
     assert loading == sum(t.rows_loaded for t in report.tables.values())
+
+
+def test_pipeline_loads_every_line_of_a_multi_line_invoice(tmp_path: Path) -> None:
+    """売上明細 repeating one 伝票番号 on each line of an invoice: every line loads, as
+    `<伝票番号>-<line>`, and loading it again changes nothing."""
+    from datetime import date
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "売上明細"
+    sheet.append(["伝票番号", "売上日", "顧客番号", "商品名", "数量", "単価", "金額"])
+    lines = [("2404-0001", "000008", "電卓 12桁", 2, 2980), ("2404-0001", "000008", "付箋", 5, 210),
+             ("2404-0002", "000022", "ホッチキス", 1, 780),
+             ("2404-0001", "000008", "ボールペン", 10, 120)]
+    for number, customer, product, quantity, price in lines:
+        sheet.append([number, date(2024, 4, 1), customer, product, quantity, price,
+                      quantity * price])
+    invoices = tmp_path / "multi_line_invoices.xlsx"
+    book.save(invoices)
+    db = tmp_path / "inv.db"
+    sources = [SAMPLE_DATA / "顧客台帳.xlsx", invoices]
+    report = run(sources, auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
+    assert (report.tables["sales"].rows_read, report.tables["sales"].rows_loaded) == (4, 4)
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT sale_id, product, _source_row FROM sales "
+                                   "ORDER BY _source_row")).all()
+    engine.dispose()
+    assert [tuple(r) for r in stored] == [
+        ("2404-0001-1", "電卓 12桁", 2), ("2404-0001-2", "付箋", 3),
+        ("2404-0002", "ホッチキス", 4), ("2404-0001-3", "ボールペン", 5)]
+    again = run(sources, auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
+    assert (again.tables["sales"].inserted, again.tables["sales"].unchanged) == (0, 4)

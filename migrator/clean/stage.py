@@ -115,6 +115,7 @@ def _clean_table(table: str, frame: pd.DataFrame, spec: Any, mapping: Mapping,
             _route_extras(out, name, result, spec.fields)
         column_done()
     logs.append(link_customer_codes(table, out, codes))
+    logs.append(number_lines(table, out, spec))
     _require(out, spec, reasons)
     bad = reasons.map(bool)
     rejected = _rejects(table, frame[bad], reasons[bad])
@@ -154,6 +155,35 @@ def link_customer_codes(table: str, frame: pd.DataFrame,
     filled = missing & frame["customer_code"].notna()
     return _log(table, frame[filled], "customer_code", None, frame.loc[filled, "customer_code"],
                 rule)
+
+
+def number_lines(table: str, frame: pd.DataFrame, spec: Any) -> pd.DataFrame:
+    """Where the schema says a repeated key names the lines of one document (`key_repeats:
+    number_lines`), each repeat within one sheet becomes `<key>-<line>`, in sheet order.
+
+    An invoice's three lines `S1` become `S1-1`, `S1-2`, `S1-3`; a key seen once stays as
+    it is. Lines are numbered before any row is rejected, so a line fixed next month gets
+    the number it always had and the others keep theirs.
+    """
+    pk = spec.primary_key
+    if spec.key_repeats != "number_lines" or pk not in frame or \
+            not all(c in frame for c in LINEAGE_COLUMNS):
+        return _empty(CHANGE_COLUMNS)
+    file, sheet, row = LINEAGE_COLUMNS
+    parts = pd.DataFrame({"file": frame[file].astype(object).fillna(""),
+                          "sheet": frame[sheet].astype(object).fillna(""),
+                          "key": frame[pk].astype(object), "row": frame[row]})
+    parts = parts[parts["key"].notna()]
+    parts = parts[parts.duplicated(["file", "sheet", "key"], keep=False)]
+    if parts.empty:
+        return _empty(CHANGE_COLUMNS)
+    parts = parts.sort_values("row", kind="stable")
+    line = parts.groupby(["file", "sheet", "key"], sort=False).cumcount() + 1
+    numbered = parts["key"].astype(str) + "-" + line.astype(str)
+    before = frame.loc[numbered.index, pk].copy()
+    frame[pk] = frame[pk].astype(object)
+    frame.loc[numbered.index, pk] = numbered
+    return _log(table, frame.loc[numbered.index], pk, before, numbered, "numbered_line")
 
 
 def _lineage(frame: pd.DataFrame) -> list[tuple[Any, ...]]:

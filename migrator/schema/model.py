@@ -141,6 +141,11 @@ class TableSpec(_Spec):
     """Column lists whose values are unique together."""
     match_keys: list[str] = Field(default_factory=list)
     """Fields the dedupe stage compares and the loader indexes and upserts on."""
+    key_repeats: Literal["reject", "number_lines"] = "reject"
+    """What a primary key repeated within one source sheet means: a duplicate row
+    (`reject`, until the dedupe stage merges it), or the lines of one document
+    (`number_lines`: an invoice number on every line of a sales sheet; the rows get
+    `<key>-<line>` in sheet order)."""
     fields: dict[str, FieldSpec]
 
     def is_key(self, field: str) -> bool:

@@ -95,3 +95,31 @@ def test_clean_stage_change_log_rows() -> None:
 def test_clean_stage_generated_key_may_be_missing() -> None:
     frame = clean(raw(), MAPPING, SCHEMA).frames["customers"]
     assert frame["_source_row"].tolist() == [2, 4, 5]
+
+
+def test_clean_numbers_the_lines_of_a_multi_line_invoice() -> None:
+    """伝票番号 repeated on each line of an invoice: lines, not duplicates (crm sales)."""
+    from datetime import date
+
+    from migrator.clean.stage import number_lines
+    from migrator.schema import load_schema
+
+    frame = pd.DataFrame({
+        "sale_id": ["S1", "S2", "S1", "S1", "S1", None, None],
+        "customer_code": ["C1"] * 7,
+        "sale_date": [date(2024, 4, 1)] * 7,
+        "_source_file": ["売上.xlsx"] * 4 + ["売上.xlsx", "売上.xlsx", "売上.xlsx"],
+        "_source_sheet": ["4月"] * 4 + ["5月", "4月", "4月"],
+        "_source_row": [3, 4, 6, 5, 3, 7, 8],
+    }, dtype=object)
+    sales = load_schema("crm").tables["sales"]
+    log = number_lines("sales", frame, sales)
+    assert frame["sale_id"].tolist() == ["S1-1", "S2", "S1-3", "S1-2", "S1", None, None]
+    assert log[["_source_row", "before", "after", "rule"]].values.tolist() == [
+        [3, "S1", "S1-1", "numbered_line"], [5, "S1", "S1-2", "numbered_line"],
+        [6, "S1", "S1-3", "numbered_line"]]
+    customers = load_schema("crm").tables["customers"]
+    repeated = pd.DataFrame({"customer_code": ["C1", "C1"], "_source_file": ["a"] * 2,
+                             "_source_sheet": ["s"] * 2, "_source_row": [2, 3]})
+    assert number_lines("customers", repeated, customers).empty  # customers: duplicates
+    assert repeated["customer_code"].tolist() == ["C1", "C1"]
