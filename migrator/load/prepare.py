@@ -27,6 +27,8 @@ from migrator.schema import TableSpec
 _SCALE = Decimal("0.0001")  # NUMERIC(18, 4)
 _TEXT_KINDS = ("text", "code")
 _COPY_NULL = "\\N"
+COPY_ROWS = 10_000
+"""Rows per COPY chunk: the server parses one while the next is built."""
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -198,7 +200,7 @@ _COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def copy_chunks(table: Prepared, rows: int = 10_000) -> Iterator[bytes]:
+def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
     """The table as PostgreSQL COPY text format, `rows` rows per chunk.
 
     Built chunk by chunk, so the server parses one chunk while the next is built.

@@ -166,13 +166,18 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
     counts = {}
     step, total, done = "loading" if write else "comparing", sum(t.size for t in prepared), 0
     state.progress(step, 0, total)
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        state.progress(step, done, total)
+
     for table in prepared:
         _step(state, fault, f"table:{table.name}")
         stored = metadata.tables[table.name]
         empty = table.name not in existing or is_empty(conn, stored)
-        counts[table.name] = upsert(conn, stored, table, empty=empty, write=write)
-        done += table.size
-        state.progress(step, done, total)
+        counts[table.name] = upsert(conn, stored, table, empty=empty, write=write,
+                                    advance=advance)
     if write:
         _step(state, fault, "indexes")
         for element in later:

@@ -11,11 +11,12 @@ Unchanged rows are never written, so their `_run_id` keeps naming the run that w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migrator.load.ddl import LoadError
-from migrator.load.prepare import Prepared, copy_chunks
+from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -42,14 +43,19 @@ def is_empty(conn: Connection, stored: Table) -> bool:
     return conn.execute(sa.select(sa.literal(1)).select_from(stored).limit(1)).first() is None
 
 
-def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
-           write: bool) -> TableCounts:
-    """Counts for `table` against `stored`; with `write`, the new and changed rows written."""
+def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool, write: bool,
+           advance: Callable[[int], None] = lambda _rows: None) -> TableCounts:
+    """Counts for `table` against `stored`; with `write`, the new and changed rows written.
+
+    `advance(n)` is told each time n more rows went to the database (for progress).
+    """
     if empty or not table.size:
         if write and table.size:
-            _insert(conn, stored, table)
+            _insert(conn, stored, table, advance)
+        else:
+            advance(table.size)
         return TableCounts(table.size, 0, 0)
-    stage = _stage(conn, stored, table)
+    stage = _stage(conn, stored, table, advance)
     inserted, updated = _compare(conn, stored, stage, table)
     if write and inserted + updated:
         _merge(conn, stored, stage, table)
@@ -58,15 +64,19 @@ def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
     return TableCounts(inserted, updated, table.size - inserted - updated)
 
 
-def _insert(conn: Connection, target: Table, table: Prepared) -> None:
+def _insert(conn: Connection, target: Table, table: Prepared,
+            advance: Callable[[int], None]) -> None:
     if conn.dialect.name == "postgresql":
-        _copy(conn, target.name, table)
+        _copy(conn, target.name, table, advance)
         return
     for start in range(0, table.size, BATCH):
-        conn.execute(target.insert(), table.records(start, start + BATCH))
+        batch = table.records(start, start + BATCH)
+        conn.execute(target.insert(), batch)
+        advance(len(batch))
 
 
-def _copy(conn: Connection, name: str, table: Prepared) -> None:
+def _copy(conn: Connection, name: str, table: Prepared,
+          advance: Callable[[int], None]) -> None:
     from psycopg.copy import QueuedLibpqWriter
 
     cols = ", ".join(_quote(conn, c) for c in table.columns)
@@ -75,11 +85,14 @@ def _copy(conn: Connection, name: str, table: Prepared) -> None:
     with driver.cursor() as cursor, cursor.copy(
             f"COPY {_quote(conn, name)} ({cols}) FROM STDIN",
             writer=QueuedLibpqWriter(cursor)) as copy:  # sends from a thread while we build
-        for chunk in copy_chunks(table):
+        for start, chunk in zip(range(0, table.size, COPY_ROWS), copy_chunks(table),
+                                strict=True):
             copy.write(chunk)
+            advance(min(COPY_ROWS, table.size - start))
 
 
-def _stage(conn: Connection, stored: Table, table: Prepared) -> Table:
+def _stage(conn: Connection, stored: Table, table: Prepared,
+           advance: Callable[[int], None]) -> Table:
     """A temporary table with the incoming rows, typed like `stored`, no constraints."""
     import sqlalchemy as sa
 
@@ -88,10 +101,10 @@ def _stage(conn: Connection, stored: Table, table: Prepared) -> Table:
                      prefixes=["TEMPORARY"])
     stage.create(conn)
     if conn.dialect.name == "postgresql":
-        _copy(conn, stage.name, table)
+        _copy(conn, stage.name, table, advance)
         conn.exec_driver_sql(f"ANALYZE {_quote(conn, stage.name)}")
     else:
-        _insert(conn, stage, table)
+        _insert(conn, stage, table, advance)
     return stage
 
 

@@ -444,3 +444,20 @@ def test_load_frame_without_its_key_is_an_error(tmp_path: Any) -> None:
                                         r"primary key; map a source column to "
                                         r"customers.customer_code.$"):
         run_load(f"sqlite:///{tmp_path / 'x.db'}", data)
+
+
+def test_load_reports_progress_batch_by_batch(target_url: str) -> None:
+    """Rows are counted as each batch (COPY chunk on PostgreSQL) reaches the database."""
+    many = pd.DataFrame({"customer_code": [f"C{i:05d}" for i in range(25_000)],
+                         "name": [f"会社{i}" for i in range(25_000)]}, dtype=object)
+    seen: list[tuple[str, int, int]] = []
+    run_load(target_url, {"customers": lineage(many, "全件")},
+             progress=lambda *tick: seen.append(tick))
+    steps = {step for step, _, _ in seen}
+    done = [d for _, d, _ in seen]
+    assert steps == {"loading"} and done == sorted(done) and done[-1] == 25_000
+    assert len(done) >= 4  # not one jump: 0, then batches of 1,000 or chunks of 10,000
+    again: list[tuple[str, int, int]] = []
+    run_load(target_url, {"customers": lineage(many, "全件")}, dry_run=True,
+             progress=lambda *tick: again.append(tick))
+    assert again[-1] == ("comparing", 25_000, 25_000)
