@@ -100,11 +100,9 @@ def _stage(conn: Connection, stored: Table, table: Prepared,
                      *[sa.Column(c, stored.c[c].type) for c in table.columns],
                      prefixes=["TEMPORARY"])
     stage.create(conn)
-    if conn.dialect.name == "postgresql":
-        _copy(conn, stage.name, table, advance)
+    _insert(conn, stage, table, advance)
+    if conn.dialect.name == "postgresql":  # temporary tables get no statistics otherwise
         conn.exec_driver_sql(f"ANALYZE {_quote(conn, stage.name)}")
-    else:
-        _insert(conn, stage, table, advance)
     return stage
 
 
