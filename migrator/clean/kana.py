@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 import jaconv
-import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Cell, Context, Outcome, apply_distinct, empty_reasons
+from migrator.distinct import per_distinct
 
 INVALID_KANA = "invalid_kana"
 
@@ -99,10 +99,8 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     if infer_dtype(data, skipna=False) != "string":  # empties or numbers: the general path
         return apply_distinct(series, _width_one)
     # Only text (a code or name column): one fold per distinct value, no Cell per value.
-    codes, uniques = pd.factorize(data)
-    folded = np.empty(len(uniques), dtype=object)
-    folded[:] = [pd.NA if is_blank(v) else fold_width(v) for v in uniques]
-    return Outcome(values=pd.Series(folded[codes], index=series.index, dtype=object),
+    folded = per_distinct(data, lambda v: pd.NA if is_blank(v) else fold_width(v), pd.NA)
+    return Outcome(values=pd.Series(folded, index=series.index, dtype=object),
                    reasons=empty_reasons(series.index))
 
 

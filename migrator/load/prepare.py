@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from migrator.distinct import per_distinct
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.load.ddl import RUN_ID, LoadError
 from migrator.schema import TableSpec
@@ -122,20 +123,26 @@ def _column(frame: pd.DataFrame, column: str, kind: str, table: str) -> np.ndarr
         return data
     if kind in _TEXT_KINDS:  # numbers in a code column: str() of each cell, never merged
         return _objects([None if v is None else str(v) for v in data])
-    codes, uniques = pd.factorize(data, use_na_sentinel=True)
-    converted = []
-    for i, value in enumerate(uniques):
+    coerce = _COERCE[kind]
+
+    def one(value: Any) -> Any:
         try:
-            converted.append(_COERCE[kind](value.item() if isinstance(value, np.generic)
-                                           else value))
+            return coerce(value.item() if isinstance(value, np.generic) else value)
         except (ValueError, TypeError, InvalidOperation, ArithmeticError) as exc:
-            row = int(np.flatnonzero(codes == i)[0])
-            raise LoadError(f"{table}.{column} at {where(frame, row)} is not a {kind} value; "
-                            "clean or reject the row before loading.") from exc
-    table_of = np.empty(len(converted) + 1, dtype=object)
-    table_of[:-1] = converted
-    table_of[-1] = None  # code -1 (missing) picks the last entry
-    return table_of[codes]
+            raise _Uncoercible(value) from exc
+
+    try:
+        return per_distinct(data, one)
+    except _Uncoercible as bad:
+        row = next(i for i, v in enumerate(data) if v is bad.value or v == bad.value)
+        raise LoadError(f"{table}.{column} at {where(frame, row)} is not a {kind} value; "
+                        "clean or reject the row before loading.") from bad.__cause__
+
+
+class _Uncoercible(Exception):
+    def __init__(self, value: Any) -> None:
+        super().__init__(type(value).__name__)
+        self.value = value
 
 
 def _check_keys(name: str, pk: str, values: dict[str, np.ndarray], frame: pd.DataFrame
@@ -224,11 +231,7 @@ def _copy_text(values: np.ndarray, kind: str) -> list[str]:
             data[~missing] = [v.translate(_COPY_ESCAPES) for v in present]
         data[missing] = _COPY_NULL
         return data.tolist()
-    codes, uniques = pd.factorize(data, use_na_sentinel=True)
-    text = np.empty(len(uniques) + 1, dtype=object)
-    text[:-1] = [_copy_value(v) for v in uniques]
-    text[-1] = _COPY_NULL
-    return text[codes].tolist()
+    return per_distinct(data, _copy_value, _COPY_NULL).tolist()
 
 
 def _copy_value(value: Any) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from migrator.distinct import per_distinct
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.validate.suites import (
     IN_SET,
@@ -227,11 +228,7 @@ def _convert(column: pd.Series, kind: str | None) -> pd.Series:
 
 def _per_distinct(values: pd.Series, convert: Callable[[Any], Any]) -> pd.Series:
     """`convert` of each distinct non-missing value, spread over the rows; NaN stays NaN."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [convert(v) for v in uniques]
-    table[-1] = np.nan  # code -1: a missing value
-    return pd.Series(table[codes], index=values.index, dtype=object)
+    return pd.Series(per_distinct(values, convert, np.nan), index=values.index, dtype=object)
 
 
 def _number(value: Any) -> Any:
