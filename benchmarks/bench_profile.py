@@ -141,13 +141,13 @@ def _object_columns(rng: np.random.Generator, rows: int) -> dict[str, list[Any]]
 
 
 def run_ours(frame: pd.DataFrame) -> float:
-    from migrator.profile import profile
-    from migrator.read.model import SourceTable
+    from migrator.profile import profile_table
+    from migrator.sources import SourceTable
 
     table = SourceTable(file="ledger.xlsx", sheet="顧客台帳", frame=frame, header_rows=[3])
     gc.collect()
     t0 = time.perf_counter()
-    profile(table)
+    profile_table(table)
     return time.perf_counter() - t0
 
 

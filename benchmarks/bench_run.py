@@ -7,7 +7,7 @@ into a fresh PostgreSQL schema per run:
 - `pandas`:   `pd.read_excel(engine="openpyxl")` of both files, then `DataFrame.to_sql`,
   with `method="multi", chunksize=1000` and with `method=None`; the faster counts;
 - `load` vs `copy`: the frames are read, mapped and cleaned once, untimed; then
-  `migrator.load.load` into one fresh schema against a bare psycopg COPY (`write_row`)
+  `migrator.load.write_tables` into one fresh schema against a bare psycopg COPY (`write_row`)
   of the same coerced rows: into plain tables with the same columns (`copy`), into the
   schema's own tables with their keys, foreign keys and indexes (`copy_keyed`), and into
   plain tables that then get the schema's keys and indexes built by hand in the same
@@ -99,26 +99,21 @@ def pandas_run(method):
 def load_vs_copy(plain_url, keyed_url, hand_url, order):
     import uuid
     import sqlalchemy as sa
-    from migrator.clean.stage import clean
-    from migrator.load import load
-    from migrator.load.ddl import build_metadata, table_order
+    from migrator import Mapping, apply_mapping, clean, read_sources
+    from migrator.load import write_tables
+    from migrator.load.ddl import build_metadata
     from migrator.load.prepare import prepare
-    from migrator.mapping import Mapping
-    from migrator.mapping.apply import apply_mapping
-    from migrator.read import read_sources
-    from migrator.schema import load_schema
 
-    schema = load_schema("crm")
-    chosen = Mapping.load(Path(mapping))
-    cleaned = clean(apply_mapping(read_sources([Path(ledger), Path(sales)]), chosen), chosen,
-                    schema)
+    cleaned = clean(apply_mapping(read_sources([Path(ledger), Path(sales)]),
+                                  Mapping.load(Path(mapping))))
+    schema = cleaned.schema
     frames = cleaned.frames
     run_id = uuid.uuid4().hex[:12]
     run = {"run_id": run_id, "started_at": "2024-04-01T00:00:00+00:00", "status": "succeeded",
            "target": "bench", "tables": {}}
     # the bare COPYs get exactly the rows load() writes, coerced ahead of time (untimed)
     prepared = [prepare(n, schema.tables[n], frames[n], run_id)
-                for n in table_order(schema, list(frames))]
+                for n in schema.table_order(list(frames))]
     rows = {p.name: list(zip(*(p.values[c] for c in p.columns))) for p in prepared}
     typed = build_metadata(schema, "postgresql")
     plain = sa.MetaData()
@@ -157,7 +152,7 @@ def load_vs_copy(plain_url, keyed_url, hand_url, order):
 
     def ours():
         t0 = time.perf_counter()
-        load(url, schema, frames, run=run, rejects=cleaned.rejects)
+        write_tables(url, schema, frames, run=run, rejects=cleaned.rejects)
         return time.perf_counter() - t0
 
     contenders = {"copy": lambda: bare_copy(engines["plain"]),
@@ -239,15 +234,13 @@ def make_sales(sales: int, customers: int, seed: int = 13) -> Path:
 
 def make_mapping(ledger: Path, sales: Path) -> Path:
     """The suggested mapping of both files, checked to map every column; cached."""
-    from migrator.mapping import suggest_mapping
-    from migrator.read import read_sources
-    from migrator.schema import load_schema
+    from migrator import load_schema, profile, read_sources, suggest_mapping
 
     path = CACHE / f"run_mapping_{ledger.stem}_{sales.stem}.yaml"
     if path.exists():
         return path
     schema = load_schema("crm")
-    mapping = suggest_mapping(read_sources([ledger, sales]), schema)
+    mapping = suggest_mapping(profile(read_sources([ledger, sales])), schema)
     mapping.check(schema, file=path.name)
     for source in mapping.sources:
         unmapped = [c for c, target in source.targets().items() if target is None]

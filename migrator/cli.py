@@ -39,7 +39,7 @@ def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int |
                   max_cells: int | None) -> Any:
     from dataclasses import replace
 
-    from migrator.read.settings import ReadLimits, ReadOptions
+    from migrator.read import ReadLimits, ReadOptions
 
     given: dict[str, Any] = {
         "max_file_bytes": None if max_file_mb is None else max_file_mb * _MB,
@@ -81,17 +81,14 @@ def read_options(func: Any) -> Any:
 def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path | None,
             **reading: Any) -> None:
     """Show the tables found in SOURCE files and what each column holds."""
-    from migrator.profile import Profile
-    from migrator.profile import profile as profile_table
-    from migrator.profile.html import write_html
-    from migrator.read import read_sources
+    from migrator import profile as profile_tables
+    from migrator import read_sources
 
-    tables = read_sources(sources, options=_read_options(**reading))
-    result = Profile([profile_table(t) for t in tables], list(tables.skipped_sheets))
+    result = profile_tables(read_sources(sources, options=_read_options(**reading)))
     if json_path is not None:
         result.to_json(json_path)
     if html_path is not None:
-        write_html(result.asdict(), html_path)
+        result.to_html(html_path)
     click.echo(str(result))
 
 
@@ -110,7 +107,7 @@ def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path |
 def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_from: Path | None,
             synonyms: Path | None, **reading: Any) -> None:
     """Suggest where each column of SOURCE files goes; review the YAML, then run it."""
-    from migrator.mapping.workflow import suggest_files
+    from migrator.pipeline import suggest_files
 
     result = suggest_files(sources, output=output, schema=schema_name, learn_from=learn_from,
                            synonyms=synonyms, options=_read_options(**reading))

@@ -1,7 +1,9 @@
 """The error tree and the reason codes shared by every stage.
 
 Errors are data in two categories: INPUT stops a run before anything is written
-(exit code 1); DATA rejects one row and the run goes on.
+(exit code 1); DATA rejects one row and the run goes on. Every stage's error class and
+every reason any stage gives a rejected row live here, so stages import them from the
+floor instead of from each other.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ class ErrorCategory(StrEnum):
 class RejectReason(StrEnum):
     """Why a source row is rejected (a DATA error: the row goes to `_rejects`, the run goes on).
 
-    A reject is written `<reason>:<field>` (`invalid_phone:phone`); `missing_required`
-    names the empty required field the same way.
+    A reject is written `<reason>:<field>` (`invalid_phone:phone`, see `at`); several are
+    joined with `; `. Clean gives the value reasons, dedupe `duplicate_key`, validate the
+    rule reasons (`too_long`, `unknown_reference`...).
     """
 
     INVALID_DATE = "invalid_date"
@@ -36,6 +39,19 @@ class RejectReason(StrEnum):
     INVALID_KANA = "invalid_kana"
     INVALID_AMOUNT = "invalid_amount"
     MISSING_REQUIRED = "missing_required"
+    DUPLICATE_KEY = "duplicate_key"
+    NOT_UNIQUE = "not_unique"
+    INVALID_FORMAT = "invalid_format"
+    NOT_ALLOWED = "not_allowed"
+    TOO_LONG = "too_long"
+    NEGATIVE = "negative"
+    OUT_OF_RANGE = "out_of_range"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    FAILED_EXPECTATION = "failed_expectation"
+
+    def at(self, field: str) -> str:
+        """The reason as a rejected row carries it: `invalid_phone:phone`."""
+        return f"{self.value}:{field}"
 
     @property
     def category(self) -> ErrorCategory:
@@ -63,6 +79,15 @@ _REASON_SENTENCES = {
     RejectReason.INVALID_KANA: "holds kanji or Latin letters where only kana belong",
     RejectReason.INVALID_AMOUNT: "is not an amount of money",
     RejectReason.MISSING_REQUIRED: "is empty but required",
+    RejectReason.DUPLICATE_KEY: "repeats the key of an earlier row",
+    RejectReason.NOT_UNIQUE: "repeats a value that must be unique",
+    RejectReason.INVALID_FORMAT: "is not in the field's canonical form",
+    RejectReason.NOT_ALLOWED: "is not one of the values the field allows",
+    RejectReason.TOO_LONG: "is longer than the field holds",
+    RejectReason.NEGATIVE: "is negative where only zero or more is allowed",
+    RejectReason.OUT_OF_RANGE: "is outside the range the field allows",
+    RejectReason.UNKNOWN_REFERENCE: "names a row of another table that this run does not load",
+    RejectReason.FAILED_EXPECTATION: "fails an expectation of the table's suite",
 }
 
 
@@ -83,3 +108,35 @@ class ReadError(MigratorError):
 
 class UsageError(MigratorError):
     """The call itself is wrong (exit code 2)."""
+
+
+class SchemaError(MigratorError):
+    """A schema that cannot be used; the message names the file and the YAML path."""
+
+    def __init__(self, problem: str, *, file: str | None = None, path: str | None = None) -> None:
+        self.problem = problem
+        self.file = file
+        """The schema file as the user named it; None for a lookup in a loaded schema."""
+        self.path = path
+        """Dotted YAML path of the problem (`tables.contacts.foreign_keys[0]`)."""
+        super().__init__(": ".join(part for part in (file, path, problem) if part))
+
+
+class MappingError(MigratorError):
+    """A mapping that cannot be used; the message names the file and the YAML path."""
+
+
+class StageOrderError(MigratorError):
+    """A verb was handed the result of a stage it does not follow (`clean(cleaned)`)."""
+
+
+class SuiteError(MigratorError):
+    """An expectation suite that cannot be used; the message names the file."""
+
+
+class LoadError(MigratorError):
+    """The load cannot go on or failed; nothing was written. One sentence, never a password."""
+
+
+class AccountingError(MigratorError):
+    """rows_read != loaded + merged + rejected: a bug of ours, never a silent loss."""

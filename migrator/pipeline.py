@@ -1,207 +1,148 @@
-"""run(): read → map → clean → dedupe → validate → load, and account for every row.
+"""The verbs in a row: prepare() reads through validate, run() loads what prepare returns.
 
-The load is one transaction; the rejects file is written next to a temporary name and
-moved into place only after the commit, so a failure anywhere leaves the target and
-the rejects directory exactly as they were.
+This is the only module that knows every stage; each stage knows only the floor below it
+(the schema, the tables that flow between stages, the reasons). A notebook makes the same
+calls one cell at a time and gets the same database:
+
+    tables  = read_sources(files)
+    prof    = profile(tables)
+    mapping = suggest_mapping(prof)            # or Mapping.load(path)
+    mapped  = apply_mapping(tables, mapping)
+    checked = validate(dedupe(clean(mapped)))
+    result  = load(checked, to=url)
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import os
-import shutil
-import tempfile
-import uuid
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
+from migrator.clean import clean
+from migrator.dedupe import dedupe
 from migrator.errors import MigratorError
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.load import load
+from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
+from migrator.mapping.learn import default_path
+from migrator.profile import profile
 from migrator.progress import Progress, silent
-from migrator.report import RunReport, TableReport
+from migrator.read import ReadOptions, read_sources
+from migrator.report import RunReport
+from migrator.schema import TargetSchema, load_schema
+from migrator.sources import SourceTables
+from migrator.tables import MappedTables, ValidationReport
+from migrator.validate import validate
+
+Source = str | PathLike[str]
 
 
-class AccountingError(MigratorError):
-    """rows_read != loaded + merged + rejected: a bug of ours, never a silent loss."""
+def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
+            auto: bool = False, schema: TargetSchema | str | Path = "crm",
+            options: ReadOptions | None = None, suites: Path | None = None,
+            docs: Path | None = None, progress: Progress | None = None) -> ValidationReport:
+    """Read, map, clean, dedupe and validate `sources`; stop before anything is written.
+
+    `mapping` is a Mapping or a mapping YAML file; `auto=True` accepts the suggestion
+    unreviewed instead. The result is what `load` and `export` take.
+    """
+    tick = progress or silent
+    target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
+    chosen = _given_mapping(mapping, auto, target)
+    tables = read_sources(sources, options=options, progress=tick)
+    mapped = _mapped(tables, chosen, target)
+    return validate(dedupe(clean(mapped, progress=tick)), suites=suites, docs=docs,
+                    progress=tick)
 
 
-def default_target(sources: Sequence[Path]) -> str:
-    """DATABASE_URL, else an SQLite file `migrator.db` next to the first source."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return f"sqlite:///{Path(sources[0]).resolve().parent / 'migrator.db'}"
-
-
-def run(sources: Sequence[Path], *, mapping: Path | None = None, auto: bool = False,
-        schema: str = "crm", to: str | None = None, rejects_dir: Path | None = None,
-        dry_run: bool = False, options: Any = None, docs: Path | None = None,
-        progress: Progress | None = None) -> RunReport:
+def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
+        auto: bool = False, schema: TargetSchema | str | Path = "crm", to: str | None = None,
+        rejects_dir: Path | None = None, dry_run: bool = False,
+        options: ReadOptions | None = None, suites: Path | None = None,
+        docs: Path | None = None, progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
 
+    `to` defaults to $DATABASE_URL, else `migrator.db` beside the first source.
     `progress(step, done, total)` follows each step (`reading`, `cleaning`, `validating`,
     `loading`), for a progress display; `docs` writes Great Expectations Data Docs there.
     """
-    tick = progress or silent
-    from migrator.clean.stage import clean
-    from migrator.load import load, redact
-    from migrator.mapping import Mapping, suggest_mapping
-    from migrator.mapping.apply import apply_mapping
-    from migrator.read import read_sources
-    from migrator.schema import load_schema
-
-    target_schema = load_schema(schema)
-    url = to or default_target(sources)
-    report = RunReport(run_id=uuid.uuid4().hex[:12], started_at=_now(), target=redact(url),
-                       dry_run=dry_run)
-    tables = read_sources(sources, options=options, progress=tick)
-    report.sources = [_source(p) for p in sources]
-    if mapping is not None:
-        chosen = Mapping.load(mapping)
-    elif auto:
-        chosen = suggest_mapping(tables, target_schema)
-    else:
-        raise MigratorError("no mapping: pass --mapping FILE (write one with migrator suggest) "
-                            "or --auto to accept the suggestion unreviewed")
-    chosen.check(target_schema, file=mapping.name if mapping else "suggested mapping")
-    report.mapping_sha256 = hashlib.sha256(chosen.to_yaml().encode("utf-8")).hexdigest()
-    cleaned = clean(apply_mapping(tables, chosen), chosen, target_schema, progress=tick)
-    frames, rejects = _repeated_keys(cleaned.frames, cleaned.rejects, target_schema)
-    frames, rejects = _validated(frames, rejects, target_schema, docs, tick)
-    _account(report, cleaned.rows_read, frames, rejects)
-    with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
-        files = _stage_rejects(rejects, Path(staging), report.run_id)
-        report.rejects_file = _final_path(files, rejects_dir, sources)
-        report.status, report.finished_at = "succeeded", _now()
-        counts = load(url, target_schema, frames, run=_run_row(report), rejects=rejects,
-                      dry_run=dry_run, progress=tick)
-        if files and not dry_run:
-            _publish(files, Path(report.rejects_file).parent if report.rejects_file else None)
-    for name, c in counts.items():
-        t = report.tables.setdefault(name, TableReport())
-        t.inserted, t.updated, t.unchanged = c.inserted, c.updated, c.unchanged
-    if dry_run:
-        report.rejects_file = None
-    return report
+    checked = prepare(sources, mapping=mapping, auto=auto, schema=schema, options=options,
+                      suites=suites, docs=docs, progress=progress)
+    return load(checked, to=to, rejects_dir=rejects_dir, dry_run=dry_run,
+                progress=progress).report
 
 
-def _repeated_keys(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame,
-                   schema: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Until the dedupe stage merges them, a row repeating an earlier row's key is rejected.
-
-    The first row with a key is kept (the ledger before the cards, in source order); the
-    later one is rejected as `duplicate_key:<key>` with its lineage, never dropped.
-    """
-    from migrator.clean.stage import rejects_frame
-
-    extra, kept = [], {}
-    for name, frame in frames.items():
-        key = schema.tables[name].primary_key
-        repeated = frame[key].notna() & frame.duplicated(subset=[key], keep="first") \
-            if key in frame else pd.Series(False, index=frame.index)
-        rows = frame[repeated]
-        if len(rows):
-            extra.append(rejects_frame(name, rows, [f"duplicate_key:{key}"] * len(rows)))
-        kept[name] = frame[~repeated].reset_index(drop=True)
-    if extra:
-        rejects = pd.concat([rejects, *extra], ignore_index=True)
-    return kept, rejects
-
-
-def _validated(frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, schema: Any,
-               docs: Path | None = None, progress: Progress = silent
-               ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Rows failing an expectation join the rejects with `expectation:column` reasons.
-
-    Customers are validated first, so that a contact or sale whose customer was rejected
-    fails its foreign key instead of reaching the database.
-    """
-    from migrator.validate import validate
-
-    kept: dict[str, pd.DataFrame] = {}
-    extra = []
-    order = [["customers"], [t for t in frames if t != "customers"]]
-    progress("validating", 0, len(frames))
-    for i, group in enumerate(order):
-        present = {t: frames[t] for t in group if t in frames}
-        if not present:
-            continue
-        report = validate({**kept, **present}, schema, docs=docs if i == 1 else None)
-        for name, frame in present.items():
-            failed = report.failed_rows(name)
-            if len(failed):
-                why = report.failures[report.failures["table"] == name]
-                extra.append(_as_rejects(name, frame.loc[failed], why))
-            kept[name] = frame.drop(index=failed).reset_index(drop=True)
-        progress("validating", len(kept), len(frames))
-    if extra:
-        rejects = pd.concat([rejects, *extra], ignore_index=True)
-    return kept, rejects
-
-
-def _as_rejects(table: str, rows: pd.DataFrame, failures: pd.DataFrame) -> pd.DataFrame:
-    from migrator.clean.stage import rejects_frame
-
-    key = list(LINEAGE_COLUMNS)
-    reasons = (failures.assign(reason=failures["expectation"] + ":" + failures["column"])
-               .groupby(key, dropna=False)["reason"].agg(lambda r: "; ".join(sorted(set(r)))))
-    why = [reasons.get(tuple(r), "failed_validation") for r in rows[key].itertuples(index=False)]
-    return rejects_frame(table, rows, why)
-
-
-def _account(report: RunReport, read: dict[str, int], frames: dict[str, pd.DataFrame],
-             rejects: pd.DataFrame) -> None:
-    for name, rows in read.items():
-        rejected = int((rejects["table"] == name).sum()) if len(rejects) else 0
-        t = TableReport(rows_read=rows, rows_loaded=len(frames.get(name, ())),
-                        rows_rejected=rejected)
-        report.tables[name] = t
-        if not t.accounting_ok:
-            raise AccountingError(
-                f"accounting failed for {name}: {t.rows_read} read but {t.rows_loaded} "
-                f"loaded + {t.rows_merged} merged + {t.rows_rejected} rejected; nothing was "
-                "written (this is a bug, please report it)")
-
-
-def _stage_rejects(rejects: pd.DataFrame, staging: Path, run_id: str) -> list[Path]:
-    if not len(rejects):
-        return []
-    from migrator.load.rejects_file import write_rejects
-
-    files = write_rejects(rejects, staging, run_id=run_id)
-    return [p for p in (files.csv, files.xlsx) if p is not None]
-
-
-def _final_path(files: list[Path], rejects_dir: Path | None,
-                sources: Sequence[Path]) -> str | None:
-    if not files:
+def _given_mapping(mapping: Mapping | Source | None, auto: bool,
+                   schema: TargetSchema) -> Mapping | None:
+    """The reviewed mapping, checked against the schema before any file is read."""
+    if mapping is not None and auto:
+        raise MigratorError("pass a mapping or auto=True (--auto), not both")
+    if mapping is None:
+        if not auto:
+            raise MigratorError("no mapping: pass --mapping FILE (write one with migrator "
+                                "suggest) or --auto to accept the suggestion unreviewed")
         return None
-    directory = rejects_dir or Path(sources[0]).resolve().parent
-    return str(directory / files[0].name)
+    chosen = mapping if isinstance(mapping, Mapping) else Mapping.load(Path(mapping))
+    chosen.check(schema, file="mapping" if isinstance(mapping, Mapping) else Path(mapping).name)
+    return chosen
 
 
-def _publish(files: list[Path], directory: Path | None) -> None:
-    """Move the staged rejects files into place, after the load committed."""
-    if directory is None:
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    for path in files:
-        shutil.move(str(path), directory / path.name)
+def _mapped(tables: SourceTables, chosen: Mapping | None,
+            schema: TargetSchema) -> MappedTables:
+    """apply_mapping with the given mapping, or with the suggestion (timed) for --auto."""
+    if chosen is not None:
+        return apply_mapping(tables, chosen, schema)
+    prof = profile(tables)
+    started = time.perf_counter()
+    suggested = suggest_mapping(prof, schema)
+    suggesting = time.perf_counter() - started
+    mapped = apply_mapping(tables, suggested, schema)
+    mapped.trail = mapped.trail.then("profile", prof.seconds).then("suggest", suggesting)
+    return mapped
 
 
-def _run_row(report: RunReport) -> dict[str, Any]:
-    data = report.asdict()
-    data["tables"] = {n: t.asdict() for n, t in report.tables.items()}
-    return data
+@dataclass
+class SuggestResult:
+    """What `migrator suggest` did: the mapping written, and the choices it learned."""
+
+    mapping: Mapping
+    output: Path
+    learned: list[tuple[str, str | None]] = field(default_factory=list)
+    synonyms: Path | None = None
+
+    def __str__(self) -> str:
+        lines = []
+        for s in self.mapping.sources:
+            where = f"{s.file} [{s.sheet}]" if s.sheet else s.file
+            mapped = s.targets()
+            unsure = sorted(c for c, v in s.confidence.items() if v < 0.7)
+            line = f"{where}: {len(mapped)} of {len(s.columns)} columns mapped"
+            if unsure:
+                line += f"; check {', '.join(unsure)} (low confidence)"
+            lines.append(line)
+            left = [c for c in s.columns if c not in mapped]
+            if left:
+                lines.append("  not loaded: " + ", ".join(left))
+        if self.learned:
+            lines.append(f"learned {len(self.learned)} choice(s) into {self.synonyms}")
+        lines.append(f"wrote {self.output}; review every target before it is used")
+        return "\n".join(lines)
 
 
-def _source(path: Path) -> dict[str, str]:
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return {"file": Path(path).name, "sha256": digest}
+def suggest_files(sources: Sequence[Source], *, output: Path,
+                  schema: TargetSchema | str | Path = "crm", learn_from: Path | None = None,
+                  synonyms: Path | None = None, options: ReadOptions | None = None
+                  ) -> SuggestResult:
+    """Read and profile `sources`, learn from a reviewed mapping, suggest one and save it."""
+    target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
+    prof = profile(read_sources(sources, options=options))
+    path = synonyms or default_path()
+    learned: list[tuple[str, str | None]] = []
+    if learn_from is not None:
+        learned = learn(Mapping.load(learn_from), prof, target, source=learn_from.name,
+                        path=path)
+    mapping = suggest_mapping(prof, target, learned=learned_synonyms(path))
+    mapping.save(output)
+    return SuggestResult(mapping, output, learned, path)
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

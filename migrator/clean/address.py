@@ -16,7 +16,7 @@ import pandas as pd
 
 from migrator.clean.base import Context, Outcome, empty_reasons
 from migrator.clean.region import is_empty
-from migrator.profile.lexicon import PREFECTURES
+from migrator.reference.places import PREFECTURES
 
 
 class Parts(NamedTuple):

@@ -14,8 +14,7 @@ import pandas as pd
 
 from migrator.clean.base import Cell, Context, Outcome, apply_distinct
 from migrator.clean.kana import fold_width, is_blank
-
-INVALID_AMOUNT = "invalid_amount"
+from migrator.errors import RejectReason
 
 REGION_CURRENCY: dict[str, str] = {
     "JP": "JPY", "US": "USD", "GB": "GBP", "CA": "CAD", "AU": "AUD", "CN": "CNY",
@@ -104,18 +103,18 @@ def _amount_one(value: object, default: str | None) -> Cell:
     if is_blank(value):
         return Cell(extra=(pd.NA,))
     if isinstance(value, bool):
-        return Cell(reason=INVALID_AMOUNT, extra=(pd.NA,))
+        return Cell(reason=RejectReason.INVALID_AMOUNT, extra=(pd.NA,))
     if isinstance(value, int | float | Decimal):
         number = _from_number(value)
         if number is None or not number.is_finite():
-            return Cell(reason=INVALID_AMOUNT, extra=(pd.NA,))
+            return Cell(reason=RejectReason.INVALID_AMOUNT, extra=(pd.NA,))
         return Cell(value=number, extra=(default or pd.NA,))
     try:
         parsed = parse_amount(str(value), default)
     except InvalidOperation:
         parsed = None
     if parsed is None:
-        return Cell(reason=INVALID_AMOUNT, extra=(pd.NA,))
+        return Cell(reason=RejectReason.INVALID_AMOUNT, extra=(pd.NA,))
     number, currency, note = parsed
     return Cell(value=number, note=note, extra=(currency or pd.NA,))
 

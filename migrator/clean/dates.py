@@ -26,13 +26,13 @@ from migrator.clean.wareki import (
     KANJI_DIGITS,
     LOOKS_WAREKI,
     DateError,
-    DateReason,
     kanji_number,
     normalise,
     parse_wareki,
 )
+from migrator.errors import RejectReason
 
-__all__ = ["DateError", "DateReason", "date_transform", "parse_date", "parse_wareki"]
+__all__ = ["DateError", "date_transform", "parse_date", "parse_wareki"]
 
 Parsed = tuple[date, str | None]
 """A date and, when a time of day was dropped, a note for the change log."""
@@ -56,7 +56,7 @@ def parse_date(value: object, ctx: Context | None = None) -> date:
     """One cell → date; DateError (with `.reason`) for an empty or unreadable value."""
     parsed = _read(value, ctx or Context())
     if parsed is None:
-        raise DateError(value, DateReason.INVALID_DATE, "empty, there is no date to read")
+        raise DateError(value, RejectReason.INVALID_DATE, "empty, there is no date to read")
     return parsed[0]
 
 
@@ -129,7 +129,7 @@ def _read(value: object, ctx: Context) -> Parsed | None:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
-        raise DateError(value, DateReason.INVALID_DATE, "a yes/no value, not a date")
+        raise DateError(value, RejectReason.INVALID_DATE, "a yes/no value, not a date")
     if isinstance(value, np.datetime64):
         return None if np.isnat(value) else _from_datetime(pd.Timestamp(value))
     if isinstance(value, datetime):
@@ -142,7 +142,7 @@ def _read(value: object, ctx: Context) -> Parsed | None:
         return None if math.isnan(value) else _from_number(float(value), ctx)
     if isinstance(value, str):
         return _from_text(value, ctx)
-    raise DateError(value, DateReason.INVALID_DATE)
+    raise DateError(value, RejectReason.INVALID_DATE)
 
 
 def _from_datetime(value: datetime) -> Parsed:
@@ -157,21 +157,21 @@ def _time_note(of_day: time) -> str | None:
 def _from_number(number: int | float, ctx: Context) -> Parsed:
     """An Excel serial (1900 or 1904 system), or a yyyymmdd number (20210401)."""
     if not math.isfinite(number):
-        raise DateError(number, DateReason.INVALID_DATE)
+        raise DateError(number, RejectReason.INVALID_DATE)
     if YYYYMMDD_MIN <= number <= YYYYMMDD_MAX and number == int(number):
         packed = int(number)
         return _make(number, packed // 10000, packed // 100 % 100, packed % 100), None
     whole = math.floor(number)
     if whole < (0 if ctx.date1904 else 1):
-        raise DateError(number, DateReason.INVALID_DATE, "not an Excel date serial (too small)")
+        raise DateError(number, RejectReason.INVALID_DATE, "not an Excel date serial (too small)")
     if not ctx.date1904 and whole == EXCEL_FAKE_LEAP_DAY:
-        raise DateError(number, DateReason.IMPOSSIBLE_DATE, "Excel's 1900-02-29 never existed")
+        raise DateError(number, RejectReason.IMPOSSIBLE_DATE, "Excel's 1900-02-29 never existed")
     # Excel counts the fake 1900-02-29, so serials after it are one day ahead.
     days = whole - (1 if not ctx.date1904 and whole > EXCEL_FAKE_LEAP_DAY else 0)
     try:
         kept = (EXCEL_1904 if ctx.date1904 else EXCEL_1900) + timedelta(days=days)
     except OverflowError as err:
-        raise DateError(number, DateReason.INVALID_DATE, "past 9999-12-31") from err
+        raise DateError(number, RejectReason.INVALID_DATE, "past 9999-12-31") from err
     seconds = min(round((number - whole) * 86400), 86399)
     return kept, _time_note((datetime.min + timedelta(seconds=seconds)).time())
 
@@ -186,7 +186,7 @@ def _from_text(text: str, ctx: Context) -> Parsed | None:
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.groups())
         if hour > 23 or minute > 59 or second > 59:
-            raise DateError(text, DateReason.INVALID_DATE, "the time of day is not a time")
+            raise DateError(text, RejectReason.INVALID_DATE, "the time of day is not a time")
         note = _time_note(time(hour, minute, second))
         core = core[: clock.start()]
     if LOOKS_WAREKI.match(re.sub(r"\s+", "", core)):
@@ -204,11 +204,11 @@ def _gregorian(text: str, core: str, ctx: Context) -> date:
     elif match := PACKED.match(core) or NENGAPPI.match(core):
         year, month, day = match.groups()
     else:
-        raise DateError(text, DateReason.INVALID_DATE)
+        raise DateError(text, RejectReason.INVALID_DATE)
     try:
         numbers = [kanji_number(part) for part in (year, month, day)]
     except ValueError as err:  # a kanji that is not a digit: 十十, 〇十
-        raise DateError(text, DateReason.INVALID_DATE) from err
+        raise DateError(text, RejectReason.INVALID_DATE) from err
     return _make(text, *numbers)
 
 
@@ -216,4 +216,4 @@ def _make(shown: object, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError as err:
-        raise DateError(shown, DateReason.IMPOSSIBLE_DATE) from err
+        raise DateError(shown, RejectReason.IMPOSSIBLE_DATE) from err

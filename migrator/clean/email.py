@@ -14,8 +14,7 @@ import pandas as pd
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from migrator.clean.base import Context, Outcome
-
-INVALID_EMAIL = "invalid_email"
+from migrator.errors import RejectReason
 
 _SEPARATORS = re.compile(r"[,;、，；\s]+")
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
@@ -38,7 +37,7 @@ class _Parsed:
 
 
 _EMPTY = _Parsed()
-_INVALID = _Parsed(reason=INVALID_EMAIL)
+_INVALID = _Parsed(reason=RejectReason.INVALID_EMAIL)
 
 
 def email_transform(series: pd.Series, ctx: Context) -> Outcome:

@@ -17,8 +17,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Cell, Context, Outcome, apply_distinct, empty_reasons
 from migrator.distinct import per_distinct
-
-INVALID_KANA = "invalid_kana"
+from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
 _ALNUM = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
@@ -113,10 +112,10 @@ def _kana_one(value: object) -> Cell:
     if is_blank(value):
         return Cell()
     if not isinstance(value, str):
-        return Cell(reason=INVALID_KANA)
+        return Cell(reason=RejectReason.INVALID_KANA)
     kana = to_katakana(value)
     if _KANJI.search(kana) or _LATIN.search(kana):
-        return Cell(reason=INVALID_KANA)
+        return Cell(reason=RejectReason.INVALID_KANA)
     return Cell(value=kana)
 
 

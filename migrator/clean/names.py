@@ -16,35 +16,8 @@ import pandas as pd
 
 from migrator.clean.base import Cell, Context, Outcome, apply_distinct
 from migrator.clean.kana import collapse_spaces, fold_width, is_blank
-
-INVALID_COMPANY_NAME = "invalid_company_name"
-INVALID_PERSON_NAME = "invalid_person_name"
-
-LEGAL_FORMS: dict[str, tuple[str, ...]] = {
-    "株式会社": ("株", "㈱"),
-    "有限会社": ("有", "㈲"),
-    "合同会社": ("同",),
-    "合資会社": ("資", "㈾"),
-    "合名会社": ("名", "㈴"),
-    "一般社団法人": ("一社",),
-    "一般財団法人": ("一財",),
-    "公益社団法人": ("公社",),
-    "公益財団法人": ("公財",),
-    "社団法人": ("社",),  # the pre-2008 form `(社)` names; 一般 or 公益 is not ours to guess
-    "財団法人": ("財",),
-    "医療法人社団": (),
-    "医療法人財団": (),
-    "医療法人": ("医",),
-    "社会福祉法人": ("福",),
-    "特定非営利活動法人": ("特非", "NPO法人", "ＮＰＯ法人"),
-    "学校法人": ("学",),
-    "宗教法人": ("宗",),
-}
-"""Each legal form's full written form, with the abbreviations people type for it.
-
-A one- or two-letter abbreviation counts only in brackets (`(株)`, `（一社）`); circled
-forms (`㈱`) and `NPO法人` count anywhere. Extends `migrator.profile.lexicon.COMPANY_MARKERS`.
-"""
+from migrator.errors import RejectReason
+from migrator.reference.companies import ENGLISH_FORMS, LEGAL_FORMS
 
 
 def _marker_pattern() -> re.Pattern[str]:
@@ -64,15 +37,7 @@ _CANONICAL = {abbr: form for form, abbrs in LEGAL_FORMS.items() for abbr in abbr
     form: form for form in LEGAL_FORMS
 }
 
-_ENGLISH_FORMS: dict[str, str] = {
-    "inc": "Inc.", "incorporated": "Incorporated", "llc": "LLC", "l.l.c": "LLC",
-    "ltd": "Ltd.", "limited": "Limited", "co": "Co.", "corp": "Corp.",
-    "corporation": "Corporation", "company": "Company", "gmbh": "GmbH", "kk": "K.K.",
-    "k.k": "K.K.", "plc": "PLC", "llp": "LLP",
-}
-"""English legal forms (lower case, no final dot) and how `legal_form` writes them."""
-
-_ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(_ENGLISH_FORMS, key=len, reverse=True))
+_ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(ENGLISH_FORMS, key=len, reverse=True))
 _ENGLISH_TAIL = re.compile(rf"(?:[\s,、]+(?:{_ENGLISH_WORDS})\.?)+\s*$", re.IGNORECASE)
 _ENGLISH_WORD = re.compile(r"[a-z.]+[a-z]", re.IGNORECASE)
 _AND = re.compile(r"(?<![a-z])and(?![a-z])|＆")
@@ -101,7 +66,7 @@ def _english_form(name: str) -> tuple[str, str | None]:
     match = _ENGLISH_TAIL.search(name)
     if match is None or match.start() == 0:
         return name, None
-    words = [_ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(match.group(0))]
+    words = [ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(match.group(0))]
     return name[: match.start()], ", ".join(words)
 
 
@@ -121,14 +86,14 @@ def _company_one(value: object) -> Cell:
     if is_blank(value):
         return Cell(extra=(pd.NA, pd.NA))
     if not isinstance(value, str):
-        return Cell(reason=INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
+        return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
     name = collapse_spaces(fold_width(value))
     display, form = _fold_japanese(name)
     if form is None:
         _, form = _english_form(name)
     key = match_key(name)
     if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
-        return Cell(reason=INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
+        return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
     return Cell(value=display, extra=(key, form))
 
 
@@ -172,10 +137,10 @@ def _person_one(value: object) -> Cell:
     if is_blank(value):
         return Cell(extra=(pd.NA, pd.NA))
     if not isinstance(value, str):
-        return Cell(reason=INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
+        return Cell(reason=RejectReason.INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
     name, note = _strip_honorifics(collapse_spaces(fold_width(value)))
     if not any(c.isalpha() for c in name):
-        return Cell(reason=INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
+        return Cell(reason=RejectReason.INVALID_PERSON_NAME, extra=(pd.NA, pd.NA))
     return Cell(value=name, note=note, extra=_split(name))
 
 

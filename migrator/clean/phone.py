@@ -16,8 +16,8 @@ import pandas as pd
 import phonenumbers as pn
 
 from migrator.clean.base import Context, Outcome
+from migrator.errors import RejectReason
 
-INVALID_PHONE = "invalid_phone"
 LEADING_ZERO_NOTE = "read from a number: leading 0 restored"
 
 # `TEL:`, `Tel.`, `電話:`, `℡` (NFKC turns ℡ into TEL) before the number.
@@ -44,7 +44,7 @@ class _Parsed:
 
 
 _EMPTY = _Parsed()
-_INVALID = _Parsed(reason=INVALID_PHONE)
+_INVALID = _Parsed(reason=RejectReason.INVALID_PHONE)
 
 
 def phone_transform(series: pd.Series, ctx: Context) -> Outcome:

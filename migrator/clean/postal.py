@@ -15,11 +15,10 @@ from typing import Any
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
-from migrator.clean.places import JP_POSTAL_PREFIXES
 from migrator.clean.region import Result, canonical_region, is_empty, map_distinct
-from migrator.profile.lexicon import US_STATES
+from migrator.errors import RejectReason
+from migrator.reference.places import JP_POSTAL_PREFIXES, US_STATES
 
-INVALID = "invalid_postal_code"
 _DASHES = re.compile(r"[‐‑‒–—―−ー－ｰ~〜-]")
 _SEPARATORS = re.compile(r"\s*-\s*|\s+")
 _JP_SHAPE = re.compile(r"\d{3}-\d{4}|\d{7}")
@@ -63,26 +62,27 @@ def _jp(text: str, region: str | None) -> Result:
             return code, None, f"postal code does not match region {region}"
         return code, None, None
     if not re.fullmatch(r"\d{5,6}", text):
-        return pd.NA, INVALID, None
+        return pd.NA, RejectReason.INVALID_POSTAL_CODE, None
     full = digits.zfill(7)
     code = f"{full[:3]}-{full[3:]}"
     if region is None:
         if len(digits) == 6 and full[:2] in _ALL_PREFIXES:
             return code, None, "leading zero restored (no region to confirm)"
-        return pd.NA, INVALID, None
+        return pd.NA, RejectReason.INVALID_POSTAL_CODE, None
     if full[:2] in JP_POSTAL_PREFIXES[region]:
         return code, None, "leading zero restored"
-    return pd.NA, INVALID, f"{text} with its zero restored ({code}) does not match {region}"
+    note = f"{text} with its zero restored ({code}) does not match {region}"
+    return pd.NA, RejectReason.INVALID_POSTAL_CODE, note
 
 
 def _us(text: str) -> Result:
     """`02134` or `02134-1234`; a number 3-4 (or 7-8) digits long lost its zeros."""
     match = re.fullmatch(r"(\d{3,5})(?:-?(\d{4}))?", text)
     if match is None:
-        return pd.NA, INVALID, None
+        return pd.NA, RejectReason.INVALID_POSTAL_CODE, None
     zip5, plus4 = match.group(1).zfill(5), match.group(2)
     if zip5 < "00501":  # the lowest ZIP code in use (Holtsville, NY)
-        return pd.NA, INVALID, None
+        return pd.NA, RejectReason.INVALID_POSTAL_CODE, None
     code = zip5 if plus4 is None else f"{zip5}-{plus4}"
     note = "leading zero restored" if len(match.group(1)) < 5 else None
     return code, None, note
@@ -94,7 +94,7 @@ def _read(key: tuple[Any, Any], default: str) -> Result:
         return pd.NA, None, None
     parsed = _text(value)
     if parsed is None:
-        return pd.NA, INVALID, None
+        return pd.NA, RejectReason.INVALID_POSTAL_CODE, None
     text, marked = parsed
     region = None if is_empty(region_text) else canonical_region(str(region_text))
     country = _country(text, marked, region, default)

@@ -15,14 +15,16 @@ from typing import Any
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
-from migrator.clean.places import (
+from migrator.errors import RejectReason
+from migrator.reference.places import (
     COUNTRIES,
     PREFECTURE_BY_CODE,
     PREFECTURE_BY_ROMAJI,
+    PREFECTURES,
     US_STATE_ABBREVIATIONS,
     US_STATE_BY_NAME,
+    US_STATES,
 )
-from migrator.profile.lexicon import PREFECTURES, US_STATES
 
 Result = tuple[Any, str | None, str | None]
 """What a per-value reader returns: the cleaned value (or NA), a reason and a note (or None)."""
@@ -111,11 +113,11 @@ def _read_region(value: object) -> Result:
     if is_empty(value):
         return pd.NA, None, None
     if isinstance(value, bool):
-        return pd.NA, "invalid_region", None
+        return pd.NA, RejectReason.INVALID_REGION, None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     found = canonical_region(str(value))
-    return (pd.NA, "invalid_region", None) if found is None else (found, None, None)
+    return (pd.NA, RejectReason.INVALID_REGION, None) if found is None else (found, None, None)
 
 
 def region_transform(column: pd.Series, ctx: Context) -> Outcome:
@@ -148,7 +150,7 @@ def _read_country(value: object) -> Result:
     if is_empty(value):
         return pd.NA, None, None
     found = canonical_country(str(value))
-    return (pd.NA, "invalid_country", None) if found is None else (found, None, None)
+    return (pd.NA, RejectReason.INVALID_COUNTRY, None) if found is None else (found, None, None)
 
 
 def country_transform(column: pd.Series, ctx: Context) -> Outcome:

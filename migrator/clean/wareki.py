@@ -10,27 +10,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from migrator.errors import RejectReason
 
-class DateReason(StrEnum):
-    """Why a non-empty value is not a date; each has a one-sentence template."""
-
-    INVALID_DATE = "invalid_date"
-    IMPOSSIBLE_DATE = "impossible_date"
-    WAREKI_UNPARSEABLE = "wareki_unparseable"
-    WAREKI_OUT_OF_ERA = "wareki_out_of_era"
-    WAREKI_LUNAR_DATE = "wareki_lunar_date"
-
-
-TEMPLATES: dict[DateReason, str] = {
-    DateReason.INVALID_DATE: "not a date we can read; write it as 2021-04-01 or 2021/4/1",
-    DateReason.IMPOSSIBLE_DATE: "no such day in the calendar; check the month and day",
-    DateReason.WAREKI_UNPARSEABLE: (
+TEMPLATES: dict[RejectReason, str] = {  # DateError's message when none is given
+    RejectReason.INVALID_DATE: "not a date we can read; write it as 2021-04-01 or 2021/4/1",
+    RejectReason.IMPOSSIBLE_DATE: "no such day in the calendar; check the month and day",
+    RejectReason.WAREKI_UNPARSEABLE: (
         "an era date we cannot read; write it as 令和3年4月1日 or R3.4.1"
     ),
-    DateReason.WAREKI_OUT_OF_ERA: "{era} ran from {start}; write the date in its own era",
-    DateReason.WAREKI_LUNAR_DATE: (
+    RejectReason.WAREKI_OUT_OF_ERA: "{era} ran from {start}; write the date in its own era",
+    RejectReason.WAREKI_LUNAR_DATE: (
         "明治 dates before 明治6年 are in the lunar calendar; write the Gregorian date"
     ),
 }
@@ -39,7 +29,7 @@ TEMPLATES: dict[DateReason, str] = {
 class DateError(ValueError):
     """A value that is not a date, with its reason code and a sentence naming the fix."""
 
-    def __init__(self, value: object, reason: DateReason, message: str | None = None) -> None:
+    def __init__(self, value: object, reason: RejectReason, message: str | None = None) -> None:
         self.reason = reason
         super().__init__(f"{value}: {message or TEMPLATES[reason]}")
 
@@ -120,30 +110,30 @@ def parse_wareki(text: str) -> date:
     compact = re.sub(r"\s+", "", normalise(text))
     match = WAREKI.match(compact)
     if match is None:
-        raise DateError(text, DateReason.WAREKI_UNPARSEABLE)
+        raise DateError(text, RejectReason.WAREKI_UNPARSEABLE)
     try:
         era = ERAS[match["era"]]
         year = kanji_number(match["y"])
         month = kanji_number(match["m"] or match["m2"])
         day = kanji_number(match["d"] or match["d2"])
     except ValueError as err:  # a kanji that is not a digit: 十十, 〇十
-        raise DateError(text, DateReason.WAREKI_UNPARSEABLE) from err
+        raise DateError(text, RejectReason.WAREKI_UNPARSEABLE) from err
     return _in_era(text, era, year, month, day)
 
 
 def _in_era(text: str, era: Era, year: int, month: int, day: int) -> date:
     if year < 1:
-        raise DateError(text, DateReason.WAREKI_OUT_OF_ERA, f"{era.name} starts at 元年 (year 1)")
+        raise DateError(text, RejectReason.WAREKI_OUT_OF_ERA, f"{era.name} starts at 元年 (year 1)")
     try:
         value = date(era.offset + year, month, day)
     except ValueError as err:
-        raise DateError(text, DateReason.IMPOSSIBLE_DATE) from err
+        raise DateError(text, RejectReason.IMPOSSIBLE_DATE) from err
     if era.last_year is not None and value.year > era.last_year:
         message = f"{era.name} ended in {era.last_year}; write the date in the next era"
-        raise DateError(text, DateReason.WAREKI_OUT_OF_ERA, message)
+        raise DateError(text, RejectReason.WAREKI_OUT_OF_ERA, message)
     if value < era.start:
-        message = TEMPLATES[DateReason.WAREKI_OUT_OF_ERA].format(era=era.name, start=era.start)
-        raise DateError(text, DateReason.WAREKI_OUT_OF_ERA, message)
+        message = TEMPLATES[RejectReason.WAREKI_OUT_OF_ERA].format(era=era.name, start=era.start)
+        raise DateError(text, RejectReason.WAREKI_OUT_OF_ERA, message)
     if era is MEIJI and value < GREGORIAN_ADOPTED:
-        raise DateError(text, DateReason.WAREKI_LUNAR_DATE)
+        raise DateError(text, RejectReason.WAREKI_LUNAR_DATE)
     return value

@@ -1,9 +1,11 @@
-"""load: cleaned tables → SQLite, PostgreSQL or MariaDB, in one transaction, repeatable."""
+"""The load stage: validated tables → SQLite, PostgreSQL or MariaDB, in one transaction."""
 
 from __future__ import annotations
 
-from migrator.load.ddl import LoadError
-from migrator.load.sql import TableCounts, load
+from migrator.errors import LoadError
+from migrator.load.sql import write_tables
+from migrator.load.stage import LoadResult, load
+from migrator.load.upsert import TableCounts
 from migrator.load.urls import redact
 
-__all__ = ["LoadError", "TableCounts", "load", "redact"]
+__all__ = ["LoadError", "LoadResult", "TableCounts", "load", "redact", "write_tables"]

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 RUNS, REJECTS, MERGES = "_runs", "_rejects", "_merges"
 BOOKKEEPING = (RUNS, REJECTS, MERGES)
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {RUNS: ("seconds",)}
+"""Nullable columns added to a bookkeeping table after it first shipped: a target made by
+an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
+are never changed; these tables are ours."""
 
 
 def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
@@ -35,6 +39,7 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("mapping_sha256", sa.String(64)),
         sa.Column("counts", sa.Text()),
         sa.Column("rejects_file", sa.Text()),
+        sa.Column("seconds", sa.Text()),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -58,6 +63,26 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         *lineage(),
         sa.Column("why", sa.Text()),
     )
+
+
+def upgrade_bookkeeping(conn: Connection, metadata: MetaData, existing: set[str]) -> None:
+    """Add the ADDED_COLUMNS an existing bookkeeping table lacks (a target made by an older
+    version). MariaDB commits an ALTER TABLE at once; the columns are nullable, so a load
+    that fails later leaves a table that reads as before."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(conn)
+    for name, added in ADDED_COLUMNS.items():
+        if name not in existing:
+            continue
+        present = {c["name"] for c in inspector.get_columns(name)}
+        for column in added:
+            if column not in present:
+                spec = metadata.tables[name].c[column]
+                kind = spec.type.compile(dialect=conn.dialect)
+                preparer = conn.dialect.identifier_preparer
+                conn.exec_driver_sql(f"ALTER TABLE {preparer.quote(name)} ADD COLUMN "
+                                     f"{preparer.quote(column)} {kind}")
 
 
 def run_id_of(run: dict[str, Any]) -> str:
@@ -96,6 +121,7 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "mapping_sha256": run.get("mapping_sha256"),
         "counts": _json(merged),
         "rejects_file": None if run.get("rejects_file") is None else str(run["rejects_file"]),
+        "seconds": _json(run["seconds"]) if run.get("seconds") else None,
     }
 
 

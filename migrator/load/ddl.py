@@ -6,11 +6,14 @@ table and the column, raised before anything is written: never a silent change.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
-from migrator.errors import MigratorError
+from migrator.errors import LoadError
 from migrator.lineage import LINEAGE_COLUMNS
+from migrator.load.bookkeeping import ADDED_COLUMNS, add_bookkeeping_tables
 from migrator.schema import FieldSpec, TableSpec, TargetSchema
+from migrator.schema.model import MAX_NAME_BYTES
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, MetaData, Table
@@ -21,10 +24,6 @@ ROW_COLUMNS: tuple[str, ...] = (*LINEAGE_COLUMNS, RUN_ID)
 """Columns every data row carries besides its schema fields."""
 MARIADB_KEY_LENGTH = 255
 """VARCHAR length for an indexed text column without max_length (MariaDB cannot index TEXT)."""
-
-
-class LoadError(MigratorError):
-    """The load cannot go on or failed; nothing was written. One sentence, never a password."""
 
 
 def column_type(spec: FieldSpec, dialect: str, *, indexed: bool = False) -> TypeEngine[Any]:
@@ -44,32 +43,12 @@ def column_type(spec: FieldSpec, dialect: str, *, indexed: bool = False) -> Type
     return simple[spec.type]
 
 
-def table_order(schema: TargetSchema, names: list[str] | None = None) -> list[str]:
-    """Table names with every referenced table before the tables that reference it."""
-    wanted = list(schema.tables) if names is None else names
-    done: list[str] = []
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        if name in done or name in path:
-            return
-        for fk in schema.tables[name].foreign_keys:
-            if fk.ref_table != name:
-                visit(fk.ref_table, (*path, name))
-        done.append(name)
-
-    for name in schema.tables:
-        visit(name, ())
-    return [name for name in done if name in wanted]
-
-
 def build_metadata(schema: TargetSchema, dialect: str) -> MetaData:
     """One MetaData with every schema table (fields, lineage, `_run_id`) and the bookkeeping."""
     import sqlalchemy as sa
 
-    from migrator.load.bookkeeping import add_bookkeeping_tables
-
     metadata = sa.MetaData()
-    for name in table_order(schema):
+    for name in schema.table_order():
         _data_table(metadata, name, schema.tables[name], dialect)
     add_bookkeeping_tables(metadata, dialect)
     return metadata
@@ -102,10 +81,10 @@ def _data_table(metadata: MetaData, name: str, spec: TableSpec, dialect: str) ->
     ]
     table = sa.Table(name, metadata, *columns)
     for i, unique in enumerate(spec.unique):
-        table.append_constraint(sa.UniqueConstraint(*unique, name=f"uq_{name}_{i}"))
+        table.append_constraint(sa.UniqueConstraint(*unique, name=index_name("uq", name, str(i))))
     for field in dict.fromkeys([*spec.match_keys, *(fk.column for fk in spec.foreign_keys)]):
         if field != spec.primary_key:
-            sa.Index(f"ix_{name}_{field}", table.c[field])
+            sa.Index(index_name("ix", name, field), table.c[field])
     return table
 
 
@@ -142,6 +121,8 @@ def check_existing(conn: Connection, metadata: MetaData) -> set[str]:
             continue
         found = {c["name"]: c["type"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
+            if column.name not in found and column.name in ADDED_COLUMNS.get(table.name, ()):
+                continue  # added by upgrade_bookkeeping
             if column.name not in found:
                 raise LoadError(
                     f"table {table.name} in the target has no column {column.name}, which the "
@@ -156,35 +137,27 @@ def check_existing(conn: Connection, metadata: MetaData) -> set[str]:
     return existing
 
 
-VIEW_NEEDS = {
-    "customers": ("customer_code", "name"),
-    "sales": ("customer_code", "sale_date", "product", "quantity", "unit_price", "amount"),
-}
-_HISTORY = (
-    "SELECT c.customer_code, c.name, s.sale_date, s.product, s.quantity, s.unit_price, "
-    "COALESCE(s.amount, s.quantity * s.unit_price) AS amount "
-    "FROM customers c JOIN sales s ON s.customer_code = c.customer_code"
-)
-_SUMMARY = (
-    "SELECT s.customer_code, s.product, MIN(s.sale_date) AS first_purchase, "
-    "MAX(s.sale_date) AS last_purchase, SUM(s.quantity) AS total_quantity, "
-    "SUM(COALESCE(s.amount, s.quantity * s.unit_price)) AS total_amount "
-    "FROM sales s GROUP BY s.customer_code, s.product"
-)
-VIEWS = {"customer_purchase_history": _HISTORY, "customer_product_summary": _SUMMARY}
-"""The seed's Access queries as views: a customer's purchases, and per customer and product."""
-
-
 def view_statements(schema: TargetSchema, dialect: str) -> list[str]:
-    """CREATE statements for the views, or none when the schema lacks their tables or fields."""
-    for table, fields in VIEW_NEEDS.items():
-        spec = schema.tables.get(table)
-        if spec is None or any(f not in spec.fields for f in fields):
-            return []
+    """CREATE statements for the schema's views, replacing the ones there."""
     statements = []
-    for name, select in VIEWS.items():
+    for name, view in schema.views.items():
+        quoted = quote_name(name, dialect)
         if dialect == "sqlite":
-            statements += [f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {select}"]
+            statements += [f"DROP VIEW IF EXISTS {quoted}",
+                           f"CREATE VIEW {quoted} AS {view.select}"]
         else:
-            statements.append(f"CREATE OR REPLACE VIEW {name} AS {select}")
+            statements.append(f"CREATE OR REPLACE VIEW {quoted} AS {view.select}")
     return statements
+
+
+def quote_name(name: str, dialect: str) -> str:
+    """`name` as an SQL identifier on `dialect`; schema names are letters, digits and _."""
+    return f"`{name}`" if dialect in ("mysql", "mariadb") else f'"{name}"'
+
+
+def index_name(prefix: str, *parts: str) -> str:
+    """`ix_customers_phone`; past PostgreSQL's 63 bytes (Japanese names), a stable hash."""
+    name = "_".join((prefix, *parts))
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    return f"{prefix}_{hashlib.sha1(name.encode('utf-8')).hexdigest()[:16]}"

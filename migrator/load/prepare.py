@@ -21,8 +21,9 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
+from migrator.errors import LoadError
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.load.ddl import RUN_ID, LoadError
+from migrator.load.ddl import RUN_ID
 from migrator.schema import TableSpec
 
 _SCALE = Decimal("0.0001")  # NUMERIC(18, 4)

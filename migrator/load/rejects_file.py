@@ -13,7 +13,6 @@ import json
 import math
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from migrator.errors import MigratorError, RejectReason
-from migrator.export.safety import formula_safe, is_formula_like, safe_frame
+from migrator.display import display_width
+from migrator.errors import MigratorError
 from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from migrator.rejects import reason_pairs, reason_sentence
+from migrator.safety import formula_safe, is_formula_like, safe_frame
 
 FIXED_COLUMNS = ["table", "file", "sheet", "row", "reasons", "why"]
 LIGHT_RED = "#FFC7CE"  # Excel's "Light Red Fill"
@@ -76,12 +77,12 @@ def rejects_table(rejects: pd.DataFrame) -> tuple[pd.DataFrame, list[set[str]]]:
     column so its empty cell can be highlighted). Values stay as typed.
     """
     records = [_record(r) for r in rejects["record"]]
-    pairs = [_reason_pairs(r) for r in rejects["reasons"]]
+    pairs = [reason_pairs(r) for r in rejects["reasons"]]
     fields = _union([*(r.keys() for r in records), *([f for _, f in p] for p in pairs)])
     names = {f: f"{f} (record)" if f in FIXED_COLUMNS else f for f in fields}
     rows = []
     for lineage, record, reasons in zip(_lineage(rejects), records, pairs, strict=True):
-        why = "; ".join(_sentence(code, field) for code, field in reasons)
+        why = "; ".join(reason_sentence(code, field) for code, field in reasons)
         codes = "; ".join(f"{c}:{f}" if f else c for c, f in reasons)
         rows.append([*lineage, codes, why, *(record.get(f) for f in fields)])
     frame = pd.DataFrame(rows, columns=[*FIXED_COLUMNS, *names.values()], dtype=object)
@@ -102,26 +103,6 @@ def _record(value: Any) -> dict[str, Any]:
         return {}
     loaded = json.loads(value)
     return loaded if isinstance(loaded, dict) else {"record": loaded}
-
-
-def _reason_pairs(value: Any) -> list[tuple[str, str]]:
-    """`invalid_phone:phone; missing_required:name` → [(code, field), ...]."""
-    if _plain(value) is None:
-        return []
-    pairs = []
-    for part in str(value).split(";"):
-        code, _, field = part.strip().partition(":")
-        if code:
-            pairs.append((code, field))
-    return pairs
-
-
-def _sentence(code: str, field: str) -> str:
-    try:
-        sentence = RejectReason(code).sentence
-    except ValueError:  # a code from another stage (validation, dedupe) without a template
-        sentence = code.replace("_", " ")
-    return f"{field}: {sentence}" if field else sentence
 
 
 def _union(groups: Iterable[Iterable[str]]) -> list[str]:
@@ -226,10 +207,7 @@ def _column_width(name: str, values: pd.Series) -> float:
     if name == "why":
         return _WHY_WIDTH
     sample = [name, *(str(v) for v in values.head(1000) if _plain(v) is not None)]
-    widest = max(_display_width(s) for s in sample)
+    widest = max(display_width(s) for s in sample)
     return float(min(max(widest + 2, _MIN_WIDTH), _MAX_WIDTH))
 
 
-def _display_width(text: str) -> int:
-    line = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

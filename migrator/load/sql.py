@@ -1,4 +1,4 @@
-"""load: cleaned frames → database rows, in one transaction, as an idempotent upsert.
+"""write_tables: frames → database rows, in one transaction, as an idempotent upsert.
 
 Tables this run creates get their secondary indexes (and, on PostgreSQL, their foreign
 keys) after the rows are in: building an index once is cheaper than growing it row by
@@ -15,14 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from migrator.load.bookkeeping import run_id_of, write_bookkeeping
-from migrator.load.ddl import (
-    LoadError,
-    build_metadata,
-    check_existing,
-    table_order,
-    view_statements,
-)
+from migrator.errors import LoadError
+from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
+from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
 from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.load.urls import redact
@@ -33,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
     from sqlalchemy.schema import ExecutableDDLElement
 
-__all__ = ["TableCounts", "load"]
+__all__ = ["TableCounts", "write_tables"]
 
 
 @dataclass
@@ -44,26 +39,28 @@ class _State:
     """Tables and views this run created (MariaDB commits DDL, so a failure drops them)."""
 
 
-def load(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
-         run: dict[str, Any], rejects: pd.DataFrame, merges: pd.DataFrame | None = None,
-         dry_run: bool = False, fault: Callable[[str], None] | None = None,
-         progress: Progress | None = None) -> dict[str, TableCounts]:
+def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
+                 run: dict[str, Any] | Callable[[], dict[str, Any]], rejects: pd.DataFrame,
+                 merges: pd.DataFrame | None = None,
+                 dry_run: bool = False, fault: Callable[[str], None] | None = None,
+                 progress: Progress | None = None) -> dict[str, TableCounts]:
     """Create missing tables and views, upsert `frames`, record the run; all or nothing.
 
+    `run` is the `_runs` row's content, or a callable that makes it when it is written.
     `fault(step)` is called before each step (`ddl`, `views`, `table:<name>`, `indexes`,
     `bookkeeping`) so tests can make a step fail. Every failure is a LoadError of one
     sentence with the URL's password hidden. `progress` is told the rows loaded so far.
 
     Example:
-        >>> counts = load("sqlite:///crm.db", load_schema("crm"), cleaned.frames,
-        ...               run={"run_id": "r1"}, rejects=cleaned.rejects)
+        >>> counts = write_tables("sqlite:///crm.db", load_schema("crm"), checked.frames,
+        ...                       run={"run_id": "r1"}, rejects=checked.rejects)
         >>> counts["customers"]
         TableCounts(inserted=120, updated=0, unchanged=0)
     """
     import sqlalchemy as sa
 
     target = redact(url)
-    run_id = run_id_of(run)
+    run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
     engine = _engine(url, target)
@@ -82,7 +79,8 @@ def load(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
                                 schema=schema)
             _step(state, fault, "bookkeeping")
             write_bookkeeping(
-                conn, metadata, run={**run, "dry_run": False}, run_id=run_id, target=target,
+                conn, metadata, run={**(run() if callable(run) else run), "dry_run": False},
+                run_id=run_id, target=target,
                 counts={t: asdict(c) for t, c in counts.items()}, rejects=rejects,
                 merges=merges)
         return counts
@@ -156,13 +154,12 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
         views_before = set(sa.inspect(conn).get_view_names())
         state.created = ([t.name for t in metadata.sorted_tables if t.name not in existing], [])
         later = _create_tables(conn, metadata, existing, {t.name for t in prepared})
+        upgrade_bookkeeping(conn, metadata, existing)
         _step(state, fault, "views")
         assert schema is not None
         for statement in view_statements(schema, conn.dialect.name):
             conn.exec_driver_sql(statement)
-        state.created[1].extend(v for v in ("customer_purchase_history",
-                                            "customer_product_summary")
-                                if v not in views_before)
+        state.created[1].extend(v for v in schema.views if v not in views_before)
     counts = {}
     step, total, done = "loading" if write else "comparing", sum(t.size for t in prepared), 0
     state.progress(step, 0, total)
@@ -223,7 +220,7 @@ def _ordered(schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> list[str]
     if unknown:
         raise LoadError(f"the cleaned tables include {unknown[0]}, which schema {schema.name} "
                         "does not define; map it to a schema table or drop it.")
-    return table_order(schema, list(frames))
+    return schema.table_order(list(frames))
 
 
 def _undo_ddl(engine: Engine, state: _State) -> bool:
@@ -236,9 +233,9 @@ def _undo_ddl(engine: Engine, state: _State) -> bool:
     try:
         with engine.begin() as conn:
             for view in views:
-                conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
+                conn.exec_driver_sql(f"DROP VIEW IF EXISTS {quote_name(view, 'mysql')}")
             for name in reversed(tables):
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote_name(name, 'mysql')}")
     except sa.exc.SQLAlchemyError:
         return False
     return True

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from migrator.load.ddl import LoadError
+from migrator.errors import LoadError
+from migrator.load.ddl import index_name
 from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _stage(conn: Connection, stored: Table, table: Prepared,
     """A temporary table with the incoming rows, typed like `stored`, no constraints."""
     import sqlalchemy as sa
 
-    stage = sa.Table(f"_migrator_stage_{table.name}", sa.MetaData(),
+    stage = sa.Table(index_name("_migrator_stage", table.name), sa.MetaData(),
                      *[sa.Column(c, stored.c[c].type) for c in table.columns],
                      prefixes=["TEMPORARY"])
     stage.create(conn)

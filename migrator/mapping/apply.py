@@ -1,37 +1,87 @@
-"""apply_mapping: source tables → one raw frame per target table, rows linked, lineage kept.
+"""apply_mapping: source tables → MappedTables, one raw frame per target table, lineage kept.
 
-A source whose columns feed several tables is split per row: the contact and sale
-parts of a row are linked to that row's customer by its customer code. Columns a
-mapping joins (`part: 1`, `part: 2`) are joined with a space.
+A source whose columns feed several tables is split per row: the child parts of a row
+(a contact, a sale) are linked to that row's parent (the customer) by the foreign keys
+the schema declares. Columns a mapping joins (`part: 1`, `part: 2`) are joined with a
+space. Each row remembers which mapping source it came through, so the clean stage
+applies that source's transforms and on_error to it and to no other row.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from migrator.errors import MappingError
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.mapping.spec import Mapping, MappingError, SourceSpec
-from migrator.read.model import SourceTable
+from migrator.mapping.spec import Mapping, SourceSpec
+from migrator.schema import TargetSchema, load_schema
+from migrator.sources import SourceTable, SourceTables
+from migrator.tables import RULES, FieldRule, MappedTables, Trail
 
-LINK = "customer_code"
+Fields = dict[str, list[tuple[int, str]]]
+"""field → [(part, source column)] for one target table."""
 
 
-def apply_mapping(tables: Sequence[SourceTable], mapping: Mapping) -> dict[str, pd.DataFrame]:
-    """Raw (uncleaned) values per target table, in source order, with lineage columns."""
+def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping,
+                  schema: TargetSchema | str | Path | None = None) -> MappedTables:
+    """Raw (uncleaned) values per target table, in source order, with lineage columns.
+
+    `schema` defaults to the built-in schema the mapping names (`schema: crm`); pass a
+    TargetSchema or a schema file for your own. The mapping is checked against it first.
+
+    Example:
+        >>> mapped = apply_mapping(tables, Mapping.load(Path("sample_data/mapping.yaml")))
+        >>> mapped.rows_read["customers"]
+        163
+    """
+    started = time.perf_counter()
+    target = resolve_schema(schema, mapping)
+    mapping.check(target)
     parts: dict[str, list[pd.DataFrame]] = {}
     for table in tables:
-        spec = mapping.source_for(table.file, table.sheet)
-        if spec is None:
-            where = f"{table.file} [{table.sheet}]" if table.sheet else table.file
-            raise MappingError(f"{where}: no source in the mapping matches this table; "
+        index = mapping.source_index(table.file, table.sheet)
+        if index is None:
+            raise MappingError(f"{table.name}: no source in the mapping matches this table; "
                                "add it (migrator suggest writes one)")
+        spec = mapping.sources[index]
         _check_columns(table, spec)
-        for target, frame in _split(table, spec).items():
-            parts.setdefault(target, []).append(frame)
-    return {t: pd.concat(frames, ignore_index=True) for t, frames in parts.items()}
+        for name, frame in _split(table, spec, target).items():
+            frame[RULES] = index
+            parts.setdefault(name, []).append(frame)
+    frames = {name: pd.concat(parts[name], ignore_index=True)
+              for name in target.table_order(list(parts))}
+    trail = Trail(files=tuple(getattr(tables, "files", ())),
+                  started_at=getattr(tables, "started_at", None),
+                  mapping_sha256=mapping.sha256())
+    trail = trail.then("read", float(getattr(tables, "seconds", 0.0)))
+    return MappedTables(schema=target, frames=frames,
+                        rows_read={name: len(frame) for name, frame in frames.items()},
+                        trail=trail.then("map", time.perf_counter() - started),
+                        rules=[_rules(spec) for spec in mapping.sources])
+
+
+def resolve_schema(schema: TargetSchema | str | Path | None, mapping: Mapping) -> TargetSchema:
+    """The schema given, loaded by name or path, or the built-in one the mapping names."""
+    if isinstance(schema, TargetSchema):
+        return schema
+    return load_schema(mapping.schema_name if schema is None else schema)
+
+
+def _rules(spec: SourceSpec) -> dict[str, FieldRule]:
+    """`table.field` → how this source's values of it are cleaned; the first column that
+    feeds a field with settings of its own decides (numbered parts share one field)."""
+    out: dict[str, FieldRule] = {}
+    for target in spec.columns.values():
+        if target.to is None or target.to in out:
+            continue
+        if target.transform or target.on_error != "reject":
+            out[target.to] = FieldRule(tuple(target.transform), target.on_error)
+    return out
 
 
 def _check_columns(table: SourceTable, spec: SourceSpec) -> None:
@@ -41,9 +91,9 @@ def _check_columns(table: SourceTable, spec: SourceSpec) -> None:
                            f"{', '.join(missing)}; check the header rows or edit the mapping")
 
 
-def _split(table: SourceTable, spec: SourceSpec) -> dict[str, pd.DataFrame]:
+def _split(table: SourceTable, spec: SourceSpec, schema: TargetSchema) -> dict[str, pd.DataFrame]:
     """One frame per target table this source feeds; a child row needs a value of its own."""
-    by_table: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    by_table: dict[str, Fields] = {}
     for column, target in spec.columns.items():
         if target.to is None:
             continue
@@ -54,14 +104,17 @@ def _split(table: SourceTable, spec: SourceSpec) -> dict[str, pd.DataFrame]:
     for name, fields in by_table.items():
         data = {f: _joined(table.frame, cols) for f, cols in fields.items()}
         frame = pd.DataFrame(data).reset_index(drop=True)
-        if name != "customers" and "customers" in by_table and LINK not in frame:
-            customer = by_table["customers"].get(LINK)
-            if customer:
-                frame[LINK] = _joined(table.frame, customer).reset_index(drop=True)
-        if name != "customers" and "customers" in by_table:
-            # The row is counted as a customer; its contact or sale exists only if it has
-            # values of its own. A source feeding only this table keeps every row.
-            own = [f for f in fields if f != LINK]
+        links = [fk for fk in schema.tables[name].foreign_keys
+                 if fk.ref_table != name and fk.ref_table in by_table]
+        for fk in links:
+            parent = by_table[fk.ref_table].get(fk.ref_field)
+            if fk.column not in frame and parent:
+                frame[fk.column] = _joined(table.frame, parent).reset_index(drop=True)
+        if links:
+            # The row is counted for its parent; its child part (a contact, a sale) exists
+            # only if it has values of its own. A source feeding only this table keeps
+            # every row.
+            own = [f for f in fields if f not in {fk.column for fk in links}]
             frame = frame[frame[own].notna().any(axis=1)] if own else frame.iloc[0:0]
         out[name] = pd.concat([frame, lineage.loc[frame.index]], axis=1)
     return out

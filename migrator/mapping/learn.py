@@ -15,8 +15,11 @@ from typing import Any
 
 import yaml
 
+from migrator.errors import MappingError
 from migrator.mapping.match import fold_header, split_header
-from migrator.mapping.spec import Mapping, MappingError
+from migrator.mapping.spec import Mapping
+from migrator.mapping.suggest import ProfileLike, suggest_mapping
+from migrator.schema import TargetSchema
 
 ENV = "MIGRATOR_SYNONYMS"
 
@@ -94,3 +97,19 @@ def remember(changes: list[tuple[str, str | None]], source: str,
                    + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def learned_synonyms(path: Path | None = None) -> dict[str, str | None]:
+    """The choices learned so far (`path`, else the default file), for suggest_mapping."""
+    return as_lookup(load_learned(path))
+
+
+def learn(reviewed: Mapping, prof: ProfileLike, schema: TargetSchema, *, source: str,
+          path: Path | None = None) -> list[tuple[str, str | None]]:
+    """Remember each column where a person's `reviewed` mapping differs from a fresh
+    suggestion on the same profile; return those (header, target) choices."""
+    fresh = suggest_mapping(prof, schema, learned=learned_synonyms(path))
+    changes = corrections(reviewed, fresh)
+    if changes:
+        remember(changes, source=source, path=path)
+    return changes

@@ -7,6 +7,7 @@ and it round-trips exactly: `Mapping.from_yaml(m.to_yaml()) == m`.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -14,10 +15,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from migrator.errors import MigratorError
+from migrator.display import html_table
+from migrator.errors import MappingError, SchemaError
+from migrator.schema import TargetSchema
 from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
 
-_TARGET = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+_TARGET = re.compile(r"^[^\W\dA-Z][^\WA-Z]*\.[^\W\dA-Z][^\WA-Z]*$")
+"""`table.field`: the schema checks the names themselves (they may be Japanese)."""
 HEADER = (
     "# Suggested by `migrator suggest`: review every target before you run it.\n"
     "# A column's target is table.field, or null to leave it out on purpose;\n"
@@ -45,10 +49,6 @@ def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
 
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(_Flow, _represent_flow)
-
-
-class MappingError(MigratorError):
-    """A mapping file that cannot be used; the message names the file and the YAML path."""
 
 
 class ColumnTarget(BaseModel):
@@ -187,10 +187,8 @@ class Mapping(BaseModel):
         tmp.write_text(self.to_yaml(), encoding="utf-8")
         tmp.replace(path)
 
-    def check(self, schema: Any, *, file: str = "mapping") -> None:
+    def check(self, schema: TargetSchema, *, file: str = "mapping") -> None:
         """Every target is a field of `schema`, fed by one column (or by numbered parts)."""
-        from migrator.schema import SchemaError
-
         if self.schema_name != schema.name:
             raise MappingError(f"{file}: schema: the mapping is for schema '{self.schema_name}', "
                                f"not '{schema.name}'; pass --schema {self.schema_name}")
@@ -210,5 +208,24 @@ class Mapping(BaseModel):
                                        "them, or set one to null")
                 fed.setdefault(target.to, column)
 
+    def source_index(self, file: str, sheet: str | None) -> int | None:
+        """Position of the first source that applies to a table read from `file` [`sheet`]."""
+        return next((i for i, s in enumerate(self.sources) if s.matches(file, sheet)), None)
+
     def source_for(self, file: str, sheet: str | None) -> SourceSpec | None:
-        return next((s for s in self.sources if s.matches(file, sheet)), None)
+        index = self.source_index(file, sheet)
+        return None if index is None else self.sources[index]
+
+    def sha256(self) -> str:
+        """Checksum of the mapping as written (`to_yaml`), for the run report."""
+        return hashlib.sha256(self.to_yaml().encode("utf-8")).hexdigest()
+
+    def _repr_html_(self) -> str:
+        rows = [(s.file + (f" [{s.sheet}]" if s.sheet else ""), column,
+                 target.to or "—", s.confidence.get(column, ""),
+                 ", ".join(target.transform))
+                for s in self.sources for column, target in s.columns.items()]
+        caption = (f"Mapping for schema {self.schema_name}: "
+                   f"{len(self.sources)} source(s); save() writes the YAML to review")
+        return html_table(("source", "column", "target", "confidence", "transform"), rows,
+                          caption=caption)

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
+from migrator.errors import MappingError
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
+from migrator.mapping.roles import Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
-from migrator.read.model import SourceTable
+from migrator.schema import TargetSchema, load_schema
+from migrator.sources import SourceTable
 
 THRESHOLD = 0.45
 PART_CONFIDENCE = 0.8
 """A family/given pair joined into one field is a rule, not a score: sure, not certain."""
-_SALES_ONLY = ("sale_date", "product", "quantity", "unit_price", "amount", "sale_id")
-_CUSTOMER_SIGNS = ("name", "phone", "email", "postal_code", "address_line1", "name_kana")
+LINE_SIGNS = 3
+"""Strong line columns (date, product, quantity...) that make a sheet a list of lines."""
 # Semantic types that say what a value IS, strongly enough to veto a header.
 _SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "url", "region"}
 # ...and those that name a field without any header (many fields hold dates; one holds URLs).
@@ -38,33 +42,68 @@ class Candidate:
     rank: int
 
 
-def suggest_mapping(tables: Sequence[SourceTable], schema: Any, *,
-                    profiles: Sequence[Any] | None = None,
+class _Semantic(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+
+
+class _ColumnProfile(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def semantic(self) -> _Semantic: ...
+
+
+class _TableProfile(Protocol):
+    @property
+    def source(self) -> SourceTable | None: ...
+    @property
+    def columns(self) -> Sequence[_ColumnProfile]: ...
+
+
+class ProfileLike(Protocol):
+    """What suggest reads of a Profile: each table's source and its columns' semantics."""
+
+    @property
+    def tables(self) -> Sequence[_TableProfile]: ...
+
+
+def suggest_mapping(prof: ProfileLike, schema: TargetSchema | str | Path = "crm", *,
                     learned: dict[str, str | None] | None = None) -> Mapping:
-    """A Mapping with one source per table; every column gets `table.field` or null.
+    """A Mapping with one source per profiled table; every column gets `table.field` or null.
 
-    `profiles` (one TableProfile per table) supply the columns' semantic types;
-    `learned` maps folded headers to the targets a person chose before.
+    Takes what `profile` returns (the columns' semantic types come from it). `learned`
+    maps folded headers to the targets a person chose before.
+
+    Example:
+        >>> mapping = suggest_mapping(profile(read_sources(["sample_data/顧客台帳.xlsx"])))
+        >>> mapping.sources[0].columns["TEL"].to
+        'customers.phone'
     """
-    if profiles is None:
-        from migrator.profile import profile
+    target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
+    found = roles(target)
+    sources = []
+    for table_profile in prof.tables:
+        if table_profile.source is None:
+            raise MappingError("suggest_mapping takes what profile() returns; this profile "
+                               "does not hold its source tables")
+        sources.append(_suggest_one(table_profile.source, table_profile, target, found,
+                                    learned or {}))
+    return Mapping(schema=target.name, sources=tuple(sources))
 
-        profiles = [profile(t) for t in tables]
-    sources = [_suggest_one(t, p, schema, learned or {}) for t, p in zip(tables, profiles,
-                                                                         strict=True)]
-    return Mapping(schema=schema.name, sources=tuple(sources))
 
-
-def _suggest_one(table: SourceTable, table_profile: Any, schema: Any,
-                 learned: dict[str, str | None]) -> SourceSpec:
+def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: TargetSchema,
+                 found: Roles, learned: dict[str, str | None]) -> SourceSpec:
     semantics = {c.name: _semantic(c) for c in table_profile.columns}
     scores = {c: _score_all(c, semantics.get(c, ("text", 0.0)), schema, learned)
               for c in table.columns}
-    allowed = _allowed_tables(scores, schema)
+    allowed = _allowed_tables(scores, schema, found)
     chosen = _assign(scores, allowed)
-    chosen = _person_customer(scores, chosen)
-    chosen = _continue_groups(table.columns, chosen)
-    parts = join_name_parts(table.columns, chosen)
+    chosen = _person_customer(scores, chosen, found)
+    chosen = _continue_groups(table.columns, chosen, schema)
+    parts = join_name_parts(table.columns, chosen, found, schema)
     columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
                else ColumnTarget(to=chosen[c].target if c in chosen else None)
                for c in table.columns}
@@ -99,7 +138,7 @@ def _synonyms(field: Any) -> list[str]:
     return [*getattr(syn, "ja", []), *getattr(syn, "en", [])]
 
 
-def _score_all(column: str, semantic: tuple[str, float], schema: Any,
+def _score_all(column: str, semantic: tuple[str, float], schema: TargetSchema,
                learned: dict[str, str | None]) -> list[Candidate]:
     """Every target's score for one column, best first."""
     key = fold_header(split_header(column)[0])
@@ -141,17 +180,16 @@ def _combine(header: float, fit: float) -> float:
     return 0.3 + 0.4 * fit if fit >= 0.6 else 0.0
 
 
-def _allowed_tables(scores: dict[str, list[Candidate]], schema: Any) -> list[str]:
-    """Which target tables this source feeds: sales lines, customers (+ contacts), or both."""
+def _allowed_tables(scores: dict[str, list[Candidate]], schema: TargetSchema,
+                    found: Roles) -> list[str]:
+    """Which target tables this source feeds: lines (sales), parties (customers, with their
+    people), or both. A line table needs LINE_SIGNS strong columns of its own."""
     strong = {c.target for cands in scores.values() for c in cands[:1] if c.score >= 0.7}
-    sales = sum(f"sales.{f}" in strong for f in _SALES_ONLY)
-    customer = sum(f"customers.{f}" in strong for f in _CUSTOMER_SIGNS)
-    tables = list(schema.tables)
-    if sales >= 3 and customer == 0:
-        return [t for t in tables if t == "sales"]
-    if sales >= 3:
-        return tables
-    return [t for t in tables if t != "sales"]
+    party = len(strong & found.party_signs)
+    lines = [t for t, signs in found.line_signs if len(strong & signs) >= LINE_SIGNS]
+    if lines and party == 0:
+        return lines
+    return [t for t in schema.tables if t not in found.line_tables or t in lines]
 
 
 def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str, Candidate]:
@@ -172,33 +210,35 @@ def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str,
     return chosen
 
 
-def _person_customer(scores: dict[str, list[Candidate]],
-                     chosen: dict[str, Candidate]) -> dict[str, Candidate]:
+def _person_customer(scores: dict[str, list[Candidate]], chosen: dict[str, Candidate],
+                     found: Roles) -> dict[str, Candidate]:
     """No company name but a person's name: the customer is that person (a shop member).
 
-    customers.name is required; a sheet of people (氏名 with no 会社名) would otherwise
+    The party's name is required; a sheet of people (氏名 with no 会社名) would otherwise
     load customers without names and put every name on a contact.
     """
-    if any(c.target == "customers.name" for c in chosen.values()):
+    if found.party_name is None or any(c.target == found.party_name for c in chosen.values()):
         return chosen
     for column, cand in chosen.items():
-        if cand.target == "contacts.full_name":
-            alt = next((c for c in scores[column] if c.target == "customers.name"), None)
+        if cand.target == found.person_name:
+            alt = next((c for c in scores[column] if c.target == found.party_name), None)
             if alt is not None:
                 return {**chosen, column: alt}
     return chosen
 
 
-def _continue_groups(columns: Sequence[str], chosen: dict[str, Candidate]) -> dict[str, Candidate]:
-    """`住所`, `住所 (2)`: the continuation of an address line feeds the next line."""
+def _continue_groups(columns: Sequence[str], chosen: dict[str, Candidate],
+                     schema: TargetSchema) -> dict[str, Candidate]:
+    """`住所`, `住所 (2)`: the continuation of a numbered field (address_line1) feeds the
+    next one (address_line2)."""
     out = dict(chosen)
     taken = {c.target for c in out.values()}
     for column in columns:
         base, n = split_header(column)
         head = out.get(base)
-        if n < 2 or head is None or not head.target.endswith("address_line1"):
+        target = next_numbered(head.target, schema) if head is not None else None
+        if n < 2 or head is None or target is None:
             continue
-        target = head.target.replace("address_line1", "address_line2")
         if n == 2 and target not in taken:
             out[column] = Candidate(column, target, head.score, head.rank)
             taken.add(target)

@@ -1,5 +1,5 @@
 """The profile stage: what each source table holds, for a person to review."""
 
-from migrator.profile.model import ColumnProfile, Profile, TableProfile, profile
+from migrator.profile.model import ColumnProfile, Profile, TableProfile, profile, profile_table
 
-__all__ = ["ColumnProfile", "Profile", "TableProfile", "profile"]
+__all__ = ["ColumnProfile", "Profile", "TableProfile", "profile", "profile_table"]

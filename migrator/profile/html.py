@@ -14,7 +14,7 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from migrator.read.model import row_ranges
+from migrator.display import row_ranges
 
 _EN_DASH = "\u2013"
 

@@ -1,7 +1,7 @@
-"""Words the profile recognises: header hints, prefectures and states, company markers.
+"""Header words the profile recognises, Japanese and English, per semantic type.
 
 Kept apart from the matching code so that a reviewer can read (and extend) the
-vocabulary without reading numpy.
+vocabulary without reading numpy. Places and legal forms are in migrator.reference.
 """
 
 from __future__ import annotations
@@ -9,66 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-
-PREFECTURES: tuple[str, ...] = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-)
-"""The 47 prefectures, in the JIS X 0401 order."""
-
-PREFECTURES_ROMAJI: tuple[str, ...] = (
-    "Hokkaido", "Aomori", "Iwate", "Miyagi", "Akita", "Yamagata", "Fukushima", "Ibaraki",
-    "Tochigi", "Gunma", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Toyama",
-    "Ishikawa", "Fukui", "Yamanashi", "Nagano", "Gifu", "Shizuoka", "Aichi", "Mie", "Shiga",
-    "Kyoto", "Osaka", "Hyogo", "Nara", "Wakayama", "Tottori", "Shimane", "Okayama",
-    "Hiroshima", "Yamaguchi", "Tokushima", "Kagawa", "Ehime", "Kochi", "Fukuoka", "Saga",
-    "Nagasaki", "Kumamoto", "Oita", "Miyazaki", "Kagoshima", "Okinawa",
-)
-
-US_STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
-    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
-    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
-}
-"""USPS codes of the 50 states and DC, with their names."""
-
-
-def _region_values() -> frozenset[str]:
-    """Every spelling of a region matched exactly: 東京都/東京, CA/California/CALIFORNIA/ca."""
-    out: set[str] = set()
-    for pref in PREFECTURES:
-        out.add(pref)
-        if pref != "北海道":
-            out.add(pref[:-1])  # 東京都 → 東京: people drop the suffix
-    names = list(US_STATES.values()) + list(PREFECTURES_ROMAJI)
-    for word in list(US_STATES) + names:
-        out |= {word, word.upper(), word.lower(), word.title()}
-    return frozenset(out)
-
-
-REGION_VALUES: frozenset[str] = _region_values()
-
-COMPANY_MARKERS = (
-    r"(?=[株有合一公社財医学宗特NＮ(（㈱㈲㈾㈴])"  # a cheap first-character test: 3x faster
-    r"(?:(?:株式|有限|合同|合資|合名)会社|(?:一般|公益)?(?:社団|財団)法人"
-    r"|(?:医療|学校|宗教|社会福祉|特定非営利活動|NPO)法人"
-    r"|[(（]\s*[株有同資名]\s*[)）]|[㈱㈲㈾㈴])"
-    r"|[\s,、](?i:inc|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|incorporated|plc"
-    r"|llp|gmbh|k\.k|holdings|group)\b\.?"
-)
-"""Legal-form words anywhere in a value: 株式会社 before or after, (株), ㈱, Inc., Co., Ltd."""
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,19 @@
-"""Profiles of source tables, written as the profile JSON of DESIGN.md."""
+"""profile: source tables → Profile, written as the profile JSON of DESIGN.md."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrator.display import display_width, html_table, plural, row_ranges, text_table
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.profile.column import ColumnProfile, profile_column
-from migrator.read.model import (
-    SkippedRow,
-    SkippedSheet,
-    SourceTable,
-    display_width,
-    plural,
-    row_ranges,
-)
+from migrator.sources import SkippedRow, SkippedSheet, SourceTable, SourceTables
 
-__all__ = ["ColumnProfile", "Profile", "TableProfile", "profile"]
+__all__ = ["ColumnProfile", "Profile", "TableProfile", "profile", "profile_table"]
 
 
 @dataclass(frozen=True)
@@ -33,9 +28,15 @@ class TableProfile:
     cells: dict[str, str] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
     """For a card table: the card sheets it was read from."""
+    source: SourceTable | None = field(default=None, repr=False, compare=False)
+    """The table profiled, for the map stage (never written to the JSON)."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
 
     def __str__(self) -> str:
-        where = f"{self.file} [{self.sheet}]" if self.sheet else self.file
+        where = self.name
         header = row_ranges(self.header_rows) or "none"
         lines = [f"{where}: {self.layout}, {plural(self.data_rows, 'data row')}, "
                  f"header rows {header}"]
@@ -70,17 +71,41 @@ class TableProfile:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class Profile:
-    """Profiles of every table read, and the sheets that were skipped."""
+    """Profiles of every table read, and the sheets that were skipped; `profile`'s result.
+
+    Each TableProfile keeps the SourceTable it describes (`.source`), so the map stage
+    can take a Profile alone: `suggest_mapping(profile(tables))`.
+    """
 
     tables: list[TableProfile]
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    seconds: float = 0.0
+    """How long profiling took."""
+    sources: SourceTables = field(default_factory=SourceTables, compare=False)
+    """The source tables profiled, as read_sources returned them."""
 
     def __str__(self) -> str:
         lines = [str(t) for t in self.tables]
         lines += [f"{s.file} [{s.sheet}]: skipped ({s.reason})" for s in self.skipped_sheets]
         return "\n".join(lines)
+
+    def _rows(self) -> list[tuple[object, ...]]:
+        return [(t.name, c.name, c.inferred_type, c.semantic.type,
+                 f"{c.semantic.confidence:.0%}", f"{c.null_share:.0%}", c.distinct,
+                 ", ".join(c.flags)) for t in self.tables for c in t.columns]
+
+    _HEADER = ("table", "column", "type", "semantic", "sure", "empty", "distinct", "flags")
+
+    def __repr__(self) -> str:
+        columns = sum(len(t.columns) for t in self.tables)
+        head = (f"Profile: {plural(len(self.tables), 'table')}, {plural(columns, 'column')}, "
+                f"{plural(sum(t.data_rows for t in self.tables), 'data row')}")
+        return "\n".join([head, text_table(self._HEADER, self._rows())])
+
+    def _repr_html_(self) -> str:
+        return html_table(self._HEADER, self._rows(), caption=repr(self).splitlines()[0])
 
     def asdict(self) -> dict[str, Any]:
         return {
@@ -95,13 +120,30 @@ class Profile:
                        encoding="utf-8")
         tmp.replace(path)
 
+    def to_html(self, path: Path) -> None:
+        """Write the self-contained HTML report, atomically."""
+        from migrator.profile.html import write_html
 
-def profile(table: SourceTable) -> TableProfile:
-    """Profile a source table: where it is, how it was read, and what each column holds.
+        write_html(self.asdict(), path)
 
-    Example: `profile(read_sources(["顧客台帳.xlsx"])[0]).columns[3].semantic` →
-    `Semantic(type='phone', confidence=1.0)`.
+
+def profile(tables: SourceTables | list[SourceTable]) -> Profile:
+    """Profile every table read: where it is, how it was read, what each column holds.
+
+    Example:
+        >>> prof = profile(read_sources(["sample_data/顧客台帳.xlsx"]))
+        >>> prof.tables[0].columns[3].semantic
+        Semantic(type='phone', confidence=1.0)
     """
+    started = time.perf_counter()
+    sources = tables if isinstance(tables, SourceTables) else SourceTables(list(tables))
+    profiles = [profile_table(t) for t in sources]
+    return Profile(profiles, list(sources.skipped_sheets), time.perf_counter() - started,
+                   sources)
+
+
+def profile_table(table: SourceTable) -> TableProfile:
+    """Profile one source table."""
     letters: list[str | None] = list(table.columns_at) or [None] * len(table.columns)
     positions = [i for i, c in enumerate(table.frame.columns) if c not in LINEAGE_COLUMNS]
     columns = [profile_column(str(table.frame.columns[i]), letter, table.frame.iloc[:, i])
@@ -116,4 +158,5 @@ def profile(table: SourceTable) -> TableProfile:
         columns=columns,
         cells=dict(table.cells),
         sheets=list(table.details.get("sheets", [])),
+        source=table,
     )

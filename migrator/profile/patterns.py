@@ -9,7 +9,8 @@ full-width digits (`\\d` in Python matches `０-９`).
 
 from __future__ import annotations
 
-from migrator.profile.lexicon import COMPANY_MARKERS, PREFECTURES
+from migrator.reference.companies import COMPANY_MARKERS
+from migrator.reference.places import PREFECTURES
 
 SP = r"[ \u3000]"
 HY = r"[-－‐‑‒–—―−ーｰ]"

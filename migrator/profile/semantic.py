@@ -41,8 +41,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migrator.profile.lexicon import REGION_VALUES, header_hint
+from migrator.profile.lexicon import header_hint
 from migrator.profile.patterns import LOOSE, SEARCHED, STRICT, full
+from migrator.reference.places import REGION_VALUES
 
 VALUE_TYPES = ("email", "url", "wareki_date", "date", "phone", "postal_code", "company_name",
                "region", "address", "kana", "amount")

@@ -1,8 +1,8 @@
 """The read stage: spreadsheets and CSVs → SourceTables with Excel lineage."""
 
-from migrator.read.model import SkippedRow, SkippedSheet, SkipReason, SourceTable, SourceTables
 from migrator.read.reader import read_sources
 from migrator.read.settings import ReadLimits, ReadOptions
+from migrator.sources import SkippedRow, SkippedSheet, SkipReason, SourceTable, SourceTables
 
 __all__ = [
     "ReadLimits",

@@ -19,8 +19,9 @@ import python_calamine as pc
 from migrator.errors import ReadError
 from migrator.read.cells import clean_row
 from migrator.read.guard import FileKind, check_cell_count
-from migrator.read.model import Grid, Merge, SkippedSheet
+from migrator.read.model import Grid, Merge
 from migrator.read.settings import ReadOptions
+from migrator.sources import SkippedSheet
 
 _NUMFMT = re.compile(r'<(?:\w+:)?numFmt\b[^>]*formatCode="([^"]*)"')
 # One section of zero placeholders with literal separators: 00000, 000-0000, "〒"000-0000.

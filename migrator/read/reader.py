@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
 from migrator.errors import ReadError
-from migrator.progress import Progress, silent
+from migrator.progress import Progress, now_iso, silent
 from migrator.read.card import card_fields, cards_table
 from migrator.read.csvfile import read_csv_grid
 from migrator.read.detect import detect_tables
 from migrator.read.excel import read_workbook
 from migrator.read.guard import FileKind, check_source
-from migrator.read.model import Grid, SkippedSheet, SourceTable, SourceTables
+from migrator.read.model import Grid
 from migrator.read.settings import ReadOptions
+from migrator.sources import SkippedSheet, SourceFile, SourceTable, SourceTables
 
 
 def read_sources(paths: Iterable[str | PathLike[str]], *,
@@ -29,8 +32,9 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     Raises ReadError for the first file that cannot be used; nothing is returned then.
     `progress` is told the bytes read so far, file by file.
     """
+    started, clock = now_iso(), time.perf_counter()
     options = options or ReadOptions()
-    result = SourceTables()
+    result = SourceTables(started_at=started)
     files = [Path(p) for p in paths]
     sizes = [_size(p) for p in files]
     tick = progress or silent
@@ -39,8 +43,19 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
         found = read_file(path, options)
         result.extend(found)
         result.skipped_sheets.extend(found.skipped_sheets)
+        result.files.append(SourceFile(path, _sha256(path), sizes[i]))
         tick("reading", sum(sizes[:i + 1]), sum(sizes))
+    result.seconds = time.perf_counter() - clock
     return result
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, for the run report (read in blocks: workbooks can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _size(path: Path) -> int:

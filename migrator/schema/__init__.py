@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from migrator.errors import SchemaError
 from migrator.schema.model import (
     FieldSpec,
     ForeignKey,
-    SchemaError,
     TableSpec,
     TargetSchema,
+    ViewSpec,
     load_schema,
 )
 
-__all__ = ["FieldSpec", "ForeignKey", "SchemaError", "TableSpec", "TargetSchema", "load_schema"]
+__all__ = ["FieldSpec", "ForeignKey", "SchemaError", "TableSpec", "TargetSchema", "ViewSpec",
+           "load_schema"]

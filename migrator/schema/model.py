@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from migrator.errors import MigratorError
+from migrator.errors import SchemaError
 from migrator.yamlfile import Loc, Problem, YamlSyntaxError, first_problem, parse_yaml
 
 FieldType = Literal["text", "code", "integer", "decimal", "date", "boolean"]
@@ -36,20 +36,14 @@ Format = Literal[
     "decimal", "integer", "boolean", "prefecture_or_usps", "url", "katakana",
 ]
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_LETTER = r"[^\W\d\x00-\x7f]"  # a letter of any script but Latin: 取引先, 担当者
+_NAME = re.compile(rf"(?:[a-z]|{_LETTER})(?:[a-z0-9_]|{_LETTER}|\d)*")
+"""Table and field names become SQL identifiers: lowercase ASCII (no quoting surprises on
+PostgreSQL), or names in Japanese and other scripts, which the three databases store as
+written."""
+MAX_NAME_BYTES = 63
+"""PostgreSQL truncates identifiers past 63 bytes (21 kanji); MariaDB allows 64 characters."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")
-
-
-class SchemaError(MigratorError):
-    """A schema that cannot be used; the message names the file and the YAML path."""
-
-    def __init__(self, problem: str, *, file: str | None = None, path: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        """The schema file as the user named it; None for a lookup in a loaded schema."""
-        self.path = path
-        """Dotted YAML path of the problem (`tables.contacts.foreign_keys[0]`)."""
-        super().__init__(": ".join(part for part in (file, path, problem) if part))
 
 
 def _nonblank(value: str) -> str:
@@ -153,6 +147,13 @@ class TableSpec(_Spec):
         return field == self.primary_key or [field] in self.unique
 
 
+class ViewSpec(_Spec):
+    """A view over the tables: one SELECT that SQLite, PostgreSQL and MariaDB all accept."""
+
+    description: str = ""
+    select: Text
+
+
 class TargetSchema(_Spec):
     """The tables a migration writes, read from a schema YAML file (`crm` is built in).
 
@@ -168,6 +169,8 @@ class TargetSchema(_Spec):
     lineage: dict[str, FieldSpec] = Field(default_factory=dict)
     """Bookkeeping columns the loader adds to every row (`_source_row`...), not fields."""
     tables: dict[str, TableSpec]
+    views: dict[str, ViewSpec] = Field(default_factory=dict)
+    """Views the loader creates over the tables, by name (the seed's Access queries)."""
 
     @model_validator(mode="after")
     def _check(self) -> TargetSchema:
@@ -180,6 +183,10 @@ class TargetSchema(_Spec):
             _check_table(name, table)
             for i, fk in enumerate(table.foreign_keys):
                 self._check_reference(fk, ("tables", name, "foreign_keys", i))
+        for name in self.views:
+            _check_name(name, ("views", name))
+            if name in self.tables:
+                raise Problem(("views", name), f"'{name}' is already the name of a table")
         return self
 
     def _check_reference(self, fk: ForeignKey, at: Loc) -> None:
@@ -191,6 +198,29 @@ class TargetSchema(_Spec):
         if not target.is_key(fk.ref_field):
             raise Problem(at, f"references {fk.references}, which is neither the primary "
                                f"key nor unique in {fk.ref_table}")
+
+    def table_order(self, names: list[str] | None = None) -> list[str]:
+        """Table names (all, or `names`) with every referenced table before the tables that
+        reference it: the order to clean, validate and load them in."""
+        wanted = list(self.tables) if names is None else names
+        done: list[str] = []
+
+        def visit(name: str, path: tuple[str, ...]) -> None:
+            if name in done or name in path:
+                return
+            for fk in self.tables[name].foreign_keys:
+                if fk.ref_table != name:
+                    visit(fk.ref_table, (*path, name))
+            done.append(name)
+
+        for name in self.tables:
+            visit(name, ())
+        return [name for name in done if name in wanted]
+
+    def references_to(self, table: str) -> list[tuple[str, ForeignKey]]:
+        """(child table, foreign key) for every foreign key that references `table`."""
+        return [(name, fk) for name, spec in self.tables.items() for fk in spec.foreign_keys
+                if fk.ref_table == table and name != table]
 
     def targets(self) -> list[str]:
         """Every `table.field`, in file order."""
@@ -247,7 +277,10 @@ def _check_table(table: str, spec: TableSpec) -> None:
 def _check_name(name: str, at: Loc) -> None:
     if not _NAME.fullmatch(name):
         raise Problem(at, f"'{name}' is not a valid name (use lowercase letters, digits "
-                           "and _; it becomes a column name)")
+                           "and _, or Japanese; it becomes a column name)")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise Problem(at, f"'{name}' is longer than {MAX_NAME_BYTES} bytes in UTF-8, more than "
+                           "PostgreSQL keeps of a name; shorten it")
 
 
 def load_schema(schema: str | Path = "crm") -> TargetSchema:
@@ -300,6 +333,6 @@ def _parse(text: str, source: str) -> TargetSchema:
     try:
         return TargetSchema.model_validate(data)
     except ValidationError as exc:
-        models = (TargetSchema, TableSpec, FieldSpec, ForeignKey)
+        models = (TargetSchema, TableSpec, FieldSpec, ForeignKey, ViewSpec)
         path, problem = first_problem(exc, [n for m in models for n in m.model_fields])
         raise SchemaError(problem, file=source, path=path or None) from None

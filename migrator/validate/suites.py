@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from migrator.errors import MigratorError
+from migrator.errors import SuiteError
 
 if TYPE_CHECKING:
     from migrator.schema.model import FieldSpec, TableSpec, TargetSchema
@@ -37,10 +37,6 @@ NOT_IN_SET = "expect_column_values_to_not_be_in_set"
 BETWEEN = "expect_column_values_to_be_between"
 LENGTHS = "expect_column_value_lengths_to_be_between"
 COMPOUND_UNIQUE = "expect_compound_columns_to_be_unique"
-
-
-class SuiteError(MigratorError):
-    """An expectation suite file that cannot be used; the message names the file."""
 
 
 def suite_dicts(schema: TargetSchema) -> dict[str, dict[str, Any]]:

@@ -9,10 +9,8 @@ from typing import Any
 import pandas as pd
 
 from migrator import ReadOptions, read_sources
-from migrator.clean.stage import CleanedTables, clean
-from migrator.mapping import Mapping
-from migrator.mapping.apply import apply_mapping
-from migrator.schema import load_schema
+from migrator.clean import CleanedTables, clean
+from migrator.mapping import Mapping, apply_mapping
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 SAMPLES = ["顧客台帳.xlsx", "部署別顧客.xlsx", "顧客カード.xlsx", "shop_export_cp932.csv",
@@ -23,7 +21,7 @@ GOLDEN = FIXTURES / "clean" / "sample_data"
 def run(name: str) -> CleanedTables:
     mapping = Mapping.load(FIXTURES / "mapping" / f"{name}.expected.yaml")
     tables = read_sources([SAMPLE_DATA / name], options=ReadOptions(include_hidden=True))
-    return clean(apply_mapping(tables, mapping), mapping, load_schema(mapping.schema_name))
+    return clean(apply_mapping(tables, mapping))
 
 
 def as_csv(frame: pd.DataFrame) -> str:
@@ -34,7 +32,7 @@ def as_csv(frame: pd.DataFrame) -> str:
 
 def summary(result: CleanedTables) -> dict[str, Any]:
     return {
-        "accounting": {t: list(v) for t, v in result.accounting().items()},
+        "accounting": {t: [c.read, c.kept, c.rejected] for t, c in result.counts().items()},
         "rejects": [[r["table"], r["_source_sheet"], int(r["_source_row"]), r["reasons"]]
                     for r in result.rejects.to_dict("records")],
         "changes_by_rule": result.changes["rule"].value_counts().sort_index().to_dict(),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-import migrator.clean.amount as amount_module
+from migrator.clean import amount as amount_module
 from migrator.clean.amount import amount_transform
 from migrator.clean.base import Context
 from migrator.clean.registry import get_transform

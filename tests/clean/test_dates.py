@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import migrator.clean.dates as dates_module
+from migrator.clean import dates as dates_module
 from migrator.clean.base import Context
 from migrator.clean.dates import DateError, date_transform, parse_date, parse_wareki
 from migrator.clean.registry import get_transform

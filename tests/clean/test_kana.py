@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import migrator.clean.kana as kana_module
+from migrator.clean import kana as kana_module
 from migrator.clean.base import Context
 from migrator.clean.kana import kana_transform, width_transform
 from migrator.clean.registry import get_transform

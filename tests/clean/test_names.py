@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import migrator.clean.names as names_module
+from migrator.clean import names as names_module
 from migrator.clean.base import Context
 from migrator.clean.names import company_transform, person_transform
 from migrator.clean.registry import get_transform

@@ -6,10 +6,9 @@ import pandas as pd
 import pytest
 
 from migrator.clean.base import Context
-from migrator.clean.places import JP_POSTAL_PREFIXES
 from migrator.clean.postal import postal_transform
 from migrator.clean.registry import get_transform
-from migrator.profile.lexicon import PREFECTURES
+from migrator.reference.places import JP_POSTAL_PREFIXES, PREFECTURES
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "clean" / "postal_codes.csv"

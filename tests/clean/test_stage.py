@@ -7,10 +7,11 @@ import json
 import pandas as pd
 import pytest
 
+from migrator.clean import clean
 from migrator.clean.base import Context, Outcome, empty_reasons
-from migrator.clean.stage import clean
-from migrator.mapping.spec import Mapping
+from migrator.mapping import MappedTables, Mapping, apply_mapping
 from migrator.schema import TargetSchema
+from migrator.sources import SourceTable
 
 SCHEMA = TargetSchema.from_yaml("""
 version: 1
@@ -63,18 +64,20 @@ def transforms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.TRANSFORMS, "width", "tests.clean.test_stage:identity_transform")
 
 
-def raw() -> dict[str, pd.DataFrame]:
-    return {"customers": pd.DataFrame({
-        "customer_code": ["C1", "C2", "C3", None],
+def raw() -> MappedTables:
+    frame = pd.DataFrame({
+        "code": ["C1", "C2", "C3", None],
         "name": ["blue", None, "pine", "oak"],
-        "phone": ["03-1", "x", None, "06-2"],
+        "tel": ["03-1", "x", None, "06-2"],
         "_source_file": "t.xlsx", "_source_sheet": "S", "_source_row": [2, 3, 4, 5],
-    })}
+    })
+    return apply_mapping([SourceTable(file="t.xlsx", sheet="S", frame=frame)], MAPPING, SCHEMA)
 
 
 def test_clean_stage_accounting_changes_and_rejects() -> None:
-    result = clean(raw(), MAPPING, SCHEMA)
-    assert result.accounting() == {"customers": (4, 3, 1)}
+    result = clean(raw())
+    count = result.counts()["customers"]
+    assert (count.read, count.kept, count.merged, count.rejected) == (4, 3, 0, 1)
     frame = result.frames["customers"]
     assert frame["name"].tolist() == ["BLUE", "PINE", "OAK"]
     assert frame["phone"].tolist() == ["031", None, "062"]
@@ -84,7 +87,7 @@ def test_clean_stage_accounting_changes_and_rejects() -> None:
 
 
 def test_clean_stage_change_log_rows() -> None:
-    changes = clean(raw(), MAPPING, SCHEMA).changes
+    changes = clean(raw()).changes
     got = {(r["_source_row"], r["field"], r["before"], r["after"], r["rule"])
            for r in changes.to_dict("records")}
     assert (2, "name", "blue", "BLUE", "upper") in got
@@ -93,7 +96,7 @@ def test_clean_stage_change_log_rows() -> None:
 
 
 def test_clean_stage_generated_key_may_be_missing() -> None:
-    frame = clean(raw(), MAPPING, SCHEMA).frames["customers"]
+    frame = clean(raw()).frames["customers"]
     assert frame["_source_row"].tolist() == [2, 4, 5]
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from migrator.load import LoadError, TableCounts, load, redact
+from migrator.load import LoadError, TableCounts, redact, write_tables
 from migrator.load.ddl import build_metadata
 from migrator.schema import load_schema
 
@@ -85,8 +85,8 @@ def run_load(url: str, data: dict[str, pd.DataFrame] | None = None, **kwargs: An
     run = {"run_id": uuid.uuid4().hex, "status": "succeeded",
            "started_at": "2024-06-01T09:00:00+09:00", "sources": [{"file": "顧客台帳.xlsx",
                                                                "sha256": "ab" * 32}]}
-    return load(url, SCHEMA, frames() if data is None else data, run=run,
-                rejects=kwargs.pop("rejects", rejects()), **kwargs)
+    return write_tables(url, SCHEMA, frames() if data is None else data, run=run,
+                        rejects=kwargs.pop("rejects", rejects()), **kwargs)
 
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -256,7 +256,7 @@ def test_load_column_of_another_type_is_an_error(target_url: str) -> None:
     data["customers"]["customer_since"] = 2019
     with pytest.raises(LoadError, match=r"^column customers.customer_since in the target is "
                                         r"date but the schema says integer;"):
-        load(target_url, changed, data, run={"run_id": "drift"}, rejects=rejects())
+        write_tables(target_url, changed, data, run={"run_id": "drift"}, rejects=rejects())
     assert snapshot(target_url) == before
 
 

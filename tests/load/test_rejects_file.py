@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import migrator.load.rejects_file as rejects_file
+from migrator.load import rejects_file
 from migrator.load.rejects_file import RejectsFiles, write_rejects
 
 LIGHT_RED = "FFFFC7CE"
@@ -90,7 +90,8 @@ def test_write_rejects_adds_a_column_for_a_reason_field_missing_from_the_record(
     assert files.csv is not None and files.xlsx is not None
     lines = files.csv.read_bytes().decode("utf-8-sig").split("\r\n")
     assert lines[0].endswith('"sale_id","amount","quantity","customer_code"')
-    assert '"customer_code: is empty but required; sale_id: duplicate key"' in lines[1]
+    assert ('"customer_code: is empty but required; sale_id: repeats the key of an earlier '
+            'row"') in lines[1]
     sheet = openpyxl.load_workbook(files.xlsx).active
     assert sheet is not None
     painted = {c.coordinate for row in sheet.iter_rows() for c in row

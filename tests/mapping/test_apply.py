@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.mapping import MappingError, suggest_mapping
-from migrator.mapping.apply import apply_mapping
+from migrator.mapping import MappingError, apply_mapping, suggest_mapping
+from migrator.profile import profile
 from migrator.read.detect import detect_tables
 from migrator.read.model import Grid
 from migrator.schema import load_schema
@@ -18,8 +18,11 @@ ROWS = [["顧客番号", "会社名", "担当者", "セイ", "メイ", "売上�
 
 def test_apply_flat_sheet_split_and_linked() -> None:
     (table,) = detect_tables(Grid(file="flat.xlsx", sheet="S", rows=ROWS))
-    frames = apply_mapping([table], suggest_mapping([table], SCHEMA))
-    assert set(frames) == {"customers", "contacts", "sales"}
+    mapped = apply_mapping([table], suggest_mapping(profile([table]), SCHEMA))
+    frames = mapped.frames
+    assert list(frames) == ["customers", "contacts", "sales"]
+    assert mapped.rows_read == {"customers": 2, "contacts": 1, "sales": 2}
+    assert mapped.schema is SCHEMA or mapped.schema == SCHEMA
     assert frames["customers"]["customer_code"].tolist() == ["C001", "C002"]
     contacts = frames["contacts"]
     assert contacts["customer_code"].tolist() == ["C001"]  # C002 has no contact values
@@ -31,7 +34,7 @@ def test_apply_flat_sheet_split_and_linked() -> None:
 
 def test_apply_missing_column_and_unmatched_source() -> None:
     (table,) = detect_tables(Grid(file="flat.xlsx", sheet="S", rows=ROWS))
-    mapping = suggest_mapping([table], SCHEMA)
+    mapping = suggest_mapping(profile([table]), SCHEMA)
     (other,) = detect_tables(Grid(file="other.xlsx", sheet="S", rows=ROWS))
     with pytest.raises(MappingError, match=r"^other.xlsx \[S\]: no source in the mapping"):
         apply_mapping([other], mapping)

@@ -10,9 +10,11 @@ import yaml
 from migrator import ReadOptions, read_sources
 from migrator.mapping import suggest_mapping
 from migrator.mapping.spec import Mapping
+from migrator.profile import profile
 from migrator.read.detect import detect_tables
-from migrator.read.model import Grid, SourceTable
+from migrator.read.model import Grid
 from migrator.schema import load_schema
+from migrator.sources import SourceTable
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 SCHEMA = load_schema("crm")
@@ -26,13 +28,13 @@ def table(rows: list[list[object]]) -> SourceTable:
 
 
 def targets(rows: list[list[object]]) -> dict[str, str | None]:
-    (source,) = suggest_mapping([table(rows)], SCHEMA).sources
+    (source,) = suggest_mapping(profile([table(rows)]), SCHEMA).sources
     return {c: t.to for c, t in source.columns.items()}
 
 
 def sample_mapping(name: str) -> Mapping:
     tables = read_sources([SAMPLE_DATA / name], options=ReadOptions(include_hidden=True))
-    return suggest_mapping(tables, SCHEMA)
+    return suggest_mapping(profile(tables), SCHEMA)
 
 
 def truth(name: str, sheet: str | None) -> dict[str, str | None]:
@@ -91,7 +93,7 @@ def test_suggest_address_parts() -> None:
 def test_suggest_family_and_given_names_and_kana_parts() -> None:
     rows = [["会社名", "姓", "名", "セイ", "メイ"],
             ["山田商事", "山田", "太郎", "ヤマダ", "タロウ"]]
-    (source,) = suggest_mapping([table(rows)], SCHEMA).sources
+    (source,) = suggest_mapping(profile([table(rows)]), SCHEMA).sources
     assert source.columns["姓"].to == "contacts.family_name"
     assert source.columns["名"].to == "contacts.given_name"
     assert (source.columns["セイ"].to, source.columns["セイ"].part) == ("contacts.name_kana", 1)
@@ -100,7 +102,7 @@ def test_suggest_family_and_given_names_and_kana_parts() -> None:
 
 def test_suggest_person_customer_name_in_two_columns() -> None:
     rows = [["会員番号", "姓", "名", "電話番号"], ["000123", "山田", "太郎", "03-5501-1201"]]
-    (source,) = suggest_mapping([table(rows)], SCHEMA).sources
+    (source,) = suggest_mapping(profile([table(rows)]), SCHEMA).sources
     assert [(source.columns[c].to, source.columns[c].part) for c in ("姓", "名")] == [
         ("customers.name", 1), ("customers.name", 2)]
 

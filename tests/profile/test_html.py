@@ -215,10 +215,10 @@ def open_page(browser: Any, doc: dict[str, Any], tmp_path: Path) -> Any:
 
 def ledger_doc() -> dict[str, Any]:
     from migrator import read_sources
-    from migrator.profile import Profile, profile
+    from migrator.profile import profile
 
     tables = read_sources([SAMPLE_DATA / "顧客台帳.xlsx"])
-    return Profile([profile(t) for t in tables], list(tables.skipped_sheets)).asdict()
+    return profile(tables).asdict()
 
 
 def test_html_in_chromium_japanese_readable_no_tofu(browser: Any, tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from migrator import ReadOptions, read_sources
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.profile import ColumnProfile, Profile, profile
-from migrator.read.model import Cell, SkippedRow, SkipReason, SourceTable, to_series
+from migrator.profile import ColumnProfile, Profile, profile_table
+from migrator.read.model import Cell, to_series
+from migrator.sources import SkippedRow, SkipReason, SourceTable
 from tests.conftest import SAMPLE_DATA
 
 
@@ -30,7 +31,7 @@ def table(columns: dict[str, list[Cell]]) -> SourceTable:
 
 
 def column(header: str, values: list[Cell]) -> ColumnProfile:
-    (result,) = profile(table({header: values})).columns
+    (result,) = profile_table(table({header: values})).columns
     return result
 
 
@@ -189,7 +190,7 @@ def test_profile_empty_column() -> None:
 
 
 def test_profile_table_asdict_has_design_keys(tmp_path: Path) -> None:
-    result = profile(table({"TEL": ["03-1234-5678"], "会社名": ["株式会社藍染工房"]}))
+    result = profile_table(table({"TEL": ["03-1234-5678"], "会社名": ["株式会社藍染工房"]}))
     doc = result.asdict()
     assert list(doc) == ["file", "sheet", "layout", "header_rows", "data_rows", "skipped",
                          "columns"]
@@ -236,7 +237,7 @@ SAMPLE_SEMANTICS: dict[str, dict[str, dict[str, str]]] = {
 def _sample_semantics(file: str) -> dict[str, dict[str, tuple[str, float]]]:
     tables = read_sources([SAMPLE_DATA / file], options=ReadOptions(include_hidden=True))
     return {t.sheet or "": {c.name: (c.semantic.type, c.semantic.confidence)
-                            for c in profile(t).columns} for t in tables}
+                            for c in profile_table(t).columns} for t in tables}
 
 
 @pytest.mark.parametrize("file", list(SAMPLE_SEMANTICS))
@@ -252,7 +253,7 @@ def test_profile_sample_data_flags_what_the_readme_promises() -> None:
     def flags(file: str, sheet: str, name: str) -> list[str]:
         tables = read_sources([SAMPLE_DATA / file])
         (t,) = [t for t in tables if (t.sheet or "") == sheet]
-        (c,) = [c for c in profile(t).columns if c.name == name]
+        (c,) = [c for c in profile_table(t).columns if c.name == name]
         return c.flags
 
     assert "full_width_digits" in flags("部署別顧客.xlsx", "営業1課", "電話番号")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from migrator.read.detect import detect_tables
-from migrator.read.model import Grid, SkipReason
+from migrator.read.model import Grid
+from migrator.sources import SkipReason
 
 
 def grid(rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None) -> Grid:

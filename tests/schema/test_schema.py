@@ -136,8 +136,8 @@ BROKEN_FIXTURES = [
     ("unknown_unique_field.yaml", "tables.customers.unique[1][1]: 'branch' is not a field of "
                                   "customers"),
     ("bad_field_name.yaml", "tables.customers.fields.Phone Number: 'Phone Number' is not a "
-                            "valid name (use lowercase letters, digits and _; it becomes a "
-                            "column name)"),
+                            "valid name (use lowercase letters, digits and _, or Japanese; it "
+                            "becomes a column name)"),
     ("lineage_without_underscore.yaml", "lineage.source_file: lineage column names start "
                                         "with '_' (e.g. _source_file)"),
     ("nonnegative_text.yaml", "tables.customers.fields.name.nonnegative: applies only to "
@@ -221,7 +221,8 @@ def refusal(schema: str | Path) -> str:
 
 def test_schema_package_exports_only_its_front_door() -> None:
     assert sorted(migrator.schema.__all__) == sorted(
-        ["TargetSchema", "FieldSpec", "TableSpec", "ForeignKey", "SchemaError", "load_schema"])
+        ["TargetSchema", "FieldSpec", "TableSpec", "ForeignKey", "SchemaError", "ViewSpec",
+         "load_schema"])
 
 
 def test_load_schema_builtin_crm(crm: TargetSchema) -> None:

@@ -1,4 +1,5 @@
-"""validate: GX 1.x suites from the schema, every failing row with its lineage."""
+"""validate: GX 1.x suites from the schema, every failing row with its lineage; the verb
+sets the failing rows aside as rejects with reasons from the registry."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from migrator.schema.model import load_schema
+from migrator.errors import StageOrderError, SuiteError
+from migrator.schema import load_schema
+from migrator.tables import FAILURE_COLUMNS, DedupedTables, MappedTables
 from migrator.validate import ValidationReport, generate_suites, validate
-from migrator.validate import run as validate_run
-from migrator.validate.suites import SuiteError
+from migrator.validate import check as validate_check
+from migrator.validate.check import Checked, check_tables
 from tests.conftest import ROOT
 
 SCHEMA = load_schema()
@@ -60,12 +63,23 @@ def sales() -> pd.DataFrame:
     })
 
 
+def frames() -> dict[str, pd.DataFrame]:
+    return {"customers": customers(), "contacts": contacts(), "sales": sales()}
+
+
 @pytest.fixture(scope="module")
-def report() -> ValidationReport:
-    return validate({"customers": customers(), "contacts": contacts(), "sales": sales()}, SCHEMA)
+def report() -> Checked:
+    return check_tables(frames(), SCHEMA)
 
 
-def test_validate_lists_exact_failures_with_lineage(report: ValidationReport) -> None:
+@pytest.fixture(scope="module")
+def checked() -> ValidationReport:
+    deduped = DedupedTables(schema=SCHEMA, frames=frames(),
+                            rows_read={t: len(f) for t, f in frames().items()})
+    return validate(deduped)
+
+
+def test_validate_lists_exact_failures_with_lineage(report: Checked) -> None:
     got = report.failures.astype({"_source_row": int})
     expected = pd.DataFrame([
         ["customers", "customer_code", "expect_column_values_to_be_unique", "C002",
@@ -86,21 +100,30 @@ def test_validate_lists_exact_failures_with_lineage(report: ValidationReport) ->
          "顧客台帳.xlsx", "営業1課", 9],
         ["contacts", "customer_code", "expect_column_values_to_be_in_set", "C999",
          "顧客台帳.xlsx", "担当者", 6],
+        # C004 and C005 failed their own suite: their sales name no customer that loads
+        ["sales", "customer_code", "expect_column_values_to_be_in_set", "C004",
+         "売上.csv", "", 6],
+        ["sales", "customer_code", "expect_column_values_to_be_in_set", "C005",
+         "売上.csv", "", 7],
         ["sales", "amount", "expect_column_values_to_be_between", D("-50.5"),
          "売上.csv", "", 6],
-    ], columns=validate_run.FAILURE_COLUMNS)
-    assert list(got.columns) == validate_run.FAILURE_COLUMNS
-    assert got.to_dict("records") == expected.to_dict("records")
+    ], columns=FAILURE_COLUMNS)
+    assert list(got.columns) == [*FAILURE_COLUMNS, "rule"]
+    assert got[FAILURE_COLUMNS].to_dict("records") == expected.to_dict("records")
+    assert got["rule"].tolist() == [
+        "primary_key", "primary_key", "required", "format:e164", "format:email",
+        "format:jp_postal_or_us_zip", "format:iso3166_alpha2", "format:iso_date",
+        "foreign_key", "foreign_key", "foreign_key", "nonnegative"]
 
 
-def test_validate_failed_rows_are_frame_index_labels(report: ValidationReport) -> None:
+def test_validate_failed_rows_are_frame_index_labels(report: Checked) -> None:
     assert list(report.failed_rows("customers")) == [11, 12, 13, 14]
     assert list(report.failed_rows("contacts")) == [1]
-    assert list(report.failed_rows("sales")) == [1]
+    assert list(report.failed_rows("sales")) == [1, 2]
     assert list(report.failed_rows("nothing")) == []
 
 
-def test_validate_results_carry_gx_counts(report: ValidationReport) -> None:
+def test_validate_results_carry_gx_counts(report: Checked) -> None:
     customers_result = report.results["customers"]
     assert customers_result["success"] is False
     counts = {(e["expectation"], e["column"]): e["unexpected_count"]
@@ -113,17 +136,55 @@ def test_validate_results_carry_gx_counts(report: ValidationReport) -> None:
         assert result["rows_failing"] == len(report.failed_rows(table))
 
 
-def test_validate_skips_fields_absent_from_frame(report: ValidationReport) -> None:
+def test_validate_skips_fields_absent_from_frame(report: Checked) -> None:
     skipped = report.results["contacts"]["skipped"]
     assert "expect_column_values_to_match_regex(phone)" in skipped
     assert not any("customer_code" in s for s in skipped)
 
 
-def test_validate_prints_per_table_summary(report: ValidationReport) -> None:
-    text = str(report)
-    assert "customers: 15 expectations run, 7 failed, 4 of 5 rows failing" in text
-    assert "contacts: " in text and "1 of 2 rows failing" in text
-    assert "  expect_column_values_to_be_between(amount): 1 row(s)" in text
+def test_validate_prints_per_table_summary(checked: ValidationReport) -> None:
+    text = repr(checked)
+    assert text.splitlines()[0] == ("ValidationReport: 3 tables, 10 rows read, 3 kept, "
+                                   "7 rejected")
+    assert "  customers: 15 expectations, 7 failed, 4 of 5 rows failing: " in text
+    assert "expect_column_values_to_be_between(amount) ×1" in text
+    assert "accounting (read = kept + merged + rejected): holds" in text
+    assert "<table>" in checked._repr_html_() and "customers" in checked._repr_html_()
+
+
+def test_validate_verb_rejects_failing_rows_with_registry_reasons(
+        checked: ValidationReport) -> None:
+    reasons = {(r["table"], int(r["_source_row"])): r["reasons"]
+               for r in checked.rejects.to_dict("records")}
+    assert reasons == {
+        ("customers", 6): "duplicate_key:customer_code; missing_required:name",
+        ("customers", 7): "duplicate_key:customer_code; invalid_format:phone",
+        ("customers", 8): "invalid_format:email; invalid_format:postal_code",
+        ("customers", 9): "invalid_format:country; invalid_format:customer_since",
+        ("contacts", 6): "unknown_reference:customer_code",
+        ("sales", 6): "negative:amount; unknown_reference:customer_code",
+        ("sales", 7): "unknown_reference:customer_code",
+    }
+    assert [len(f) for f in checked.frames.values()] == [1, 1, 1]
+    assert checked.accounting_ok and checked.trail.timings.keys() == {"validate"}
+
+
+def test_validate_verb_takes_deduped_or_cleaned_tables_only() -> None:
+    mapped = MappedTables(schema=SCHEMA, frames={"customers": customers()})
+    with pytest.raises(StageOrderError, match=r"^validate\(\) takes what dedupe\(\) or "
+                                              r"clean\(\) returns, not MappedTables"):
+        validate(mapped)  # type: ignore[arg-type]
+
+
+def test_validate_reason_of_an_expectation_without_a_rule() -> None:
+    from migrator.validate.stage import reason_of
+
+    assert reason_of(None, "expect_column_values_to_be_between", "amount") == \
+        "out_of_range:amount"
+    assert reason_of(None, "expect_column_pair_values_a_to_be_greater_than_b", "a, b") == \
+        "failed_expectation:a, b"
+    assert reason_of("format:e164", "expect_column_values_to_match_regex", "phone") == \
+        "invalid_format:phone"
 
 
 def test_validate_lists_every_failing_row_past_gx_sample() -> None:
@@ -134,7 +195,7 @@ def test_validate_lists_every_failing_row_past_gx_sample() -> None:
         "phone": ["0312345678" if i % 3 == 0 else "+81312345678" for i in range(n)],
         **lineage(n),
     })
-    report = validate({"customers": frame}, SCHEMA)
+    report = check_tables({"customers": frame}, SCHEMA)
     counts = {e["column"]: e["unexpected_count"] for e in report.results["customers"]
               ["expectations"] if not e["success"]}
     assert counts == {"name": 300, "phone": 200}
@@ -145,8 +206,8 @@ def test_validate_lists_every_failing_row_past_gx_sample() -> None:
 
 
 def test_validate_foreign_key_by_complement_past_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate_run, "FK_IN_SET_LIMIT", 0)
-    report = validate({"customers": customers(), "contacts": contacts()}, SCHEMA)
+    monkeypatch.setattr(validate_check, "FK_IN_SET_LIMIT", 0)
+    report = check_tables({"customers": customers(), "contacts": contacts()}, SCHEMA)
     fk = report.failures[report.failures["table"] == "contacts"]
     assert fk[["column", "expectation", "value"]].values.tolist() == [
         ["customer_code", "expect_column_values_to_not_be_in_set", "C999"]]
@@ -154,8 +215,8 @@ def test_validate_foreign_key_by_complement_past_limit(monkeypatch: pytest.Monke
 
 def test_validate_clean_frames_pass() -> None:
     ok = customers().drop(index=[11, 12, 13, 14])
-    report = validate({"customers": ok}, SCHEMA)
-    assert report.success and report.failures.empty
+    report = check_tables({"customers": ok}, SCHEMA)
+    assert all(r["success"] for r in report.results.values()) and report.failures.empty
     assert list(report.failed_rows("customers")) == []
 
 
@@ -165,7 +226,7 @@ def test_validate_reads_suites_from_directory(tmp_path: Path) -> None:
     suite["expectations"] = [e for e in suite["expectations"]
                              if e["kwargs"].get("column") != "phone"]
     (tmp_path / "customers.json").write_text(json.dumps(suite), encoding="utf-8")
-    report = validate({"customers": customers()}, SCHEMA, suites=tmp_path)
+    report = check_tables({"customers": customers()}, SCHEMA, suites=tmp_path)
     assert "phone" not in set(report.failures["column"])
     assert "email" in set(report.failures["column"])
 
@@ -174,21 +235,23 @@ def test_validate_refuses_broken_suite(tmp_path: Path) -> None:
     (tmp_path / "customers.json").write_text(json.dumps({"name": "customers", "expectations": [
         {"type": "expect_column_values_to_be_nonsense", "kwargs": {"column": "name"}}]}))
     with pytest.raises(SuiteError, match=r"expectations\[0\] is not a valid GX expectation"):
-        validate({"customers": customers()}, SCHEMA, suites=tmp_path)
+        check_tables({"customers": customers()}, SCHEMA, suites=tmp_path)
     (tmp_path / "customers.json").write_text(json.dumps({"name": "customers", "expectations": [
         {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name",
                                                                     "regex": "(["}}]}))
     with pytest.raises(SuiteError, match=r"match_regex\(name\) could not run: unterminated"):
-        validate({"customers": customers()}, SCHEMA, suites=tmp_path)
+        check_tables({"customers": customers()}, SCHEMA, suites=tmp_path)
     with pytest.raises(SuiteError, match="no expectation suite for table customers"):
-        validate({"customers": customers()}, SCHEMA, suites=tmp_path / "missing")
+        check_tables({"customers": customers()}, SCHEMA, suites=tmp_path / "missing")
 
 
 def test_validate_writes_data_docs(tmp_path: Path) -> None:
-    report = validate({"customers": customers()}, SCHEMA, docs=tmp_path / "docs")
+    report = check_tables(frames(), SCHEMA, docs=tmp_path / "docs")
     assert report.docs == tmp_path / "docs" / "index.html"
     assert report.docs.is_file()
-    assert "customers" in report.docs.read_text(encoding="utf-8")
+    pages = {p.name for p in (tmp_path / "docs").rglob("*.html")}
+    for table in ("customers", "contacts", "sales"):  # one site for every table's run
+        assert {f"{table}.html", f"migrator-{table}.html"} <= pages, table
 
 
 def test_generated_suites_match_committed(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from migrator.export.safety import FORMULA_LEADS, formula_safe, is_formula_like, safe_frame
+from migrator.safety import FORMULA_LEADS, formula_safe, is_formula_like, safe_frame
 
 
 @pytest.mark.parametrize("value", [

@@ -1,12 +1,61 @@
-"""Place data the region, postal and address transforms share: codes, romaji, countries.
+"""Places every stage may know: prefectures, US states, postal ranges and countries.
 
-The prefecture and state names themselves live in migrator.profile.lexicon; this module
-adds what only cleaning needs, kept as data so a reviewer can check it against a map.
+Kept as data, apart from the code that uses it, so a reviewer can check it against a
+map and extend it without reading numpy. The profile recognises regions with it and
+the clean stage writes them canonically with it.
 """
 
 from __future__ import annotations
 
-from migrator.profile.lexicon import PREFECTURES, PREFECTURES_ROMAJI, US_STATES
+PREFECTURES: tuple[str, ...] = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)
+"""The 47 prefectures, in the JIS X 0401 order."""
+
+PREFECTURES_ROMAJI: tuple[str, ...] = (
+    "Hokkaido", "Aomori", "Iwate", "Miyagi", "Akita", "Yamagata", "Fukushima", "Ibaraki",
+    "Tochigi", "Gunma", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Toyama",
+    "Ishikawa", "Fukui", "Yamanashi", "Nagano", "Gifu", "Shizuoka", "Aichi", "Mie", "Shiga",
+    "Kyoto", "Osaka", "Hyogo", "Nara", "Wakayama", "Tottori", "Shimane", "Okayama",
+    "Hiroshima", "Yamaguchi", "Tokushima", "Kagawa", "Ehime", "Kochi", "Fukuoka", "Saga",
+    "Nagasaki", "Kumamoto", "Oita", "Miyazaki", "Kagoshima", "Okinawa",
+)
+
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
+    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
+}
+"""USPS codes of the 50 states and DC, with their names."""
+
+
+def _region_values() -> frozenset[str]:
+    """Every spelling of a region matched exactly: 東京都/東京, CA/California/CALIFORNIA/ca."""
+    out: set[str] = set()
+    for pref in PREFECTURES:
+        out.add(pref)
+        if pref != "北海道":
+            out.add(pref[:-1])  # 東京都 → 東京: people drop the suffix
+    names = list(US_STATES.values()) + list(PREFECTURES_ROMAJI)
+    for word in list(US_STATES) + names:
+        out |= {word, word.upper(), word.lower(), word.title()}
+    return frozenset(out)
+
+
+REGION_VALUES: frozenset[str] = _region_values()
 
 PREFECTURE_BY_CODE: dict[int, str] = {i + 1: name for i, name in enumerate(PREFECTURES)}
 """JIS X 0401 codes 1-47 (`13` is 東京都)."""

@@ -1,4 +1,4 @@
-"""validate: cleaned frames → ValidationReport, by running the GX 1.x suites on them.
+"""Run the GX 1.x suites on a run's frames and collect every failing row with its lineage.
 
 GX sees a copy of each frame in the values' text form (dates as ISO strings, codes and
 phones as str) and amounts as floats, plus `_row_id` (the row's position). It runs with
@@ -13,28 +13,21 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
+from migrator.errors import SuiteError
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.validate.suites import (
-    IN_SET,
-    NOT_IN_SET,
-    SuiteError,
-    load_suite_dicts,
-    suite_dicts,
-    to_gx_suite,
-)
-
-if TYPE_CHECKING:
-    from migrator.schema.model import TableSpec, TargetSchema
+from migrator.progress import Progress, silent
+from migrator.schema import TableSpec, TargetSchema
+from migrator.tables import FAILURE_COLUMNS
+from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
 ROW_ID = "_row_id"
-FAILURE_COLUMNS = ["table", "column", "expectation", "value", *LINEAGE_COLUMNS]
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
 DOCS_SITE = "migrator"
 FK_IN_SET_LIMIT = 10_000
@@ -42,78 +35,75 @@ FK_IN_SET_LIMIT = 10_000
 
 
 @dataclass
-class ValidationReport:
+class Checked:
     """What the suites found: every failing row with its lineage, and GX's own counts."""
 
     failures: pd.DataFrame
-    """table, column, expectation, value, _source_file, _source_sheet, _source_row: one row
-    per (row, expectation) that failed; `value` is the cleaned value as the frame holds it."""
+    """FAILURE_COLUMNS plus `rule`: one row per (row, expectation) that failed; `value` is
+    the cleaned value as the frame holds it."""
     results: dict[str, Any]
     """Per table: GX `success`, and per expectation its `unexpected_count` (GX's figure)."""
     failed_index: dict[str, pd.Index] = field(default_factory=dict)
     """Per table: the index labels of the frame's rows that failed any expectation."""
     docs: Path | None = None
-    """The Data Docs index page, when `validate(docs=...)` wrote one."""
+    """The Data Docs index page, when asked for."""
 
     def failed_rows(self, table: str) -> pd.Index:
         """Index labels of `frames[table]` that failed any expectation (empty if none)."""
         return self.failed_index.get(table, pd.Index([]))
 
-    @property
-    def success(self) -> bool:
-        return all(r["success"] for r in self.results.values())
 
-    def __str__(self) -> str:
-        lines = []
-        for table, r in self.results.items():
-            lines.append(f"{table}: {r['evaluated_expectations']} expectations run, "
-                         f"{r['failed_expectations']} failed, {r['rows_failing']} of "
-                         f"{r['rows']} rows failing")
-            for e in r["expectations"]:
-                if not e["success"]:
-                    lines.append(f"  {e['expectation']}({e['column']}): "
-                                 f"{e['unexpected_count']} row(s)")
-        if self.docs is not None:
-            lines.append(f"Data Docs: {self.docs}")
-        return "\n".join(lines)
-
-
-def validate(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
-             suites: Path | None = None, docs: Path | None = None) -> ValidationReport:
+def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
+                 suites: Path | None = None, docs: Path | None = None,
+                 progress: Progress | None = None) -> Checked:
     """Run each table's suite on `frames` with GX; collect every failing row with its lineage.
 
     Suites come from `suites/<table>.json` when given, else from the schema in memory.
-    Foreign keys are checked against the referenced frame of this run. `docs` writes
-    GX Data Docs (HTML) into that directory.
-
-    Example:
-        >>> report = validate(cleaned.frames, load_schema(), suites=Path("expectations"))
-        >>> report.failures.columns.tolist()[:4]
-        ['table', 'column', 'expectation', 'value']
+    Tables are checked parents first: a foreign key is checked against the rows of the
+    referenced table that passed their own suite, so a contact of a rejected customer
+    fails here instead of at the database. `docs` writes GX Data Docs (HTML) there.
     """
-    tables = [t for t in frames if t in schema.tables]
+    tick = progress or silent
+    tables = schema.table_order([t for t in frames if t in schema.tables])
     specs = (load_suite_dicts(Path(suites), tables) if suites is not None
              else suite_dicts(schema))
     context = _context(docs)
     source = context.data_sources.add_pandas(name="migrator")
     failures, results, failed = [], {}, {}
-    for table in tables:
-        frame = frames[table]
-        configs, skipped = _applicable(specs[table]["expectations"], frame)
-        configs += _foreign_keys(schema.tables[table], frame, frames)
-        origin = f"{suites}/{table}.json" if suites is not None else f"schema:{table}"
-        suite = to_gx_suite({**specs[table], "name": table, "expectations": configs}, origin)
-        gx_frame = _gx_frame(frame, schema.tables[table], _columns(configs))
-        outcome = _run(context, source, table, suite, gx_frame)
-        rows, summary = _collect(table, frame, outcome)
-        summary["skipped"] = skipped
-        failures.append(rows[FAILURE_COLUMNS])
-        results[table] = summary
-        failed[table] = frame.index[np.unique(rows["_pos"].to_numpy(dtype=np.int64))]
-    report = ValidationReport(_concat(failures)[FAILURE_COLUMNS], results, failed)
+    passed: dict[str, pd.DataFrame] = {}
+    tick("validating", 0, len(tables))
+    for level in _levels(schema, tables):
+        for table in level:
+            frame = frames[table]
+            configs, skipped = _applicable(specs[table]["expectations"], frame)
+            configs += _foreign_keys(schema.tables[table], frame, passed)
+            origin = f"{suites}/{table}.json" if suites is not None else f"schema:{table}"
+            suite = to_gx_suite({**specs[table], "name": table, "expectations": configs},
+                                origin)
+            gx_frame = _gx_frame(frame, schema.tables[table], _columns(configs))
+            rows, summary = _collect(table, frame, _run(context, source, table, suite,
+                                                        gx_frame))
+            summary["skipped"] = skipped
+            failures.append(rows[[*FAILURE_COLUMNS, "rule"]])
+            results[table] = summary
+            failed[table] = frame.index[np.unique(rows["_pos"].to_numpy(dtype=np.int64))]
+            tick("validating", len(results), len(tables))
+        passed.update({t: frames[t].drop(index=failed[t]) for t in level})
+    checked = Checked(_concat(failures)[[*FAILURE_COLUMNS, "rule"]], results, failed)
     if docs is not None:
-        report.docs = _build_docs(context, Path(docs))
-    return report
+        checked.docs = _build_docs(context, Path(docs))
+    return checked
+
+
+def _levels(schema: TargetSchema, tables: list[str]) -> list[list[str]]:
+    """Tables grouped by depth: those referencing none of `tables` first, then their
+    children, and so on (crm: customers; then contacts and sales)."""
+    depth: dict[str, int] = {}
+    for table in tables:  # parents come first in table order
+        parents = [fk.ref_table for fk in schema.tables[table].foreign_keys
+                   if fk.ref_table in depth and fk.ref_table != table]
+        depth[table] = 1 + max((depth[p] for p in parents), default=-1)
+    return [[t for t in tables if depth[t] == d] for d in sorted(set(depth.values()))]
 
 
 def _context(docs: Path | None) -> Any:
@@ -270,7 +260,8 @@ def _collect(table: str, frame: pd.DataFrame, outcome: Any
                              "success": bool(result.success), "unexpected_count": count,
                              "rows_listed": len(positions)})
         if len(positions):
-            parts.append(_failure_rows(table, frame, config.type, kwargs, column, positions))
+            parts.append(_failure_rows(table, frame, config.type, (config.meta or {}).get("rule"),
+                                       kwargs, column, positions))
     rows = _concat(parts)
     failing = int(rows["_pos"].nunique()) if len(rows) else 0
     stats = outcome.statistics
@@ -280,8 +271,8 @@ def _collect(table: str, frame: pd.DataFrame, outcome: Any
                   "expectations": expectations}
 
 
-def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, kwargs: dict[str, Any],
-                  column: str, positions: np.ndarray) -> pd.DataFrame:
+def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, rule: str | None,
+                  kwargs: dict[str, Any], column: str, positions: np.ndarray) -> pd.DataFrame:
     picked = frame.iloc[positions]
     if "column" in kwargs:
         value = picked[kwargs["column"]].to_numpy(dtype=object, copy=True)
@@ -291,7 +282,7 @@ def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, kwargs: dic
         value = np.empty(len(picked), dtype=object)
         value[:] = list(picked[names].itertuples(index=False, name=None))
     data: dict[str, Any] = {"table": table, "column": column, "expectation": expectation,
-                            "value": value}
+                            "value": value, "rule": rule}
     for name in LINEAGE_COLUMNS:
         data[name] = picked[name].to_numpy(dtype=object) if name in picked else None
     data["_pos"] = positions
@@ -311,7 +302,8 @@ def _raise_if_broken(table: str, expectation: str, column: str, info: dict[str, 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*FAILURE_COLUMNS, "_pos"]})
+        return pd.DataFrame({c: pd.Series(dtype=object)
+                             for c in [*FAILURE_COLUMNS, "rule", "_pos"]})
     return pd.concat(parts, ignore_index=True)
 
 

@@ -1,0 +1,160 @@
+"""load: ValidationReport → LoadResult; the tables, the run and its rejects, all or nothing.
+
+The accounting is checked before anything is written (every row read is loaded, merged
+or rejected). The rejects file is written under a temporary name first and moved beside
+the sources only after the database committed, so a failure anywhere leaves the target
+and the rejects folder exactly as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.errors import AccountingError, MigratorError
+from migrator.load.rejects_file import write_rejects
+from migrator.load.sql import write_tables
+from migrator.load.upsert import TableCounts
+from migrator.load.urls import redact
+from migrator.progress import Progress, now_iso
+from migrator.report import RunReport, TableReport
+from migrator.tables import ValidationReport, require
+
+
+@dataclass(repr=False)
+class LoadResult:
+    """What load did: the run report (the `_runs` row), counts per table, the rejects file."""
+
+    report: RunReport
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    """Per table: rows inserted, updated and unchanged (in a dry run: would be)."""
+
+    @property
+    def run_id(self) -> str:
+        return self.report.run_id
+
+    @property
+    def rejects_file(self) -> str | None:
+        return self.report.rejects_file
+
+    def __getitem__(self, table: str) -> TableCounts:
+        return self.counts[table]
+
+    def __repr__(self) -> str:
+        return "\n".join([str(self.report), self.report.timings()])
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        return self.report._repr_html_()
+
+
+def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path | None = None,
+         dry_run: bool = False, run_id: str | None = None,
+         progress: Progress | None = None) -> LoadResult:
+    """Upsert the validated tables into `to` in one transaction, with the run's bookkeeping.
+
+    `to` is an SQLAlchemy URL; by default $DATABASE_URL, else `migrator.db` beside the
+    first source. The rejected rows go to `rejects-<run>.csv` and `.xlsx` in
+    `rejects_dir` (default: beside the sources). A dry run compares and writes nothing.
+
+    Example:
+        >>> result = load(validate(dedupe(cleaned)), to="sqlite:///crm.db")
+        >>> result["customers"]
+        TableCounts(inserted=143, updated=0, unchanged=0)
+    """
+    require(checked, ValidationReport, verb="load")
+    started = time.perf_counter()
+    url = to or default_target(checked)
+    report = RunReport(run_id=run_id or uuid.uuid4().hex[:12],
+                       started_at=checked.trail.started_at or now_iso(), target=redact(url),
+                       dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
+                       mapping_sha256=checked.trail.mapping_sha256)
+    report.tables = accounting(checked)
+    with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
+        files = _stage_rejects(checked, Path(staging), report.run_id)
+        report.rejects_file = _final_path(files, rejects_dir, checked)
+        report.status = "succeeded"
+
+        def run_row() -> dict[str, object]:
+            """The `_runs` row, made as the transaction writes it, so its timings are whole."""
+            report.finished_at = now_iso()
+            report.seconds = checked.trail.then("load", time.perf_counter() - started).timings
+            return _run_row(report)
+
+        counts = write_tables(url, checked.schema, checked.frames, run=run_row,
+                              rejects=checked.rejects, merges=checked.merges,
+                              dry_run=dry_run, progress=progress)
+        if files and not dry_run:
+            _publish(files, Path(report.rejects_file).parent if report.rejects_file else None)
+    for name, c in counts.items():
+        t = report.tables.setdefault(name, TableReport())
+        t.inserted, t.updated, t.unchanged = c.inserted, c.updated, c.unchanged
+    if dry_run:
+        report.rejects_file = None
+        run_row()  # a dry run writes no `_runs` row; its report still gets the timings
+    return LoadResult(report, counts)
+
+
+def accounting(checked: ValidationReport) -> dict[str, TableReport]:
+    """Per table: rows read, loaded, merged, rejected; AccountingError if any row is lost."""
+    tables = {}
+    for name, c in checked.counts().items():
+        t = TableReport(rows_read=c.read, rows_loaded=c.kept, rows_merged=c.merged,
+                        rows_rejected=c.rejected)
+        if not t.accounting_ok:
+            raise AccountingError(
+                f"accounting failed for {name}: {t.rows_read} read but {t.rows_loaded} "
+                f"loaded + {t.rows_merged} merged + {t.rows_rejected} rejected; nothing was "
+                "written (this is a bug, please report it)")
+        tables[name] = t
+    return tables
+
+
+def default_target(checked: ValidationReport) -> str:
+    """DATABASE_URL, else an SQLite file `migrator.db` next to the first source."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    if not checked.trail.files:
+        raise MigratorError("no target: pass to=URL (an SQLAlchemy URL such as "
+                            "sqlite:///crm.db) or set DATABASE_URL")
+    folder = Path(checked.trail.files[0].path).resolve().parent
+    return f"sqlite:///{folder / 'migrator.db'}"
+
+
+def _stage_rejects(checked: ValidationReport, staging: Path, run_id: str) -> list[Path]:
+    if not len(checked.rejects):
+        return []
+    files = write_rejects(checked.rejects, staging, run_id=run_id)
+    return [p for p in (files.csv, files.xlsx) if p is not None]
+
+
+def _final_path(files: list[Path], rejects_dir: Path | None,
+                checked: ValidationReport) -> str | None:
+    if not files:
+        return None
+    if rejects_dir is None and not checked.trail.files:
+        return None
+    directory = rejects_dir or Path(checked.trail.files[0].path).resolve().parent
+    return str(Path(directory).resolve() / files[0].name)
+
+
+def _publish(files: list[Path], directory: Path | None) -> None:
+    """Move the staged rejects files into place, after the load committed."""
+    if directory is None:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.move(str(path), directory / path.name)
+
+
+def _run_row(report: RunReport) -> dict[str, object]:
+    data = report.asdict()
+    data["tables"] = {n: t.asdict() for n, t in report.tables.items()}
+    return data
+

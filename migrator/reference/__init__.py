@@ -1,0 +1,1 @@
+"""Reference data shared by the stages: places and company legal forms."""
