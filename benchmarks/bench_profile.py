@@ -142,7 +142,7 @@ def _object_columns(rng: np.random.Generator, rows: int) -> dict[str, list[Any]]
 
 def run_ours(frame: pd.DataFrame) -> float:
     from migrator.profile import profile_table
-    from migrator.sources import SourceTable
+    from migrator.tables import SourceTable
 
     table = SourceTable(file="ledger.xlsx", sheet="顧客台帳", frame=frame, header_rows=[3])
     gc.collect()

@@ -63,8 +63,8 @@ if TYPE_CHECKING:
     from migrator.read import read_sources
     from migrator.report import RunReport
     from migrator.schema import TargetSchema, load_schema
-    from migrator.sources import SourceTable as SourceTable
-    from migrator.sources import SourceTables as SourceTables
+    from migrator.tables import SourceTable as SourceTable
+    from migrator.tables import SourceTables as SourceTables
     from migrator.validate import validate
 
 _HOMES = {
@@ -87,8 +87,8 @@ _HOMES = {
     "ReadError": "migrator.errors",
     "ReadLimits": "migrator.read",
     "ReadOptions": "migrator.read",
-    "SourceTable": "migrator.sources",
-    "SourceTables": "migrator.sources",
+    "SourceTable": "migrator.tables",
+    "SourceTables": "migrator.tables",
 }
 _VERBS_NAMED_LIKE_STAGES = frozenset({"profile", "clean", "dedupe", "validate", "load"})
 

@@ -31,8 +31,7 @@ from migrator.progress import Progress, silent
 from migrator.read import ReadOptions, read_sources
 from migrator.report import RunReport
 from migrator.schema import TargetSchema, load_schema
-from migrator.sources import SourceTables
-from migrator.tables import MappedTables, ValidationReport
+from migrator.tables import MappedTables, SourceTables, ValidationReport
 from migrator.validate import validate
 
 Source = str | PathLike[str]

@@ -20,8 +20,7 @@ from migrator.errors import MappingError
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.mapping.spec import Mapping, SourceSpec
 from migrator.schema import TargetSchema, load_schema
-from migrator.sources import SourceTable, SourceTables
-from migrator.tables import RULES, FieldRule, MappedTables, Trail
+from migrator.tables import RULES, FieldRule, MappedTables, SourceTable, SourceTables, Trail
 
 Fields = dict[str, list[tuple[int, str]]]
 """field → [(part, source column)] for one target table."""

@@ -20,7 +20,7 @@ from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
 from migrator.schema import TargetSchema, load_schema
-from migrator.sources import SourceTable
+from migrator.tables import SourceTable
 
 THRESHOLD = 0.45
 PART_CONFIDENCE = 0.8

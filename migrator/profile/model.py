@@ -11,7 +11,7 @@ from typing import Any
 from migrator.display import display_width, html_table, plural, row_ranges, text_table
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.profile.column import ColumnProfile, profile_column
-from migrator.sources import SkippedRow, SkippedSheet, SourceTable, SourceTables
+from migrator.tables import SkippedRow, SkippedSheet, SourceTable, SourceTables
 
 __all__ = ["ColumnProfile", "Profile", "TableProfile", "profile", "profile_table"]
 

@@ -2,7 +2,7 @@
 
 from migrator.read.reader import read_sources
 from migrator.read.settings import ReadLimits, ReadOptions
-from migrator.sources import SkippedRow, SkippedSheet, SkipReason, SourceTable, SourceTables
+from migrator.tables import SkippedRow, SkippedSheet, SkipReason, SourceTable, SourceTables
 
 __all__ = [
     "ReadLimits",

@@ -17,7 +17,7 @@ from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_address
 from migrator.read.header import MergeMap
 from migrator.read.model import Cell, Grid, to_series
 from migrator.read.patterns import fold
-from migrator.sources import SourceTable
+from migrator.tables import SourceTable
 
 # Labels people print on customer cards, folded (NFKC, lower case, no spaces).
 CARD_LABELS = frozenset(fold(s) for s in """

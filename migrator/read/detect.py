@@ -24,7 +24,7 @@ from migrator.read.header import (
 )
 from migrator.read.model import Cell, Grid, to_series
 from migrator.read.patterns import FOOTER, fold, skip_kind
-from migrator.sources import SkippedRow, SkipReason, SourceTable
+from migrator.tables import SkippedRow, SkipReason, SourceTable
 
 # Cheap test for the words skip_kind looks for, so most data rows skip the NFKC fold.
 _HINT = re.compile(r"計|total|ｔｏｔａｌ|^[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)", re.I)

@@ -21,7 +21,7 @@ from migrator.read.cells import clean_row
 from migrator.read.guard import FileKind, check_cell_count
 from migrator.read.model import Grid, Merge
 from migrator.read.settings import ReadOptions
-from migrator.sources import SkippedSheet
+from migrator.tables import SkippedSheet
 
 _NUMFMT = re.compile(r'<(?:\w+:)?numFmt\b[^>]*formatCode="([^"]*)"')
 # One section of zero placeholders with literal separators: 00000, 000-0000, "〒"000-0000.

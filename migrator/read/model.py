@@ -1,6 +1,6 @@
 """Grids: one sheet's cells as the readers hand them to detection.
 
-The source tables built from them are a contract between stages: migrator.sources.
+The source tables built from them are a contract between stages: migrator.tables.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from migrator.read.excel import read_workbook
 from migrator.read.guard import FileKind, check_source
 from migrator.read.model import Grid
 from migrator.read.settings import ReadOptions
-from migrator.sources import SkippedSheet, SourceFile, SourceTable, SourceTables
+from migrator.tables import SkippedSheet, SourceFile, SourceTable, SourceTables
 
 
 def read_sources(paths: Iterable[str | PathLike[str]], *,

@@ -11,7 +11,7 @@ from migrator.clean import clean
 from migrator.clean.base import Context, Outcome, empty_reasons
 from migrator.mapping import MappedTables, Mapping, apply_mapping
 from migrator.schema import TargetSchema
-from migrator.sources import SourceTable
+from migrator.tables import SourceTable
 
 SCHEMA = TargetSchema.from_yaml("""
 version: 1

@@ -14,7 +14,7 @@ from migrator.profile import profile
 from migrator.read.detect import detect_tables
 from migrator.read.model import Grid
 from migrator.schema import load_schema
-from migrator.sources import SourceTable
+from migrator.tables import SourceTable
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 SCHEMA = load_schema("crm")

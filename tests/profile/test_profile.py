@@ -14,7 +14,7 @@ from migrator import ReadOptions, read_sources
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.profile import ColumnProfile, Profile, profile_table
 from migrator.read.model import Cell, to_series
-from migrator.sources import SkippedRow, SkipReason, SourceTable
+from migrator.tables import SkippedRow, SkipReason, SourceTable
 from tests.conftest import SAMPLE_DATA
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.read.detect import detect_tables
 from migrator.read.model import Grid
-from migrator.sources import SkipReason
+from migrator.tables import SkipReason
 
 
 def grid(rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None) -> Grid:

@@ -1,4 +1,4 @@
-"""The tables that flow from map to load: one result object per stage, and what they share.
+"""The results that flow from map to load: one object per stage, and what they share.
 
     apply_mapping → MappedTables → clean → CleanedTables → dedupe → DedupedTables
       → validate → ValidationReport → load (or export)
@@ -31,7 +31,7 @@ from migrator.rejects import (
     reason_pairs,
 )
 from migrator.schema import TargetSchema
-from migrator.sources import SourceFile
+from migrator.tables.sources import SourceFile
 
 RULES = "_rules"
 """Hidden column of a mapped frame: which entry of MappedTables.rules cleans the row."""
