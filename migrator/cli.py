@@ -131,11 +131,12 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
 @click.option("--docs", "docs_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write Great Expectations Data Docs here.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--verbose", is_flag=True, help="Also print the seconds each stage took.")
 @read_options
 def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
                 schema_name: str, to: str | None, rejects_dir: Path | None,
                 report_path: Path | None, dry_run: bool, docs_dir: Path | None, quiet: bool,
-                **reading: Any) -> None:
+                verbose: bool, **reading: Any) -> None:
     """Read, map, clean, validate and load SOURCE files; account for every row."""
     from migrator.pipeline import run
 
@@ -148,6 +149,8 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
     if report_path is not None:
         report.to_json(report_path)
     click.echo(str(report))
+    if verbose:
+        click.echo(report.timings())
 
 
 @cli.command()

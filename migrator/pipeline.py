@@ -26,6 +26,7 @@ from migrator.errors import MigratorError
 from migrator.load import load
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
 from migrator.mapping.learn import default_path
+from migrator.mapping.spec import LOW_CONFIDENCE
 from migrator.profile import profile
 from migrator.progress import Progress, silent
 from migrator.read import ReadOptions, read_sources
@@ -115,7 +116,7 @@ class SuggestResult:
         for s in self.mapping.sources:
             where = f"{s.file} [{s.sheet}]" if s.sheet else s.file
             mapped = s.targets()
-            unsure = sorted(c for c, v in s.confidence.items() if v < 0.7)
+            unsure = sorted(c for c, v in s.confidence.items() if v < LOW_CONFIDENCE)
             line = f"{where}: {len(mapped)} of {len(s.columns)} columns mapped"
             if unsure:
                 line += f"; check {', '.join(unsure)} (low confidence)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,34 +50,86 @@ POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MARIADB_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"], ids=lambda name: name)
-def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
-    """An empty target database per test: an SQLite file, or a fresh PostgreSQL schema or
-    MariaDB database that is dropped afterwards (skipped locally without the server)."""
+DATABASES = ["sqlite", "postgresql", "mariadb"]
+
+
+@contextmanager
+def scratch_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty target: an SQLite file in `folder`, or a fresh PostgreSQL schema or
+    MariaDB database dropped afterwards (skipped locally without the server)."""
     import uuid
 
-    name = request.param
-    if name == "sqlite":
-        yield f"sqlite:///{tmp_path / 'target.db'}"
+    if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / 'target.db'}"
         return
     import sqlalchemy as sa
 
-    host, port = "127.0.0.1", 5432 if name == "postgresql" else 3306
-    require_server(name, host, port)
+    host, port = "127.0.0.1", 5432 if kind == "postgresql" else 3306
+    require_server(kind, host, port)
     scratch = f"mig_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL if name == "postgresql" else MARIADB_URL,
+    admin = sa.create_engine(POSTGRES_URL if kind == "postgresql" else MARIADB_URL,
                              poolclass=sa.pool.NullPool)
-    kind = "SCHEMA" if name == "postgresql" else "DATABASE"
+    noun = "SCHEMA" if kind == "postgresql" else "DATABASE"
     with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE {kind} {scratch}")
+        conn.exec_driver_sql(f"CREATE {noun} {scratch}")
     try:
-        if name == "postgresql":
+        if kind == "postgresql":
             yield f"{POSTGRES_URL}?options=-csearch_path%3D{scratch}"
         else:
             yield f"mysql+pymysql://root@127.0.0.1:3306/{scratch}?charset=utf8mb4"
     finally:
         with admin.begin() as conn:
-            drop = "DROP SCHEMA IF EXISTS {} CASCADE" if name == "postgresql" else \
+            drop = "DROP SCHEMA IF EXISTS {} CASCADE" if kind == "postgresql" else \
                 "DROP DATABASE IF EXISTS {}"
             conn.exec_driver_sql(drop.format(scratch))
         admin.dispose()
+
+
+@pytest.fixture(params=DATABASES, ids=lambda name: name)
+def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty target database per test, on each of the three databases."""
+    with scratch_database(request.param, tmp_path / "target") as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASES, ids=lambda name: name)
+def two_targets(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two empty targets of one kind, to compare what two ways of loading wrote."""
+    with scratch_database(request.param, tmp_path / "a") as first, \
+            scratch_database(request.param, tmp_path / "b") as second:
+        yield first, second
+
+
+def stored_rows(url: str, table: str) -> list[dict[str, object]]:
+    """Every row of `table` as plain text values, ordered by its first column, without
+    `_run_id`: the same data reads the same from SQLite, PostgreSQL and MariaDB."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            found = sa.Table(table, sa.MetaData(), autoload_with=conn)
+            columns = [c for c in found.columns if c.name != "_run_id"]
+            query = sa.select(*columns).order_by(*columns[:1], *[
+                c for c in columns if c.name in ("_source_file", "_source_row")])
+            return [{str(c.name): plain_value(v) for c, v in zip(columns, row, strict=True)}
+                    for row in conn.execute(query)]
+    finally:
+        engine.dispose()
+
+
+def plain_value(value: object) -> object:
+    """A database value as text a golden file can hold (12000.0000 → "12000")."""
+    import datetime as dt
+    from decimal import Decimal
+
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Decimal | float):
+        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return str(value)

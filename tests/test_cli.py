@@ -122,10 +122,18 @@ def test_cli_run_report_and_redacted_password(tmp_path: Path) -> None:
     result = run("run", str(ROOT / "sample_data/us_customers.xlsx"), "--mapping",
                  str(ROOT / "sample_data/mapping.yaml"), "--to",
                  f"sqlite:///{tmp_path / 'us.db'}", "--report", str(report),
-                 "--rejects", str(tmp_path))
+                 "--rejects", str(tmp_path), "--verbose")
     assert result.returncode == 0, result.stderr
     doc = json.loads(report.read_text(encoding="utf-8"))
     assert doc["tables"]["customers"]["rows_read"] == 25 and doc["status"] == "succeeded"
+    assert list(doc["seconds"]) == ["read", "map", "clean", "dedupe", "validate", "load"]
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("  seconds: ")]
+    assert line.startswith("  seconds: read ") and " · total " in line
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "us.db") as db:
+        (stored,) = db.execute("SELECT seconds FROM _runs").fetchone()
+    assert json.loads(stored) == doc["seconds"]  # the _runs row and the report agree
 
 
 def test_cli_run_unreachable_database_one_sentence(tmp_path: Path) -> None:

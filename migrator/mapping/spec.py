@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from migrator.display import html_table
+from migrator.display import html_table, plural
 from migrator.errors import MappingError, SchemaError
 from migrator.schema import TargetSchema
 from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
@@ -28,6 +28,10 @@ HEADER = (
     "# `confidence`: how sure each suggestion is (1.0 = certain); for a null, how sure\n"
     "# that no field fits.\n"
 )
+
+
+LOW_CONFIDENCE = 0.7
+"""Below this, a suggested target is one a person should check first."""
 
 
 class _Flow(dict[str, Any]):
@@ -219,6 +223,19 @@ class Mapping(BaseModel):
     def sha256(self) -> str:
         """Checksum of the mapping as written (`to_yaml`), for the run report."""
         return hashlib.sha256(self.to_yaml().encode("utf-8")).hexdigest()
+
+    def __repr__(self) -> str:
+        columns = sum(len(s.columns) for s in self.sources)
+        mapped = sum(len(s.targets()) for s in self.sources)
+        lines = [f"Mapping for schema {self.schema_name}: {plural(len(self.sources), 'source')}, "
+                 f"{plural(columns, 'column')}, {mapped:,} mapped"]
+        for s in self.sources:
+            where = s.file + (f" [{s.sheet}]" if s.sheet else "")
+            unsure = sorted(c for c, v in s.confidence.items() if v < LOW_CONFIDENCE)
+            check = f"; check {', '.join(unsure)}" if unsure else ""
+            lines.append(f"  {where}: {len(s.targets())} of {len(s.columns)} columns mapped"
+                         f"{check}")
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         rows = [(s.file + (f" [{s.sheet}]" if s.sheet else ""), column,

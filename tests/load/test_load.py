@@ -461,3 +461,22 @@ def test_load_reports_progress_batch_by_batch(target_url: str) -> None:
     run_load(target_url, {"customers": lineage(many, "全件")}, dry_run=True,
              progress=lambda *tick: again.append(tick))
     assert again[-1] == ("comparing", 25_000, 25_000)
+
+
+def test_load_adds_the_seconds_column_to_a_runs_table_of_an_older_version(
+        target_url: str) -> None:
+    """A target loaded by 0.1 has `_runs` without `seconds`: the next load adds the column
+    (a bookkeeping table is ours to grow) and records the run in it."""
+    run_load(target_url)
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE _runs DROP COLUMN seconds")
+    with engine.begin() as conn:
+        assert "seconds" not in {c["name"] for c in sa.inspect(conn).get_columns("_runs")}
+    engine.dispose()
+    before = snapshot(target_url)["_runs"]
+    run = {"run_id": "upgraded", "status": "succeeded", "seconds": {"read": 1.5, "load": 0.25}}
+    write_tables(target_url, SCHEMA, frames(), run=run, rejects=rejects())
+    rows = query(target_url, "SELECT run_id, seconds FROM _runs ORDER BY started_at, run_id")
+    assert len(rows) == len(before) + 1
+    assert dict(rows)["upgraded"] == '{"read": 1.5, "load": 0.25}'

@@ -1,0 +1,89 @@
+"""The front door names the whole pipeline; each stage package exports its verb and result;
+no stage imports another, so the pipeline reads top down and the stages side by side."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import migrator
+from tests.conftest import ROOT
+
+FRONT_DOOR = ["Mapping", "MigratorError", "RunReport", "TargetSchema", "apply_mapping", "clean",
+              "dedupe", "load", "load_schema", "prepare", "profile", "read_sources", "run",
+              "suggest_mapping", "validate"]
+STAGES = {
+    "read": ("read_sources", "SourceTables"),
+    "profile": ("profile", "Profile"),
+    "mapping": ("apply_mapping", "MappedTables"),
+    "clean": ("clean", "CleanedTables"),
+    "dedupe": ("dedupe", "DedupedTables"),
+    "validate": ("validate", "ValidationReport"),
+    "load": ("load", "LoadResult"),
+}
+
+
+def test_front_door_names_the_pipeline() -> None:
+    assert sorted(migrator.__all__) == FRONT_DOOR
+    for name in FRONT_DOOR:
+        assert getattr(migrator, name) is not None, name
+    for verb in ("read_sources", "profile", "suggest_mapping", "apply_mapping", "clean",
+                 "dedupe", "validate", "load", "prepare", "run"):
+        assert callable(getattr(migrator, verb)) and getattr(migrator, verb).__doc__, verb
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_front_door_each_stage_exports_its_verb_and_result(stage: str) -> None:
+    package = importlib.import_module(f"migrator.{stage}")
+    verb, result = STAGES[stage]
+    assert {verb, result} <= set(package.__all__)
+    assert getattr(migrator, verb) is getattr(package, verb) or verb == "read_sources"
+
+
+def test_front_door_verbs_stay_verbs_after_their_packages_are_imported() -> None:
+    code = ("import migrator; from migrator.clean.phone import phone_transform; "
+            "import migrator.load.sql, migrator.validate.check, migrator.profile.html, "
+            "migrator.dedupe.stage; "
+            "print([type(getattr(migrator, n)).__name__ for n in "
+            "('clean', 'load', 'validate', 'profile', 'dedupe')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "['function', 'function', 'function', 'function', 'function']"
+
+
+def test_front_door_import_is_light() -> None:
+    code = ("import sys, migrator; heavy = [m for m in ('pandas', 'great_expectations', "
+            "'sqlalchemy') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_front_door_keeps_the_read_names_of_0_1() -> None:
+    from migrator import ReadError, ReadOptions, SourceTable, SourceTables  # noqa: F401
+
+
+def _imports(package: str) -> set[str]:
+    """Every migrator module a package's files import, at any depth of the file."""
+    found = set()
+    for path in (ROOT / "migrator" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return {m for m in found if m.startswith("migrator")}
+
+
+@pytest.mark.parametrize("stage", [*STAGES, "export"])
+def test_front_door_no_stage_imports_another(stage: str) -> None:
+    others = [s for s in [*STAGES, "export"] if s != stage]
+    reached = sorted(m for m in _imports(stage)
+                     if any(m == f"migrator.{o}" or m.startswith(f"migrator.{o}.")
+                            for o in others))
+    assert reached == [], f"{stage} reaches into {reached}"
+    assert "migrator.pipeline" not in _imports(stage) and "migrator" not in _imports(stage)

@@ -1,0 +1,127 @@
+"""The library is the product: the verbs one by one, as a notebook calls them, give exactly
+the database `migrator run` gives; each verb prints itself and refuses a wrong input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migrator import (
+    Mapping,
+    apply_mapping,
+    clean,
+    dedupe,
+    load,
+    profile,
+    read_sources,
+    suggest_mapping,
+    validate,
+)
+from migrator.demo import SOURCES
+from migrator.errors import StageOrderError
+from tests.conftest import ROOT, SAMPLE_DATA, stored_rows
+
+FILES = [SAMPLE_DATA / n for n in SOURCES]
+MAPPING = SAMPLE_DATA / "mapping.yaml"
+TABLES = ["customers", "contacts", "sales", "customer_purchase_history",
+          "customer_product_summary"]
+
+
+def test_verbs_one_by_one_give_the_database_migrator_run_gives(
+        two_targets: tuple[str, str], tmp_path: Path) -> None:
+    by_cli, by_verbs = two_targets
+    done = subprocess.run([sys.executable, "-m", "migrator", "run", *map(str, FILES),
+                           "--mapping", str(MAPPING), "--to", by_cli, "--rejects",
+                           str(tmp_path / "cli"), "--quiet"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+    tables = read_sources(FILES)
+    mapped = apply_mapping(tables, Mapping.load(MAPPING))
+    cleaned = clean(mapped)
+    deduped = dedupe(cleaned)
+    checked = validate(deduped)
+    result = load(checked, to=by_verbs, rejects_dir=tmp_path / "verbs")
+
+    for table in TABLES:
+        assert stored_rows(by_verbs, table) == stored_rows(by_cli, table), table
+    assert _rejects(by_verbs) == _rejects(by_cli)
+    assert result.report.accounting_ok
+    assert [len(f) for f in checked.frames.values()] == [
+        t.rows_loaded for t in result.report.tables.values()]
+
+
+def _rejects(url: str) -> list[tuple[object, ...]]:
+    rows = stored_rows(url, "_rejects")
+    return sorted((r["table_name"], r["_source_file"], r["_source_sheet"], r["_source_row"],
+                   r["reasons"], r["record"]) for r in rows)
+
+
+def test_verbs_results_print_the_numbers_a_person_wants_first(tmp_path: Path) -> None:
+    tables = read_sources(FILES)
+    prof = profile(tables)
+    mapping = suggest_mapping(prof)
+    mapped = apply_mapping(tables, Mapping.load(MAPPING))
+    cleaned = clean(mapped)
+    deduped = dedupe(cleaned)
+    checked = validate(deduped)
+    result = load(checked, to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
+
+    assert repr(tables).splitlines()[0] == "SourceTables: 8 tables from 6 files, 283 data rows"
+    assert repr(prof).splitlines()[0] == "Profile: 8 tables, 72 columns, 283 data rows"
+    assert repr(mapping).splitlines()[0] == "Mapping for schema crm: 8 sources, 72 columns, " \
+                                            "71 mapped"
+    assert repr(mapped).splitlines()[0] == ("MappedTables: 3 tables, 446 rows read, 446 kept, "
+                                            "0 rejected")
+    assert repr(cleaned).splitlines()[0] == ("CleanedTables: 3 tables, 446 rows read, 432 kept, "
+                                             "14 rejected")
+    assert repr(deduped).splitlines()[0] == ("DedupedTables: 3 tables, 446 rows read, 412 kept, "
+                                             "34 rejected")
+    assert repr(checked).splitlines()[0] == ("ValidationReport: 3 tables, 446 rows read, "
+                                             "398 kept, 48 rejected")
+    assert "  top reject reasons: duplicate_key:customer_code ×20, invalid_phone:phone ×14, " \
+           "unknown_reference:customer_code ×14" in repr(checked)
+    text = repr(result)
+    assert text.splitlines()[0].startswith("run ") and "succeeded" in text
+    assert "accounting (read = loaded + merged + rejected): holds" in text
+    seconds = result.report.seconds
+    assert list(seconds) == ["read", "map", "clean", "dedupe", "validate", "load"]
+    assert all(s >= 0 for s in seconds.values())
+    assert text.splitlines()[-1].startswith("  seconds: read ")
+    for shown in (tables, prof, mapping, mapped, cleaned, deduped, checked, result):
+        html = shown._repr_html_()
+        assert html.startswith("<table>") and "</table>" in html, type(shown).__name__
+
+
+def test_verbs_refuse_the_result_of_the_wrong_stage() -> None:
+    mapped = apply_mapping(read_sources(FILES[-1:]), Mapping.load(MAPPING))
+    cleaned = clean(mapped)
+    with pytest.raises(StageOrderError, match=r"^clean\(\) takes what apply_mapping\(\) "
+                                              r"returns, not CleanedTables \(cleaned tables\)$"):
+        clean(cleaned)  # type: ignore[arg-type]
+    with pytest.raises(StageOrderError, match=r"^load\(\) takes what validate\(\) returns, "
+                                              r"not DedupedTables"):
+        load(dedupe(cleaned), to="sqlite://")  # type: ignore[arg-type]
+    with pytest.raises(StageOrderError, match=r"^dedupe\(\) takes what clean\(\) returns, "
+                                              r"not dict$"):
+        dedupe({"customers": None})  # type: ignore[arg-type]
+
+
+def test_verbs_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The chain of verbs README shows, run as written (from a folder beside sample_data)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Library"):readme.index("## Layout")]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    (tmp_path / "sample_data").symlink_to(SAMPLE_DATA)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "accounting (read = loaded + merged + rejected): holds" in printed
+    assert "  seconds: read " in printed
+    assert (tmp_path / "crm.db").exists() and any((tmp_path / "rejects").iterdir())
