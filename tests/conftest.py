@@ -133,3 +133,20 @@ def plain_value(value: object) -> object:
     if isinstance(value, int):
         return str(value)
     return str(value)
+
+
+def fresh_python(code: str) -> str:
+    """What `code` prints in a new interpreter (which modules an import loads, say)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    return done.stdout.strip()
+
+
+def heavy_modules_after(statement: str) -> str:
+    """The heavy libraries `statement` imports in a new interpreter, printed as a list."""
+    return fresh_python(f"import sys; {statement}; print([m for m in ('pandas', "
+                        "'great_expectations', 'sqlalchemy', 'jupyterlab', 'openpyxl', "
+                        "'python_calamine') if m in sys.modules])")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, heavy_modules_after
 
 MIGRATOR = [sys.executable, "-m", "migrator"]
 
@@ -34,10 +34,7 @@ def test_cli_command_has_help_and_readme_entry(command: str) -> None:
 
 
 def test_cli_startup_imports_no_heavy_library() -> None:
-    code = ("import sys, migrator.cli; heavy = [m for m in ('pandas', 'great_expectations', "
-            "'jupyterlab', 'openpyxl', 'python_calamine') if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert heavy_modules_after("import migrator.cli") == "[]"
 
 
 def test_cli_usage_error_exit_2() -> None:

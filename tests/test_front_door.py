@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import ast
 import importlib
-import subprocess
-import sys
 
 import pytest
 
 import migrator
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh_python, heavy_modules_after
 
 FRONT_DOOR = ["Mapping", "MigratorError", "RunReport", "TargetSchema", "apply_mapping", "clean",
               "dedupe", "load", "load_schema", "prepare", "profile", "read_sources", "run",
@@ -45,22 +43,16 @@ def test_front_door_each_stage_exports_its_verb_and_result(stage: str) -> None:
 
 
 def test_front_door_verbs_stay_verbs_after_their_packages_are_imported() -> None:
-    code = ("import migrator; from migrator.clean.phone import phone_transform; "
-            "import migrator.load.sql, migrator.validate.check, migrator.profile.html, "
-            "migrator.dedupe.stage; "
-            "print([type(getattr(migrator, n)).__name__ for n in "
-            "('clean', 'load', 'validate', 'profile', 'dedupe')])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    assert out.stdout.strip() == "['function', 'function', 'function', 'function', 'function']"
+    printed = fresh_python(
+        "import migrator; from migrator.clean.phone import phone_transform; "
+        "import migrator.load.sql, migrator.validate.check, migrator.profile.html, "
+        "migrator.dedupe.stage; print([type(getattr(migrator, n)).__name__ for n in "
+        "('clean', 'load', 'validate', 'profile', 'dedupe')])")
+    assert printed == "['function', 'function', 'function', 'function', 'function']"
 
 
 def test_front_door_import_is_light() -> None:
-    code = ("import sys, migrator; heavy = [m for m in ('pandas', 'great_expectations', "
-            "'sqlalchemy') if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    assert out.stdout.strip() == "[]"
+    assert heavy_modules_after("import migrator") == "[]"
 
 
 def test_front_door_keeps_the_read_names_of_0_1() -> None:
