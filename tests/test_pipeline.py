@@ -145,3 +145,19 @@ def test_pipeline_loads_every_line_of_a_multi_line_invoice(tmp_path: Path) -> No
         ("2404-0002", "ホッチキス", 4), ("2404-0001-3", "ボールペン", 5)]
     again = run(sources, auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
     assert (again.tables["sales"].inserted, again.tables["sales"].unchanged) == (0, 4)
+
+
+def test_pipeline_run_takes_a_mapping_object_and_times_each_stage(tmp_path: Path) -> None:
+    from migrator import Mapping
+
+    by_path = run(FILES[4:5], mapping=MAPPING, to=f"sqlite:///{tmp_path / 'a.db'}",
+                  rejects_dir=tmp_path)
+    by_object = run(FILES[4:5], mapping=Mapping.load(MAPPING),
+                    to=f"sqlite:///{tmp_path / 'b.db'}", rejects_dir=tmp_path)
+    assert by_object.tables == by_path.tables and by_object.mapping_sha256 == \
+        by_path.mapping_sha256
+    assert list(by_object.seconds) == ["read", "map", "clean", "dedupe", "validate", "load"]
+    auto = run(FILES[4:5], auto=True, to=f"sqlite:///{tmp_path / 'c.db'}", rejects_dir=tmp_path)
+    assert list(auto.seconds) == ["read", "profile", "suggest", "map", "clean", "dedupe",
+                                  "validate", "load"]
+    assert json.loads(json.dumps(auto.asdict()))["seconds"].keys() == auto.seconds.keys()

@@ -281,7 +281,8 @@ def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, 
     return values.where(values.notna(), None)
 
 
-def _route_extras(frame: pd.DataFrame, name: str, result: Outcome, fields: Any) -> None:
+def _route_extras(frame: pd.DataFrame, name: str, result: Outcome,
+                  fields: dict[str, FieldSpec]) -> None:
     """Derived values fill empty sibling fields (family/given from a full name, a mobile
     number out of a contact's phone column); they never overwrite a value."""
     for extra, values in result.extra.items():

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from migrator.errors import MappingError
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
-from migrator.schema import TargetSchema, load_schema
+from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable
 
 THRESHOLD = 0.45
@@ -122,20 +122,12 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
         confidence=confidence, cells=dict(table.cells))
 
 
-def _semantic(column: Any) -> tuple[str, float]:
-    sem = getattr(column, "semantic", None)
-    if sem is None:
-        return "text", 0.0
-    if isinstance(sem, dict):
-        return str(sem.get("type", "text")), float(sem.get("confidence", 0.0))
-    return str(sem.type), float(sem.confidence)
+def _semantic(column: _ColumnProfile) -> tuple[str, float]:
+    return str(column.semantic.type), float(column.semantic.confidence)
 
 
-def _synonyms(field: Any) -> list[str]:
-    syn = field.synonyms
-    if isinstance(syn, dict):
-        return [s for words in syn.values() for s in words]
-    return [*getattr(syn, "ja", []), *getattr(syn, "en", [])]
+def _synonyms(field: FieldSpec) -> list[str]:
+    return [s for words in field.synonyms.values() for s in words]
 
 
 def _score_all(column: str, semantic: tuple[str, float], schema: TargetSchema,

@@ -70,7 +70,7 @@ class Trail:
     """When reading began (ISO 8601, UTC)."""
     mapping_sha256: str | None = None
     seconds: tuple[tuple[str, float], ...] = ()
-    """(stage, seconds) in the order the stages ran."""
+    """(stage, seconds), in pipeline order (STAGES)."""
 
     def then(self, step: str, seconds: float) -> Trail:
         """This trail with one more stage's seconds (added to a stage already timed)."""
@@ -85,7 +85,7 @@ class Trail:
 
 
 @dataclass(frozen=True)
-class TableCount:
+class RowCounts:
     """Where one target table's rows are after a stage: read = kept + merged + rejected."""
 
     read: int
@@ -121,12 +121,12 @@ class StageTables:
     """What made this object, for messages (`cleaned tables`)."""
     made_by: ClassVar[str] = ""
 
-    def counts(self) -> dict[str, TableCount]:
+    def counts(self) -> dict[str, RowCounts]:
         """Per target table: rows read, kept, merged and rejected, and cells changed."""
-        return {name: TableCount(read, len(self.frames.get(name, ())),
-                                 count_by_table(self.merges, name),
-                                 count_by_table(self.rejects, name),
-                                 count_by_table(self.changes, name))
+        return {name: RowCounts(read, len(self.frames.get(name, ())),
+                                count_by_table(self.merges, name),
+                                count_by_table(self.rejects, name),
+                                count_by_table(self.changes, name))
                 for name, read in self.rows_read.items()}
 
     @property
