@@ -95,6 +95,9 @@ class RunReport:
         return "\n".join([self._headline(), text_table(self._HEADER, self._rows()),
                           *self._footer()])
 
+    def __repr__(self) -> str:
+        return f"{self}\n{self.timings()}"
+
     def _repr_html_(self) -> str:
         return (html_table(self._HEADER, self._rows(), caption=self._headline())
                 + html_lines([*self._footer(), self.timings()]))

@@ -108,6 +108,8 @@ def test_verbs_refuse_the_result_of_the_wrong_stage() -> None:
     with pytest.raises(StageOrderError, match=r"^dedupe\(\) takes what clean\(\) returns, "
                                               r"not dict$"):
         dedupe({"customers": None})  # type: ignore[arg-type]
+    with pytest.raises(StageOrderError, match=r"suggest_mapping\(profile\(tables\)\)$"):
+        suggest_mapping(read_sources(FILES[-1:]))  # type: ignore[arg-type]
 
 
 def test_verbs_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -46,7 +46,7 @@ class LoadResult:
         return self.counts[table]
 
     def __repr__(self) -> str:
-        return "\n".join([str(self.report), self.report.timings()])
+        return repr(self.report)
 
     __str__ = __repr__
 

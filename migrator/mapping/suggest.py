@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from migrator.errors import MappingError
+from migrator.errors import MappingError, StageOrderError
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
-from migrator.tables import SourceTable
+from migrator.tables import SourceTable, SourceTables
 
 THRESHOLD = 0.45
 PART_CONFIDENCE = 0.8
@@ -82,6 +82,10 @@ def suggest_mapping(prof: ProfileLike, schema: TargetSchema | str | Path = "crm"
         >>> mapping.sources[0].columns["TEL"].to
         'customers.phone'
     """
+    if isinstance(prof, SourceTables):
+        raise StageOrderError("suggest_mapping() takes what profile() returns (the columns' "
+                              "semantic types), not SourceTables: suggest_mapping(profile("
+                              "tables))")
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     found = roles(target)
     sources = []
