@@ -102,9 +102,11 @@ def _groups(companies: list[Company], rng: random.Random) -> dict[str, list[Comp
     }
 
 
-def write_departments(out: Path, companies: list[Company],
-                      rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Write 部署別顧客.xlsx; return its expected tables and the clients listed twice."""
+def write_departments(out: Path, companies: list[Company], rng: random.Random
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                 list[dict[str, Any]]]:
+    """Write 部署別顧客.xlsx; return its expected tables, the clients listed twice, and the
+    ledger code of every row (the sheets themselves carry no code)."""
     wb = new_workbook()
     seen: Appearances = {}
     tables = _write_sheets(wb, _groups(companies, rng), rng, seen)
@@ -119,4 +121,6 @@ def write_departments(out: Path, companies: list[Company],
         {"customer_code": code, "file": FILE, "rows": places}
         for code, places in sorted(seen.items()) if len(places) > 1
     ]
-    return expected, duplicates
+    rows = [{"sheet": place["sheet"], "row": place["row"], "customer_code": code}
+            for code, places in sorted(seen.items()) for place in places]
+    return expected, duplicates, rows

@@ -67,13 +67,15 @@ def generate(out: Path = HERE, seed: int = SEED) -> dict[str, Any]:
     companies = make_companies(_rng(seed, "companies"), [14, 13, 13], extra=8)
     ledger = [c for c in companies if c.department != "東京支店"]
     tables = write_ledger(out, companies)
-    department_tables, duplicates = write_departments(out, companies, _rng(seed, "departments"))
+    department_tables, duplicates, department_rows = write_departments(
+        out, companies, _rng(seed, "departments"))
     tables += department_tables
     tables += write_cards(out, ledger, _rng(seed, "cards"))
     tables += write_shop(out, _rng(seed, "shop"))
     tables += write_us(out, _rng(seed, "us"))
     tables += write_sales(out, [c.code for c in ledger], _rng(seed, "sales"))
-    expected = {"version": 1, "seed": seed, "tables": tables, "duplicates": duplicates}
+    expected = {"version": 1, "seed": seed, "tables": tables, "duplicates": duplicates,
+                "department_rows": department_rows}
     (out / EXPECTED).write_text(PREAMBLE + dump_yaml(expected), encoding="utf-8")
     return expected
 

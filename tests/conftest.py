@@ -102,7 +102,7 @@ def two_targets(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
 
 
 def stored_rows(url: str, table: str) -> list[dict[str, object]]:
-    """Every row of `table` as plain text values, ordered by its first column, without
+    """Every row of `table` as plain text values, ordered by its columns in turn, without
     `_run_id`: the same data reads the same from SQLite, PostgreSQL and MariaDB."""
     import sqlalchemy as sa
 
@@ -111,8 +111,7 @@ def stored_rows(url: str, table: str) -> list[dict[str, object]]:
         with engine.connect() as conn:
             found = sa.Table(table, sa.MetaData(), autoload_with=conn)
             columns = [c for c in found.columns if c.name != "_run_id"]
-            query = sa.select(*columns).order_by(*columns[:1], *[
-                c for c in columns if c.name in ("_source_file", "_source_row")])
+            query = sa.select(*columns).order_by(*columns)
             return [{str(c.name): plain_value(v) for c, v in zip(columns, row, strict=True)}
                     for row in conn.execute(query)]
     finally:

@@ -29,8 +29,15 @@ def test_pipeline_sample_data_end_to_end(target_url: str, tmp_path: Path) -> Non
     report = run(FILES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path)
     assert report.status == "succeeded" and report.accounting_ok
     customers = report.tables["customers"]
-    assert customers.rows_read == customers.rows_loaded + customers.rows_rejected
+    assert customers.rows_read == customers.rows_loaded + customers.rows_merged + \
+        customers.rows_rejected
+    assert customers.rows_merged == 60  # the department lists and cards of ledger clients
     assert customers.rows_rejected >= 4  # the unassigned 011-9xx Sapporo numbers
+    merges = rows(target_url, "SELECT COUNT(*), COUNT(DISTINCT surviving_key) FROM _merges "
+                              "WHERE table_name = 'customers'")[0]
+    assert tuple(merges) == (60, 40)
+    assert rows(target_url, "SELECT COUNT(*) FROM _rejects WHERE reasons LIKE "
+                            "'duplicate_key%'")[0][0] == 0
     count = rows(target_url, "SELECT COUNT(*) FROM customers")[0][0]
     assert count == customers.inserted + customers.updated + customers.unchanged
     (phone,) = rows(target_url, "SELECT phone FROM customers WHERE customer_code = '000008'")[0]

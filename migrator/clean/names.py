@@ -18,6 +18,7 @@ from migrator.clean.base import Cell, Context, Outcome, apply_distinct
 from migrator.clean.kana import collapse_spaces, fold_width, is_blank
 from migrator.errors import RejectReason
 from migrator.reference.companies import ENGLISH_FORMS, LEGAL_FORMS
+from migrator.reference.kanji import FOLD as KANJI_FOLD
 
 
 def _marker_pattern() -> re.Pattern[str]:
@@ -72,10 +73,11 @@ def _english_form(name: str) -> tuple[str, str | None]:
 
 def match_key(name: str) -> str:
     """`(株)やまだ商事`, `ヤマダ商事㈱`, `Yamada & Co., Ltd.` → a key without legal form,
-    case, width, spaces or punctuation, hiragana as katakana, `and`/`＆` as `&`."""
+    case, width, spaces or punctuation, hiragana as katakana, `and`/`＆` as `&`, and old
+    kanji in their everyday form (`髙﨑` → `高崎`)."""
     name = _MARKER.sub(" ", name)
     name, _ = _english_form(name)
-    name = unicodedata.normalize("NFKC", name).casefold()
+    name = unicodedata.normalize("NFKC", name).casefold().translate(KANJI_FOLD)
     name = _AND.sub("&", jaconv.hira2kata(name))
     return "".join(
         c for c in name if c in _KEEP_IN_KEY or unicodedata.category(c)[0] not in "PZSC"

@@ -110,7 +110,7 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
     _require(out, spec, reasons)
     bad = reasons.map(bool)
     rejected = rejects_frame(table, frame[bad], ["; ".join(r) for r in reasons[bad]])
-    kept = out[~bad].drop(columns=[RULES], errors="ignore").reset_index(drop=True)
+    kept = out[~bad].reset_index(drop=True)  # `_rules` stays: dedupe ranks sources by it
     return kept, concat_frames(logs, CHANGE_COLUMNS), rejected
 
 

@@ -1,45 +1,190 @@
-"""dedupe: CleanedTables → DedupedTables, one row per key.
+"""dedupe: CleanedTables → DedupedTables; the same record typed twice becomes one.
 
-The stand-in until record matching lands: a row that repeats the primary key of an
-earlier row of its table is rejected as `duplicate_key:<key>`, with its lineage, never
-dropped. The first row with a key is kept (the ledger before the cards, in source
-order). Tables whose schema says `key_repeats: number_lines` had their repeats numbered
-by clean, so only a key repeated across sheets reaches this rule there.
+Every table whose schema lists `match_keys` is matched record by record (customers on
+their company key, reading, phones, e-mail, postal code, address and code; contacts of
+one customer on name, e-mail and phone), pairs above MERGE_AT are clustered and each
+cluster collapses into one survivor (see survive.py); pairs between REVIEW_AT and
+MERGE_AT are reported as needing a person's review and left apart. Child rows that
+pointed at a merged record are re-pointed to its survivor. A key still repeated after
+merging (rows too unlike to merge) rejects the later row as `duplicate_key`, never drops
+it; tables whose schema says `key_repeats: number_lines` had their repeats numbered by
+clean, so only a key repeated across sheets reaches that rule there.
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
 import pandas as pd
 
+from migrator.dedupe.fields import prepare
+from migrator.dedupe.match import (
+    MERGE_AT,
+    REVIEW_AT,
+    Pairs,
+    candidate_pairs,
+    clusters,
+    score_pairs,
+)
+from migrator.dedupe.survive import Survived, survive
 from migrator.errors import RejectReason
-from migrator.rejects import REJECT_COLUMNS, concat_frames, rejects_frame
-from migrator.tables import CleanedTables, DedupedTables, require
+from migrator.lineage import LINEAGE_COLUMNS
+from migrator.rejects import (
+    CHANGE_COLUMNS,
+    MERGE_COLUMNS,
+    REJECT_COLUMNS,
+    changes_frame,
+    concat_frames,
+    rejects_frame,
+)
+from migrator.schema import TableSpec
+from migrator.tables import CLUSTER_COLUMNS, RULES, CleanedTables, DedupedTables, require
 
 
-def dedupe(cleaned: CleanedTables) -> DedupedTables:
-    """Keep the first row of each key; reject the rows that repeat it.
+def dedupe(cleaned: CleanedTables, *, merge_at: float = MERGE_AT,
+           review_at: float = REVIEW_AT) -> DedupedTables:
+    """Merge the rows that are one record; report the pairs that need a person's review.
 
     Example:
         >>> deduped = dedupe(clean(mapped))
-        >>> deduped.counts()["customers"].rejected  # includes the duplicate_key rejects
+        >>> deduped.counts()["customers"].merged
         20
     """
     require(cleaned, CleanedTables, verb="dedupe")
     started = time.perf_counter()
-    frames, rejected = {}, [cleaned.rejects]
-    for name, frame in cleaned.frames.items():
-        key = cleaned.schema.tables[name].primary_key
-        repeated = (frame[key].notna() & frame.duplicated(subset=[key], keep="first")
-                    if key in frame else pd.Series(False, index=frame.index))
-        rows = frame[repeated]
-        if len(rows):
-            rejected.append(rejects_frame(name, rows,
-                                          [RejectReason.DUPLICATE_KEY.at(key)] * len(rows)))
-        frames[name] = frame[~repeated].reset_index(drop=True)
+    schema = cleaned.schema
+    frames: dict[str, pd.DataFrame] = {}
+    merges, changes = [cleaned.merges], [cleaned.changes]
+    rejects, found = [cleaned.rejects], []
+    compared: dict[str, int] = {}
+    keys: dict[str, Survived] = {}
+    for table in schema.table_order(list(cleaned.frames)):
+        spec = schema.tables[table]
+        frame = cleaned.frames[table].reset_index(drop=True)
+        frame, moved = _repoint(table, frame, spec, keys)
+        changes.append(moved)
+        if spec.match_keys:
+            generated = _generated(table, frame, cleaned.changes)
+            prepared = prepare(frame, spec, generated, _parent_column(spec, keys))
+            pairs = score_pairs(prepared, *candidate_pairs(prepared))
+            labels = clusters(len(frame), pairs, merge_at)
+            found.append(_clusters(table, frame, labels, pairs, merge_at, review_at))
+            survived = survive(table, frame, spec, labels, pairs, generated)
+            frame, keys[table] = survived.frame, survived
+            merges.append(survived.merges)
+            changes.append(survived.changes)
+            compared[table] = pairs.compared
+        frame, repeated = _repeated_keys(table, frame, spec)
+        rejects.append(repeated)
+        frames[table] = frame.drop(columns=[RULES], errors="ignore").reset_index(drop=True)
     return DedupedTables(
-        schema=cleaned.schema, frames=frames, rows_read=dict(cleaned.rows_read),
-        rejects=concat_frames(rejected, REJECT_COLUMNS), changes=cleaned.changes,
-        merges=cleaned.merges,
-        trail=cleaned.trail.then("dedupe", time.perf_counter() - started))
+        schema=schema, frames=frames, rows_read=dict(cleaned.rows_read),
+        rejects=concat_frames(rejects, REJECT_COLUMNS),
+        changes=concat_frames(changes, CHANGE_COLUMNS),
+        merges=concat_frames(merges, MERGE_COLUMNS),
+        trail=cleaned.trail.then("dedupe", time.perf_counter() - started),
+        clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared)
+
+
+def _parent_column(spec: TableSpec, keys: dict[str, Survived]) -> str | None:
+    """A child of a matched table is matched within each parent (contacts per customer)."""
+    return next((fk.column for fk in spec.foreign_keys if fk.ref_table in keys), None)
+
+
+def _repoint(table: str, frame: pd.DataFrame, spec: TableSpec,
+             keys: dict[str, Survived]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows pointing at a merged parent point at its survivor (a change each): a child read
+    from the same source row as the merged parent follows it; any other child naming the
+    merged key follows the key, unless a kept parent still holds that key."""
+    logged = []
+    for fk in spec.foreign_keys:
+        survived = keys.get(fk.ref_table)
+        if survived is None or fk.column not in frame:
+            continue
+        old = frame[fk.column].astype(object)
+        new = old.map(survived.keys)
+        same_row = _same_row(frame, survived.moved)
+        if same_row is not None:
+            same_row = same_row.where(same_row["old"] == old)
+            new = same_row["key"].where(same_row["key"].notna(), new)
+        moved = new.notna() & old.notna() & (new != old)
+        if moved.any():
+            frame[fk.column] = old.where(~moved, new)
+            logged.append(changes_frame(table, frame[moved], fk.column, old[moved],
+                                        new[moved], f"repointed_to_survivor:{fk.ref_table}"))
+    return frame, concat_frames(logged, CHANGE_COLUMNS)
+
+
+def _same_row(frame: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame | None:
+    """Per child row, the moved parent read from the same source row (old and new key)."""
+    if moved.empty or not all(c in frame for c in LINEAGE_COLUMNS):
+        return None
+    found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
+                         index=_lineage_index(moved))
+    found = found[~found.index.duplicated()]
+    return found.reindex(_lineage_index(frame)).set_axis(frame.index)
+
+
+def _generated(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
+    """Rows whose key clean generated (it has no code of the source's to match on)."""
+    made = changes[(changes["table"] == table) & (changes["rule"] == "generated_code")]
+    if made.empty or not all(c in frame for c in LINEAGE_COLUMNS):
+        return np.zeros(len(frame), dtype=bool)
+    return _lineage_index(frame).isin(_lineage_index(made))
+
+
+def _lineage_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(
+        frame[list(LINEAGE_COLUMNS)].notna(), "")
+    return pd.MultiIndex.from_frame(parts.astype(str))
+
+
+def _repeated_keys(table: str, frame: pd.DataFrame, spec: TableSpec
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A row repeating an earlier row's key that matching did not merge is rejected."""
+    key = spec.primary_key
+    if key not in frame:
+        return frame, concat_frames([], REJECT_COLUMNS)
+    repeated = frame[key].notna() & frame.duplicated(subset=[key], keep="first")
+    rows = frame[repeated]
+    rejected = rejects_frame(table, rows, [RejectReason.DUPLICATE_KEY.at(key)] * len(rows))
+    return frame[~repeated], rejected
+
+
+def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
+              merge_at: float, review_at: float) -> pd.DataFrame:
+    """The rows found to be one record (survivor, merged) and the pairs to review."""
+    best = _best_score(len(frame), pairs, pairs.score >= merge_at)
+    merged = np.flatnonzero(labels >= 0)
+    survivor = pd.Series(merged).groupby(labels[merged], sort=False).transform("min")
+    roles = np.where(merged == survivor.to_numpy(), "survivor", "merged")
+    parts = [_cluster_rows(table, frame, merged, labels[merged] + 1, best[merged], roles)]
+    review = (pairs.score >= review_at) & (pairs.score < merge_at)
+    review &= (labels[pairs.left] < 0) | (labels[pairs.left] != labels[pairs.right])
+    if review.any():
+        loose = Pairs(pairs.left[review], pairs.right[review], np.ones(int(review.sum())),
+                      pairs.agreed[review], int(review.sum()))
+        groups = clusters(len(frame), loose)
+        rows = np.flatnonzero(groups >= 0)
+        first = int(labels.max()) + 2
+        scored = _best_score(len(frame), pairs, review)
+        parts.append(_cluster_rows(table, frame, rows, groups[rows] + first, scored[rows],
+                                   np.full(len(rows), "review")))
+    return concat_frames(parts, CLUSTER_COLUMNS)
+
+
+def _best_score(n: int, pairs: Pairs, keep: np.ndarray) -> np.ndarray:
+    best = np.zeros(n)
+    np.maximum.at(best, pairs.left[keep], pairs.score[keep])
+    np.maximum.at(best, pairs.right[keep], pairs.score[keep])
+    return best
+
+
+def _cluster_rows(table: str, frame: pd.DataFrame, rows: np.ndarray, cluster: np.ndarray,
+                  score: np.ndarray, role: np.ndarray) -> pd.DataFrame:
+    data = {"table": table, "cluster": cluster,
+            **{c: frame[c].to_numpy()[rows] if c in frame else None for c in LINEAGE_COLUMNS},
+            "score": np.round(score, 3), "role": role}
+    return pd.DataFrame(data, columns=CLUSTER_COLUMNS)
+

@@ -209,10 +209,24 @@ class DedupedTables(StageTables):
     """dedupe's result: one row per key, the duplicates merged or rejected, with clusters."""
 
     clusters: pd.DataFrame = field(default_factory=lambda: empty_frame(CLUSTER_COLUMNS))
-    """Groups of rows found to be one record: table, cluster, lineage, score, role."""
+    """Rows found to be one record (role `survivor` or `merged`, one cluster number each)
+    and rows in pairs that need a person's review (role `review`): table, cluster,
+    lineage, score (the row's best pair), role."""
+    compared: dict[str, int] = field(default_factory=dict)
+    """Per matched table, the candidate pairs scored (blocking keeps this near-linear)."""
 
     stage: ClassVar[str] = "deduplicated tables"
     made_by: ClassVar[str] = "dedupe()"
+
+    def summary_lines(self) -> list[str]:
+        lines = super().summary_lines()
+        for table, pairs in self.compared.items():
+            found = self.clusters[self.clusters["table"] == table]
+            merged = found[found["role"] != "review"]["cluster"].nunique()
+            review = found[found["role"] == "review"]["cluster"].nunique()
+            lines.append(f"  {table}: {pairs:,} pairs compared, {merged:,} clusters merged, "
+                         f"{review:,} groups need review")
+        return lines
 
 
 

@@ -1,0 +1,108 @@
+"""The columns record matching compares, read from the schema and prepared for comparison.
+
+Which field is a table's name, reading, phone, e-mail, postal code, address or region
+comes from the fields' semantic types and formats, so a schema of one's own (取引先,
+担当者) is matched the same way as `crm`. Values are already canonical after clean
+(E.164 phones, lower-case e-mails, `123-4567`); here they are folded once more for
+comparing: the company matching key from clean, readings in katakana without spaces,
+addresses without spaces and width.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import jaconv
+import numpy as np
+import pandas as pd
+
+from migrator.reference.kanji import FOLD
+from migrator.schema import TableSpec
+
+MISSING = ""
+"""A missing value in a prepared column: compares as neither agreeing nor disagreeing."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One table's rows as comparable text columns, aligned with the frame's positions."""
+
+    columns: dict[str, np.ndarray]
+    """Comparator → object array of folded text (MISSING where the row has no value)."""
+    code: np.ndarray
+    """The row's own key where the source gave it (generated keys are MISSING)."""
+    group: np.ndarray | None
+    """For a child table: the parent's key; rows are matched only within one parent."""
+
+
+def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
+            group_by: str | None) -> Prepared:
+    """Prepared columns of `frame`; `generated` marks the rows whose key clean made."""
+    fields = spec.fields
+    out: dict[str, np.ndarray] = {}
+    name = _first(frame, spec, "semantic", ("company_name",)) or \
+        _first(frame, spec, "semantic", ("person_name",))
+    if name is not None:
+        key = f"_{name}_key"
+        source = frame[key] if key in frame else frame[name]
+        out["name"] = _fold(source, _name_text)
+    for comparator, attribute, wanted, fold in (
+            ("kana", "semantic", ("kana",), _kana_text),
+            ("email", "format", ("email",), _plain_text),
+            ("postal", "format", ("jp_postal_or_us_zip",), _plain_text),
+            ("region", "format", ("prefecture_or_usps",), _plain_text)):
+        column = _first(frame, spec, attribute, wanted)
+        if column is not None:
+            out[comparator] = _fold(frame[column], fold)
+    phones = [f for f, s in fields.items() if s.format == "e164" and f in frame]
+    for i, column in enumerate(phones[:3]):
+        out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_text)
+    if "email" in out:
+        out["domain"] = np.array([e.partition("@")[2] for e in out["email"]], dtype=object)
+    address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
+    if address:
+        joined = frame[address].astype(object).where(frame[address].notna(), "").astype(str)
+        out["address"] = _fold(joined.agg("".join, axis=1), _name_text)
+    pk = spec.primary_key
+    code = _fold(frame[pk], _plain_text) if pk in frame else _blank(len(frame))
+    code[generated] = MISSING
+    group = _fold(frame[group_by], _plain_text) if group_by and group_by in frame else None
+    return Prepared(out, code, group)
+
+
+def _first(frame: pd.DataFrame, spec: TableSpec, attribute: str,
+           wanted: tuple[str, ...]) -> str | None:
+    return next((f for f, s in spec.fields.items()
+                 if getattr(s, attribute) in wanted and f in frame), None)
+
+
+def _fold(values: pd.Series, fold: object) -> np.ndarray:
+    """`fold` once per distinct value; missing cells become MISSING."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fold(v) for v in uniques]  # type: ignore[operator]
+    table[-1] = MISSING
+    return table[codes]
+
+
+def _blank(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = MISSING
+    return out
+
+
+def _plain_text(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+def _name_text(value: object) -> str:
+    """Width, case, spaces and punctuation folded; old kanji in their everyday form."""
+    text = unicodedata.normalize("NFKC", str(value)).casefold().translate(FOLD)
+    return "".join(c for c in jaconv.hira2kata(text)
+                   if unicodedata.category(c)[0] not in "PZSC")
+
+
+def _kana_text(value: object) -> str:
+    text = jaconv.hira2kata(unicodedata.normalize("NFKC", str(value)))
+    return "".join(c for c in text if not c.isspace() and c not in "・･")
