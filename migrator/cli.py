@@ -29,6 +29,7 @@ def cli(debug: bool) -> None:
     \b
     migrator profile SOURCE... [--json FILE] [--html FILE]   what is in the files
     migrator suggest SOURCE... -o mapping.yaml              a mapping to review
+    migrator dedupe SOURCE... --mapping mapping.yaml        the duplicates, to review
     migrator run SOURCE... --mapping mapping.yaml [--to URL] into a database
     migrator demo                                           sample_data into demo.db
     """
@@ -65,6 +66,19 @@ def read_options(func: Any) -> Any:
                      help="Refuse zip members compressed more than R:1 (default 200)."),
         click.option("--max-cells", type=click.IntRange(min=1), metavar="N",
                      help="Refuse sheets with more cells than this (default 50,000,000)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def duplicate_options(func: Any) -> Any:
+    """The options of the commands that find duplicates."""
+    for option in reversed([
+        click.option("--decisions", type=click.Path(path_type=Path, dir_okay=False,
+                                                    exists=True),
+                     help="A person's merge / keep_apart decisions (YAML), applied first."),
+        click.option("--review", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write the likely duplicates that need a person here (YAML)."),
     ]):
         func = option(func)
     return func
@@ -132,12 +146,15 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
               help="Write Great Expectations Data Docs here.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @click.option("--verbose", is_flag=True, help="Also print the seconds each stage took.")
+@duplicate_options
 @read_options
 def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
                 schema_name: str, to: str | None, rejects_dir: Path | None,
                 report_path: Path | None, dry_run: bool, docs_dir: Path | None, quiet: bool,
-                verbose: bool, **reading: Any) -> None:
-    """Read, map, clean, validate and load SOURCE files; account for every row."""
+                verbose: bool, decisions: Path | None, review: Path | None,
+                **reading: Any) -> None:
+    """Read, map, clean, merge duplicates, validate and load SOURCE files; account for
+    every row."""
     from migrator.pipeline import run
 
     if mapping_path is not None and auto:
@@ -145,12 +162,48 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
     with _progress(not quiet) as progress:
         report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
                      rejects_dir=rejects_dir, dry_run=dry_run, docs=docs_dir, progress=progress,
-                     options=_read_options(**reading))
+                     decisions=decisions, review=review, options=_read_options(**reading))
     if report_path is not None:
         report.to_json(report_path)
     click.echo(str(report))
+    if review is not None and review.exists() and not dry_run:
+        click.echo(_review_line(review))
     if verbose:
         click.echo(report.timings())
+
+
+@cli.command(name="dedupe")
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The reviewed mapping YAML.")
+@click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed.")
+@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
+@duplicate_options
+@read_options
+def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
+                   schema_name: str, decisions: Path | None, review: Path | None,
+                   **reading: Any) -> None:
+    """Show the duplicates in SOURCE files (clusters, merges, pairs to review); load nothing."""
+    from migrator.dedupe import review as review_of
+    from migrator.pipeline import find_duplicates
+
+    if mapping_path is not None and auto:
+        raise click.UsageError("pass --mapping FILE or --auto, not both")
+    deduped = find_duplicates(sources, mapping=mapping_path, auto=auto, schema=schema_name,
+                              decisions=decisions, options=_read_options(**reading))
+    click.echo(repr(deduped))
+    if review is not None:
+        review_of(deduped).save(review)
+        click.echo(_review_line(review))
+
+
+def _review_line(path: Path) -> str:
+    from migrator.dedupe import Decisions
+
+    pending = sum(d.decision is None for d in Decisions.load(path).decisions)
+    return (f"  {pending} group(s) of likely duplicates need review: {path} (set each "
+            "decision to merge or keep_apart, then pass it with --decisions)")
 
 
 @cli.command()

@@ -126,6 +126,10 @@ class MappingError(MigratorError):
     """A mapping that cannot be used; the message names the file and the YAML path."""
 
 
+class DecisionsError(MigratorError):
+    """A decisions file that cannot be used; the message names the file and the YAML path."""
+
+
 class StageOrderError(MigratorError):
     """A verb was handed the result of a stage it does not follow (`clean(cleaned)`)."""
 

@@ -21,7 +21,8 @@ from os import PathLike
 from pathlib import Path
 
 from migrator.clean import clean
-from migrator.dedupe import dedupe
+from migrator.dedupe import Decisions, dedupe
+from migrator.dedupe import review as review_of
 from migrator.errors import MigratorError
 from migrator.load import load
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
@@ -32,45 +33,61 @@ from migrator.progress import Progress, silent
 from migrator.read import ReadOptions, read_sources
 from migrator.report import RunReport
 from migrator.schema import TargetSchema, load_schema
-from migrator.tables import MappedTables, SourceTables, ValidationReport
+from migrator.tables import DedupedTables, MappedTables, SourceTables, ValidationReport
 from migrator.validate import validate
 
 Source = str | PathLike[str]
 
 
-def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
-            auto: bool = False, schema: TargetSchema | str | Path = "crm",
-            options: ReadOptions | None = None, suites: Path | None = None,
-            docs: Path | None = None, progress: Progress | None = None) -> ValidationReport:
-    """Read, map, clean, dedupe and validate `sources`; stop before anything is written.
-
-    `mapping` is a Mapping or a mapping YAML file; `auto=True` accepts the suggestion
-    unreviewed instead. The result is what `load` and `export` take.
-    """
+def find_duplicates(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
+                    auto: bool = False, schema: TargetSchema | str | Path = "crm",
+                    options: ReadOptions | None = None,
+                    decisions: Decisions | Path | None = None,
+                    progress: Progress | None = None) -> DedupedTables:
+    """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review."""
     tick = progress or silent
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
     tables = read_sources(sources, options=options, progress=tick)
-    mapped = _mapped(tables, chosen, target)
-    return validate(dedupe(clean(mapped, progress=tick)), suites=suites, docs=docs,
-                    progress=tick)
+    return dedupe(clean(_mapped(tables, chosen, target), progress=tick), decisions=decisions)
+
+
+def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
+            auto: bool = False, schema: TargetSchema | str | Path = "crm",
+            options: ReadOptions | None = None, decisions: Decisions | Path | None = None,
+            suites: Path | None = None, docs: Path | None = None,
+            progress: Progress | None = None) -> ValidationReport:
+    """Read, map, clean, dedupe and validate `sources`; stop before anything is written.
+
+    `mapping` is a Mapping or a mapping YAML file; `auto=True` accepts the suggestion
+    unreviewed instead; `decisions` are a person's merge / keep_apart choices. The result
+    is what `load` and `export` take.
+    """
+    deduped = find_duplicates(sources, mapping=mapping, auto=auto, schema=schema,
+                              options=options, decisions=decisions, progress=progress)
+    return validate(deduped, suites=suites, docs=docs, progress=progress)
 
 
 def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
         auto: bool = False, schema: TargetSchema | str | Path = "crm", to: str | None = None,
         rejects_dir: Path | None = None, dry_run: bool = False,
-        options: ReadOptions | None = None, suites: Path | None = None,
-        docs: Path | None = None, progress: Progress | None = None) -> RunReport:
+        options: ReadOptions | None = None, decisions: Decisions | Path | None = None,
+        review: Path | None = None, suites: Path | None = None, docs: Path | None = None,
+        progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
 
     `to` defaults to $DATABASE_URL, else `migrator.db` beside the first source.
-    `progress(step, done, total)` follows each step (`reading`, `cleaning`, `validating`,
-    `loading`), for a progress display; `docs` writes Great Expectations Data Docs there.
+    `review` names a file for the duplicates that need a person (decisions format),
+    written once the load committed. `progress(step, done, total)` follows each step
+    (`reading`, `cleaning`, `validating`, `loading`); `docs` writes GX Data Docs there.
     """
     checked = prepare(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                      suites=suites, docs=docs, progress=progress)
-    return load(checked, to=to, rejects_dir=rejects_dir, dry_run=dry_run,
-                progress=progress).report
+                      decisions=decisions, suites=suites, docs=docs, progress=progress)
+    report = load(checked, to=to, rejects_dir=rejects_dir, dry_run=dry_run,
+                  progress=progress).report
+    if review is not None and not dry_run:
+        review_of(checked).save(review)
+    return report
 
 
 def _given_mapping(mapping: Mapping | Source | None, auto: bool,

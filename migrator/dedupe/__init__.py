@@ -1,6 +1,7 @@
-"""The dedupe stage: the same record entered twice becomes one (today: one row per key)."""
+"""The dedupe stage: the same record typed twice becomes one, reviewed by a person."""
 
+from migrator.dedupe.decisions import Decision, Decisions, RecordRef, review
 from migrator.dedupe.stage import dedupe
 from migrator.tables import DedupedTables
 
-__all__ = ["DedupedTables", "dedupe"]
+__all__ = ["Decision", "Decisions", "DedupedTables", "RecordRef", "dedupe", "review"]

@@ -14,10 +14,12 @@ clean, so only a key repeated across sheets reaches that rule there.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from migrator.dedupe.decisions import Decisions, decide
 from migrator.dedupe.fields import prepare
 from migrator.dedupe.match import (
     MERGE_AT,
@@ -42,9 +44,12 @@ from migrator.schema import TableSpec
 from migrator.tables import CLUSTER_COLUMNS, RULES, CleanedTables, DedupedTables, require
 
 
-def dedupe(cleaned: CleanedTables, *, merge_at: float = MERGE_AT,
-           review_at: float = REVIEW_AT) -> DedupedTables:
+def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
+           merge_at: float = MERGE_AT, review_at: float = REVIEW_AT) -> DedupedTables:
     """Merge the rows that are one record; report the pairs that need a person's review.
+
+    `decisions` (a Decisions or its YAML file) are applied before clustering: a person's
+    `merge` joins rows whatever their score, `keep_apart` keeps two records apart.
 
     Example:
         >>> deduped = dedupe(clean(mapped))
@@ -53,6 +58,8 @@ def dedupe(cleaned: CleanedTables, *, merge_at: float = MERGE_AT,
     """
     require(cleaned, CleanedTables, verb="dedupe")
     started = time.perf_counter()
+    decided = decisions if isinstance(decisions, Decisions) or decisions is None \
+        else Decisions.load(Path(decisions))
     schema = cleaned.schema
     frames: dict[str, pd.DataFrame] = {}
     merges, changes = [cleaned.merges], [cleaned.changes]
@@ -68,6 +75,10 @@ def dedupe(cleaned: CleanedTables, *, merge_at: float = MERGE_AT,
             generated = _generated(table, frame, cleaned.changes)
             prepared = prepare(frame, spec, generated, _parent_column(spec, keys))
             pairs = score_pairs(prepared, *candidate_pairs(prepared))
+            if decided is not None:
+                keys_now = frame[spec.primary_key].to_numpy(dtype=object) \
+                    if spec.primary_key in frame else np.full(len(frame), None, dtype=object)
+                pairs = decide(pairs, decided.for_table(table), keys_now, frame)
             labels = clusters(len(frame), pairs, merge_at)
             found.append(_clusters(table, frame, labels, pairs, merge_at, review_at))
             survived = survive(table, frame, spec, labels, pairs, generated)
@@ -160,15 +171,21 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
     survivor = pd.Series(merged).groupby(labels[merged], sort=False).transform("min")
     roles = np.where(merged == survivor.to_numpy(), "survivor", "merged")
     parts = [_cluster_rows(table, frame, merged, labels[merged] + 1, best[merged], roles)]
+    # A pair to review joins two records: a merged row stands for its cluster's survivor.
+    head = np.arange(len(frame))
+    head[merged] = survivor.to_numpy()
     review = (pairs.score >= review_at) & (pairs.score < merge_at)
-    review &= (labels[pairs.left] < 0) | (labels[pairs.left] != labels[pairs.right])
-    if review.any():
-        loose = Pairs(pairs.left[review], pairs.right[review], np.ones(int(review.sum())),
-                      pairs.agreed[review], int(review.sum()))
+    left, right = head[pairs.left[review]], head[pairs.right[review]]
+    apart = left != right
+    if apart.any():
+        loose = Pairs(np.minimum(left, right)[apart], np.maximum(left, right)[apart],
+                      np.ones(int(apart.sum())), pairs.agreed[review][apart], 0)
         groups = clusters(len(frame), loose)
         rows = np.flatnonzero(groups >= 0)
         first = int(labels.max()) + 2
-        scored = _best_score(len(frame), pairs, review)
+        scored = np.zeros(len(frame))
+        np.maximum.at(scored, left[apart], pairs.score[review][apart])
+        np.maximum.at(scored, right[apart], pairs.score[review][apart])
         parts.append(_cluster_rows(table, frame, rows, groups[rows] + first, scored[rows],
                                    np.full(len(rows), "review")))
     return concat_frames(parts, CLUSTER_COLUMNS)

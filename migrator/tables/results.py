@@ -115,6 +115,10 @@ class StageTables:
     """Every cell changed so far: table, lineage, field, before, after, rule."""
     merges: pd.DataFrame = field(default_factory=lambda: empty_frame(MERGE_COLUMNS))
     """Every row merged into another as its duplicate: table, surviving key, lineage, why."""
+    clusters: pd.DataFrame = field(default_factory=lambda: empty_frame(CLUSTER_COLUMNS))
+    """From dedupe on: rows found to be one record (role `survivor` or `merged`, one
+    cluster number each) and rows in pairs that need a person's review (role `review`):
+    table, cluster, lineage, score (the row's best pair), role."""
     trail: Trail = field(default_factory=Trail)
 
     stage: ClassVar[str] = "tables"
@@ -208,10 +212,6 @@ class CleanedTables(StageTables):
 class DedupedTables(StageTables):
     """dedupe's result: one row per key, the duplicates merged or rejected, with clusters."""
 
-    clusters: pd.DataFrame = field(default_factory=lambda: empty_frame(CLUSTER_COLUMNS))
-    """Rows found to be one record (role `survivor` or `merged`, one cluster number each)
-    and rows in pairs that need a person's review (role `review`): table, cluster,
-    lineage, score (the row's best pair), role."""
     compared: dict[str, int] = field(default_factory=dict)
     """Per matched table, the candidate pairs scored (blocking keeps this near-linear)."""
 

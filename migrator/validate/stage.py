@@ -66,7 +66,7 @@ def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = No
     return ValidationReport(
         schema=deduped.schema, frames=frames, rows_read=dict(deduped.rows_read),
         rejects=concat_frames(rejected, REJECT_COLUMNS), changes=deduped.changes,
-        merges=deduped.merges,
+        merges=deduped.merges, clusters=deduped.clusters,
         trail=deduped.trail.then("validate", time.perf_counter() - started),
         failures=checked.failures[FAILURE_COLUMNS + ["rule"]].reset_index(drop=True),
         results=checked.results, docs=checked.docs)

@@ -9,6 +9,7 @@ typo (北斗電機/北斗電気) with little else to go on.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,19 +17,18 @@ import pytest
 import yaml
 
 from migrator import Mapping, apply_mapping, clean, dedupe, read_sources
+from migrator.dedupe import Decisions, review
 from migrator.demo import SOURCES
-from migrator.errors import StageOrderError
+from migrator.errors import DecisionsError, StageOrderError
 from migrator.tables import DedupedTables
-from tests.conftest import FIXTURES, SAMPLE_DATA
+from tests.conftest import FIXTURES, ROOT, SAMPLE_DATA
 
 HERE = FIXTURES / "pipeline"
 
 
 @pytest.fixture(scope="module")
 def deduped() -> DedupedTables:
-    mapping = Mapping.load(HERE / "same_client_two_departments.mapping.yaml")
-    tables = read_sources([HERE / "same_client_two_departments.csv"])
-    return dedupe(clean(apply_mapping(tables, mapping)))
+    return dedupe(_cleaned())
 
 
 def roles(found: pd.DataFrame, table: str) -> dict[int, tuple[int, str]]:
@@ -59,7 +59,7 @@ def test_dedupe_keeps_apart_what_only_looks_alike(deduped: DedupedTables) -> Non
     assert sapporo["name"].tolist() == ["株式会社山田商事"]  # same name, another city: kept
     review = deduped.clusters[deduped.clusters["role"] == "review"]
     groups = sorted(sorted(int(r) for r in g["_source_row"]) for _, g in review.groupby("cluster"))
-    assert groups == [[2, 3, 4], [10, 11]]  # a second phone; a one-character typo
+    assert groups == [[2, 4], [10, 11]]  # a second phone (C100 stands for row 3 too); a typo
     assert set(customers["_source_row"]) >= {4, 10, 11}  # left apart until a person decides
     (reject,) = deduped.rejects.to_dict("records")  # C400 names two companies
     assert (reject["_source_row"], reject["reasons"]) == (9, "duplicate_key:customer_code")
@@ -124,3 +124,54 @@ def test_dedupe_sample_data_precision_and_recall() -> None:
     precision = len(predicted & true) / len(predicted)
     recall = len(predicted & true) / len(true)
     assert (len(true), precision, recall) == (82, 1.0, 1.0)  # targets: ≥ 0.99 and ≥ 0.95
+
+
+def test_dedupe_review_then_decisions_are_never_asked_again(
+        deduped: DedupedTables, tmp_path: Path) -> None:
+    pending = review(deduped)
+    assert [(d.table, d.decision, [r.key for r in d.records]) for d in pending.decisions] == [
+        ("customers", None, ["C100", "GCBED5E7740"]),
+        ("customers", None, ["C500", "G7E99BE0037"])]
+    path = tmp_path / "decisions.yaml"
+    pending.save(path)
+    text = path.read_text(encoding="utf-8").replace("decision: null", "decision: merge", 1)
+    path.write_text(text.replace("decision: null", "decision: keep_apart"), encoding="utf-8")
+    decided = Decisions.load(path)
+    assert [d.decision for d in decided.decisions] == ["merge", "keep_apart"]
+    again = dedupe(_cleaned(), decisions=path)
+    assert again.clusters[again.clusters["role"] == "review"].empty  # never asked again
+    merges = again.merges[again.merges["table"] == "customers"]
+    assert merges[["surviving_key", "_source_row", "why"]].values.tolist()[:2] == [
+        ["C100", 3, "score 1.00; agreed: name, postal, region, phone, address"],
+        ["C100", 4, "score 1.00; agreed: decision: merge"]]
+    assert set(again.frames["customers"]["_source_row"]) >= {10, 11}  # kept apart
+    assert again.accounting_ok
+
+
+def test_dedupe_decisions_file_errors_are_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.yaml"
+    path.write_text("version: 1\ndecisions:\n- decision: fuse\n  table: customers\n"
+                    "  records: [{key: A}, {key: B}]\n", encoding="utf-8")
+    with pytest.raises(DecisionsError, match=r"^decisions.yaml: decisions\[0\]\.decision: "):
+        Decisions.load(path)
+
+
+def test_dedupe_command_shows_clusters_and_writes_review(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "review.yaml"
+    done = subprocess.run([sys.executable, "-m", "migrator", "dedupe",
+                           str(HERE / "same_client_two_departments.csv"), "--mapping",
+                           str(HERE / "same_client_two_departments.mapping.yaml"),
+                           "--review", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "customers: 9 pairs compared, 2 clusters merged, 2 groups need review" in done.stdout
+    assert f"2 group(s) of likely duplicates need review: {out}" in done.stdout
+    assert len(Decisions.load(out).decisions) == 2
+
+
+def _cleaned() -> Any:
+    mapping = Mapping.load(HERE / "same_client_two_departments.mapping.yaml")
+    return clean(apply_mapping(read_sources([HERE / "same_client_two_departments.csv"]),
+                               mapping))
