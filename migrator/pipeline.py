@@ -34,6 +34,7 @@ from migrator.read import ReadOptions, read_sources
 from migrator.report import RunReport
 from migrator.schema import TargetSchema, load_schema
 from migrator.tables import DedupedTables, MappedTables, SourceTables, ValidationReport
+from migrator.urls import default_target
 from migrator.validate import validate
 
 Source = str | PathLike[str]
@@ -42,29 +43,33 @@ Source = str | PathLike[str]
 def find_duplicates(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
                     auto: bool = False, schema: TargetSchema | str | Path = "crm",
                     options: ReadOptions | None = None,
-                    decisions: Decisions | Path | None = None,
+                    decisions: Decisions | Path | None = None, against: str | None = None,
                     progress: Progress | None = None) -> DedupedTables:
-    """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review."""
+    """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review;
+    `against` matches them with the records already in that database too."""
     tick = progress or silent
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
     tables = read_sources(sources, options=options, progress=tick)
-    return dedupe(clean(_mapped(tables, chosen, target), progress=tick), decisions=decisions)
+    return dedupe(clean(_mapped(tables, chosen, target), progress=tick), decisions=decisions,
+                  against=against)
 
 
 def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
             auto: bool = False, schema: TargetSchema | str | Path = "crm",
             options: ReadOptions | None = None, decisions: Decisions | Path | None = None,
-            suites: Path | None = None, docs: Path | None = None,
-            progress: Progress | None = None) -> ValidationReport:
+            against: str | None = None, suites: Path | None = None,
+            docs: Path | None = None, progress: Progress | None = None) -> ValidationReport:
     """Read, map, clean, dedupe and validate `sources`; stop before anything is written.
 
     `mapping` is a Mapping or a mapping YAML file; `auto=True` accepts the suggestion
-    unreviewed instead; `decisions` are a person's merge / keep_apart choices. The result
-    is what `load` and `export` take.
+    unreviewed instead; `decisions` are a person's merge / keep_apart choices; `against`
+    is the target whose stored records the rows are matched with. The result is what
+    `load` and `export` take.
     """
     deduped = find_duplicates(sources, mapping=mapping, auto=auto, schema=schema,
-                              options=options, decisions=decisions, progress=progress)
+                              options=options, decisions=decisions, against=against,
+                              progress=progress)
     return validate(deduped, suites=suites, docs=docs, progress=progress)
 
 
@@ -76,14 +81,18 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
         progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
 
-    `to` defaults to $DATABASE_URL, else `migrator.db` beside the first source.
+    `to` defaults to $DATABASE_URL, else `migrator.db` beside the first source; the rows
+    are matched with the customers already stored there, so a client loaded last month
+    is updated, not inserted again.
     `review` names a file for the duplicates that need a person (decisions format),
     written once the load committed. `progress(step, done, total)` follows each step
     (`reading`, `cleaning`, `validating`, `loading`); `docs` writes GX Data Docs there.
     """
+    url = to or default_target([Path(s) for s in sources])
     checked = prepare(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                      decisions=decisions, suites=suites, docs=docs, progress=progress)
-    report = load(checked, to=to, rejects_dir=rejects_dir, dry_run=dry_run,
+                      decisions=decisions, against=url, suites=suites, docs=docs,
+                      progress=progress)
+    report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
                   progress=progress).report
     if review is not None and not dry_run:
         review_of(checked).save(review)

@@ -87,15 +87,13 @@ def test_pipeline_needs_a_mapping_or_auto(tmp_path: Path) -> None:
 
 def test_pipeline_database_url_is_the_default_target(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator.load.stage import default_target
-    from migrator.pipeline import prepare
+    from migrator.urls import default_target
 
-    checked = prepare(FILES[4:5], mapping=MAPPING)
     db = tmp_path / "env.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
-    assert default_target(checked) == f"sqlite:///{db}"
+    assert default_target(FILES[4:5]) == f"sqlite:///{db}"
     monkeypatch.delenv("DATABASE_URL")
-    assert default_target(checked) == f"sqlite:///{SAMPLE_DATA.resolve() / 'migrator.db'}"
+    assert default_target(FILES[4:5]) == f"sqlite:///{SAMPLE_DATA.resolve() / 'migrator.db'}"
 
 
 def test_pipeline_docs_and_progress(tmp_path: Path) -> None:

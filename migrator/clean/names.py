@@ -9,79 +9,25 @@ family and given name only where the source says where the split is (a space or 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-import jaconv
 import pandas as pd
 
 from migrator.clean.base import Cell, Context, Outcome, apply_distinct
 from migrator.clean.kana import collapse_spaces, fold_width, is_blank
 from migrator.errors import RejectReason
-from migrator.reference.companies import ENGLISH_FORMS, LEGAL_FORMS
-from migrator.reference.kanji import FOLD as KANJI_FOLD
-
-
-def _marker_pattern() -> re.Pattern[str]:
-    full: list[str] = list(LEGAL_FORMS)
-    bracketed: list[str] = []
-    bare: list[str] = []
-    for abbreviations in LEGAL_FORMS.values():
-        for abbr in abbreviations:
-            (bracketed if abbr.isalpha() and "法人" not in abbr else bare).append(abbr)
-    longest = sorted(full + bare, key=len, reverse=True)
-    brackets = "|".join(sorted(bracketed, key=len, reverse=True))
-    return re.compile(rf"[(（]\s*(?:{brackets})\s*[)）]|" + "|".join(map(re.escape, longest)))
-
-
-_MARKER = _marker_pattern()
-_CANONICAL = {abbr: form for form, abbrs in LEGAL_FORMS.items() for abbr in abbrs} | {
-    form: form for form in LEGAL_FORMS
-}
-
-_ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(ENGLISH_FORMS, key=len, reverse=True))
-_ENGLISH_TAIL = re.compile(rf"(?:[\s,、]+(?:{_ENGLISH_WORDS})\.?)+\s*$", re.IGNORECASE)
-_ENGLISH_WORD = re.compile(r"[a-z.]+[a-z]", re.IGNORECASE)
-_AND = re.compile(r"(?<![a-z])and(?![a-z])|＆")
-_KEEP_IN_KEY = {"&", "ー"}
-
-
-def _bare(marker: str) -> str:
-    """`（ 株 ）` → `株`: the abbreviation inside a bracketed marker."""
-    return re.sub(r"[()（）\s]", "", marker)
+from migrator.reference.companies import CANONICAL, MARKER, bare, english_form, match_key
 
 
 def _fold_japanese(name: str) -> tuple[str, str | None]:
     """The display name with its first legal form written out in place, and that form."""
-    match = _MARKER.search(name)
+    match = MARKER.search(name)
     if match is None:
         return name, None
-    form = _CANONICAL[_bare(match.group(0))]
+    form = CANONICAL[bare(match.group(0))]
     before, after = name[: match.start()].rstrip(), name[match.end() :]
     if not before:  # a prefix: `株式会社 山田商事` → `株式会社山田商事`
         return form + after.lstrip(), form
     return before + form + after, form  # a suffix, or in the middle before a branch
-
-
-def _english_form(name: str) -> tuple[str, str | None]:
-    """The name without its trailing English legal forms, and those forms written canonically."""
-    match = _ENGLISH_TAIL.search(name)
-    if match is None or match.start() == 0:
-        return name, None
-    words = [ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(match.group(0))]
-    return name[: match.start()], ", ".join(words)
-
-
-def match_key(name: str) -> str:
-    """`(株)やまだ商事`, `ヤマダ商事㈱`, `Yamada & Co., Ltd.` → a key without legal form,
-    case, width, spaces or punctuation, hiragana as katakana, `and`/`＆` as `&`, and old
-    kanji in their everyday form (`髙﨑` → `高崎`)."""
-    name = _MARKER.sub(" ", name)
-    name, _ = _english_form(name)
-    name = unicodedata.normalize("NFKC", name).casefold().translate(KANJI_FOLD)
-    name = _AND.sub("&", jaconv.hira2kata(name))
-    return "".join(
-        c for c in name if c in _KEEP_IN_KEY or unicodedata.category(c)[0] not in "PZSC"
-    )
 
 
 def _company_one(value: object) -> Cell:
@@ -92,7 +38,7 @@ def _company_one(value: object) -> Cell:
     name = collapse_spaces(fold_width(value))
     display, form = _fold_japanese(name)
     if form is None:
-        _, form = _english_form(name)
+        _, form = english_form(name)
     key = match_key(name)
     if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
         return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))

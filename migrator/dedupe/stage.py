@@ -29,6 +29,7 @@ from migrator.dedupe.match import (
     clusters,
     score_pairs,
 )
+from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
 from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
@@ -45,11 +46,14 @@ from migrator.tables import CLUSTER_COLUMNS, RULES, CleanedTables, DedupedTables
 
 
 def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
-           merge_at: float = MERGE_AT, review_at: float = REVIEW_AT) -> DedupedTables:
+           against: str | None = None, merge_at: float = MERGE_AT,
+           review_at: float = REVIEW_AT) -> DedupedTables:
     """Merge the rows that are one record; report the pairs that need a person's review.
 
     `decisions` (a Decisions or its YAML file) are applied before clustering: a person's
     `merge` joins rows whatever their score, `keep_apart` keeps two records apart.
+    `against` (a database URL) matches the rows with the records already stored there: a
+    row that is a stored record takes its key, so the load updates it.
 
     Example:
         >>> deduped = dedupe(clean(mapped))
@@ -72,23 +76,27 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         frame, moved = _repoint(table, frame, spec, keys)
         changes.append(moved)
         if spec.match_keys:
-            generated = _generated(table, frame, cleaned.changes)
-            prepared = prepare(frame, spec, generated, _parent_column(spec, keys))
+            parent = _parent_column(spec, keys)
+            frame, stored = _with_stored(frame, against if parent is None else None, table,
+                                         spec)
+            generated = _generated(table, frame, cleaned.changes) & ~stored
+            prepared = prepare(frame, spec, generated, parent)
             pairs = score_pairs(prepared, *candidate_pairs(prepared))
             if decided is not None:
                 keys_now = frame[spec.primary_key].to_numpy(dtype=object) \
                     if spec.primary_key in frame else np.full(len(frame), None, dtype=object)
                 pairs = decide(pairs, decided.for_table(table), keys_now, frame)
-            labels = clusters(len(frame), pairs, merge_at)
-            found.append(_clusters(table, frame, labels, pairs, merge_at, review_at))
-            survived = survive(table, frame, spec, labels, pairs, generated)
+            labels = _only_with_read_rows(clusters(len(frame), pairs, merge_at), stored)
+            found.append(_clusters(table, frame, labels, pairs, merge_at, review_at, stored))
+            survived = survive(table, frame, spec, labels, pairs, generated, stored)
             frame, keys[table] = survived.frame, survived
             merges.append(survived.merges)
             changes.append(survived.changes)
             compared[table] = pairs.compared
         frame, repeated = _repeated_keys(table, frame, spec)
         rejects.append(repeated)
-        frames[table] = frame.drop(columns=[RULES], errors="ignore").reset_index(drop=True)
+        frames[table] = frame.drop(columns=[RULES, STORED],
+                                   errors="ignore").reset_index(drop=True)
     return DedupedTables(
         schema=schema, frames=frames, rows_read=dict(cleaned.rows_read),
         rejects=concat_frames(rejects, REJECT_COLUMNS),
@@ -96,6 +104,26 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         merges=concat_frames(merges, MERGE_COLUMNS),
         trail=cleaned.trail.then("dedupe", time.perf_counter() - started),
         clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared)
+
+
+def _with_stored(frame: pd.DataFrame, against: str | None, table: str,
+                 spec: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows, then the target's stored records of the table (ranked after every
+    source, marked in the returned mask)."""
+    stored = stored_rows(against, table, spec) if against else pd.DataFrame()
+    if stored.empty:
+        return frame, np.zeros(len(frame), dtype=bool)
+    stored[RULES] = np.iinfo(np.int64).max
+    both = pd.concat([frame, stored], ignore_index=True)
+    return both, np.arange(len(both)) >= len(frame)
+
+
+def _only_with_read_rows(labels: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """Clusters of stored records alone are the target's business, not this run's."""
+    if not stored.any():
+        return labels
+    read = np.bincount(labels[(labels >= 0) & ~stored], minlength=int(labels.max()) + 1)
+    return np.where((labels >= 0) & (read[np.maximum(labels, 0)] > 0), labels, -1)
 
 
 def _parent_column(spec: TableSpec, keys: dict[str, Survived]) -> str | None:
@@ -164,16 +192,25 @@ def _repeated_keys(table: str, frame: pd.DataFrame, spec: TableSpec
 
 
 def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
-              merge_at: float, review_at: float) -> pd.DataFrame:
-    """The rows found to be one record (survivor, merged) and the pairs to review."""
+              merge_at: float, review_at: float, stored: np.ndarray) -> pd.DataFrame:
+    """The rows found to be one record (survivor, merged, a stored record) and the pairs
+    to review."""
     best = _best_score(len(frame), pairs, pairs.score >= merge_at)
     merged = np.flatnonzero(labels >= 0)
-    survivor = pd.Series(merged).groupby(labels[merged], sort=False).transform("min")
-    roles = np.where(merged == survivor.to_numpy(), "survivor", "merged")
+    priority = frame[RULES].to_numpy() if RULES in frame else np.zeros(len(frame))
+    complete = frame.notna().sum(axis=1).to_numpy()
+    order = np.lexsort((np.arange(len(frame)), -complete, priority, stored, labels))
+    order = order[labels[order] >= 0]  # survivorship order within each cluster
+    first = order[np.r_[True, labels[order][1:] != labels[order][:-1]]] if len(order) \
+        else order
+    roles = np.where(np.isin(merged, first), "survivor", "merged")
+    roles = np.where(stored[merged], "stored", roles)
     parts = [_cluster_rows(table, frame, merged, labels[merged] + 1, best[merged], roles)]
     # A pair to review joins two records: a merged row stands for its cluster's survivor.
+    lead = np.zeros(int(labels.max()) + 1, dtype=np.int64)
+    lead[labels[first]] = first
     head = np.arange(len(frame))
-    head[merged] = survivor.to_numpy()
+    head[merged] = lead[labels[merged]]
     review = (pairs.score >= review_at) & (pairs.score < merge_at)
     left, right = head[pairs.left[review]], head[pairs.right[review]]
     apart = left != right
@@ -182,11 +219,11 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
                       np.ones(int(apart.sum())), pairs.agreed[review][apart], 0)
         groups = clusters(len(frame), loose)
         rows = np.flatnonzero(groups >= 0)
-        first = int(labels.max()) + 2
+        offset = int(labels.max()) + 2
         scored = np.zeros(len(frame))
         np.maximum.at(scored, left[apart], pairs.score[review][apart])
         np.maximum.at(scored, right[apart], pairs.score[review][apart])
-        parts.append(_cluster_rows(table, frame, rows, groups[rows] + first, scored[rows],
+        parts.append(_cluster_rows(table, frame, rows, groups[rows] + offset, scored[rows],
                                    np.full(len(rows), "review")))
     return concat_frames(parts, CLUSTER_COLUMNS)
 

@@ -49,14 +49,20 @@ class Survived:
 
 
 def survive(table: str, frame: pd.DataFrame, spec: TableSpec, labels: np.ndarray,
-            pairs: Pairs, generated: np.ndarray) -> Survived:
-    """Collapse every cluster of `frame` (labels ≥ 0) into its survivor."""
+            pairs: Pairs, generated: np.ndarray, stored: np.ndarray | None = None) -> Survived:
+    """Collapse every cluster of `frame` (labels ≥ 0) into its survivor.
+
+    `stored` marks rows read from the target: they rank last, lend their key to the
+    survivor of their cluster (so it updates them) and fill its gaps, and are neither
+    kept nor merged themselves.
+    """
+    stored = np.zeros(len(frame), dtype=bool) if stored is None else stored.copy()
     if not (labels >= 0).any():
-        return Survived(frame, empty_frame(MERGE_COLUMNS), empty_frame(CHANGE_COLUMNS), {},
-                        empty_frame([*LINEAGE_COLUMNS, "key"]))
+        return Survived(frame[~stored], empty_frame(MERGE_COLUMNS),
+                        empty_frame(CHANGE_COLUMNS), {}, empty_frame([*LINEAGE_COLUMNS, "key"]))
     pk = spec.primary_key
     frame = frame.reset_index(drop=True)
-    ranked = _ranked(frame, labels, generated)
+    ranked = _ranked(frame, labels, generated, stored)
     heads = ranked.groupby("_cluster", sort=False).head(1)
     survivor_of = pd.Series(heads.index.to_numpy(), index=heads["_cluster"].to_numpy())
     out = frame.copy()
@@ -66,36 +72,52 @@ def survive(table: str, frame: pd.DataFrame, spec: TableSpec, labels: np.ndarray
     target = survivor_of.loc[ranked.loc[merged, "_cluster"].to_numpy()].to_numpy()
     if NOTES in spec.fields:
         changes.append(_keep_differences(table, out, frame, spec, merged, target))
-    kept = out.drop(index=merged)
+    keep = ~stored
+    keep[merged] = False
+    kept = out[keep]
+    read = ~stored[merged]  # a stored row is not this run's: not merged, it lent its key
+    merged, target = merged[read], target[read]
     keys, moved = _key_map(frame, out, pk, merged, target, heads.index, kept)
     merges = _merges(table, frame, out[pk] if pk in out else None, merged, target, pairs)
     return Survived(kept, merges, concat_frames(changes, CHANGE_COLUMNS), keys, moved)
 
 
-def _ranked(frame: pd.DataFrame, labels: np.ndarray, generated: np.ndarray) -> pd.DataFrame:
-    """The clustered rows, each cluster's rows in survivorship order."""
+def _ranked(frame: pd.DataFrame, labels: np.ndarray, generated: np.ndarray,
+            stored: np.ndarray) -> pd.DataFrame:
+    """The clustered rows, each cluster's rows in survivorship order (stored rows last)."""
     info = pd.DataFrame({
-        "_cluster": labels, "_generated": generated,
+        "_cluster": labels, "_generated": generated, "_stored": stored,
         "_priority": frame[RULES].to_numpy() if RULES in frame else 0,
         "_complete": -frame.notna().sum(axis=1).to_numpy(), "_order": np.arange(len(frame)),
     }, index=frame.index)
     info = info[info["_cluster"] >= 0]
-    return info.sort_values(["_cluster", "_priority", "_complete", "_order"], kind="stable")
+    return info.sort_values(["_cluster", "_stored", "_priority", "_complete", "_order"],
+                            kind="stable")
 
 
 def _fill(table: str, out: pd.DataFrame, frame: pd.DataFrame, ranked: pd.DataFrame,
           survivor_of: pd.Series, field: str, is_key: bool) -> pd.DataFrame:
     """Give each survivor the first value of `field` in survivorship order it lacks (for
-    the key: the first key a source typed, over a generated one); log each as a change."""
+    the key: a stored record's key, else the first key a source typed over a generated
+    one); log each as a change."""
     present = frame.loc[ranked.index, field].notna().to_numpy().copy()
+    order = ranked
     if is_key:
         present &= ~ranked["_generated"].to_numpy()
-    donors = ranked[present].groupby("_cluster", sort=False).head(1)
+        order = ranked.assign(_first=~ranked["_stored"])  # a stored key first
+        order = order.sort_values(["_cluster", "_first"], kind="stable")
+        present = present[ranked.index.get_indexer(order.index)]
+    donors = order[present].groupby("_cluster", sort=False).head(1)
     donor_of = pd.Series(donors.index.to_numpy(), index=donors["_cluster"].to_numpy())
     survivors = survivor_of.loc[donor_of.index].to_numpy()
     donor = donor_of.to_numpy()
-    lacking = frame.loc[survivors, field].isna().to_numpy() if not is_key else \
-        ranked.loc[survivors, "_generated"].to_numpy()
+    if is_key:  # a generated key gives way to a typed one; any key to a stored one
+        lacking = ranked.loc[survivors, "_generated"].to_numpy() | \
+            ranked.loc[donor, "_stored"].to_numpy()
+        lacking = lacking & (frame.loc[survivors, field].to_numpy()
+                             != frame.loc[donor, field].to_numpy())
+    else:
+        lacking = frame.loc[survivors, field].isna().to_numpy()
     take = (survivors != donor) & lacking
     if not take.any():
         return empty_frame(CHANGE_COLUMNS)
@@ -134,10 +156,21 @@ def _keep_differences(table: str, out: pd.DataFrame, frame: pd.DataFrame, spec: 
     out[NOTES] = out[NOTES].astype(object)
     rows = list(lines)
     before = out.loc[rows, NOTES].to_numpy()
-    after = ["\n".join(([] if pd.isna(b) else [str(b)]) + lines[r])
-             for r, b in zip(rows, before, strict=True)]
+    after = [_noted(b, lines[r]) for r, b in zip(rows, before, strict=True)]
+    fresh = np.array([a != (None if pd.isna(b) else str(b)) for a, b in
+                      zip(after, before, strict=True)], dtype=bool)
+    if not fresh.any():
+        return empty_frame(CHANGE_COLUMNS)
+    rows = [r for r, f in zip(rows, fresh, strict=True) if f]
+    before, after = before[fresh], [a for a, f in zip(after, fresh, strict=True) if f]
     out.loc[rows, NOTES] = after
     return changes_frame(table, out.loc[rows], NOTES, before, after, "survivor_kept_values")
+
+
+def _noted(before: object, lines: list[str]) -> str:
+    """The notes with the lines they do not hold yet (a second run adds nothing)."""
+    held = [] if pd.isna(before) else str(before).split("\n")
+    return "\n".join([*held, *(line for line in lines if line not in held)])
 
 
 def _key_map(frame: pd.DataFrame, out: pd.DataFrame, pk: str, merged: pd.Index,

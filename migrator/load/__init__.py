@@ -6,6 +6,6 @@ from migrator.errors import LoadError
 from migrator.load.sql import write_tables
 from migrator.load.stage import LoadResult, load
 from migrator.load.upsert import TableCounts
-from migrator.load.urls import redact
+from migrator.urls import redact
 
 __all__ = ["LoadError", "LoadResult", "TableCounts", "load", "redact", "write_tables"]

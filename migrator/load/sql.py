@@ -20,9 +20,9 @@ from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_book
 from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
 from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
-from migrator.load.urls import redact
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
+from migrator.urls import redact
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData

@@ -8,7 +8,6 @@ and the rejects folder exactly as they were.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -16,14 +15,14 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrator.errors import AccountingError, MigratorError
+from migrator.errors import AccountingError
 from migrator.load.rejects_file import write_rejects
 from migrator.load.sql import write_tables
 from migrator.load.upsert import TableCounts
-from migrator.load.urls import redact
 from migrator.progress import Progress, now_iso
 from migrator.report import RunReport, TableReport
 from migrator.tables import ValidationReport, require
+from migrator.urls import default_target, redact
 
 
 @dataclass(repr=False)
@@ -70,7 +69,7 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
     """
     require(checked, ValidationReport, verb="load")
     started = time.perf_counter()
-    url = to or default_target(checked)
+    url = to or default_target([f.path for f in checked.trail.files])
     report = RunReport(run_id=run_id or uuid.uuid4().hex[:12],
                        started_at=checked.trail.started_at or now_iso(), target=redact(url),
                        dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
@@ -114,17 +113,6 @@ def accounting(checked: ValidationReport) -> dict[str, TableReport]:
                 "written (this is a bug, please report it)")
         tables[name] = t
     return tables
-
-
-def default_target(checked: ValidationReport) -> str:
-    """DATABASE_URL, else an SQLite file `migrator.db` next to the first source."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    if not checked.trail.files:
-        raise MigratorError("no target: pass to=URL (an SQLAlchemy URL such as "
-                            "sqlite:///crm.db) or set DATABASE_URL")
-    folder = Path(checked.trail.files[0].path).resolve().parent
-    return f"sqlite:///{folder / 'migrator.db'}"
 
 
 def _stage_rejects(checked: ValidationReport, staging: Path, run_id: str) -> list[Path]:

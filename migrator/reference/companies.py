@@ -1,10 +1,19 @@
-"""Company legal forms as people write them: 株式会社, (株), ㈱, Inc., Co., Ltd.
+"""Company legal forms as people write them (株式会社, (株), ㈱, Inc., Co., Ltd.), and the
+company matching key built on them.
 
-The profile recognises a company name by them and the clean stage folds them; kept as
-data so both read one list.
+The profile recognises a company name by the forms and the clean stage folds them; clean
+derives generated codes from the key and dedupe matches stored records by it, so all
+read one list and one key. Our own: no library knows the Japanese legal forms.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+
+from migrator.reference.kanji import FOLD as KANJI_FOLD
 
 COMPANY_MARKERS = (
     r"(?=[株有合一公社財医学宗特NＮ(（㈱㈲㈾㈴])"  # a cheap first-character test: 3x faster
@@ -49,3 +58,54 @@ ENGLISH_FORMS: dict[str, str] = {
     "k.k": "K.K.", "plc": "PLC", "llp": "LLP",
 }
 """English legal forms (lower case, no final dot) and how `legal_form` writes them."""
+
+
+def _marker_pattern() -> re.Pattern[str]:
+    full: list[str] = list(LEGAL_FORMS)
+    bracketed: list[str] = []
+    bare: list[str] = []
+    for abbreviations in LEGAL_FORMS.values():
+        for abbr in abbreviations:
+            (bracketed if abbr.isalpha() and "法人" not in abbr else bare).append(abbr)
+    longest = sorted(full + bare, key=len, reverse=True)
+    brackets = "|".join(sorted(bracketed, key=len, reverse=True))
+    return re.compile(rf"[(（]\s*(?:{brackets})\s*[)）]|" + "|".join(map(re.escape, longest)))
+
+
+MARKER = _marker_pattern()
+CANONICAL = {abbr: form for form, abbrs in LEGAL_FORMS.items() for abbr in abbrs} | {
+    form: form for form in LEGAL_FORMS
+}
+
+_ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(ENGLISH_FORMS, key=len, reverse=True))
+_ENGLISH_TAIL = re.compile(rf"(?:[\s,、]+(?:{_ENGLISH_WORDS})\.?)+\s*$", re.IGNORECASE)
+_ENGLISH_WORD = re.compile(r"[a-z.]+[a-z]", re.IGNORECASE)
+_AND = re.compile(r"(?<![a-z])and(?![a-z])|＆")
+_KEEP_IN_KEY = {"&", "ー"}
+
+
+def bare(marker: str) -> str:
+    """`（ 株 ）` → `株`: the abbreviation inside a bracketed marker."""
+    return re.sub(r"[()（）\s]", "", marker)
+
+
+def english_form(name: str) -> tuple[str, str | None]:
+    """The name without its trailing English legal forms, and those forms written canonically."""
+    match = _ENGLISH_TAIL.search(name)
+    if match is None or match.start() == 0:
+        return name, None
+    words = [ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(match.group(0))]
+    return name[: match.start()], ", ".join(words)
+
+
+def match_key(name: str) -> str:
+    """`(株)やまだ商事`, `ヤマダ商事㈱`, `Yamada & Co., Ltd.` → a key without legal form,
+    case, width, spaces or punctuation, hiragana as katakana, `and`/`＆` as `&`, and old
+    kanji in their everyday form (`髙﨑` → `高崎`)."""
+    name = MARKER.sub(" ", name)
+    name, _ = english_form(name)
+    name = unicodedata.normalize("NFKC", name).casefold().translate(KANJI_FOLD)
+    name = _AND.sub("&", jaconv.hira2kata(name))
+    return "".join(
+        c for c in name if c in _KEEP_IN_KEY or unicodedata.category(c)[0] not in "PZSC"
+    )

@@ -175,3 +175,23 @@ def _cleaned() -> Any:
     mapping = Mapping.load(HERE / "same_client_two_departments.mapping.yaml")
     return clean(apply_mapping(read_sources([HERE / "same_client_two_departments.csv"]),
                                mapping))
+
+
+def test_dedupe_next_month_matches_the_customers_already_loaded(target_url: str,
+                                                               tmp_path: Path) -> None:
+    """May's sheet types (株)山田商事 without its code: it updates 000123, loaded in April,
+    instead of inserting it again under a generated code; its contact follows."""
+    from migrator import run
+    from tests.conftest import stored_rows
+
+    mapping = HERE / "next_month.mapping.yaml"
+    run([HERE / "next_month_april.csv"], mapping=mapping, to=target_url, rejects_dir=tmp_path)
+    may = run([HERE / "next_month_may.csv"], mapping=mapping, to=target_url,
+              rejects_dir=tmp_path)
+    customers = may.tables["customers"]
+    assert (customers.rows_read, customers.rows_loaded, customers.inserted, customers.updated,
+            customers.unchanged) == (2, 2, 1, 0, 1)  # 桜川物産 is new; 山田商事 is April's
+    stored = {r["customer_code"]: r["name"] for r in stored_rows(target_url, "customers")}
+    assert len(stored) == 3 and stored["000123"] == "株式会社山田商事"
+    contacts = {r["full_name"]: r["customer_code"] for r in stored_rows(target_url, "contacts")}
+    assert contacts == {"山田 太郎": "000123", "佐藤 花子": "000123"}

@@ -1,8 +1,11 @@
-"""Database URLs as people may see them: the password hidden, the query dropped."""
+"""Database URLs: the default target, and the form people may see (password hidden)."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 _USERINFO = re.compile(r"^([^:/?#]+://)([^@/?#]*)@")
 
@@ -34,3 +37,15 @@ def _redact_text(url: str) -> str:
         user = match.group(2).split(":", 1)[0]
         text = f"{match.group(1)}{user}:***@{text[match.end():]}"
     return text
+
+
+def default_target(files: Sequence[Path]) -> str:
+    """$DATABASE_URL, else an SQLite file `migrator.db` beside the first source file."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    if not files:
+        from migrator.errors import MigratorError
+
+        raise MigratorError("no target: pass to=URL (an SQLAlchemy URL such as "
+                            "sqlite:///crm.db) or set DATABASE_URL")
+    return f"sqlite:///{Path(files[0]).resolve().parent / 'migrator.db'}"
