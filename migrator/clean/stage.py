@@ -22,6 +22,7 @@ from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.progress import Progress, silent
+from migrator.reference.places import COUNTRIES, PREFECTURES
 from migrator.rejects import (
     CHANGE_COLUMNS,
     REJECT_COLUMNS,
@@ -39,6 +40,9 @@ FORMAT_TRANSFORMS = {
 }
 SEMANTIC_TRANSFORMS = {"company_name": "company_name", "person_name": "person_name"}
 RELATED = {"prefecture_or_usps": "region", "iso3166_alpha2": "country"}
+REGIONAL = frozenset({"phone", "amount"})
+"""Transforms that read the row's country: national phone numbers, default currencies."""
+_KNOWN = frozenset(COUNTRIES)
 """Formats cleaned first: postal codes and phones read the cleaned region of their row."""
 
 Rows: TypeAlias = "pd.Index | None"
@@ -93,17 +97,19 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
     logs: list[pd.DataFrame] = []
     fields = [f for f in out.columns if f in spec.fields]
     fields.sort(key=lambda f: spec.fields[f].format not in RELATED)
+    default = _region(out, spec)
     for name in fields:
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
-                part = out if rows is None else out.loc[rows]
-                ctx = Context(region=_region(out, spec), related=_related(part, spec))
-                result = get_transform(transform)(part[name], ctx)
-                logs.append(_changes(table, part, name, result, transform))
-                values = _apply(part, name, result, reasons, rule.on_error, transform, logs,
-                                table)
-                _assign(out, rows, name, values)
-                _route_extras(out, name, result, spec.fields)
+                for where, region in _by_country(out, rows, spec, transform, default):
+                    part = out if where is None else out.loc[where]
+                    ctx = Context(region=region, related=_related(part, spec))
+                    result = get_transform(transform)(part[name], ctx)
+                    logs.append(_changes(table, part, name, result, transform))
+                    values = _apply(part, name, result, reasons, rule.on_error, transform,
+                                    logs, table)
+                    _assign(out, where, name, values)
+                    _route_extras(out, name, result, spec.fields)
         column_done()
     logs += link_keys(table, out, mapped.schema, codes)
     logs.append(number_lines(table, out, spec))
@@ -255,6 +261,34 @@ def _related(frame: pd.DataFrame, spec: TableSpec) -> dict[str, pd.Series]:
     """The row's region and country, by the formats of the table's fields."""
     return {RELATED[f.format]: frame[name] for name, f in spec.fields.items()
             if f.format in RELATED and name in frame}
+
+
+def _by_country(frame: pd.DataFrame, rows: Rows, spec: TableSpec, transform: str,
+                default: str) -> Iterator[tuple[Rows, str]]:
+    """For a transform that reads the country (phones, amounts), the rows of each country:
+    the row's own country code, else its region (a USPS state is US, a prefecture JP),
+    else the table's. `212-555-0142` on a Californian row of a Japanese ledger is a US
+    number. Other transforms get the rows as they are."""
+    part = frame if rows is None else frame.loc[rows]
+    if transform not in REGIONAL:
+        yield rows, default
+        return
+    country = pd.Series(default, index=part.index, dtype=object)
+    related = _related(part, spec)
+    region = related.get("region")
+    if region is not None:
+        text = region.astype(object).where(region.notna(), "").astype(str)
+        country = country.mask(text.str.fullmatch(r"[A-Z]{2}"), "US")
+        country = country.mask(text.isin(PREFECTURES), "JP")
+    if "country" in related:
+        given = related["country"].astype(object)
+        country = given.where(given.notna() & given.isin(_KNOWN), country)
+    found = country.unique().tolist()
+    if len(found) == 1:
+        yield rows, str(found[0])
+        return
+    for code in found:
+        yield part.index[(country == code).to_numpy()], str(code)
 
 
 def _region(frame: pd.DataFrame, spec: TableSpec) -> str:

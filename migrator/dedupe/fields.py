@@ -10,6 +10,7 @@ addresses without spaces and width.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.reference.kanji import FOLD
+from migrator.reference.mail import SHARED_DOMAINS
 from migrator.schema import TableSpec
 
 MISSING = ""
@@ -59,11 +61,12 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     for i, column in enumerate(phones[:3]):
         out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_text)
     if "email" in out:
-        out["domain"] = np.array([e.partition("@")[2] for e in out["email"]], dtype=object)
+        domains = pd.Series(out["email"], dtype=object).str.partition("@")[2]
+        out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
     address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
     if address:
         joined = frame[address].astype(object).where(frame[address].notna(), "").astype(str)
-        out["address"] = _fold(joined.agg("".join, axis=1), _name_text)
+        out["address"] = _fold(joined.agg("".join, axis=1), _address_text)
     pk = spec.primary_key
     code = _fold(frame[pk], _plain_text) if pk in frame else _blank(len(frame))
     code[generated] = MISSING
@@ -101,6 +104,18 @@ def _name_text(value: object) -> str:
     text = unicodedata.normalize("NFKC", str(value)).casefold().translate(FOLD)
     return "".join(c for c in jaconv.hira2kata(text)
                    if unicodedata.category(c)[0] not in "PZSC")
+
+
+_BLOCK = re.compile(r"(\d)(?:丁目|番地|番|の)(?=\d)")
+_LAST = re.compile(r"(\d)(?:号|番地|番)")
+
+
+def _address_text(value: object) -> str:
+    """`錦4丁目29番地2号` and `錦４－２９－２` alike: Japanese block numbers as hyphens, then
+    width, case, spaces and punctuation folded (a hyphen of any width is one character)."""
+    text = unicodedata.normalize("NFKC", str(value)).casefold().translate(FOLD)
+    text = _LAST.sub(r"\1", _BLOCK.sub(r"\1-", re.sub(r"[‐‑‒–—―ー−－]", "-", text)))
+    return "".join(c for c in text if c == "-" or unicodedata.category(c)[0] not in "PZSC")
 
 
 def _kana_text(value: object) -> str:
