@@ -41,6 +41,7 @@ from benchmarks.dedupe_truth import (
     pairwise_scores,
     true_pairs,
 )
+from benchmarks.workbooks import own_venv
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -117,18 +118,7 @@ print(json.dumps({
 
 def splink_python() -> tuple[Path | None, str]:
     """The splink venv's python, building the venv the first time; (None, why) if it fails."""
-    python = SPLINK_VENV / "bin" / "python"
-    if python.exists():
-        return python, "cached"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    steps = [[sys.executable, "-m", "venv", str(SPLINK_VENV)],
-             [str(python), "-m", "pip", "install", "--quiet", SPLINK_REQUIREMENT]]
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            return None, f"`{' '.join(step[-3:])}` failed: {tail[0]}"
-    return python, "built"
+    return own_venv(SPLINK_VENV, SPLINK_REQUIREMENT)
 
 
 def _per_distinct(values: pd.Series, fn: Any) -> pd.Series:

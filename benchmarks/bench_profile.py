@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmarks.workbooks import own_venv
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 RESULTS = Path(__file__).resolve().parent / "results"
 YDATA_VENV = CACHE / "ydata-venv"
@@ -52,6 +54,8 @@ _YDATA_RUNNER = r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import pandas as pd
+
+from benchmarks.workbooks import own_venv
 from ydata_profiling import ProfileReport
 path, text = sys.argv[1], json.loads(sys.argv[2])
 df = pd.read_csv(path, dtype={c: str for c in text}, parse_dates=["最終取引日"])
@@ -153,18 +157,7 @@ def run_ours(frame: pd.DataFrame) -> float:
 
 def ydata_python() -> tuple[Path | None, str]:
     """The ydata venv's python, building the venv the first time; (None, why) if it fails."""
-    python = YDATA_VENV / "bin" / "python"
-    if python.exists():
-        return python, "cached"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    steps = [[sys.executable, "-m", "venv", str(YDATA_VENV)],
-             [str(python), "-m", "pip", "install", "--quiet", "pandas<3", "ydata-profiling"]]
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            return None, f"`{' '.join(step[-3:])}` failed: {tail[0]}"
-    return python, "built"
+    return own_venv(YDATA_VENV, "pandas<3", "ydata-profiling")
 
 
 def write_csv(frame: pd.DataFrame) -> Path:

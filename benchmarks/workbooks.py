@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,3 +29,20 @@ def cached_workbook(name: str, sheet: str, fill: Callable[[Any, Any], None]) -> 
     book.close()
     tmp.rename(path)
     return path
+
+
+def own_venv(folder: Path, *requirements: str) -> tuple[Path | None, str]:
+    """A contender's own venv's python (built the first time with `requirements`), so a
+    library with other pins never touches ours; (None, why) when it cannot be built."""
+    python = folder / "bin" / "python"
+    if python.exists():
+        return python, "cached"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    steps = [[sys.executable, "-m", "venv", str(folder)],
+             [str(python), "-m", "pip", "install", "--quiet", *requirements]]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            return None, f"`{' '.join(step[-3:])}` failed: {tail[0]}"
+    return python, "built"

@@ -71,6 +71,22 @@ def read_options(func: Any) -> Any:
     return func
 
 
+def mapping_options(func: Any) -> Any:
+    """SOURCE files and the mapping they are read with: the commands that run the pipeline."""
+    for option in reversed([
+        click.argument("sources", nargs=-1, required=True,
+                       type=click.Path(path_type=Path, dir_okay=False)),
+        click.option("--mapping", "mapping_path",
+                     type=click.Path(path_type=Path, dir_okay=False),
+                     help="The reviewed mapping YAML."),
+        click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed."),
+        click.option("--schema", "schema_name", default="crm", show_default=True,
+                     metavar="NAME|FILE"),
+    ]):
+        func = option(func)
+    return func
+
+
 def duplicate_options(func: Any) -> Any:
     """The options of the commands that find duplicates."""
     for option in reversed([
@@ -129,12 +145,7 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
 
 
 @cli.command(name="run")
-@click.argument("sources", nargs=-1, required=True,
-                type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The reviewed mapping YAML.")
-@click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed.")
-@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
+@mapping_options
 @click.option("--to", "to", metavar="URL",
               help="SQLAlchemy URL (default: $DATABASE_URL, else migrator.db beside the sources).")
 @click.option("--rejects", "rejects_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -173,12 +184,7 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
 
 
 @cli.command(name="dedupe")
-@click.argument("sources", nargs=-1, required=True,
-                type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The reviewed mapping YAML.")
-@click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed.")
-@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
+@mapping_options
 @duplicate_options
 @read_options
 def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
