@@ -215,3 +215,16 @@ def _row_values(frame: pd.DataFrame, pk: str, name_field: str | None,
     name = found[name_field].iloc[0] if name_field in found else None
     return (None if pd.isna(key) else str(key)), (None if name is None or pd.isna(name)
                                                   else str(name))
+
+
+def kept_apart(decided: list[Decision], keys: np.ndarray,
+               frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per keep_apart decision, each two of its records' rows: what clustering may not join."""
+    out = []
+    for decision in decided:
+        if decision.decision != "keep_apart":
+            continue
+        groups = [rows_of(ref, keys, frame) for ref in decision.records]
+        out += [(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]
+                if len(a) and len(b)]
+    return out

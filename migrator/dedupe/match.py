@@ -131,18 +131,65 @@ def score_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray) -> Pair
     return Pairs(left, right, score, agreed, len(left))
 
 
-def clusters(n: int, pairs: Pairs, at: float = MERGE_AT) -> np.ndarray:
-    """Per row, its cluster (connected through pairs scoring `at` or more); -1 alone."""
+def clusters(n: int, pairs: Pairs, at: float = MERGE_AT,
+             apart: list[tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """Per row, its cluster (connected through pairs scoring `at` or more); -1 alone.
+
+    `apart` lists groups of rows a person decided are not one record: no chain of pairs
+    through other rows may join them (see _apart_clusters).
+    """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     keep = pairs.score >= at
     if not keep.any():
         return np.full(n, -1, dtype=np.int64)
+    if apart:
+        return _apart_clusters(n, pairs, keep, apart)
     graph = coo_matrix((np.ones(int(keep.sum())), (pairs.left[keep], pairs.right[keep])),
                        shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     multi = np.bincount(labels)[labels] > 1
+    out = np.full(n, -1, dtype=np.int64)
+    out[multi] = np.unique(labels[multi], return_inverse=True)[1]
+    return out
+
+
+def _apart_clusters(n: int, pairs: Pairs, keep: np.ndarray,
+                    apart: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Clusters grown from the best pairs down (union-find), refusing a pair that would put
+    two records decided apart into one cluster: `A~B` and `B~C` with A and C kept apart
+    leave C on its own (or with B, if that pair scored higher)."""
+    parent = np.arange(n)
+    barred: dict[int, set[int]] = {}
+    members: dict[int, set[int]] = {}
+    for first, second in apart:
+        for a in first.tolist():
+            barred.setdefault(a, set()).update(second.tolist())
+        for b in second.tolist():
+            barred.setdefault(b, set()).update(first.tolist())
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    order = np.argsort(-pairs.score[keep], kind="stable")
+    for a, b in zip(pairs.left[keep][order].tolist(), pairs.right[keep][order].tolist(),
+                    strict=True):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
+        banned = set().union(*(barred.get(r, set()) for r in group_a))
+        if banned & group_b:
+            continue
+        parent[rb] = ra
+        members[ra] = group_a | group_b
+        members.pop(rb, None)
+    labels = np.array([root(i) for i in range(n)])
+    multi = np.bincount(labels, minlength=n)[labels] > 1
     out = np.full(n, -1, dtype=np.int64)
     out[multi] = np.unique(labels[multi], return_inverse=True)[1]
     return out

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from migrator.dedupe.decisions import Decisions, decide
+from migrator.dedupe.decisions import Decisions, decide, kept_apart
 from migrator.dedupe.fields import prepare
 from migrator.dedupe.match import (
     MERGE_AT,
@@ -82,11 +82,13 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
             generated = _generated(table, frame, cleaned.changes) & ~stored
             prepared = prepare(frame, spec, generated, parent)
             pairs = score_pairs(prepared, *candidate_pairs(prepared))
+            apart: list[tuple[np.ndarray, np.ndarray]] = []
             if decided is not None:
                 keys_now = frame[spec.primary_key].to_numpy(dtype=object) \
                     if spec.primary_key in frame else np.full(len(frame), None, dtype=object)
                 pairs = decide(pairs, decided.for_table(table), keys_now, frame)
-            labels = _only_with_read_rows(clusters(len(frame), pairs, merge_at), stored)
+                apart = kept_apart(decided.for_table(table), keys_now, frame)
+            labels = _only_with_read_rows(clusters(len(frame), pairs, merge_at, apart), stored)
             found.append(_clusters(table, frame, labels, pairs, merge_at, review_at, stored))
             survived = survive(table, frame, spec, labels, pairs, generated, stored)
             frame, keys[table] = survived.frame, survived

@@ -195,3 +195,32 @@ def test_dedupe_next_month_matches_the_customers_already_loaded(target_url: str,
     assert len(stored) == 3 and stored["000123"] == "株式会社山田商事"
     contacts = {r["full_name"]: r["customer_code"] for r in stored_rows(target_url, "contacts")}
     assert contacts == {"山田 太郎": "000123", "佐藤 花子": "000123"}
+
+
+def test_dedupe_keep_apart_holds_against_a_chain_through_a_third_row() -> None:
+    """A~B share a phone, B~C an e-mail: without a decision all three become one record;
+    kept apart, A and C stay two records, and B joins the pair it is closest to."""
+    from migrator import load_schema
+    from migrator.dedupe import Decision, RecordRef
+    from migrator.tables import RULES, MappedTables
+
+    frame = pd.DataFrame({
+        "customer_code": ["C1", None, "C3"],
+        "name": ["株式会社山田商事", "(株)山田商事", "山田商事㈱"],
+        "phone": ["03-5501-1201", "03-5501-1201", "03-5501-9999"],
+        "email": [None, "info@yamada.example.co.jp", "info@yamada.example.co.jp"],
+        "postal_code": ["150-0002"] * 3,
+        "_source_file": "chain.csv", "_source_sheet": None, "_source_row": [2, 3, 4],
+        RULES: 0,
+    })
+    mapped = MappedTables(schema=load_schema("crm"), frames={"customers": frame},
+                          rows_read={"customers": 3}, rules=[{}])
+    cleaned = clean(mapped)
+    chained = dedupe(cleaned)
+    assert chained.counts()["customers"].merged == 2  # one record of three rows
+    apart = Decisions(decisions=(Decision(decision="keep_apart", table="customers",
+                                          records=(RecordRef(key="C1"), RecordRef(key="C3"))),))
+    kept = dedupe(cleaned, decisions=apart)
+    assert sorted(kept.frames["customers"]["customer_code"]) == ["C1", "C3"]
+    # B, the more complete row, survives under A's typed code; A is the row merged
+    assert kept.merges[["surviving_key", "_source_row"]].values.tolist() == [["C1", 2]]
