@@ -46,7 +46,7 @@ ONE_EDIT = -1.0
 """A level met by names one character apart (`北斗電機`, `北斗電気`): on four kanji that is
 a 75 % ratio, too low for the ratio levels, yet the commonest typo."""
 EXACT = {  # comparator → (agree, disagree) log-odds
-    "phone": (3.5, -2.5), "phone2": (1.5, 0.0), "phone3": (1.5, 0.0),
+    "phone": (3.5, -1.5), "phone2": (1.5, 0.0), "phone3": (1.5, 0.0),
     "email": (3.5, 0.0), "postal": (1.5, -2.0), "region": (0.0, -2.0), "code": (2.5, 0.0),
 }
 FUZZY = {  # comparator → ((similarity at least, log-odds), ...), disagree below, log-odds

@@ -66,7 +66,8 @@ def survive(table: str, frame: pd.DataFrame, spec: TableSpec, labels: np.ndarray
     heads = ranked.groupby("_cluster", sort=False).head(1)
     survivor_of = pd.Series(heads.index.to_numpy(), index=heads["_cluster"].to_numpy())
     out = frame.copy()
-    changes = [_fill(table, out, frame, ranked, survivor_of, field, field == pk)
+    changes = [_fill(table, out, frame, ranked, survivor_of, field, field == pk,
+                     spec.survivorship.get(field, "source_priority"))
                for field in spec.fields if field in frame]
     merged = ranked.index.difference(heads.index)
     target = survivor_of.loc[ranked.loc[merged, "_cluster"].to_numpy()].to_numpy()
@@ -96,17 +97,18 @@ def _ranked(frame: pd.DataFrame, labels: np.ndarray, generated: np.ndarray,
 
 
 def _fill(table: str, out: pd.DataFrame, frame: pd.DataFrame, ranked: pd.DataFrame,
-          survivor_of: pd.Series, field: str, is_key: bool) -> pd.DataFrame:
+          survivor_of: pd.Series, field: str, is_key: bool, rule: str) -> pd.DataFrame:
     """Give each survivor the first value of `field` in survivorship order it lacks (for
     the key: a stored record's key, else the first key a source typed over a generated
-    one); log each as a change."""
-    present = frame.loc[ranked.index, field].notna().to_numpy().copy()
-    order = ranked
-    if is_key:
-        present &= ~ranked["_generated"].to_numpy()
-        order = ranked.assign(_first=~ranked["_stored"])  # a stored key first
-        order = order.sort_values(["_cluster", "_first"], kind="stable")
-        present = present[ranked.index.get_indexer(order.index)]
+    one); under a stated rule (`most_complete`, `most_recent:<date>`), the value of the
+    row that rule ranks first, even over the survivor's own; log each as a change."""
+    if is_key:  # a stored key first, then the keys sources typed, in survivorship order
+        order = ranked.assign(_first=~ranked["_stored"]).sort_values(["_cluster", "_first"],
+                                                                      kind="stable")
+        present = (frame.loc[order.index, field].notna() & ~order["_generated"]).to_numpy()
+    else:
+        order = _stated_order(ranked, frame, rule)
+        present = frame.loc[order.index, field].notna().to_numpy()
     donors = order[present].groupby("_cluster", sort=False).head(1)
     donor_of = pd.Series(donors.index.to_numpy(), index=donors["_cluster"].to_numpy())
     survivors = survivor_of.loc[donor_of.index].to_numpy()
@@ -116,8 +118,11 @@ def _fill(table: str, out: pd.DataFrame, frame: pd.DataFrame, ranked: pd.DataFra
             ranked.loc[donor, "_stored"].to_numpy()
         lacking = lacking & (frame.loc[survivors, field].to_numpy()
                              != frame.loc[donor, field].to_numpy())
-    else:
+    elif rule == "source_priority":
         lacking = frame.loc[survivors, field].isna().to_numpy()
+    else:
+        lacking = ~_same(frame.loc[survivors, field].to_numpy(),
+                         frame.loc[donor, field].to_numpy())
     take = (survivors != donor) & lacking
     if not take.any():
         return empty_frame(CHANGE_COLUMNS)
@@ -127,10 +132,34 @@ def _fill(table: str, out: pd.DataFrame, frame: pd.DataFrame, ranked: pd.DataFra
     if out[field].dtype != object:
         out[field] = out[field].astype(object)
     out.loc[rows, field] = after
-    rules = [f"survivor_filled from {_where(frame, s)}" for s in sources]
+    named = "survivor_filled" if rule == "source_priority" or is_key else f"survivor {rule}"
+    rules = [f"{named} from {_where(frame, s)}" for s in sources]
     logged = changes_frame(table, out.loc[rows], field, before, after, "")
     logged["rule"] = rules
     return logged
+
+
+def _stated_order(ranked: pd.DataFrame, frame: pd.DataFrame, rule: str) -> pd.DataFrame:
+    """The clustered rows in the order a field's stated rule ranks them."""
+    if rule == "most_complete":
+        return ranked.sort_values(["_cluster", "_complete", "_priority", "_order"],
+                                  kind="stable")
+    if rule.startswith("most_recent:"):
+        dates = pd.to_datetime(frame.loc[ranked.index, rule.partition(":")[2]],
+                               errors="coerce")
+        newest = ranked.assign(_newest=-dates.to_numpy(dtype="datetime64[ns]").astype(
+            np.int64).astype(float))
+        newest.loc[dates.isna().to_numpy(), "_newest"] = np.inf
+        return newest.sort_values(["_cluster", "_newest", "_priority", "_order"],
+                                  kind="stable")
+    return ranked
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element by element: both missing, or both present and equal."""
+    return np.array([bool(pd.isna(x) and pd.isna(y)) or bool(
+        not pd.isna(x) and not pd.isna(y) and x == y) for x, y in zip(a, b, strict=True)],
+        dtype=bool)
 
 
 def _keep_differences(table: str, out: pd.DataFrame, frame: pd.DataFrame, spec: TableSpec,

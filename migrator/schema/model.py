@@ -41,6 +41,8 @@ _NAME = re.compile(rf"(?:[a-z]|{_LETTER})(?:[a-z0-9_]|{_LETTER}|\d)*")
 """Table and field names become SQL identifiers: lowercase ASCII (no quoting surprises on
 PostgreSQL), or names in Japanese and other scripts, which the three databases store as
 written."""
+SURVIVORSHIP = ("source_priority", "most_complete", "most_recent")
+"""The rules a table's `survivorship` may state per field."""
 MAX_NAME_BYTES = 63
 """PostgreSQL truncates identifiers past 63 bytes (21 kanji); MariaDB allows 64 characters."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")
@@ -140,6 +142,11 @@ class TableSpec(_Spec):
     (`reject`, until the dedupe stage merges it), or the lines of one document
     (`number_lines`: an invoice number on every line of a sales sheet; the rows get
     `<key>-<line>` in sheet order)."""
+    survivorship: dict[str, str] = Field(default_factory=dict)
+    """Where a merged record's field comes from when its rows disagree, per field:
+    `source_priority` (the default: the first mapping source, then the most complete
+    row), `most_complete` (the row with the most fields filled), or
+    `most_recent:<date field>` (the row with the latest date there)."""
     fields: dict[str, FieldSpec]
 
     def is_key(self, field: str) -> bool:
@@ -272,6 +279,15 @@ def _check_table(table: str, spec: TableSpec) -> None:
             known(name, "unique", i, j)
     for i, name in enumerate(spec.match_keys):
         known(name, "match_keys", i)
+    for name, rule in spec.survivorship.items():
+        known(name, "survivorship", name)
+        kind, _, by = rule.partition(":")
+        if kind not in SURVIVORSHIP or bool(by) != (kind == "most_recent"):
+            raise Problem((*at, "survivorship", name),
+                          f"'{rule}' is not source_priority, most_complete or "
+                          "most_recent:<date field>")
+        if by and (by not in spec.fields or spec.fields[by].type != "date"):
+            raise Problem((*at, "survivorship", name), f"'{by}' is not a date field of {table}")
 
 
 def _check_name(name: str, at: Loc) -> None:

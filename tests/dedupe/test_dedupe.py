@@ -1,7 +1,7 @@
 """dedupe: the same client typed by several departments becomes one record, nothing lost.
 
 `same_client_two_departments.csv` holds, as three departments typed them: one client in
-three spellings ((株)/株式会社/㈱, one with a second phone), 髙橋/高橋 (old and new kanji),
+three spellings ((株)/株式会社/㈱, one at the same address with a second phone), 髙橋/高橋,
 a same-named company in another city, two clients sharing a code, and a one-character
 typo (北斗電機/北斗電気) with little else to go on.
 """
@@ -40,15 +40,16 @@ def roles(found: pd.DataFrame, table: str) -> dict[int, tuple[int, str]]:
 def test_dedupe_merges_one_client_typed_three_ways(deduped: DedupedTables) -> None:
     customers = deduped.frames["customers"].set_index("_source_row")
     assert roles(deduped.clusters, "customers") == {
-        2: (1, "survivor"), 3: (1, "merged"),  # (株)山田商事 and 株式会社 山田商事
+        2: (1, "survivor"), 3: (1, "merged"), 4: (1, "merged"),  # (株)/株式会社/㈱山田商事
         5: (2, "survivor"), 6: (2, "merged"),  # 髙橋工業 and 高橋工業(株)
     }
     assert customers.loc[2, "customer_code"] == "C100"  # the typed code survives
     assert customers.loc[5, "name"] == "髙橋工業株式会社"  # the first source's spelling
-    assert 3 not in customers.index and 6 not in customers.index
+    assert 3 not in customers.index and 4 not in customers.index and 6 not in customers.index
+    assert customers.loc[2, "notes"].endswith("› 4: phone +81355019999")  # kept, in notes
     merges = deduped.merges[deduped.merges["table"] == "customers"]
-    assert merges[["surviving_key", "_source_row"]].values.tolist() == [["C100", 3],
-                                                                        ["C200", 6]]
+    assert merges[["surviving_key", "_source_row"]].values.tolist() == [
+        ["C100", 3], ["C100", 4], ["C200", 6]]
     assert merges["why"].tolist()[0] == ("score 1.00; agreed: name, postal, region, phone, "
                                          "address")
 
@@ -59,8 +60,8 @@ def test_dedupe_keeps_apart_what_only_looks_alike(deduped: DedupedTables) -> Non
     assert sapporo["name"].tolist() == ["株式会社山田商事"]  # same name, another city: kept
     review = deduped.clusters[deduped.clusters["role"] == "review"]
     groups = sorted(sorted(int(r) for r in g["_source_row"]) for _, g in review.groupby("cluster"))
-    assert groups == [[2, 4], [10, 11]]  # a second phone (C100 stands for row 3 too); a typo
-    assert set(customers["_source_row"]) >= {4, 10, 11}  # left apart until a person decides
+    assert groups == [[10, 11]]  # a one-character typo and little else
+    assert set(customers["_source_row"]) >= {10, 11}  # left apart until a person decides
     (reject,) = deduped.rejects.to_dict("records")  # C400 names two companies
     assert (reject["_source_row"], reject["reasons"]) == (9, "duplicate_key:customer_code")
 
@@ -69,18 +70,15 @@ def test_dedupe_moves_children_to_the_survivor(deduped: DedupedTables) -> None:
     contacts = deduped.frames["contacts"]
     assert contacts[["full_name", "customer_code"]].values.tolist() == [
         ["山田 太郎", "C100"],  # the two 山田 太郎 of C100 are one person
-        ["佐藤 花子", contacts["customer_code"].iloc[1]]]
-    kept = deduped.frames["customers"]
-    sato_parent = kept[kept["_source_row"] == 4]["customer_code"].item()
-    assert contacts["customer_code"].iloc[1] == sato_parent  # stays with its own row
+        ["佐藤 花子", "C100"]]  # a second person of the same client
     moved = deduped.changes[deduped.changes["rule"] == "repointed_to_survivor:customers"]
-    assert moved[["_source_row", "after"]].values.tolist() == [[3, "C100"]]
+    assert moved[["_source_row", "after"]].values.tolist() == [[3, "C100"], [4, "C100"]]
 
 
 def test_dedupe_accounts_for_every_row(deduped: DedupedTables) -> None:
     counts = deduped.counts()
     assert {t: (c.read, c.kept, c.merged, c.rejected) for t, c in counts.items()} == {
-        "customers": (10, 7, 2, 1), "contacts": (3, 2, 1, 0)}
+        "customers": (10, 6, 3, 1), "contacts": (3, 2, 1, 0)}
     assert deduped.accounting_ok
     assert deduped.compared["customers"] < 10 * 9 // 2  # blocking: never all pairs
 
@@ -130,22 +128,24 @@ def test_dedupe_review_then_decisions_are_never_asked_again(
         deduped: DedupedTables, tmp_path: Path) -> None:
     pending = review(deduped)
     assert [(d.table, d.decision, [r.key for r in d.records]) for d in pending.decisions] == [
-        ("customers", None, ["C100", "GCBED5E7740"]),
         ("customers", None, ["C500", "G7E99BE0037"])]
     path = tmp_path / "decisions.yaml"
     pending.save(path)
-    text = path.read_text(encoding="utf-8").replace("decision: null", "decision: merge", 1)
-    path.write_text(text.replace("decision: null", "decision: keep_apart"), encoding="utf-8")
-    decided = Decisions.load(path)
-    assert [d.decision for d in decided.decisions] == ["merge", "keep_apart"]
+    path.write_text(path.read_text(encoding="utf-8").replace("decision: null",
+                                                             "decision: merge"),
+                    encoding="utf-8")
+    assert [d.decision for d in Decisions.load(path).decisions] == ["merge"]
     again = dedupe(_cleaned(), decisions=path)
     assert again.clusters[again.clusters["role"] == "review"].empty  # never asked again
     merges = again.merges[again.merges["table"] == "customers"]
-    assert merges[["surviving_key", "_source_row", "why"]].values.tolist()[:2] == [
-        ["C100", 3, "score 1.00; agreed: name, postal, region, phone, address"],
-        ["C100", 4, "score 1.00; agreed: decision: merge"]]
-    assert set(again.frames["customers"]["_source_row"]) >= {10, 11}  # kept apart
+    assert merges[["surviving_key", "_source_row", "why"]].values.tolist()[-1] == [
+        "C500", 11, "score 1.00; agreed: decision: merge"]
     assert again.accounting_ok
+    apart = path.read_text(encoding="utf-8").replace("decision: merge", "decision: keep_apart")
+    path.write_text(apart, encoding="utf-8")
+    kept = dedupe(_cleaned(), decisions=path)
+    assert kept.clusters[kept.clusters["role"] == "review"].empty
+    assert set(kept.frames["customers"]["_source_row"]) >= {10, 11}  # kept apart
 
 
 def test_dedupe_decisions_file_errors_are_one_sentence(tmp_path: Path) -> None:
@@ -166,9 +166,9 @@ def test_dedupe_command_shows_clusters_and_writes_review(tmp_path: Path) -> None
                            str(HERE / "same_client_two_departments.mapping.yaml"),
                            "--review", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert "customers: 9 pairs compared, 2 clusters merged, 2 groups need review" in done.stdout
-    assert f"2 group(s) of likely duplicates need review: {out}" in done.stdout
-    assert len(Decisions.load(out).decisions) == 2
+    assert "customers: 9 pairs compared, 2 clusters merged, 1 groups need review" in done.stdout
+    assert f"1 group(s) of likely duplicates need review: {out}" in done.stdout
+    assert len(Decisions.load(out).decisions) == 1
 
 
 def _cleaned() -> Any:
@@ -224,3 +224,55 @@ def test_dedupe_keep_apart_holds_against_a_chain_through_a_third_row() -> None:
     assert sorted(kept.frames["customers"]["customer_code"]) == ["C1", "C3"]
     # B, the more complete row, survives under A's typed code; A is the row merged
     assert kept.merges[["surviving_key", "_source_row"]].values.tolist() == [["C1", 2]]
+
+
+STATED = """
+version: 1
+name: stated
+tables:
+  customers:
+    primary_key: code
+    match_keys: [name, phone, email]
+    survivorship: {phone: "most_recent:updated", notes: most_complete}
+    fields:
+      code: {type: code, required: true}
+      name: {type: text, required: true, semantic: company_name}
+      phone: {type: text, semantic: phone, format: e164}
+      email: {type: text, semantic: email, format: email}
+      updated: {type: date, format: iso_date}
+      notes: {type: text}
+"""
+
+
+def test_dedupe_stated_survivorship_takes_the_most_recent_phone() -> None:
+    """The first source survives, but the schema says the phone comes from the row updated
+    last: the older ledger's number gives way to the newer sheet's, and the log says why."""
+    from migrator import TargetSchema
+    from migrator.tables import RULES, MappedTables
+
+    schema = TargetSchema.from_yaml(STATED)
+    frame = pd.DataFrame({
+        "code": ["C1", "C2"], "name": ["株式会社山田商事", "(株)山田商事"],
+        "phone": ["03-5501-1201", "03-5501-9999"],
+        "email": ["info@yamada.example.co.jp", "info@yamada.example.co.jp"],
+        "updated": ["2023/4/1", "2024/10/1"], "notes": [None, "second phone since 2024"],
+        "_source_file": ["ledger.csv", "may.csv"], "_source_sheet": None,
+        "_source_row": [2, 2], RULES: [0, 1],
+    })
+    mapped = MappedTables(schema=schema, frames={"customers": frame},
+                          rows_read={"customers": 2}, rules=[{}, {}])
+    deduped = dedupe(clean(mapped))
+    (kept,) = deduped.frames["customers"].to_dict("records")
+    assert (kept["code"], kept["phone"]) == ("C1", "+81355019999")
+    assert kept["notes"].startswith("second phone since 2024")  # the merged row's notes
+    logged = deduped.changes[deduped.changes["field"] == "phone"]["rule"].tolist()
+    assert "survivor most_recent:updated from may.csv › 2" in logged
+
+
+def test_dedupe_stated_survivorship_must_name_a_date_field() -> None:
+    from migrator import TargetSchema
+    from migrator.errors import SchemaError
+
+    with pytest.raises(SchemaError, match=r"tables\.customers\.survivorship\.phone: 'name' is "
+                                          r"not a date field of customers$"):
+        TargetSchema.from_yaml(STATED.replace("most_recent:updated", "most_recent:name"))
