@@ -42,7 +42,14 @@ from migrator.rejects import (
     rejects_frame,
 )
 from migrator.schema import TableSpec
-from migrator.tables import CLUSTER_COLUMNS, RULES, CleanedTables, DedupedTables, require
+from migrator.tables import (
+    CLUSTER_COLUMNS,
+    PAIR_COLUMNS,
+    RULES,
+    CleanedTables,
+    DedupedTables,
+    require,
+)
 
 
 def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
@@ -67,7 +74,7 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
     schema = cleaned.schema
     frames: dict[str, pd.DataFrame] = {}
     merges, changes = [cleaned.merges], [cleaned.changes]
-    rejects, found = [cleaned.rejects], []
+    rejects, found, scored = [cleaned.rejects], [], []
     compared: dict[str, int] = {}
     keys: dict[str, Survived] = {}
     for table in schema.table_order(list(cleaned.frames)):
@@ -90,6 +97,7 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
                 apart = kept_apart(decided.for_table(table), keys_now, frame)
             labels = _only_with_read_rows(clusters(len(frame), pairs, merge_at, apart), stored)
             found.append(_clusters(table, frame, labels, pairs, merge_at, review_at, stored))
+            scored.append(_pair_rows(table, frame, pairs, review_at))
             survived = survive(table, frame, spec, labels, pairs, generated, stored)
             frame, keys[table] = survived.frame, survived
             merges.append(survived.merges)
@@ -105,7 +113,8 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         changes=concat_frames(changes, CHANGE_COLUMNS),
         merges=concat_frames(merges, MERGE_COLUMNS),
         trail=cleaned.trail.then("dedupe", time.perf_counter() - started),
-        clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared)
+        clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared,
+        pairs=concat_frames(scored, PAIR_COLUMNS))
 
 
 def _with_stored(frame: pd.DataFrame, against: str | None, table: str,
@@ -228,6 +237,18 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
         parts.append(_cluster_rows(table, frame, rows, groups[rows] + offset, scored[rows],
                                    np.full(len(rows), "review")))
     return concat_frames(parts, CLUSTER_COLUMNS)
+
+
+def _pair_rows(table: str, frame: pd.DataFrame, pairs: Pairs, at: float) -> pd.DataFrame:
+    """The pairs scoring `at` or more, each side by where it was read."""
+    keep = pairs.score >= at
+    data: dict[str, object] = {"table": table}
+    for side, rows in (("left", pairs.left[keep]), ("right", pairs.right[keep])):
+        for c in LINEAGE_COLUMNS:
+            data[f"{side}{c}"] = frame[c].to_numpy()[rows] if c in frame else None
+    data["score"] = np.round(pairs.score[keep], 3)
+    data["agreed"] = pairs.agreed[keep]
+    return pd.DataFrame(data, columns=PAIR_COLUMNS)
 
 
 def _best_score(n: int, pairs: Pairs, keep: np.ndarray) -> np.ndarray:

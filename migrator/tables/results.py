@@ -39,6 +39,10 @@ FAILURE_COLUMNS = ["table", "column", "expectation", "value", *LINEAGE_COLUMNS]
 """A validation failure: the table, the expectation broken, where, and the value."""
 CLUSTER_COLUMNS = ["table", "cluster", *LINEAGE_COLUMNS, "score", "role"]
 """A row found to be one record with others: its cluster, score and role in it."""
+PAIR_COLUMNS = ["table", *(f"left{c}" for c in LINEAGE_COLUMNS),
+                *(f"right{c}" for c in LINEAGE_COLUMNS), "score", "agreed"]
+"""A scored pair of rows: where each was read, the match probability, the fields that
+agreed (`left_source_row`...)."""
 STAGES = ("read", "profile", "suggest", "map", "clean", "dedupe", "validate", "load")
 """The order stage timings are shown in."""
 
@@ -214,6 +218,9 @@ class DedupedTables(StageTables):
 
     compared: dict[str, int] = field(default_factory=dict)
     """Per matched table, the candidate pairs scored (blocking keeps this near-linear)."""
+    pairs: pd.DataFrame = field(default_factory=lambda: empty_frame(PAIR_COLUMNS))
+    """The pairs that scored at least the review threshold, each with its score and the
+    fields that agreed (the rest of the candidates scored lower and are not kept)."""
 
     stage: ClassVar[str] = "deduplicated tables"
     made_by: ClassVar[str] = "dedupe()"

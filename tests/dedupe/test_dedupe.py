@@ -276,3 +276,13 @@ def test_dedupe_stated_survivorship_must_name_a_date_field() -> None:
     with pytest.raises(SchemaError, match=r"tables\.customers\.survivorship\.phone: 'name' is "
                                           r"not a date field of customers$"):
         TargetSchema.from_yaml(STATED.replace("most_recent:updated", "most_recent:name"))
+
+
+def test_dedupe_every_pair_above_review_has_a_score_and_what_agreed(
+        deduped: DedupedTables) -> None:
+    pairs = deduped.pairs[deduped.pairs["table"] == "customers"]
+    found = {(int(a), int(b)): (s, g) for a, b, s, g in pairs[
+        ["left_source_row", "right_source_row", "score", "agreed"]].values.tolist()}
+    assert found[(2, 3)] == (0.999, "name, postal, region, phone, address")
+    assert found[(10, 11)][1] == "postal, region" and 0.3 <= found[(10, 11)][0] < 0.9
+    assert all(score >= 0.3 for score, _ in found.values())
