@@ -42,6 +42,8 @@ class RunReport:
     mapping_sha256: str | None = None
     rejects_file: str | None = None
     tables: dict[str, TableReport] = field(default_factory=dict)
+    needs_review: dict[str, int] = field(default_factory=dict)
+    """Per table, the groups of likely duplicates left apart for a person (`--review`)."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds each stage took, in pipeline order (read, profile, suggest, map, clean,
     dedupe, validate, load)."""
@@ -57,6 +59,7 @@ class RunReport:
             "mapping_sha256": self.mapping_sha256, "target": self.target,
             "dry_run": self.dry_run, "rejects_file": self.rejects_file,
             "tables": {name: t.asdict() for name, t in self.tables.items()},
+            "needs_review": dict(self.needs_review),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
         }
 
@@ -82,6 +85,11 @@ class RunReport:
         lines = [f"  accounting (read = loaded + merged + rejected): {verdict}"]
         if self.rejects_file:
             lines.append(f"  rejected rows with reasons: {self.rejects_file}")
+        waiting = {t: n for t, n in self.needs_review.items() if n}
+        if waiting:
+            groups = ", ".join(f"{t} {n}" for t, n in waiting.items())
+            lines.append(f"  likely duplicates left apart for review: {groups} (list them "
+                         "with --review FILE)")
         return lines
 
     def timings(self) -> str:

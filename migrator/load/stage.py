@@ -75,6 +75,9 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
                        dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
                        mapping_sha256=checked.trail.mapping_sha256)
     report.tables = accounting(checked)
+    review = checked.clusters[checked.clusters["role"] == "review"]
+    report.needs_review = {str(t): int(g["cluster"].nunique())
+                           for t, g in review.groupby("table", sort=False)}
     with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
         files = _stage_rejects(checked, Path(staging), report.run_id)
         report.rejects_file = _final_path(files, rejects_dir, checked)

@@ -286,3 +286,43 @@ def test_dedupe_every_pair_above_review_has_a_score_and_what_agreed(
     assert found[(2, 3)] == (0.999, "name, postal, region, phone, address")
     assert found[(10, 11)][1] == "postal, region" and 0.3 <= found[(10, 11)][0] < 0.9
     assert all(score >= 0.3 for score, _ in found.values())
+
+
+def test_dedupe_sales_naming_a_merged_code_follow_the_survivor() -> None:
+    """Two departments typed one client under C1 and C3; the sales sheet names C3. The
+    client is one record (C1, the first source's), and the sale is re-pointed to it."""
+    from datetime import date
+
+    from migrator import load_schema
+    from migrator.tables import RULES, MappedTables
+
+    customers = pd.DataFrame({
+        "customer_code": ["C1", "C3"], "name": ["株式会社山田商事", "山田商事㈱"],
+        "phone": ["03-5501-1201", "03-5501-1201"], "postal_code": ["150-0002"] * 2,
+        "_source_file": ["営業1課.csv", "営業2課.csv"], "_source_sheet": None,
+        "_source_row": [2, 2], RULES: [0, 1]})
+    sales = pd.DataFrame({
+        "sale_id": ["S1"], "customer_code": ["C3"], "sale_date": [date(2024, 4, 1)],
+        "amount": [1200], "_source_file": ["売上.csv"], "_source_sheet": None,
+        "_source_row": [2], RULES: [2]})
+    mapped = MappedTables(schema=load_schema("crm"),
+                          frames={"customers": customers, "sales": sales},
+                          rows_read={"customers": 2, "sales": 1}, rules=[{}, {}, {}])
+    deduped = dedupe(clean(mapped))
+    assert deduped.frames["customers"]["customer_code"].tolist() == ["C1"]
+    assert deduped.frames["sales"]["customer_code"].tolist() == ["C1"]
+    moved = deduped.changes[deduped.changes["table"] == "sales"]
+    assert moved[["before", "after", "rule"]].values.tolist() == [
+        ["C3", "C1", "repointed_to_survivor:customers"]]
+
+
+def test_dedupe_run_report_counts_what_waits_for_review(tmp_path: Path) -> None:
+    from migrator import run
+
+    report = run([HERE / "same_client_two_departments.csv"],
+                 mapping=HERE / "same_client_two_departments.mapping.yaml",
+                 to=f"sqlite:///{tmp_path / 'r.db'}", rejects_dir=tmp_path)
+    assert report.needs_review == {"customers": 1}
+    assert report.asdict()["needs_review"] == {"customers": 1}
+    assert ("  likely duplicates left apart for review: customers 1 (list them with "
+            "--review FILE)") in str(report)
