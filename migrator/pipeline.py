@@ -70,7 +70,7 @@ def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = Non
     deduped = find_duplicates(sources, mapping=mapping, auto=auto, schema=schema,
                               options=options, decisions=decisions, against=against,
                               progress=progress)
-    return validate(deduped, suites=suites, docs=docs, progress=progress)
+    return validate(deduped, suites=suites, docs=docs, against=against, progress=progress)
 
 
 def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,

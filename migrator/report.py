@@ -83,6 +83,10 @@ class RunReport:
     def _footer(self) -> list[str]:
         verdict = "holds" if self.accounting_ok else "DOES NOT HOLD"
         lines = [f"  accounting (read = loaded + merged + rejected): {verdict}"]
+        empty = [name for name, t in self.tables.items() if not t.rows_read]
+        if empty:
+            lines.append(f"  nothing to load into {', '.join(empty)}: the sources hold no data "
+                         "rows for it")
         if self.rejects_file:
             lines.append(f"  rejected rows with reasons: {self.rejects_file}")
         waiting = {t: n for t, n in self.needs_review.items() if n}

@@ -166,3 +166,37 @@ def test_pipeline_run_takes_a_mapping_object_and_times_each_stage(tmp_path: Path
     assert list(auto.seconds) == ["read", "profile", "suggest", "map", "clean", "dedupe",
                                   "validate", "load"]
     assert json.loads(json.dumps(auto.asdict()))["seconds"].keys() == auto.seconds.keys()
+
+
+def test_pipeline_a_header_only_table_loads_nothing_and_says_so(tmp_path: Path) -> None:
+    """A CSV holding only its header line: the run succeeds, loads nothing, says why."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "header_only.csv"
+    source.write_text("顧客コード,会社名,TEL\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "migrator", "run", str(source), "--auto",
+                           "--to", f"sqlite:///{tmp_path / 'e.db'}", "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "nothing to load into customers: the sources hold no data rows for it" in \
+        done.stdout
+    assert rows(f"sqlite:///{tmp_path / 'e.db'}", "SELECT COUNT(*) FROM customers") == [(0,)]
+
+
+def test_pipeline_sales_on_their_own_reject_only_the_orphan_lines(target_url: str,
+                                                                  tmp_path: Path) -> None:
+    """Next month's sales, loaded alone: a line whose customer is in the target loads; a
+    line naming an unknown customer is rejected with its lineage; the load goes through."""
+    sales = [SAMPLE_DATA / "売上明細.xlsx"]
+    alone = run(sales, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "a")
+    assert alone.status == "succeeded" and alone.accounting_ok
+    assert (alone.tables["sales"].rows_loaded, alone.tables["sales"].rows_rejected) == (0, 120)
+    reasons = {r[0] for r in rows(target_url, "SELECT reasons FROM _rejects")}
+    assert reasons == {"unknown_reference:customer_code"}
+    run([SAMPLE_DATA / "顧客台帳.xlsx"], mapping=MAPPING, to=target_url,
+        rejects_dir=tmp_path / "b")
+    later = run(sales, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "c")
+    loaded, rejected = later.tables["sales"].rows_loaded, later.tables["sales"].rows_rejected
+    stored = rows(target_url, "SELECT COUNT(*) FROM sales")[0][0]
+    assert loaded + rejected == 120 and loaded == stored and loaded > 100

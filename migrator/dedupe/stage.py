@@ -133,7 +133,8 @@ def _only_with_read_rows(labels: np.ndarray, stored: np.ndarray) -> np.ndarray:
     """Clusters of stored records alone are the target's business, not this run's."""
     if not stored.any():
         return labels
-    read = np.bincount(labels[(labels >= 0) & ~stored], minlength=int(labels.max()) + 1)
+    read = np.bincount(labels[(labels >= 0) & ~stored],
+                       minlength=int(labels.max(initial=-1)) + 1)
     return np.where((labels >= 0) & (read[np.maximum(labels, 0)] > 0), labels, -1)
 
 
@@ -218,7 +219,7 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
     roles = np.where(stored[merged], "stored", roles)
     parts = [_cluster_rows(table, frame, merged, labels[merged] + 1, best[merged], roles)]
     # A pair to review joins two records: a merged row stands for its cluster's survivor.
-    lead = np.zeros(int(labels.max()) + 1, dtype=np.int64)
+    lead = np.zeros(int(labels.max(initial=-1)) + 1, dtype=np.int64)
     lead[labels[first]] = first
     head = np.arange(len(frame))
     head[merged] = lead[labels[merged]]
@@ -230,7 +231,7 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
                       np.ones(int(apart.sum())), pairs.agreed[review][apart], 0)
         groups = clusters(len(frame), loose)
         rows = np.flatnonzero(groups >= 0)
-        offset = int(labels.max()) + 2
+        offset = int(labels.max(initial=-1)) + 2
         scored = np.zeros(len(frame))
         np.maximum.at(scored, left[apart], pairs.score[review][apart])
         np.maximum.at(scored, right[apart], pairs.score[review][apart])

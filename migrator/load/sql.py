@@ -66,8 +66,10 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     engine = _engine(url, target)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent)
+    new_file = _missing_sqlite_file(engine)
+    loaded = False
     try:
-        if dry_run and _missing_sqlite_file(engine):
+        if dry_run and new_file:
             return {t.name: TableCounts(t.size, 0, 0) for t in prepared}
         if dry_run:
             with engine.connect() as conn:
@@ -83,6 +85,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
                 run_id=run_id, target=target,
                 counts={t: asdict(c) for t, c in counts.items()}, rejects=rejects,
                 merges=merges)
+        loaded = True
         return counts
     except LoadError:
         _undo_ddl(engine, state)
@@ -97,6 +100,17 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
                         f"{_nothing_written(undone)}") from exc
     finally:
         engine.dispose()
+        if new_file and not loaded and not dry_run:
+            _remove_sqlite_file(engine)
+
+
+def _remove_sqlite_file(engine: Engine) -> None:
+    """A failed first load leaves no empty database behind: nothing half-written, no file."""
+    from pathlib import Path
+
+    database = Path(str(engine.url.database))
+    for path in (database, database.with_name(database.name + "-journal")):
+        path.unlink(missing_ok=True)
 
 
 def _engine(url: str, target: str) -> Engine:

@@ -25,6 +25,7 @@ from migrator.lineage import LINEAGE_COLUMNS
 from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
+from migrator.target import stored_frame
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
 ROW_ID = "_row_id"
@@ -55,13 +56,16 @@ class Checked:
 
 def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
                  suites: Path | None = None, docs: Path | None = None,
-                 progress: Progress | None = None) -> Checked:
+                 against: str | None = None, progress: Progress | None = None) -> Checked:
     """Run each table's suite on `frames` with GX; collect every failing row with its lineage.
 
     Suites come from `suites/<table>.json` when given, else from the schema in memory.
     Tables are checked parents first: a foreign key is checked against the rows of the
     referenced table that passed their own suite, so a contact of a rejected customer
-    fails here instead of at the database. `docs` writes GX Data Docs (HTML) there.
+    fails here instead of at the database. With `against` (the target's URL) the keys
+    stored there count too: next month's sales of last month's customers pass, a sale of
+    an unknown customer is rejected instead of failing the whole load. `docs` writes GX
+    Data Docs (HTML) there.
     """
     tick = progress or silent
     tables = schema.table_order([t for t in frames if t in schema.tables])
@@ -76,7 +80,7 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
         for table in level:
             frame = frames[table]
             configs, skipped = _applicable(specs[table]["expectations"], frame)
-            configs += _foreign_keys(schema.tables[table], frame, passed)
+            configs += _foreign_keys(schema.tables[table], frame, passed, against)
             origin = f"{suites}/{table}.json" if suites is not None else f"schema:{table}"
             suite = to_gx_suite({**specs[table], "name": table, "expectations": configs},
                                 origin)
@@ -154,9 +158,10 @@ def _applicable(configs: list[dict[str, Any]], frame: pd.DataFrame
     return kept, skipped
 
 
-def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]
-                  ) -> list[dict[str, Any]]:
-    """`column` among the referenced table's keys in this run (never stored in the JSON).
+def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.DataFrame],
+                  against: str | None) -> list[dict[str, Any]]:
+    """`column` among the referenced table's keys in this run and, with `against`, in the
+    target (never stored in the JSON). Without either, the database checks it.
 
     The set given to GX is the column's distinct values that resolve, which flags exactly
     the rows that do not. Past FK_IN_SET_LIMIT values GX slows down (it copies the set
@@ -166,9 +171,15 @@ def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.Dat
     out = []
     for fk in spec.foreign_keys:
         ref = frames.get(fk.ref_table)
-        if fk.column not in frame.columns or ref is None or fk.ref_field not in ref.columns:
+        here = ref is not None and fk.ref_field in ref.columns
+        if fk.column not in frame.columns or not (here or against):
             continue
-        keys = set(_convert(ref[fk.ref_field], "code").dropna())
+        keys = set(_convert(ref[fk.ref_field], "code").dropna()) \
+            if ref is not None and here else set()
+        if against:
+            stored = stored_frame(against, fk.ref_table, [fk.ref_field])
+            if fk.ref_field in stored:
+                keys |= set(_convert(stored[fk.ref_field], "code").dropna())
         seen = set(_convert(frame[fk.column], "code").dropna())
         meta = {"rule": "foreign_key", "references": fk.references}
         if len(seen & keys) <= FK_IN_SET_LIMIT:

@@ -41,11 +41,13 @@ EXPECTATION_REASONS = {
 
 
 def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = None,
-             docs: Path | None = None, progress: Progress | None = None) -> ValidationReport:
+             docs: Path | None = None, against: str | None = None,
+             progress: Progress | None = None) -> ValidationReport:
     """Run the tables' expectation suites; set the failing rows aside as rejects.
 
     Suites come from `suites/<table>.json` when given (the committed `expectations/`),
     else from the schema. `docs` writes Great Expectations Data Docs into that folder.
+    `against` (the target's URL) lets a foreign key name a record already stored there.
 
     Example:
         >>> checked = validate(dedupe(cleaned))
@@ -55,7 +57,7 @@ def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = No
     require(deduped, DedupedTables, CleanedTables, verb="validate")
     started = time.perf_counter()
     checked = check_tables(deduped.frames, deduped.schema, suites=suites, docs=docs,
-                           progress=progress)
+                           against=against, progress=progress)
     frames, rejected = {}, [deduped.rejects]
     for name, frame in deduped.frames.items():
         failed = checked.failed_rows(name)

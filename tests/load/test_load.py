@@ -480,3 +480,18 @@ def test_load_adds_the_seconds_column_to_a_runs_table_of_an_older_version(
     rows = query(target_url, "SELECT run_id, seconds FROM _runs ORDER BY started_at, run_id")
     assert len(rows) == len(before) + 1
     assert dict(rows)["upgraded"] == '{"read": 1.5, "load": 0.25}'
+
+
+def test_load_failing_into_a_new_sqlite_file_leaves_no_file(tmp_path: Any) -> None:
+    """Nothing half-written means no new database file either."""
+    db = tmp_path / "new.db"
+
+    def fault(step: str) -> None:
+        if step == "table:contacts":
+            raise OSError("disk went away")
+
+    with pytest.raises(LoadError, match="failed at step table:contacts"):
+        run_load(f"sqlite:///{db}", fault=fault)
+    assert not db.exists() and not (tmp_path / "new.db-journal").exists()
+    run_load(f"sqlite:///{db}")
+    assert db.exists()  # a successful first load keeps its file, of course

@@ -1,0 +1,53 @@
+"""What the target already holds, read for the stages that need it before the load:
+dedupe matches next month's rows with last month's records, validate checks a sale's
+customer against the customers stored there.
+
+Only tables that exist and columns they have are read; a target that does not exist
+yet (a new SQLite file) holds nothing and is not created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from migrator.errors import LoadError
+from migrator.urls import redact
+
+
+def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The target's rows of `table`, the `columns` it has; empty when there is none."""
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
+        raise LoadError(f"{redact(url)} is not a database URL this installation can use "
+                        f"({type(exc).__name__})") from exc
+    if _missing_sqlite_file(engine):
+        return pd.DataFrame()
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            if table not in inspector.get_table_names():
+                return pd.DataFrame()
+            present = {c["name"] for c in inspector.get_columns(table)}
+            wanted = [c for c in columns if c in present]
+            found = sa.Table(table, sa.MetaData(), *[sa.Column(c) for c in wanted])
+            rows = conn.execute(sa.select(found)).fetchall()
+    except sa.exc.SQLAlchemyError as exc:
+        raise LoadError(f"could not read {table} from {redact(url)} ({type(exc).__name__}); "
+                        "check the URL and that the server is running") from exc
+    finally:
+        engine.dispose()
+    return pd.DataFrame(rows, columns=wanted, dtype=object)
+
+
+def _missing_sqlite_file(engine: Any) -> bool:
+    url = engine.url
+    database = url.database
+    return (url.get_backend_name() == "sqlite" and bool(database) and database != ":memory:"
+            and not str(database).startswith("file:") and not Path(str(database)).exists())
