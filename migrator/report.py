@@ -42,6 +42,8 @@ class RunReport:
     mapping_sha256: str | None = None
     rejects_file: str | None = None
     tables: dict[str, TableReport] = field(default_factory=dict)
+    not_loaded: dict[str, int] = field(default_factory=dict)
+    """Per source table the mapping maps no column of, its data rows: read, not loaded."""
     needs_review: dict[str, int] = field(default_factory=dict)
     """Per table, the groups of likely duplicates left apart for a person (`--review`)."""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -59,7 +61,7 @@ class RunReport:
             "mapping_sha256": self.mapping_sha256, "target": self.target,
             "dry_run": self.dry_run, "rejects_file": self.rejects_file,
             "tables": {name: t.asdict() for name, t in self.tables.items()},
-            "needs_review": dict(self.needs_review),
+            "not_loaded": dict(self.not_loaded), "needs_review": dict(self.needs_review),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
         }
 
@@ -89,6 +91,9 @@ class RunReport:
                          "rows for it")
         if self.rejects_file:
             lines.append(f"  rejected rows with reasons: {self.rejects_file}")
+        for source, rows in self.not_loaded.items():
+            lines.append(f"  {rows:,} row(s) of {source} not loaded: the mapping maps none of "
+                         "its columns")
         waiting = {t: n for t, n in self.needs_review.items() if n}
         if waiting:
             groups = ", ".join(f"{t} {n}" for t, n in waiting.items())

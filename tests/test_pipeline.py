@@ -200,3 +200,16 @@ def test_pipeline_sales_on_their_own_reject_only_the_orphan_lines(target_url: st
     loaded, rejected = later.tables["sales"].rows_loaded, later.tables["sales"].rows_rejected
     stored = rows(target_url, "SELECT COUNT(*) FROM sales")[0][0]
     assert loaded + rejected == 120 and loaded == stored and loaded > 100
+
+
+def test_pipeline_rows_of_a_table_the_mapping_ignores_are_counted(tmp_path: Path) -> None:
+    """`--auto` maps no column of `foo,bar`: its two rows are reported as not loaded, with
+    the reason, instead of vanishing from the accounting."""
+    source = tmp_path / "foobar.csv"
+    source.write_text("foo,bar\n1,2\n3,4\n", encoding="utf-8")
+    report = run([source], auto=True, to=f"sqlite:///{tmp_path / 'f.db'}",
+                 rejects_dir=tmp_path)
+    assert report.not_loaded == {"foobar.csv": 2}
+    assert report.asdict()["not_loaded"] == {"foobar.csv": 2}
+    assert "  2 row(s) of foobar.csv not loaded: the mapping maps none of its columns" in \
+        str(report)

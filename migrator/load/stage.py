@@ -75,6 +75,7 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
                        dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
                        mapping_sha256=checked.trail.mapping_sha256)
     report.tables = accounting(checked)
+    report.not_loaded = {name: rows for name, rows in checked.trail.not_loaded if rows}
     review = checked.clusters[checked.clusters["role"] == "review"]
     report.needs_review = {str(t): int(g["cluster"].nunique())
                            for t, g in review.groupby("table", sort=False)}

@@ -42,6 +42,7 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
     target = resolve_schema(schema, mapping)
     mapping.check(target)
     parts: dict[str, list[pd.DataFrame]] = {}
+    not_loaded: list[tuple[str, int]] = []
     for table in tables:
         index = mapping.source_index(table.file, table.sheet)
         if index is None:
@@ -49,6 +50,8 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
                                "add it (migrator suggest writes one)")
         spec = mapping.sources[index]
         _check_columns(table, spec)
+        if not spec.targets():
+            not_loaded.append((table.name, table.data_rows))
         for name, frame in _split(table, spec, target).items():
             frame[RULES] = index
             parts.setdefault(name, []).append(frame)
@@ -56,7 +59,7 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
               for name in target.table_order(list(parts))}
     trail = Trail(files=tuple(getattr(tables, "files", ())),
                   started_at=getattr(tables, "started_at", None),
-                  mapping_sha256=mapping.sha256())
+                  mapping_sha256=mapping.sha256(), not_loaded=tuple(not_loaded))
     trail = trail.then("read", float(getattr(tables, "seconds", 0.0)))
     return MappedTables(schema=target, frames=frames,
                         rows_read={name: len(frame) for name, frame in frames.items()},

@@ -75,6 +75,9 @@ class Trail:
     mapping_sha256: str | None = None
     seconds: tuple[tuple[str, float], ...] = ()
     """(stage, seconds), in pipeline order (STAGES)."""
+    not_loaded: tuple[tuple[str, int], ...] = ()
+    """(source table, data rows) of the tables the mapping maps no column of: read,
+    counted, and reported as not loaded."""
 
     def then(self, step: str, seconds: float) -> Trail:
         """This trail with one more stage's seconds (added to a stage already timed)."""
