@@ -27,7 +27,7 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
         raise LoadError(f"{redact(url)} is not a database URL this installation can use "
                         f"({type(exc).__name__})") from exc
-    if _missing_sqlite_file(engine):
+    if missing_sqlite_file(engine):
         return pd.DataFrame()
     try:
         with engine.connect() as conn:
@@ -46,7 +46,9 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=wanted, dtype=object)
 
 
-def _missing_sqlite_file(engine: Any) -> bool:
+def missing_sqlite_file(engine: Any) -> bool:
+    """True for an SQLite file that does not exist yet: reading it or a dry run must not
+    create it, and a failed first load removes it."""
     url = engine.url
     database = url.database
     return (url.get_backend_name() == "sqlite" and bool(database) and database != ":memory:"

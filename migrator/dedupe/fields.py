@@ -18,6 +18,7 @@ import jaconv
 import numpy as np
 import pandas as pd
 
+from migrator.reference.companies import match_key
 from migrator.reference.kanji import FOLD
 from migrator.reference.mail import SHARED_DOMAINS
 from migrator.schema import TableSpec
@@ -48,7 +49,7 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     if name is not None:
         key = f"_{name}_key"
         source = frame[key] if key in frame else frame[name]
-        out["name"] = _fold(source, _name_text)
+        out["name"] = _fold(source, _name_key)
     for comparator, attribute, wanted, fold in (
             ("kana", "semantic", ("kana",), _kana_text),
             ("email", "format", ("email",), _plain_text),
@@ -95,15 +96,13 @@ def _blank(n: int) -> np.ndarray:
     return out
 
 
+def _name_key(value: object) -> str:
+    """The company matching key clean made, for a name that has none yet (a person's)."""
+    return match_key(str(value))
+
+
 def _plain_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
-
-
-def _name_text(value: object) -> str:
-    """Width, case, spaces and punctuation folded; old kanji in their everyday form."""
-    text = unicodedata.normalize("NFKC", str(value)).casefold().translate(FOLD)
-    return "".join(c for c in jaconv.hira2kata(text)
-                   if unicodedata.category(c)[0] not in "PZSC")
 
 
 _BLOCK = re.compile(r"(\d)(?:丁目|番地|番|の)(?=\d)")

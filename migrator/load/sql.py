@@ -22,6 +22,7 @@ from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
+from migrator.target import missing_sqlite_file
 from migrator.urls import redact
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     engine = _engine(url, target)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent)
-    new_file = _missing_sqlite_file(engine)
+    new_file = missing_sqlite_file(engine)
     loaded = False
     try:
         if dry_run and new_file:
@@ -125,15 +126,6 @@ def _engine(url: str, target: str) -> Engine:
     if engine.dialect.name == "sqlite":
         _sqlite_transactions(engine)
     return engine
-
-
-def _missing_sqlite_file(engine: Engine) -> bool:
-    """True for an SQLite file that does not exist yet (a dry run must not create it)."""
-    from pathlib import Path
-
-    database = engine.url.database
-    return (engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"
-            and not str(database).startswith("file:") and not Path(str(database)).exists())
 
 
 def _sqlite_transactions(engine: Engine) -> None:
