@@ -13,10 +13,11 @@ The front door names the whole pipeline; each verb takes the previous verb's res
     deduped = dedupe(cleaned)                                # DedupedTables
     checked = validate(deduped)                              # ValidationReport
     result  = load(checked, to="sqlite:///crm.db")           # LoadResult
+    files   = export(checked, "kintone", "out/")              # ExportResult (CRM files)
 
 `prepare()` runs read through validate and stops; `run()` is prepare() then load().
 Names are imported on first use, so `import migrator` (and `migrator --help`) stays fast.
-The verbs `profile`, `clean`, `dedupe`, `validate` and `load` share their names with
+The verbs `profile`, `clean`, `dedupe`, `validate`, `load` and `export` share their names with
 their stage packages: `migrator.clean` is the function, and `from migrator.clean.phone
 import phone_transform` still reaches the package.
 """
@@ -39,6 +40,7 @@ __all__ = [
     "apply_mapping",
     "clean",
     "dedupe",
+    "export",
     "load",
     "load_schema",
     "prepare",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from migrator.dedupe import dedupe
     from migrator.errors import MigratorError
     from migrator.errors import ReadError as ReadError
+    from migrator.export import export
     from migrator.load import load
     from migrator.mapping import Mapping, apply_mapping, suggest_mapping
     from migrator.pipeline import prepare, run
@@ -77,6 +80,7 @@ _HOMES = {
     "dedupe": "migrator.dedupe",
     "validate": "migrator.validate",
     "load": "migrator.load",
+    "export": "migrator.export",
     "prepare": "migrator.pipeline",
     "run": "migrator.pipeline",
     "RunReport": "migrator.report",
@@ -90,7 +94,8 @@ _HOMES = {
     "SourceTable": "migrator.tables",
     "SourceTables": "migrator.tables",
 }
-_VERBS_NAMED_LIKE_STAGES = frozenset({"profile", "clean", "dedupe", "validate", "load"})
+_VERBS_NAMED_LIKE_STAGES = frozenset({"profile", "clean", "dedupe", "validate", "load",
+                                      "export"})
 
 __getattr__ = lazy_attributes(__name__, _HOMES)
 

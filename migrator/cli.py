@@ -31,6 +31,7 @@ def cli(debug: bool) -> None:
     migrator suggest SOURCE... -o mapping.yaml              a mapping to review
     migrator dedupe SOURCE... --mapping mapping.yaml        the duplicates, to review
     migrator run SOURCE... --mapping mapping.yaml [--to URL] into a database
+    migrator export SOURCE... --mapping mapping.yaml --format F --out DIR   CRM files
     migrator demo                                           sample_data into demo.db
     """
 
@@ -202,6 +203,77 @@ def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: b
     if review is not None:
         review_of(deduped).save(review)
         click.echo(_review_line(review))
+
+
+FORMAT_NAMES = ("salesforce", "hubspot", "zoho", "dynamics", "kintone", "sansan")
+"""migrator.export.FORMATS, listed here so `--help` does not import the export stage."""
+
+
+@cli.command(name="export")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--from", "from_url", metavar="URL",
+              help="Export what `migrator run` loaded into this database instead of SOURCE files.")
+@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The reviewed mapping YAML.")
+@click.option("--auto", is_flag=True, help="Accept the suggested mapping unreviewed.")
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), required=True,
+              help="The CRM whose import files to write.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the files, README.txt, rejects and changes.")
+@click.option("--unencodable", type=click.Choice(["substitute", "reject"]),
+              default="substitute", show_default=True,
+              help="A character the file's encoding cannot hold: replace it by the stated "
+                   "table (㈱ → (株), 𠮷 → 吉) or reject its row.")
+@click.option("--file-encoding", "file_encoding", metavar="NAME",
+              help="kintone: cp932 (default), shift_jis or utf-8; Sansan: shift_jis (default) "
+                   "or cp932.")
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              help="Split files beyond N rows (below the CRM's own limit).")
+@click.option("--app", "apps", multiple=True, metavar="[contacts=]FILE",
+              help="kintone: your app's fields, a YAML or the form-fields JSON of its REST "
+                   "API; prefix contacts= for the contact app.")
+@click.option("--template", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Sansan: the format CSV downloaded from 管理者設定 > 名刺インポート.")
+@click.option("--owner", metavar="USER_ID", help="Sansan: the card owner's user ID.")
+@click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
+@click.option("--decisions", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A person's merge / keep_apart decisions (YAML), applied first.")
+@read_options
+def export_command(sources: tuple[Path, ...], from_url: str | None, mapping_path: Path | None,
+                   auto: bool, format_name: str, out: Path, unencodable: str,
+                   file_encoding: str | None, max_rows: int | None, apps: tuple[str, ...],
+                   template: Path | None, owner: str | None, schema_name: str,
+                   decisions: Path | None, **reading: Any) -> None:
+    """Write the import files of a cloud CRM, checked against its rules before upload."""
+    from migrator.export import export
+    from migrator.pipeline import prepare
+
+    if bool(sources) == bool(from_url):
+        raise click.UsageError("pass SOURCE files or --from URL (one of them)")
+    if from_url and (mapping_path or auto or decisions):
+        raise click.UsageError("--from exports a loaded database; --mapping, --auto and "
+                               "--decisions apply to SOURCE files")
+    if sources and mapping_path is not None and auto:
+        raise click.UsageError("pass --mapping FILE or --auto, not both")
+    checked: Any = from_url
+    if sources:
+        checked = prepare(sources, mapping=mapping_path, auto=auto, schema=schema_name,
+                          decisions=decisions, options=_read_options(**reading))
+    result = export(checked, format_name, out, unencodable=unencodable,  # type: ignore[arg-type]
+                    encoding=file_encoding, max_rows=max_rows, app=_apps(apps),
+                    template=template, owner=owner)
+    click.echo(str(result))
+
+
+def _apps(given: tuple[str, ...]) -> dict[str, Path] | None:
+    """`--app FILE --app contacts=FILE` → {"customers": FILE, "contacts": FILE}."""
+    if not given:
+        return None
+    apps: dict[str, Path] = {}
+    for value in given:
+        name, sep, path = value.rpartition("=")
+        apps[name if sep else "customers"] = Path(path)
+    return apps
 
 
 def _review_line(path: Path) -> str:

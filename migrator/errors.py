@@ -48,6 +48,7 @@ class RejectReason(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     UNKNOWN_REFERENCE = "unknown_reference"
     FAILED_EXPECTATION = "failed_expectation"
+    UNENCODABLE = "unencodable"
 
     def at(self, field: str) -> str:
         """The reason as a rejected row carries it: `invalid_phone:phone`."""
@@ -88,6 +89,7 @@ _REASON_SENTENCES = {
     RejectReason.OUT_OF_RANGE: "is outside the range the field allows",
     RejectReason.UNKNOWN_REFERENCE: "names a row of another table that this run does not load",
     RejectReason.FAILED_EXPECTATION: "fails an expectation of the table's suite",
+    RejectReason.UNENCODABLE: "holds a character the target file's encoding cannot write",
 }
 
 
@@ -144,3 +146,8 @@ class LoadError(MigratorError):
 
 class AccountingError(MigratorError):
     """rows_read != loaded + merged + rejected: a bug of ours, never a silent loss."""
+
+
+class ExportError(MigratorError):
+    """An export that cannot be written (unknown format, bad app or template file, an
+    output folder that cannot be written); nothing is left in the folder."""

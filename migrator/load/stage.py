@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.errors import AccountingError
-from migrator.load.rejects_file import write_rejects
 from migrator.load.sql import write_tables
 from migrator.load.upsert import TableCounts
 from migrator.progress import Progress, now_iso
+from migrator.rejects_file import write_rejects
 from migrator.report import RunReport, TableReport
 from migrator.tables import ValidationReport, require
 from migrator.urls import default_target, redact

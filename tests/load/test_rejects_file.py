@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from migrator.load import rejects_file
-from migrator.load.rejects_file import RejectsFiles, write_rejects
+from migrator import rejects_file
+from migrator.rejects_file import RejectsFiles, write_rejects
 
 LIGHT_RED = "FFFFC7CE"
 
