@@ -55,6 +55,10 @@ class Built:
     """Cells this export changed (CHANGE_COLUMNS): substitutions, formula guards."""
     exported: dict[str, int] = field(default_factory=dict)
     """Records of each object table that are on at least one line."""
+    shared_names: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Exported customers whose name another exported customer also has (customer_code,
+    name, lineage, group): a CRM that links contacts by account name cannot tell them
+    apart, so a person decides (rename, or keep Salesforce's Account Site)."""
 
 
 def build(profile: CrmProfile, frames: Mapping[str, pd.DataFrame], *,
@@ -98,7 +102,18 @@ def build(profile: CrmProfile, frames: Mapping[str, pd.DataFrame], *,
                 for t, c in (("customers", CUSTOMER), ("contacts", CONTACT))}
     return Built(lines=lines, rejects=concat_frames(rejected, REJECT_COLUMNS),
                  changes=values.changes(kept),
-                 exported={t: len(on_lines[t] & kept[t]) for t in OBJECTS if t in frames})
+                 exported={t: len(on_lines[t] & kept[t]) for t in OBJECTS if t in frames},
+                 shared_names=_shared_names(customers, kept["customers"]))
+
+
+def _shared_names(customers: pd.DataFrame, kept: set[Any]) -> pd.DataFrame:
+    written = customers.loc[sorted(kept)]
+    key = _field(written, "name").str.casefold()
+    shared = written[key.duplicated(keep=False) & (key != "")]
+    out = shared[["customer_code", "name", *[c for c in LINEAGE_COLUMNS
+                                             if c in shared.columns]]].copy()
+    out.insert(0, "group", key[shared.index].rank(method="dense").astype(int))
+    return out.sort_values(["group", "customer_code"], ignore_index=True)
 
 
 def _frame(frames: Mapping[str, pd.DataFrame], table: str) -> pd.DataFrame:
@@ -240,6 +255,9 @@ class _Values:
         derive = _DERIVED.get(column.source)
         if column.source == "contacts.last_name":
             return _last_name(rows).where(_has_name(rows), self.contact_customer_name)
+        if column.source == "customers.site":  # Salesforce tells accounts apart by name+site
+            key = _field(rows, "name").str.casefold()
+            return _field(rows, "customer_code").where(key.duplicated(keep=False), "")
         if column.source == "contacts.phone_or_customer":
             own = _field(rows, "phone")
             return own.where(own != "", self._of_customer(_col(self.customers, "phone")))

@@ -26,6 +26,8 @@ DERIVED = {
     "customers.street": "address_line1 and address_line2 joined by a space",
     "customers.domain": "the website's host, else the domain of the customer's e-mail "
                         "(not a shared mail service such as gmail.com)",
+    "customers.site": "the customer code when another customer has the same name (Salesforce "
+                      "keeps one account per name and site), else empty",
     "contacts.last_name": "family_name; the full name when no family name is known; the "
                           "customer's name when the contact has no name of its own (a "
                           "shop's member: the contact row holds a birthday, not a person)",

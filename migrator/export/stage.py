@@ -65,6 +65,9 @@ class ExportResult:
     """Cells changed by this export, per rule (substitute, formula_guard, ...)."""
     left_out: dict[str, int] = field(default_factory=dict)
     """Tables a CRM import does not hold (sales), with their rows."""
+    shared_names_file: Path | None = None
+    shared_names: int = 0
+    """Exported customers whose name another one has (listed in shared_names.csv)."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -84,6 +87,9 @@ class ExportResult:
         if self.changes:
             done = ", ".join(f"{rule} ×{n}" for rule, n in self.changes.items())
             lines.append(f"  cells changed: {done}: {self.changes_file}")
+        if self.shared_names:
+            lines.append(f"  {self.shared_names} customers share a name with another; the CRM "
+                         f"links by name, check them: {self.shared_names_file}")
         lines.append(f"  import in this order (see {self.out / 'README.txt'}):")
         return lines
 
@@ -233,6 +239,11 @@ def _write(profile: CrmProfile, built: Built, out: Path, counts: dict[str, Objec
                    for f in write_file(profile, spec, lines, staging, header=header)]
         rejects = concat_frames([run_rejects, built.rejects], REJECT_COLUMNS)
         rejected = write_rejects(rejects, staging, run_id=profile.name)
+        shared_path = None
+        if len(built.shared_names):
+            shared_path = staging / "shared_names.csv"
+            safe_frame(built.shared_names).to_csv(shared_path, index=False,
+                                                  encoding="utf-8-sig", lineterminator="\r\n")
         changes_path = None
         if len(built.changes):
             changes_path = staging / "changes.csv"
@@ -245,7 +256,8 @@ def _write(profile: CrmProfile, built: Built, out: Path, counts: dict[str, Objec
             changes_file=out / "changes.csv" if changes_path else None,
             changes=built.changes["rule"].value_counts().to_dict() if len(built.changes)
             else {},
-            left_out=left_out)
+            left_out=left_out, shared_names=len(built.shared_names),
+            shared_names_file=out / "shared_names.csv" if shared_path else None)
         (staging / "README.txt").write_text(readme(profile, result), encoding="utf-8",
                                             newline="\r\n")
         _replace_outputs(profile, staging, out)
@@ -266,7 +278,7 @@ def _moved(written: WrittenFile, out: Path) -> WrittenFile:
 def _replace_outputs(profile: CrmProfile, staging: Path, out: Path) -> None:
     """Remove what an earlier export of this format wrote (its parts may be more), then
     move the new files in."""
-    ours = {"README.txt", "changes.csv", f"rejects-{profile.name}.csv",
+    ours = {"README.txt", "changes.csv", "shared_names.csv", f"rejects-{profile.name}.csv",
             f"rejects-{profile.name}.xlsx"}
     for spec in profile.files:
         ours |= {p.name for p in out.glob(f"{spec.name}.csv")}
@@ -307,6 +319,10 @@ def readme(profile: CrmProfile, result: ExportResult) -> str:
     if result.changes:
         left.append(f"  cells changed to fit the target ({', '.join(result.changes)}): "
                     "changes.csv, before and after")
+    if result.shared_names:
+        left.append(f"  {result.shared_names} customers share a name with another "
+                    "(shared_names.csv): a CRM that links contacts by account name may join "
+                    "them; rename one or check after the import")
     lines += left or ["  nothing"]
     lines += ["", "Notes:"] + [f"  - {n}" for n in profile.notes]
     lines += [f"  - {k}: {v}" for k, v in profile.options.items()]

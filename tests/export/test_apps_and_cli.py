@@ -141,7 +141,8 @@ def test_export_from_a_loaded_database_holds_what_run_loaded(target_url, tmp_pat
     stored = stored_rows(target_url, "customers")
     assert result.counts["customers"].read == len(stored) == 99
     assert result.counts["customers"].exported == 99 and result.accounting_ok
-    _, rows, _ = read_back(tmp_path / "out" / "accounts_and_contacts.csv", "utf-8")
-    assert sorted({r[1] for r in rows}) == sorted(str(r["customer_code"]) for r in stored)
+    header, rows, _ = read_back(tmp_path / "out" / "accounts_and_contacts.csv", "utf-8")
+    codes = sorted({r[header.index("Account Number")] for r in rows})
+    assert codes == sorted(str(r["customer_code"]) for r in stored)
     assert result.left_out == {"sales": 120}
     assert Path(tmp_path / "out" / "README.txt").exists()

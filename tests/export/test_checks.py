@@ -150,3 +150,26 @@ def test_hubspot_domain_comes_from_the_website_or_a_company_mail_not_a_shared_on
     header, rows, _ = read_back(tmp_path / "contacts_and_companies.csv", "utf-8")
     assert [r[header.index("Company Domain Name")] for r in rows] == \
         ["yamada.example.co.jp", "suzuki-kogyo.co.jp", ""]
+
+
+def test_customers_sharing_a_name_stay_apart_in_salesforce_and_are_listed(tmp_path) -> None:
+    checked = checked_from(_customers(name=["山田商事", "山田商事", "佐藤物産"]), _contacts())
+    result = export(checked, "salesforce", tmp_path)
+    header, rows, _ = read_back(tmp_path / "accounts_and_contacts.csv", "utf-8")
+    assert [r[header.index("Account Site")] for r in rows] == ["C1", "C2", ""]
+    assert result.shared_names == 2
+    shared = pd.read_csv(result.shared_names_file, dtype=str)
+    assert shared[["group", "customer_code", "_source_row"]].values.tolist() == [
+        ["1", "C1", "2"], ["1", "C2", "3"]]
+    assert "2 customers share a name" in (tmp_path / "README.txt").read_text(encoding="utf-8")
+
+
+def test_kintone_quotes_values_holding_the_delimiter_or_quotes_and_doubles_them(
+        tmp_path) -> None:
+    checked = checked_from(_customers(name=['山田商事, 本社', '"鈴木" 工業', "佐藤物産"]),
+                           _contacts())
+    export(checked, "kintone", tmp_path)
+    raw = (tmp_path / "customers.csv").read_bytes().decode("cp932").split("\r\n")
+    assert raw[1].startswith('C1,"山田商事, 本社",')
+    assert raw[2].startswith('C2,"""鈴木"" 工業",')
+    assert raw[3].startswith("C3,佐藤物産,")

@@ -23,6 +23,7 @@ PROFILE = CrmProfile(
         purpose="accounts and their contacts: choose \"Accounts and Contacts\" in the wizard",
         columns=(
             Column("Account Name", "customers.name", required=True, max_length=255),
+            Column("Account Site", "customers.site", max_length=80),
             Column("Account Number", "customers.customer_code", max_length=40),
             Column("Phone", "customers.phone", "phone", max_length=40),
             Column("Fax", "customers.fax", "phone", max_length=40),
@@ -52,7 +53,9 @@ PROFILE = CrmProfile(
     max_line_bytes=400_000,
     notes=(
         "Import accounts_and_contacts.csv with Setup > Data Import Wizard > Accounts and "
-        "Contacts; match accounts by Name and contacts by Name.",
+        "Contacts; match accounts by Name and Site and contacts by Name. Account Site holds "
+        "the customer code only where two customers share a name, so they stay two "
+        "accounts [SF-B].",
         "Dates are yyyy-MM-dd and the file is UTF-8 (Salesforce \"CSV File Readiness\").",
         "Account field labels other than Account Name come from public code using them, not "
         "from the wizard's own page; the wizard lets you map any column it does not match.",
