@@ -105,6 +105,9 @@ class CrmProfile:
     forbidden: str = ""
     """Characters the CRM refuses in a value (Zoho: `|<>`), handled like unencodable ones."""
     newline: str = "\r\n"
+    links_by_name: bool = False
+    """The CRM finds a contact's account (or merges records) by the account's name, so two
+    customers of one name need a person's look (shared_names.csv)."""
     notes: tuple[str, ...] = ()
     """What README.txt says about this target: the rules followed, with their sources,
     and what no source confirms."""

@@ -240,7 +240,7 @@ def _write(profile: CrmProfile, built: Built, out: Path, counts: dict[str, Objec
         rejects = concat_frames([run_rejects, built.rejects], REJECT_COLUMNS)
         rejected = write_rejects(rejects, staging, run_id=profile.name)
         shared_path = None
-        if len(built.shared_names):
+        if len(built.shared_names) and profile.links_by_name:
             shared_path = staging / "shared_names.csv"
             safe_frame(built.shared_names).to_csv(shared_path, index=False,
                                                   encoding="utf-8-sig", lineterminator="\r\n")
@@ -256,7 +256,8 @@ def _write(profile: CrmProfile, built: Built, out: Path, counts: dict[str, Objec
             changes_file=out / "changes.csv" if changes_path else None,
             changes=built.changes["rule"].value_counts().to_dict() if len(built.changes)
             else {},
-            left_out=left_out, shared_names=len(built.shared_names),
+            left_out=left_out,
+            shared_names=len(built.shared_names) if profile.links_by_name else 0,
             shared_names_file=out / "shared_names.csv" if shared_path else None)
         (staging / "README.txt").write_text(readme(profile, result), encoding="utf-8",
                                             newline="\r\n")

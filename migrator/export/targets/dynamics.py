@@ -57,6 +57,7 @@ PROFILE = CrmProfile(
     encoding="utf-8-sig",
     date_format="%Y-%m-%d",
     max_bytes=8 * 1_000_000,
+    links_by_name=True,
     notes=(
         "Import accounts.csv first, then contacts.csv; Company Name is a lookup that "
         "resolves to the account of that name.",

@@ -51,6 +51,7 @@ PROFILE = CrmProfile(
     max_bytes=100 * 1_000_000,
     max_columns=90,
     max_line_bytes=400_000,
+    links_by_name=True,
     notes=(
         "Import accounts_and_contacts.csv with Setup > Data Import Wizard > Accounts and "
         "Contacts; match accounts by Name and Site and contacts by Name. Account Site holds "

@@ -52,6 +52,7 @@ PROFILE = CrmProfile(
     encodings=("shift_jis", "cp932", "utf-8"),
     date_format="%Y/%m/%d",
     max_rows=10_000,
+    links_by_name=True,
     notes=(
         "管理者設定 > 名刺インポート: choose cards.csv (and each cards-N.csv in turn).",
         "Strict Shift_JIS: characters outside JIS X 0208 (①, ㈱, 髙) were replaced or the "

@@ -54,6 +54,7 @@ PROFILE = CrmProfile(
     date_format="%m/%d/%Y",
     max_bytes=5 * 1_000_000,
     forbidden="|<>",
+    links_by_name=True,
     notes=(
         "Import accounts.csv into Accounts first, then contacts.csv into Contacts; the "
         "contact's Account Name is matched with the account of that name.",
