@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +150,32 @@ def heavy_modules_after(statement: str) -> str:
     return fresh_python(f"import sys; {statement}; print([m for m in ('pandas', "
                         "'great_expectations', 'sqlalchemy', 'jupyterlab', 'openpyxl', "
                         "'python_calamine') if m in sys.modules])")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's Chromium through Playwright (../shared/NOTEBOOK-TESTS.md); skipped without
+    it on a laptop, failed on CI."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is absent (scripts/system-deps.sh installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    scratch = tmp_path_factory.mktemp("chromium")
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR"):
+            env.setenv(name, str(scratch / name.lower()))
+            (scratch / name.lower()).mkdir()
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=CHROMIUM_ARGS)
+            yield launched
+            launched.close()

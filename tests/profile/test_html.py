@@ -3,9 +3,7 @@ sees when headless Chromium opens it."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -15,10 +13,6 @@ import pytest
 from migrator.profile.html import render_html, write_html
 from tests.conftest import SAMPLE_DATA
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 LONG = "長い値" * 40 + "x" * 200
 
 DOC: dict[str, Any] = {
@@ -181,28 +175,6 @@ NO_TOFU_JS = """(sel) => {
   };
   return ['顧', '客', '台', '帳', '\\u{10FFFD}'].map(ink);
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Debian's Chromium through Playwright; skip without it, fail on CI."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is absent (scripts/system-deps.sh installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    scratch = tmp_path_factory.mktemp("chromium")
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR"):
-            env.setenv(name, str(scratch / name.lower()))
-            (scratch / name.lower()).mkdir()
-        with sync_playwright() as p:
-            launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                         args=CHROMIUM_ARGS)
-            yield launched
-            launched.close()
 
 
 def open_page(browser: Any, doc: dict[str, Any], tmp_path: Path) -> Any:

@@ -1,0 +1,109 @@
+"""The widgets driven like a person would, in Python: each choice changes the file the CLI
+replays (mapping, decisions), and the next run obeys it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import migrator
+from migrator.errors import MappingError
+from migrator.notebook import DuplicateReview, MappingEditor, ProfileView, RunSummary, run_command
+from migrator.pipeline import find_duplicates
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "sample_data"
+REVIEW = ROOT / "tests" / "fixtures" / "notebook" / "one_group_to_review.csv"
+GOLDEN = ROOT / "tests" / "fixtures" / "notebook" / "one_group_to_review.decisions.yaml"
+
+
+@pytest.fixture(scope="module")
+def ledger_profile():
+    return migrator.profile(migrator.read_sources([SAMPLE / "顧客台帳.xlsx",
+                                                   SAMPLE / "us_customers.xlsx"]))
+
+
+def test_choosing_a_target_changes_the_mapping_and_its_yaml(ledger_profile, tmp_path) -> None:
+    editor = MappingEditor(migrator.suggest_mapping(ledger_profile), ledger_profile)
+    source = next(i for i, s in enumerate(editor.mapping.sources) if s.file == "顧客台帳.xlsx")
+    before = editor.yaml
+    assert editor.mapping.sources[source].columns["部署"].to == "contacts.department"
+    editor.choose(source, "部署", None)
+    assert editor.mapping.sources[source].columns["部署"].to is None
+    assert editor.yaml != before and "部署: null" in editor.yaml
+    assert editor.dropdowns[(source, "部署")].value == "(not loaded)"
+    saved = editor.save(tmp_path / "mapping.yaml")
+    assert migrator.Mapping.load(saved).sources[source].columns["部署"].to is None
+
+
+def test_an_invalid_choice_is_shown_not_raised_and_not_saved(ledger_profile, tmp_path) -> None:
+    editor = MappingEditor(migrator.suggest_mapping(ledger_profile), ledger_profile)
+    source = next(i for i, s in enumerate(editor.mapping.sources) if s.file == "顧客台帳.xlsx")
+    editor.dropdowns[(source, "フリガナ")].value = "customers.name"  # as the browser does
+    assert not editor.valid
+    assert "customers.name is already fed by column '会社名'" in editor.problem
+    assert "⚠" in editor.message.value and "already fed" in editor.message.value
+    with pytest.raises(MappingError, match="not saved"):
+        editor.save(tmp_path / "mapping.yaml")
+    assert not (tmp_path / "mapping.yaml").exists()
+    editor.choose(source, "フリガナ", "customers.name_kana")
+    assert editor.valid and "✓" in editor.message.value
+
+
+def test_samples_and_confidence_sit_beside_each_dropdown(ledger_profile) -> None:
+    editor = MappingEditor(migrator.suggest_mapping(ledger_profile), ledger_profile)
+    source = next(i for i, s in enumerate(editor.mapping.sources) if s.file == "顧客台帳.xlsx")
+    grid = editor.widget.children[0].children[source]
+    texts = [getattr(c, "value", "") for c in grid.children]
+    at = texts.index("顧客コード")
+    assert texts[at + 1] == "customers.customer_code"  # the dropdown's value
+    assert texts[at + 2].endswith("%") and texts[at + 3].startswith("0000")
+
+
+def test_the_run_command_repeats_the_load_from_the_cli() -> None:
+    line = run_command([Path("a b.xlsx"), "顧客.csv"], "mapping.yaml", "sqlite:///x.db")
+    assert line == "migrator run 'a b.xlsx' '顧客.csv' --mapping mapping.yaml --to sqlite:///x.db"
+
+
+def test_profile_view_has_one_tab_per_table_with_the_report_inside(ledger_profile) -> None:
+    view = ProfileView(ledger_profile)
+    titles = [view.widget.get_title(i) for i in range(len(view.widget.children))]
+    assert titles[:2] == ["顧客台帳.xlsx [顧客台帳]", "us_customers.xlsx [Customers]"]
+    page = view.widget.children[0].value
+    assert page.startswith("<iframe srcdoc=") and "連絡先 / TEL" in page
+    assert "<script" not in page  # the report is escaped into the attribute
+
+
+def test_duplicate_review_writes_the_decision_and_the_next_run_obeys_it(tmp_path) -> None:
+    deduped = find_duplicates([REVIEW], auto=True)
+    path = tmp_path / "decisions.yaml"
+    review = DuplicateReview(deduped, path)
+    assert len(review.groups) == 1
+    records = review.records(0)
+    assert list(records.loc["name"]) == ["山田商事株式会社", "山田商事"]
+    assert "background:#FFC7CE" in review.view.value  # the differing fields are marked
+    review.decide("merge")
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert written == yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+    again = find_duplicates([REVIEW], auto=True, decisions=path)
+    assert again.counts()["customers"].merged == 2  # the pair merged, as decided
+    assert DuplicateReview(again, path).groups == []
+
+
+def test_keep_apart_stays_apart_and_is_not_asked_again(tmp_path) -> None:
+    path = tmp_path / "decisions.yaml"
+    DuplicateReview(find_duplicates([REVIEW], auto=True), path).decide("keep_apart")
+    again = find_duplicates([REVIEW], auto=True, decisions=path)
+    assert again.counts()["customers"].merged == 1
+    assert DuplicateReview(again, path).groups == []
+
+
+def test_run_summary_shows_counts_accounting_and_timings(tmp_path) -> None:
+    report = migrator.run([SAMPLE / "顧客台帳.xlsx"], auto=True,
+                          to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
+    page = RunSummary(report).widget.value
+    assert "every row read is loaded, merged or rejected" in page
+    assert "<td style='padding:2px 8px;vertical-align:top;'>customers</td>" in page
+    assert all(f">{stage}<" in page for stage in report.seconds)
