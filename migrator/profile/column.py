@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.profile.numbers import number_shapes
+from migrator.profile.personal import Personal, personal_data
 from migrator.profile.semantic import FAMILIES, Semantic, Values, guess_semantic
 from migrator.profile.shapes import (
     MAX_SHAPES,
@@ -61,6 +62,8 @@ class ColumnProfile:
     """What the values are (phone, postal_code...), with a confidence."""
     flags: list[str] = field(default_factory=list)
     """Messiness a reviewer must see, snake_case (`full_width_digits`...)."""
+    personal: Personal | None = None
+    """The personal data the column holds (kind and evidence), or None."""
 
     def asdict(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class ColumnProfile:
             "null_share": self.null_share, "distinct": self.distinct,
             "top_values": [dict(v) for v in self.top_values], "shapes": dict(self.shapes),
             "semantic": self.semantic.asdict(), "flags": list(self.flags),
+            "personal": self.personal.asdict() if self.personal else None,
         }
 
 
@@ -89,6 +93,7 @@ def profile_column(name: str, column: str | None, series: pd.Series) -> ColumnPr
         distinct=len(distinct.values), top_values=top_values(distinct), shapes=shapes,
         semantic=semantic,
         flags=column_flags(distinct, chars, text_index, kind, null_share, semantic, hint),
+        personal=personal_data(name, semantic, values.texts),
     )
 
 

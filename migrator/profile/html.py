@@ -71,6 +71,7 @@ background:linear-gradient(to right,#e3ecfb var(--w),transparent var(--w))}
 .top .n{color:#616e7c}
 .chip{display:inline-block;background:#fdf3e1;color:#8a4b08;border:1px solid #f0c987;
 border-radius:9px;padding:0 7px;font-size:11px;margin:0 3px 3px 0}
+.chip.personal{background:#eaf1fb;color:#1a4f8a;border-color:#a9c6ec}
 .skips{margin:0;padding:0;list-style:none;font-size:13px}.skips li{margin:2px 0}
 .reason{display:inline-block;min-width:120px;font-weight:600}
 """.replace("MONO", _MONO).replace("FONTS", _FONTS)
@@ -133,6 +134,8 @@ def _header(tables: list[dict[str, Any]], sheets: list[dict[str, Any]]) -> str:
         (sum(_int(t.get("data_rows")) for t in tables), "data rows"),
         (len(columns), "columns"),
         (sum(1 for c in columns if _strings(c.get("flags"))), "columns flagged"),
+        (sum(1 for c in columns if isinstance(c.get("personal"), dict)),
+         "columns of personal data"),
         (sum(len(_dicts(t.get("skipped"))) for t in tables), "skipped rows"),
         (len(sheets), "skipped sheets"),
     ]
@@ -181,11 +184,22 @@ def _column_row(col: dict[str, Any], data_rows: int, cells: dict[str, Any],
         "null_share": _null_bar(col.get("null_share")),
         "shapes": _shape_bar(col.get("shapes")),
         "top_values": _top_values(col.get("top_values"), data_rows),
-        "flags": "".join(f'<span class="chip" title="{_e(f)}">&#9888; '
-                         f'{_e(f.replace("_", " "))}</span>' for f in flags),
+        "flags": _personal(col.get("personal")) + "".join(
+            f'<span class="chip" title="{_e(f)}">&#9888; {_e(f.replace("_", " "))}</span>'
+            for f in flags),
     }
     cls = ' class="flagged"' if flags else ""
     return f"<tr{cls}>" + "".join(f"<td>{tds[k]}</td>" for k in keys) + "</tr>"
+
+
+def _personal(personal: Any) -> str:
+    """A chip saying the column holds personal data, its evidence in the tooltip."""
+    if not isinstance(personal, dict) or not personal.get("kind"):
+        return ""
+    why = "; ".join(_strings(personal.get("evidence")))
+    kind = str(personal["kind"]).replace("_", " ")
+    return (f'<span class="chip personal" title="personal data: {_e(why)}">&#128100; '
+            f"{_e(kind)}</span>")
 
 
 def _semantic(semantic: Any) -> str:

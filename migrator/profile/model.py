@@ -45,6 +45,7 @@ class TableProfile:
             name = c.name + " " * (width - display_width(c.name))
             sem = f"{c.semantic.type} {c.semantic.confidence:.0%}"
             flags = f"  ! {', '.join(c.flags)}" if c.flags else ""
+            flags += f"  personal: {c.personal.kind}" if c.personal else ""
             lines.append(f"  {name}  {c.inferred_type:<8} {sem:<19} "
                          f"{c.null_share:>4.0%} empty{flags}")
         reasons: dict[str, list[int]] = {}

@@ -12,7 +12,7 @@ import pytest
 
 from migrator import ReadOptions, read_sources
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.profile import ColumnProfile, Profile, profile_table
+from migrator.profile import ColumnProfile, Profile, profile, profile_table
 from migrator.read.model import Cell, to_series
 from migrator.tables import SkippedRow, SkipReason, SourceTable
 from tests.conftest import SAMPLE_DATA
@@ -112,6 +112,7 @@ def test_profile_column_statistics_exact() -> None:
                    "9{10}": 1},
         "semantic": {"type": "phone", "confidence": 1.0},
         "flags": ["full_width_digits", "leading_zeros_at_risk"],
+        "personal": {"kind": "phone", "evidence": ["semantic phone 100%", "header 'TEL'"]},
     }
 
 
@@ -186,6 +187,7 @@ def test_profile_empty_column() -> None:
         "name": "メールアドレス", "column": "A", "inferred_type": "empty", "null_share": 1.0,
         "distinct": 0, "top_values": [], "shapes": {},
         "semantic": {"type": "text", "confidence": 0.0}, "flags": ["mostly_empty"],
+        "personal": {"kind": "email", "evidence": ["header 'メールアドレス'"]},
     }
 
 
@@ -197,7 +199,7 @@ def test_profile_table_asdict_has_design_keys(tmp_path: Path) -> None:
     assert doc["skipped"] == [{"row": 1, "reason": "title"}]
     assert [list(c) for c in doc["columns"]] == [
         ["name", "column", "inferred_type", "null_share", "distinct", "top_values", "shapes",
-         "semantic", "flags"]] * 2
+         "semantic", "flags", "personal"]] * 2
     assert not set(LINEAGE_COLUMNS) & {c["name"] for c in doc["columns"]}
     path = tmp_path / "profile.json"
     Profile([result]).to_json(path)
@@ -264,3 +266,45 @@ def test_profile_sample_data_flags_what_the_readme_promises() -> None:
     assert {"mixed_types", "leading_zeros_at_risk"} <= set(flags("us_customers.xlsx", "Customers",
                                                                  "ZIP"))
 
+
+
+@pytest.mark.parametrize(("header", "values", "kind"), [
+    ("生年月日", ["昭和50年3月1日", "H2.4.5", "1990/01/02"], "birthday"),
+    ("Date of Birth", ["1980-04-01", "1975-12-24"], "birthday"),
+    ("結婚記念日", ["2010-06-01", "2015-10-10"], "anniversary"),
+    ("家族構成", ["妻・長男", "夫"], "family"),
+    ("ﾌﾘｶﾞﾅ", ["ヤマダ タロウ", "スズキ ハナコ"], "kana"),
+    ("備考", ["携帯 090-1234-5678 に連絡", "特になし"], "contact_in_text"),
+    ("Notes", ["call me: jo@example.org", "VIP"], "contact_in_text"),
+    ("担当者", ["山田 太郎", "鈴木 花子"], "name"),
+])
+def test_profile_flags_personal_data_with_its_evidence(header: str, values: list[Cell],
+                                                       kind: str) -> None:
+    personal = column(header, values).personal
+    assert personal is not None and personal.kind == kind
+    assert personal.evidence  # a reviewer sees why
+
+
+@pytest.mark.parametrize(("header", "values"), [
+    ("会社名", ["株式会社山田商事", "鈴木工業株式会社"]),
+    ("商品名", ["トナー", "コピー用紙"]),
+    ("備考", ["毎月20日締め", "請求書は郵送"]),
+    ("金額", [1200, 3400]),
+])
+def test_profile_company_product_and_plain_notes_are_not_personal(header: str,
+                                                                  values: list[Cell]) -> None:
+    assert column(header, values).personal is None
+
+
+def test_profile_personal_data_reaches_the_json_text_and_html() -> None:
+    from migrator.profile.html import render_html
+
+    prof = profile(read_sources([SAMPLE_DATA / "shop_export_cp932.csv"]))
+    doc = prof.asdict()
+    kinds = {c["name"]: (c["personal"] or {}).get("kind") for c in doc["tables"][0]["columns"]}
+    assert kinds == {"会員番号": None, "氏名": "name", "ﾌﾘｶﾞﾅ": "kana", "郵便番号": "address",
+                     "住所": "address", "電話番号": "phone", "生年月日": "birthday",
+                     "登録日": None, "最終購入日": None}
+    assert "personal: birthday" in str(prof)
+    page = render_html(doc)
+    assert page.count('class="chip personal"') == 6 and "columns of personal data" in page
