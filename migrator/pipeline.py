@@ -28,6 +28,7 @@ from migrator.load import load
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
 from migrator.mapping.learn import default_path
 from migrator.mapping.spec import LOW_CONFIDENCE
+from migrator.privacy import hash_key
 from migrator.profile import profile
 from migrator.progress import Progress, silent
 from migrator.read import ReadOptions, read_sources
@@ -111,6 +112,8 @@ def _given_mapping(mapping: Mapping | Source | None, auto: bool,
         return None
     chosen = mapping if isinstance(mapping, Mapping) else Mapping.load(Path(mapping))
     chosen.check(schema, file="mapping" if isinstance(mapping, Mapping) else Path(mapping).name)
+    if "hash" in chosen.privacy().values():
+        hash_key()  # no key: one sentence before any file is read
     return chosen
 
 

@@ -85,7 +85,7 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         if spec.match_keys:
             parent = _parent_column(spec, keys)
             frame, stored = _with_stored(frame, against if parent is None else None, table,
-                                         spec)
+                                         spec, _protected(cleaned, table, spec))
             generated = _generated(table, frame, cleaned.changes) & ~stored
             prepared = prepare(frame, spec, generated, parent)
             pairs = score_pairs(prepared, *candidate_pairs(prepared))
@@ -117,13 +117,21 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         pairs=concat_frames(scored, PAIR_COLUMNS))
 
 
+def _protected(cleaned: CleanedTables, table: str, spec: TableSpec) -> list[str]:
+    """Fields of `table` the mapping masks or hashes (its key aside): the target holds
+    them protected, so a stored value says nothing about this run's clear one."""
+    return [f.partition(".")[2] for f, _ in cleaned.trail.privacy
+            if f.partition(".")[0] == table and f.partition(".")[2] != spec.primary_key]
+
+
 def _with_stored(frame: pd.DataFrame, against: str | None, table: str,
-                 spec: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
+                 spec: TableSpec, protected: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """The rows, then the target's stored records of the table (ranked after every
     source, marked in the returned mask)."""
     stored = stored_rows(against, table, spec) if against else pd.DataFrame()
     if stored.empty:
         return frame, np.zeros(len(frame), dtype=bool)
+    stored = stored.drop(columns=[f for f in protected if f in stored.columns])
     stored[RULES] = np.iinfo(np.int64).max
     both = pd.concat([frame, stored], ignore_index=True)
     return both, np.arange(len(both)) >= len(frame)

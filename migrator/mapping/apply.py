@@ -59,7 +59,8 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
               for name in target.table_order(list(parts))}
     trail = Trail(files=tuple(getattr(tables, "files", ())),
                   started_at=getattr(tables, "started_at", None),
-                  mapping_sha256=mapping.sha256(), not_loaded=tuple(not_loaded))
+                  mapping_sha256=mapping.sha256(), not_loaded=tuple(not_loaded),
+                  privacy=tuple(_privacy(mapping, target).items()))
     trail = trail.then("read", float(getattr(tables, "seconds", 0.0)))
     return MappedTables(schema=target, frames=frames,
                         rows_read={name: len(frame) for name, frame in frames.items()},
@@ -84,6 +85,19 @@ def _rules(spec: SourceSpec) -> dict[str, FieldRule]:
         if target.transform or target.on_error != "reject":
             out[target.to] = FieldRule(tuple(target.transform), target.on_error)
     return out
+
+
+def _privacy(mapping: Mapping, schema: TargetSchema) -> dict[str, str]:
+    """The mapping's policies; a key's policy also covers the keys that reference it, so a
+    hashed customer code still links its contacts and sales."""
+    policies = {f: p for f, p in mapping.privacy().items() if p != "keep"}
+    for field, policy in list(policies.items()):
+        table, _, name = field.partition(".")
+        if schema.tables[table].primary_key == name:
+            for child, fk in schema.references_to(table):
+                if fk.ref_field == name:
+                    policies.setdefault(f"{child}.{fk.column}", policy)
+    return policies
 
 
 def _check_columns(table: SourceTable, spec: SourceSpec) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from migrator.display import html_table, plural
 from migrator.errors import MappingError, SchemaError
+from migrator.privacy import HASH_LENGTH, strictest
 from migrator.schema import TargetSchema
 from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
 
@@ -68,6 +69,8 @@ class ColumnTarget(BaseModel):
     """What a value that cannot be cleaned does to its row (null only for optional fields)."""
     part: int | None = Field(default=None, ge=1)
     """Position when several columns are joined into one field, with a space (セイ + メイ)."""
+    privacy: Literal["keep", "mask", "hash", "drop"] | None = None
+    """What the run writes of the values (migrator/privacy.py); None is keep."""
 
     @field_validator("to")
     @classmethod
@@ -78,7 +81,8 @@ class ColumnTarget(BaseModel):
 
     def dump(self) -> Any:
         """The compact YAML form: a bare target when nothing else is set."""
-        if not self.transform and self.on_error == "reject" and self.part is None:
+        if not self.transform and self.on_error == "reject" and self.part is None \
+                and self.privacy is None:
             return self.to
         out = _Flow(to=self.to)
         if self.transform:
@@ -87,6 +91,8 @@ class ColumnTarget(BaseModel):
             out["on_error"] = self.on_error
         if self.part is not None:
             out["part"] = self.part
+        if self.privacy is not None:
+            out["privacy"] = self.privacy
         return out
 
 
@@ -106,6 +112,8 @@ class SourceSpec(BaseModel):
     confidence: dict[str, float] = Field(default_factory=dict)
     cells: dict[str, str] = Field(default_factory=dict)
     """For a card: where each label's value sits (`{"会社名": "C4"}`)."""
+    personal: dict[str, str] = Field(default_factory=dict)
+    """What suggest found personal in each column (`{"TEL": "phone"}`): decide a privacy."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -139,6 +147,8 @@ class SourceSpec(BaseModel):
             out["confidence"] = dict(self.confidence)
         if self.cells:
             out["cells"] = dict(self.cells)
+        if self.personal:
+            out["personal"] = dict(self.personal)
         return out
 
 
@@ -206,11 +216,31 @@ class Mapping(BaseModel):
                     schema.field(target.to)
                 except SchemaError as err:
                     raise MappingError(f"{where}: {err.problem}") from None
+                spec = schema.field(target.to)
+                if target.privacy in ("mask", "hash") and spec.type != "text" \
+                        and spec.type != "code":
+                    raise MappingError(f"{file}: sources[{i}].columns.{column}.privacy: "
+                                       f"{target.to} is a {spec.type} field, which cannot "
+                                       f"hold a {target.privacy}ed text; use drop or keep")
+                if target.privacy == "hash":
+                    if spec.max_length is not None and spec.max_length < HASH_LENGTH:
+                        raise MappingError(f"{file}: sources[{i}].columns.{column}.privacy: "
+                                           f"{target.to} holds {spec.max_length} characters, "
+                                           f"a hash needs {HASH_LENGTH}; use mask or drop")
                 if target.to in fed and target.part is None:
                     raise MappingError(f"{where}: {target.to} is already fed by column "
                                        f"'{fed[target.to]}'; number both with part: to join "
                                        "them, or set one to null")
                 fed.setdefault(target.to, column)
+
+    def privacy(self) -> dict[str, str]:
+        """`table.field` → its policy, the strictest of the columns feeding it."""
+        found: dict[str, list[str]] = {}
+        for source in self.sources:
+            for target in source.columns.values():
+                if target.to is not None and target.privacy is not None:
+                    found.setdefault(target.to, []).append(target.privacy)
+        return {field: strictest(policies) for field, policies in found.items()}
 
     def source_index(self, file: str, sheet: str | None) -> int | None:
         """Position of the first source that applies to a table read from `file` [`sheet`]."""

@@ -49,11 +49,18 @@ class _Semantic(Protocol):
     def confidence(self) -> float: ...
 
 
+class _Personal(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
 class _ColumnProfile(Protocol):
     @property
     def name(self) -> str: ...
     @property
     def semantic(self) -> _Semantic: ...
+    @property
+    def personal(self) -> _Personal | None: ...
 
 
 class _TableProfile(Protocol):
@@ -120,10 +127,15 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
                         if cand.target.split(".")[0] in allowed), default=0.0)
             confidence[c] = round(max(0.0, 1.0 - best), 2)
     confidence = {c: confidence[c] for c in table.columns if c in confidence}
+    columns = {c: t if t.to is not None else t.model_copy(update={"privacy": "drop"})
+               for c, t in columns.items()}  # what feeds nothing is not collected
+    personal = {c.name: c.personal.kind for c in table_profile.columns
+                if c.personal is not None and c.name in columns
+                and columns[c.name].to is not None}
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
-        confidence=confidence, cells=dict(table.cells))
+        confidence=confidence, cells=dict(table.cells), personal=personal)
 
 
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:

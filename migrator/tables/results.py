@@ -78,6 +78,9 @@ class Trail:
     not_loaded: tuple[tuple[str, int], ...] = ()
     """(source table, data rows) of the tables the mapping maps no column of: read,
     counted, and reported as not loaded."""
+    privacy: tuple[tuple[str, str], ...] = ()
+    """(`table.field`, mask | hash | drop): what validate protects before anything is
+    written (migrator/privacy.py)."""
 
     def then(self, step: str, seconds: float) -> Trail:
         """This trail with one more stage's seconds (added to a stage already timed)."""

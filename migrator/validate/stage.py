@@ -15,6 +15,7 @@ import pandas as pd
 
 from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
+from migrator.privacy import Protector, kinds_of, protect_tables
 from migrator.progress import Progress
 from migrator.rejects import REJECT_COLUMNS, concat_frames, rejects_frame
 from migrator.tables import FAILURE_COLUMNS, CleanedTables, DedupedTables, ValidationReport, require
@@ -65,13 +66,15 @@ def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = No
             why = checked.failures[checked.failures["table"] == name]
             rejected.append(_as_rejects(name, frame.loc[failed], why))
         frames[name] = frame.drop(index=failed).reset_index(drop=True)
+    protector = Protector(dict(deduped.trail.privacy), kinds_of(deduped.schema))
+    frames, rejects, changes, failures = protect_tables(
+        protector, frames, concat_frames(rejected, REJECT_COLUMNS), deduped.changes,
+        checked.failures[FAILURE_COLUMNS + ["rule"]].reset_index(drop=True))
     return ValidationReport(
         schema=deduped.schema, frames=frames, rows_read=dict(deduped.rows_read),
-        rejects=concat_frames(rejected, REJECT_COLUMNS), changes=deduped.changes,
-        merges=deduped.merges, clusters=deduped.clusters,
+        rejects=rejects, changes=changes, merges=deduped.merges, clusters=deduped.clusters,
         trail=deduped.trail.then("validate", time.perf_counter() - started),
-        failures=checked.failures[FAILURE_COLUMNS + ["rule"]].reset_index(drop=True),
-        results=checked.results, docs=checked.docs)
+        failures=failures, results=checked.results, docs=checked.docs)
 
 
 def reason_of(rule: object, expectation: str, column: str) -> str:
