@@ -6,6 +6,7 @@ commands so that `migrator --help` starts fast.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -262,12 +263,20 @@ def _progress(enabled: bool, console: Any = None) -> Iterator[Progress]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback."""
+    """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback.
+
+    Every message is scrubbed of passwords on its way out, whatever raised it: a source
+    path or a driver's text may hold a URL that was given without `scheme://`.
+    """
+    from migrator.urls import scrub
+
     args = sys.argv[1:] if argv is None else argv
     try:
         code = cli.main(args=args, prog_name="migrator", standalone_mode=False)
     except click.ClickException as err:
-        err.show()
+        shown = io.StringIO()
+        err.show(file=shown)
+        click.echo(scrub(shown.getvalue()), err=True, nl=False)
         sys.exit(err.exit_code)
     except click.Abort:
         click.echo("Aborted.", err=True)
@@ -275,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     except MigratorError as err:
         if "--debug" in args:
             raise
-        click.echo(f"Error: {err}", err=True)
+        click.echo(f"Error: {scrub(str(err))}", err=True)
         sys.exit(1)
     except Exception as err:  # a bug of ours: say so in one sentence, trace only on --debug
         if "--debug" in args:

@@ -22,7 +22,7 @@ from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
-from migrator.target import missing_sqlite_file
+from migrator.target import missing_sqlite_file, unusable_url
 from migrator.urls import redact
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
-    engine = _engine(url, target)
+    engine = _engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent)
     new_file = missing_sqlite_file(engine)
@@ -114,15 +114,13 @@ def _remove_sqlite_file(engine: Engine) -> None:
         path.unlink(missing_ok=True)
 
 
-def _engine(url: str, target: str) -> Engine:
+def _engine(url: str) -> Engine:
     import sqlalchemy as sa
 
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, hide_parameters=True)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise LoadError(f"{target} is not a database URL this installation can use "
-                        f"({type(exc).__name__}); install migrator[postgres] or "
-                        "migrator[mysql] for those servers.") from exc
+        raise unusable_url(url, exc) from exc
     if engine.dialect.name == "sqlite":
         _sqlite_transactions(engine)
     return engine
