@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from migrator.drivers import describe, first_line, is_driver_error
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
 from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
@@ -23,7 +24,7 @@ from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
 from migrator.target import missing_sqlite_file, unusable_url
-from migrator.urls import redact
+from migrator.urls import redact, scrub
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
@@ -58,7 +59,6 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
         >>> counts["customers"]
         TableCounts(inserted=120, updated=0, unchanged=0)
     """
-    import sqlalchemy as sa
 
     target = redact(url)
     run_id = run_id_of(run() if callable(run) else run)
@@ -91,14 +91,9 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     except LoadError:
         _undo_ddl(engine, state)
         raise
-    except sa.exc.SQLAlchemyError as exc:
-        undone = _undo_ddl(engine, state)
-        raise LoadError(_db_message(exc, target, state.step, undone)) from exc
     except Exception as exc:  # a fault anywhere must roll back and read as one sentence
         undone = _undo_ddl(engine, state)
-        raise LoadError(f"the load into {target} failed at step {state.step} "
-                        f"({type(exc).__name__}: {_first_line(exc)}); "
-                        f"{_nothing_written(undone)}") from exc
+        raise LoadError(_db_message(exc, target, state.step, undone)) from exc
     finally:
         engine.dispose()
         if new_file and not loaded and not dry_run:
@@ -261,17 +256,19 @@ def _lost(exc: BaseException | None) -> bool:
 
 
 def _db_message(exc: Any, target: str, step: str, undone: bool) -> str:
-    if step == "connect":
-        return (f"could not connect to {target} ({_first_line(exc.orig or exc)}); check the "
-                "URL, the credentials and that the server is running.")
+    """One sentence for a failed load; a driver's text is cut to names (`describe`)."""
+    import sqlalchemy as sa
+
+    from_database = isinstance(exc, sa.exc.SQLAlchemyError) or is_driver_error(exc)
+    if step == "connect" and from_database:
+        reason = scrub(first_line(getattr(exc, "orig", None) or exc))
+        return (f"could not connect to {target} ({reason}); check the URL, the credentials "
+                "and that the server is running.")
     if _lost(exc):
         return (f"the database connection was lost during the load into {target}; "
                 f"{'nothing was written' if undone else 'empty tables it created may remain'}.")
-    return (f"the database refused the load into {target} at step {step} "
-            f"({_first_line(getattr(exc, 'orig', None) or exc)}); {_nothing_written(undone)}")
-
-
-def _first_line(exc: object) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else type(exc).__name__
-    return line[:200].rstrip(". ")
+    if not from_database:  # ours, or a fault a test made
+        return (f"the load into {target} failed at step {step} ({describe(exc)}); "
+                f"{_nothing_written(undone)}")
+    return (f"the database refused the load into {target} at step {step} ({describe(exc)}); "
+            f"{_nothing_written(undone)}")
