@@ -34,6 +34,10 @@ def cli(debug: bool) -> None:
     migrator run SOURCE... --mapping mapping.yaml [--to URL] into a database
     migrator demo                                           sample_data into demo.db
     """
+    if debug:  # the database drivers' warnings too, which are kept off stderr otherwise
+        import logging
+
+        logging.basicConfig(level=logging.WARNING)
 
 
 def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int | None,

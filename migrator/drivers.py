@@ -5,10 +5,17 @@ contains (...)`, `Key (email)=(...)`), a COPY's CONTEXT line, a trigger's `RAISE
 `NEW`, MariaDB's `Duplicate entry '...'`, a `SIGNAL` built from the row. `describe`
 names the error, the constraint, the table and the column from the driver's structured
 fields instead, and hides any password left in what it keeps.
+
+The drivers also log: psycopg warns "error ignored terminating <Copy>" with three lines
+of libpq text when a connection dies mid-COPY, and with no logging configured Python
+prints such warnings on stderr around our one sentence. `quiet_logs` gives their
+loggers a NullHandler, the way libraries are meant to ship: an application that
+configures logging (as `migrator --debug` does) still gets every record.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Any
@@ -27,6 +34,22 @@ _MARIADB_QUOTED = re.compile(
 (an identifier), hidden otherwise (a value)."""
 MARIADB_SIGNAL = 1644
 """ER_SIGNAL_EXCEPTION: a trigger's or procedure's SIGNAL, whose text it wrote itself."""
+
+
+DRIVER_LOGGERS = ("psycopg", "sqlalchemy", "pymysql")
+
+
+def quiet_logs() -> None:
+    """Keep the drivers' log records off stderr unless the application configured logging.
+
+    Python prints a record no handler takes on stderr (`logging.lastResort`); a
+    NullHandler on the driver's logger takes it, and records still propagate to any
+    handler the application set on the root logger.
+    """
+    for name in DRIVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 def describe(exc: BaseException) -> str:

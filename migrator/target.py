@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from migrator.drivers import quiet_logs
 from migrator.errors import LoadError
 from migrator.urls import redact
 
@@ -22,6 +23,7 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     """The target's rows of `table`, the `columns` it has; empty when there is none."""
     import sqlalchemy as sa
 
+    quiet_logs()
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from migrator.drivers import describe, first_line, is_driver_error
+from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
 from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
@@ -112,6 +112,7 @@ def _remove_sqlite_file(engine: Engine) -> None:
 def _engine(url: str) -> Engine:
     import sqlalchemy as sa
 
+    quiet_logs()
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, hide_parameters=True)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
