@@ -9,8 +9,9 @@ failure anywhere rolls everything back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
 from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
+from migrator.load.lock import lock_mariadb, lock_postgresql
 from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
@@ -37,21 +39,31 @@ __all__ = ["TableCounts", "write_tables"]
 class _State:
     step: str = "connect"
     progress: Progress = silent
-    created: tuple[list[str], list[str]] = ([], [])
+    created: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
     """Tables and views this run created (MariaDB commits DDL, so a failure drops them)."""
+    undone: bool = True
+    """False when a failed load could not drop the tables it created."""
+    waited: float | None = None
+    """Seconds the load waited for another run loading into the same target."""
+
+    def waiting(self, started: bool) -> None:
+        self.progress("waiting", 0 if started else 1, 1)
 
 
 def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
                  run: dict[str, Any] | Callable[[], dict[str, Any]], rejects: pd.DataFrame,
                  merges: pd.DataFrame | None = None,
                  dry_run: bool = False, fault: Callable[[str], None] | None = None,
-                 progress: Progress | None = None) -> dict[str, TableCounts]:
+                 progress: Progress | None = None,
+                 waited: Callable[[float], None] | None = None) -> dict[str, TableCounts]:
     """Create missing tables and views, upsert `frames`, record the run; all or nothing.
 
     `run` is the `_runs` row's content, or a callable that makes it when it is written.
     `fault(step)` is called before each step (`ddl`, `views`, `table:<name>`, `indexes`,
     `bookkeeping`) so tests can make a step fail. Every failure is a LoadError of one
     sentence with the URL's password hidden. `progress` is told the rows loaded so far.
+    One load at a time writes into a PostgreSQL or MariaDB target (`lock`); `waited` is
+    told the seconds this one waited for another, when it did.
 
     Example:
         >>> counts = write_tables("sqlite:///crm.db", load_schema("crm"), checked.frames,
@@ -59,7 +71,6 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
         >>> counts["customers"]
         TableCounts(inserted=120, updated=0, unchanged=0)
     """
-
     target = redact(url)
     run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
@@ -69,6 +80,13 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     state = _State(progress=progress or silent)
     new_file = missing_sqlite_file(engine)
     loaded = False
+
+    def bookkeeping(conn: Connection, counts: dict[str, TableCounts]) -> None:
+        write_bookkeeping(
+            conn, metadata, run={**(run() if callable(run) else run), "dry_run": False},
+            run_id=run_id, target=target, counts={t: asdict(c) for t, c in counts.items()},
+            rejects=rejects, merges=merges)
+
     try:
         if dry_run and new_file:
             return {t.name: TableCounts(t.size, 0, 0) for t in prepared}
@@ -77,27 +95,54 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
                 counts = _run_steps(conn, metadata, prepared, state, fault, write=False)
                 conn.rollback()
             return counts
-        with engine.begin() as conn:
-            counts = _run_steps(conn, metadata, prepared, state, fault, write=True,
-                                schema=schema)
-            _step(state, fault, "bookkeeping")
-            write_bookkeeping(
-                conn, metadata, run={**(run() if callable(run) else run), "dry_run": False},
-                run_id=run_id, target=target,
-                counts={t: asdict(c) for t, c in counts.items()}, rejects=rejects,
-                merges=merges)
+        with _one_load_at_a_time(engine, state):
+            counts = _write(engine, metadata, prepared, state, fault, schema, bookkeeping)
         loaded = True
+        if waited is not None and state.waited is not None:
+            waited(state.waited)
         return counts
     except LoadError:
-        _undo_ddl(engine, state)
         raise
     except Exception as exc:  # a fault anywhere must roll back and read as one sentence
-        undone = _undo_ddl(engine, state)
-        raise LoadError(_db_message(exc, target, state.step, undone)) from exc
+        raise LoadError(_db_message(exc, target, state.step, state.undone)) from exc
     finally:
         engine.dispose()
         if new_file and not loaded and not dry_run:
             _remove_sqlite_file(engine)
+
+
+@contextmanager
+def _one_load_at_a_time(engine: Engine, state: _State) -> Iterator[None]:
+    """MariaDB's load lock around the whole load (PostgreSQL's is in the transaction)."""
+    if engine.dialect.name not in ("mysql", "mariadb"):
+        yield
+        return
+    with lock_mariadb(engine, state.waiting) as waited:
+        state.waited = waited
+        yield
+
+
+def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: _State,
+           fault: Callable[[str], None] | None, schema: TargetSchema,
+           bookkeeping: Callable[[Connection, dict[str, TableCounts]], None]
+           ) -> dict[str, TableCounts]:
+    """The load's one transaction; on a failure, MariaDB's new tables are dropped again."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # a higher default level would fix the snapshot before the lock is granted
+                conn.execution_options(isolation_level="READ COMMITTED")
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    state.waited = lock_postgresql(conn, state.waiting)
+                counts = _run_steps(conn, metadata, prepared, state, fault, write=True,
+                                    schema=schema)
+                _step(state, fault, "bookkeeping")
+                bookkeeping(conn, counts)
+        return counts
+    except Exception:
+        state.undone = _undo_ddl(engine, state)
+        raise
 
 
 def _remove_sqlite_file(engine: Engine) -> None:
