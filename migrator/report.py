@@ -84,7 +84,7 @@ class RunReport:
                  t.updated, t.unchanged) for name, t in self.tables.items()]
 
     def _headline(self) -> str:
-        dry = " (dry run: nothing written)" if self.dry_run else ""
+        dry = " (dry run: loaded, then rolled back; nothing written)" if self.dry_run else ""
         return f"run {self.run_id}: {self.status}{dry} → {self.target}"
 
     def _footer(self) -> list[str]:
