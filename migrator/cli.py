@@ -6,6 +6,7 @@ commands so that `migrator --help` starts fast.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ def cli(debug: bool) -> None:
     migrator export SOURCE... --mapping mapping.yaml --format F --out DIR   CRM files
     migrator demo                                           sample_data into demo.db
     """
+    if debug:  # the database drivers' warnings too, which are kept off stderr otherwise
+        import logging
+
+        logging.basicConfig(level=logging.WARNING)
 
 
 def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int | None,
@@ -153,7 +158,9 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
               help="Folder for the rejects CSV/XLSX (default: beside the sources).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the run report JSON here.")
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Load in a transaction, then roll it back: the counts are what the "
+                   "database accepted; nothing is written.")
 @click.option("--docs", "docs_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write Great Expectations Data Docs here.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
@@ -166,7 +173,14 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
                 verbose: bool, decisions: Path | None, review: Path | None,
                 **reading: Any) -> None:
     """Read, map, clean, merge duplicates, validate and load SOURCE files; account for
-    every row."""
+    every row.
+
+    A --dry-run does all of it, the load included, inside one transaction that it rolls
+    back: the counts are what the database accepted, a load the database refuses fails
+    the dry run too (exit 1), and nothing is written: no rows, no _runs row, no rejects
+    or review file. On MariaDB, which commits table changes at once, missing tables are
+    stood in for by temporary ones and the views are not created.
+    """
     from migrator.pipeline import run
 
     if mapping_path is not None and auto:
@@ -298,7 +312,7 @@ def demo(data: Path, db: Path) -> None:
 
 
 STEP_UNITS = {"reading": "bytes", "cleaning": "columns", "validating": "tables",
-              "loading": "rows", "comparing": "rows"}
+              "loading": "rows"}
 
 
 @contextmanager
@@ -334,12 +348,20 @@ def _progress(enabled: bool, console: Any = None) -> Iterator[Progress]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback."""
+    """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback.
+
+    Every message is scrubbed of passwords on its way out, whatever raised it: a source
+    path or a driver's text may hold a URL that was given without `scheme://`.
+    """
+    from migrator.urls import scrub
+
     args = sys.argv[1:] if argv is None else argv
     try:
         code = cli.main(args=args, prog_name="migrator", standalone_mode=False)
     except click.ClickException as err:
-        err.show()
+        shown = io.StringIO()
+        err.show(file=shown)
+        click.echo(scrub(shown.getvalue()), err=True, nl=False)
         sys.exit(err.exit_code)
     except click.Abort:
         click.echo("Aborted.", err=True)
@@ -347,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
     except MigratorError as err:
         if "--debug" in args:
             raise
-        click.echo(f"Error: {err}", err=True)
+        click.echo(f"Error: {scrub(str(err))}", err=True)
         sys.exit(1)
     except Exception as err:  # a bug of ours: say so in one sentence, trace only on --debug
         if "--debug" in args:

@@ -46,6 +46,9 @@ class RunReport:
     """Per source table the mapping maps no column of, its data rows: read, not loaded."""
     needs_review: dict[str, int] = field(default_factory=dict)
     """Per table, the groups of likely duplicates left apart for a person (`--review`)."""
+    waited_seconds: float | None = None
+    """Seconds the load waited for another run loading into the same target; None when
+    it did not wait."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds each stage took, in pipeline order (read, profile, suggest, map, clean,
     dedupe, validate, load)."""
@@ -62,6 +65,8 @@ class RunReport:
             "dry_run": self.dry_run, "rejects_file": self.rejects_file,
             "tables": {name: t.asdict() for name, t in self.tables.items()},
             "not_loaded": dict(self.not_loaded), "needs_review": dict(self.needs_review),
+            "waited_seconds": None if self.waited_seconds is None
+            else round(self.waited_seconds, 3),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
         }
 
@@ -79,12 +84,15 @@ class RunReport:
                  t.updated, t.unchanged) for name, t in self.tables.items()]
 
     def _headline(self) -> str:
-        dry = " (dry run: nothing written)" if self.dry_run else ""
+        dry = " (dry run: loaded, then rolled back; nothing written)" if self.dry_run else ""
         return f"run {self.run_id}: {self.status}{dry} → {self.target}"
 
     def _footer(self) -> list[str]:
         verdict = "holds" if self.accounting_ok else "DOES NOT HOLD"
         lines = [f"  accounting (read = loaded + merged + rejected): {verdict}"]
+        if self.waited_seconds is not None:
+            lines.append(f"  waited {self.waited_seconds:.1f} s for another run loading into "
+                         "the same target to finish")
         empty = [name for name, t in self.tables.items() if not t.rows_read]
         if empty:
             lines.append(f"  nothing to load into {', '.join(empty)}: the sources hold no data "

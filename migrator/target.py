@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from migrator.drivers import quiet_logs
 from migrator.errors import LoadError
 from migrator.urls import redact
 
@@ -22,11 +23,11 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     """The target's rows of `table`, the `columns` it has; empty when there is none."""
     import sqlalchemy as sa
 
+    quiet_logs()
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise LoadError(f"{redact(url)} is not a database URL this installation can use "
-                        f"({type(exc).__name__})") from exc
+        raise unusable_url(url, exc) from exc
     if missing_sqlite_file(engine):
         return pd.DataFrame()
     try:
@@ -44,6 +45,20 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     finally:
         engine.dispose()
     return pd.DataFrame(rows, columns=wanted, dtype=object)
+
+
+def unusable_url(url: str, exc: Exception) -> LoadError:
+    """The one sentence for a URL SQLAlchemy cannot use: unreadable, or its driver missing."""
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.ArgumentError | ValueError) and \
+            not isinstance(exc, sa.exc.NoSuchModuleError):
+        return LoadError(f"{redact(url)} is not a database URL ({type(exc).__name__}); write "
+                         "it as an SQLAlchemy URL such as postgresql+psycopg://app@db/crm or "
+                         "sqlite:///crm.db.")
+    return LoadError(f"{redact(url)} is not a database URL this installation can use "
+                     f"({type(exc).__name__}); install migrator[postgres] or migrator[mysql] "
+                     "for those servers.")
 
 
 def missing_sqlite_file(engine: Any) -> bool:

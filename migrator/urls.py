@@ -1,4 +1,9 @@
-"""Database URLs: the default target, and the form people may see (password hidden)."""
+"""Database URLs: the default target, and the form people may see (password hidden).
+
+`redact` shows one URL; `scrub` hides every password in a text that may hold one (a
+driver's error, a URL given without `scheme://`, a libpq `key=value` string), so no
+message we print can echo a credential.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-_USERINFO = re.compile(r"^([^:/?#]+://)([^@/?#]*)@")
+_USERINFO = re.compile(
+    r"(?<![^\s\"'(<=,])"  # where a token starts: a user name is never mid-word
+    r"(?P<scheme>[A-Za-z][\w+.-]*://)?"
+    r"(?P<user>[^\s:/@\"']*):(?!//)"  # `postgresql://` is no user with a password
+    r"(?P<password>[^\s\"']*)@(?P<host>[^\s@/\"']+)")
+"""`[scheme://]user:password@host`; the password runs to the token's last `@`, since
+people write `app:p@ss@db/crm` and drivers cut it at the first."""
+_KEYWORD = re.compile(r"(?i)\b(password|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&;]+)")
+"""`password=secret` in a libpq or ODBC connection string, or a URL's query."""
 
 
 def redact(url: str) -> str:
@@ -25,18 +38,21 @@ def redact(url: str) -> str:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        return _redact_text(url)
-    return parsed.difference_update_query(list(parsed.query)).render_as_string(hide_password=True)
+        return scrub(url.split("?", 1)[0])
+    shown = parsed.difference_update_query(list(parsed.query))
+    return scrub(shown.render_as_string(hide_password=True))
 
 
-def _redact_text(url: str) -> str:
-    """Best effort for a string SQLAlchemy cannot parse: hide userinfo's password and query."""
-    text = url.split("?", 1)[0]
-    match = _USERINFO.match(text)
-    if match and ":" in match.group(2):
-        user = match.group(2).split(":", 1)[0]
-        text = f"{match.group(1)}{user}:***@{text[match.end():]}"
-    return text
+def scrub(text: str) -> str:
+    """`text` with every password in it shown as `***`: in URLs with or without a scheme
+    (`postgres:pw@db/crm`) and in `password=...` pairs; the rest is left as it is.
+
+    Example:
+        >>> scrub('missing "=" after "postgres:s3cret@db/crm" in connection info string')
+        'missing "=" after "postgres:***@db/crm" in connection info string'
+    """
+    text = _USERINFO.sub(r"\g<scheme>\g<user>:***@\g<host>", text)
+    return _KEYWORD.sub(r"\1\2***", text)
 
 
 def default_target(files: Sequence[Path]) -> str:

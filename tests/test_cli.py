@@ -142,6 +142,26 @@ def test_cli_run_unreachable_database_one_sentence(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgres:s3cret@127.0.0.1/crm", "postgres:***@127.0.0.1/crm"),
+    ("host=127.0.0.1 user=app password=s3cret dbname=crm",
+     "host=127.0.0.1 user=app password=*** dbname=crm"),
+    ("postgresql+psycopg://app:s3c@ret@127.0.0.1:1/crm",
+     "postgresql+psycopg://app:***@127.0.0.1:1/crm"),
+], ids=["no scheme", "keywords", "@ in the password"])
+def test_cli_run_never_echoes_a_password(url: str, shown: str, tmp_path: Path) -> None:
+    """A URL without `scheme://`, a libpq keyword string, a password holding `@`: the
+    one sentence names the URL with the password hidden, whole."""
+    result = run("run", str(ROOT / "sample_data/us_customers.xlsx"), "--mapping",
+                 str(ROOT / "sample_data/mapping.yaml"), "--to", url, "--rejects", str(tmp_path))
+    said = result.stderr + result.stdout
+    assert "s3c" not in said and "ret@" not in said
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: {shown} ") or \
+        f" from {shown} " in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_run_progress_draws_one_bar_per_step_and_quiet_draws_none() -> None:
     import io
 

@@ -17,6 +17,7 @@ from migrator.schema.model import MAX_NAME_BYTES
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, MetaData, Table
+    from sqlalchemy.schema import ExecutableDDLElement
     from sqlalchemy.types import TypeEngine
 
 RUN_ID = "_run_id"
@@ -135,6 +136,50 @@ def check_existing(conn: Connection, metadata: MetaData) -> set[str]:
                     f"says {want}; change the column or the schema, since the loader never "
                     "changes an existing table.")
     return existing
+
+
+def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data: set[str],
+                  *, stand_ins: bool = False) -> list[ExecutableDDLElement]:
+    """Create the missing tables; return the index and key DDL to run once rows are in.
+
+    `data` are the tables this load writes rows to: they get their indexes (and, on
+    PostgreSQL, their foreign keys) later. MariaDB commits at every CREATE INDEX, so
+    there the tables are created whole. MariaDB also commits every CREATE TABLE, so a dry
+    run there (`stand_ins`) creates the `data` tables TEMPORARY instead: the connection
+    keeps them to itself and drops them when it closes. MariaDB refuses foreign keys on
+    them, and their secondary indexes change nothing a load is told, so both are left out.
+    """
+    from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
+
+    dialect = conn.dialect.name
+    missing = [t for t in metadata.sorted_tables if t.name not in existing]
+    if stand_ins:
+        for table in (t for t in missing if t.name in data):
+            ddl = str(CreateTable(table, include_foreign_key_constraints=[])
+                      .compile(dialect=conn.dialect))
+            conn.exec_driver_sql(ddl.replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
+        return []
+    if dialect not in ("postgresql", "sqlite"):
+        metadata.create_all(conn, tables=missing, checkfirst=False)
+        return []
+    later: list[ExecutableDDLElement] = []
+    for table in missing:
+        deferred = table.name in data
+        keys: list[Any] | None = [] if deferred and dialect == "postgresql" else None
+        conn.execute(CreateTable(table, include_foreign_key_constraints=keys))
+        indexes = [CreateIndex(index) for index in sorted(table.indexes, key=_index_name)]
+        if deferred:
+            later += indexes
+            if keys is not None:
+                later += [AddConstraint(fk) for fk in table.foreign_key_constraints]
+        else:
+            for element in indexes:
+                conn.execute(element)
+    return later
+
+
+def _index_name(index: Any) -> str:
+    return str(index.name)
 
 
 def view_statements(schema: TargetSchema, dialect: str) -> list[str]:

@@ -5,29 +5,43 @@ keys) after the rows are in: building an index once is cheaper than growing it r
 row, and PostgreSQL checks a foreign key added to a full table with one join instead
 of one lookup per row. How rows are compared and written is `upsert`'s business. A
 failure anywhere rolls everything back.
+
+A dry run is the same load, rolled back at the end instead of committed: its counts are
+what the database accepted, and a load the database refuses fails the dry run with the
+same sentence. A new SQLite file is stood in for by an empty in-memory database. On
+MariaDB, which commits DDL at once, the tables the rows go to are stood in for by
+temporary ones, and the views and the bookkeeping are left out of a dry run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
-from migrator.load.ddl import build_metadata, check_existing, quote_name, view_statements
+from migrator.load.ddl import (
+    build_metadata,
+    check_existing,
+    create_tables,
+    quote_name,
+    view_statements,
+)
+from migrator.load.lock import lock_mariadb, lock_postgresql
 from migrator.load.prepare import Prepared, prepare
 from migrator.load.upsert import TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
-from migrator.target import missing_sqlite_file
-from migrator.urls import redact
+from migrator.target import missing_sqlite_file, unusable_url
+from migrator.urls import redact, scrub
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
-    from sqlalchemy.schema import ExecutableDDLElement
 
 __all__ = ["TableCounts", "write_tables"]
 
@@ -36,21 +50,31 @@ __all__ = ["TableCounts", "write_tables"]
 class _State:
     step: str = "connect"
     progress: Progress = silent
-    created: tuple[list[str], list[str]] = ([], [])
+    created: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
     """Tables and views this run created (MariaDB commits DDL, so a failure drops them)."""
+    undone: bool = True
+    """False when a failed load could not drop the tables it created."""
+    waited: float | None = None
+    """Seconds the load waited for another run loading into the same target."""
+
+    def waiting(self, started: bool) -> None:
+        self.progress("waiting", 0 if started else 1, 1)
 
 
 def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
                  run: dict[str, Any] | Callable[[], dict[str, Any]], rejects: pd.DataFrame,
                  merges: pd.DataFrame | None = None,
                  dry_run: bool = False, fault: Callable[[str], None] | None = None,
-                 progress: Progress | None = None) -> dict[str, TableCounts]:
+                 progress: Progress | None = None,
+                 waited: Callable[[float], None] | None = None) -> dict[str, TableCounts]:
     """Create missing tables and views, upsert `frames`, record the run; all or nothing.
 
     `run` is the `_runs` row's content, or a callable that makes it when it is written.
     `fault(step)` is called before each step (`ddl`, `views`, `table:<name>`, `indexes`,
     `bookkeeping`) so tests can make a step fail. Every failure is a LoadError of one
     sentence with the URL's password hidden. `progress` is told the rows loaded so far.
+    One load at a time writes into a PostgreSQL or MariaDB target (`lock`); `waited` is
+    told the seconds this one waited for another, when it did.
 
     Example:
         >>> counts = write_tables("sqlite:///crm.db", load_schema("crm"), checked.frames,
@@ -58,51 +82,79 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
         >>> counts["customers"]
         TableCounts(inserted=120, updated=0, unchanged=0)
     """
-    import sqlalchemy as sa
-
     target = redact(url)
     run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
-    engine = _engine(url, target)
+    engine = _engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent)
     new_file = missing_sqlite_file(engine)
     loaded = False
+
+    def bookkeeping(conn: Connection, counts: dict[str, TableCounts]) -> None:
+        write_bookkeeping(
+            conn, metadata, run={**(run() if callable(run) else run), "dry_run": dry_run},
+            run_id=run_id, target=target, counts={t: asdict(c) for t, c in counts.items()},
+            rejects=rejects, merges=merges)
+
     try:
-        if dry_run and new_file:
-            return {t.name: TableCounts(t.size, 0, 0) for t in prepared}
-        if dry_run:
-            with engine.connect() as conn:
-                counts = _run_steps(conn, metadata, prepared, state, fault, write=False)
-                conn.rollback()
-            return counts
-        with engine.begin() as conn:
-            counts = _run_steps(conn, metadata, prepared, state, fault, write=True,
-                                schema=schema)
-            _step(state, fault, "bookkeeping")
-            write_bookkeeping(
-                conn, metadata, run={**(run() if callable(run) else run), "dry_run": False},
-                run_id=run_id, target=target,
-                counts={t: asdict(c) for t, c in counts.items()}, rejects=rejects,
-                merges=merges)
-        loaded = True
+        if dry_run and new_file:  # an empty database holds what the new file would
+            engine.dispose()
+            engine = _engine("sqlite://")
+        with _one_load_at_a_time(engine, state):
+            counts = _write(engine, metadata, prepared, state, fault, schema, bookkeeping,
+                            dry_run=dry_run)
+        loaded = not dry_run
+        if waited is not None and state.waited is not None:
+            waited(state.waited)
         return counts
     except LoadError:
-        _undo_ddl(engine, state)
         raise
-    except sa.exc.SQLAlchemyError as exc:
-        undone = _undo_ddl(engine, state)
-        raise LoadError(_db_message(exc, target, state.step, undone)) from exc
     except Exception as exc:  # a fault anywhere must roll back and read as one sentence
-        undone = _undo_ddl(engine, state)
-        raise LoadError(f"the load into {target} failed at step {state.step} "
-                        f"({type(exc).__name__}: {_first_line(exc)}); "
-                        f"{_nothing_written(undone)}") from exc
+        raise LoadError(_db_message(exc, target, state.step, state.undone)) from exc
     finally:
         engine.dispose()
         if new_file and not loaded and not dry_run:
             _remove_sqlite_file(engine)
+
+
+@contextmanager
+def _one_load_at_a_time(engine: Engine, state: _State) -> Iterator[None]:
+    """MariaDB's load lock around the whole load (PostgreSQL's is in the transaction)."""
+    if engine.dialect.name not in ("mysql", "mariadb"):
+        yield
+        return
+    with lock_mariadb(engine, state.waiting) as waited:
+        state.waited = waited
+        yield
+
+
+def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: _State,
+           fault: Callable[[str], None] | None, schema: TargetSchema,
+           bookkeeping: Callable[[Connection, dict[str, TableCounts]], None], *,
+           dry_run: bool) -> dict[str, TableCounts]:
+    """The load's one transaction, committed, or for a dry run rolled back; on a failure,
+    MariaDB's new tables are dropped again."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # a higher default level would fix the snapshot before the lock is granted
+                conn.execution_options(isolation_level="READ COMMITTED")
+            with conn.begin() as transaction:
+                if conn.dialect.name == "postgresql":
+                    state.waited = lock_postgresql(conn, state.waiting)
+                counts = _run_steps(conn, metadata, prepared, state, fault, schema=schema,
+                                    dry_run=dry_run)
+                _step(state, fault, "bookkeeping")
+                if not dry_run or _transactional_ddl(conn):
+                    bookkeeping(conn, counts)
+                if dry_run:
+                    transaction.rollback()
+        return counts
+    except Exception:
+        state.undone = _undo_ddl(engine, state)
+        raise
 
 
 def _remove_sqlite_file(engine: Engine) -> None:
@@ -114,15 +166,14 @@ def _remove_sqlite_file(engine: Engine) -> None:
         path.unlink(missing_ok=True)
 
 
-def _engine(url: str, target: str) -> Engine:
+def _engine(url: str) -> Engine:
     import sqlalchemy as sa
 
+    quiet_logs()
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, hide_parameters=True)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise LoadError(f"{target} is not a database URL this installation can use "
-                        f"({type(exc).__name__}); install migrator[postgres] or "
-                        "migrator[mysql] for those servers.") from exc
+        raise unusable_url(url, exc) from exc
     if engine.dialect.name == "sqlite":
         _sqlite_transactions(engine)
     return engine
@@ -149,76 +200,48 @@ def _step(state: _State, fault: Callable[[str], None] | None, name: str) -> None
 
 
 def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
-               state: _State, fault: Callable[[str], None] | None, *, write: bool,
-               schema: TargetSchema | None = None) -> dict[str, TableCounts]:
+               state: _State, fault: Callable[[str], None] | None, *, schema: TargetSchema,
+               dry_run: bool) -> dict[str, TableCounts]:
+    """Tables, views and rows, in `conn`'s transaction; what each table got."""
     import sqlalchemy as sa
 
     _step(state, fault, "ddl")
     existing = check_existing(conn, metadata)
-    later: list[ExecutableDDLElement] = []
-    if write:
-        views_before = set(sa.inspect(conn).get_view_names())
+    stand_ins = dry_run and not _transactional_ddl(conn)
+    views_before = set(sa.inspect(conn).get_view_names())
+    if not stand_ins:
         state.created = ([t.name for t in metadata.sorted_tables if t.name not in existing], [])
-        later = _create_tables(conn, metadata, existing, {t.name for t in prepared})
+    later = create_tables(conn, metadata, existing, {t.name for t in prepared},
+                          stand_ins=stand_ins)
+    if not stand_ins:  # MariaDB would commit these at once, even in a dry run
         upgrade_bookkeeping(conn, metadata, existing)
         _step(state, fault, "views")
-        assert schema is not None
         for statement in view_statements(schema, conn.dialect.name):
             conn.exec_driver_sql(statement)
         state.created[1].extend(v for v in schema.views if v not in views_before)
     counts = {}
-    step, total, done = "loading" if write else "comparing", sum(t.size for t in prepared), 0
-    state.progress(step, 0, total)
+    total, done = sum(t.size for t in prepared), 0
+    state.progress("loading", 0, total)
 
     def advance(rows: int) -> None:
         nonlocal done
         done += rows
-        state.progress(step, done, total)
+        state.progress("loading", done, total)
 
     for table in prepared:
         _step(state, fault, f"table:{table.name}")
         stored = metadata.tables[table.name]
         empty = table.name not in existing or is_empty(conn, stored)
-        counts[table.name] = upsert(conn, stored, table, empty=empty, write=write,
-                                    advance=advance)
-    if write:
-        _step(state, fault, "indexes")
-        for element in later:
-            conn.execute(element)
+        counts[table.name] = upsert(conn, stored, table, empty=empty, advance=advance)
+    _step(state, fault, "indexes")
+    for element in later:
+        conn.execute(element)
     return counts
 
 
-def _create_tables(conn: Connection, metadata: MetaData, existing: set[str],
-                   data: set[str]) -> list[ExecutableDDLElement]:
-    """Create the missing tables; return the index and key DDL to run once rows are in.
-
-    MariaDB commits at every CREATE INDEX, so there the tables are created whole.
-    """
-    from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
-
-    dialect = conn.dialect.name
-    missing = [t for t in metadata.sorted_tables if t.name not in existing]
-    if dialect not in ("postgresql", "sqlite"):
-        metadata.create_all(conn, tables=missing, checkfirst=False)
-        return []
-    later: list[ExecutableDDLElement] = []
-    for table in missing:
-        deferred = table.name in data
-        keys: list[Any] | None = [] if deferred and dialect == "postgresql" else None
-        conn.execute(CreateTable(table, include_foreign_key_constraints=keys))
-        indexes = [CreateIndex(index) for index in sorted(table.indexes, key=_index_name)]
-        if deferred:
-            later += indexes
-            if keys is not None:
-                later += [AddConstraint(fk) for fk in table.foreign_key_constraints]
-        else:
-            for element in indexes:
-                conn.execute(element)
-    return later
-
-
-def _index_name(index: Any) -> str:
-    return str(index.name)
+def _transactional_ddl(conn: Connection) -> bool:
+    """PostgreSQL and SQLite roll back CREATE TABLE; MariaDB commits it at once."""
+    return conn.dialect.name in ("postgresql", "sqlite")
 
 
 def _ordered(schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -263,17 +286,19 @@ def _lost(exc: BaseException | None) -> bool:
 
 
 def _db_message(exc: Any, target: str, step: str, undone: bool) -> str:
-    if step == "connect":
-        return (f"could not connect to {target} ({_first_line(exc.orig or exc)}); check the "
-                "URL, the credentials and that the server is running.")
+    """One sentence for a failed load; a driver's text is cut to names (`describe`)."""
+    import sqlalchemy as sa
+
+    from_database = isinstance(exc, sa.exc.SQLAlchemyError) or is_driver_error(exc)
+    if step == "connect" and from_database:
+        reason = scrub(first_line(getattr(exc, "orig", None) or exc))
+        return (f"could not connect to {target} ({reason}); check the URL, the credentials "
+                "and that the server is running.")
     if _lost(exc):
         return (f"the database connection was lost during the load into {target}; "
                 f"{'nothing was written' if undone else 'empty tables it created may remain'}.")
-    return (f"the database refused the load into {target} at step {step} "
-            f"({_first_line(getattr(exc, 'orig', None) or exc)}); {_nothing_written(undone)}")
-
-
-def _first_line(exc: object) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else type(exc).__name__
-    return line[:200].rstrip(". ")
+    if not from_database:  # ours, or a fault a test made
+        return (f"the load into {target} failed at step {step} ({describe(exc)}); "
+                f"{_nothing_written(undone)}")
+    return (f"the database refused the load into {target} at step {step} ({describe(exc)}); "
+            f"{_nothing_written(undone)}")

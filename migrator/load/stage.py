@@ -90,9 +90,12 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
             report.seconds = checked.trail.then("load", time.perf_counter() - started).timings
             return _run_row(report)
 
+        def waited(seconds: float) -> None:
+            report.waited_seconds = seconds
+
         counts = write_tables(url, checked.schema, checked.frames, run=run_row,
                               rejects=checked.rejects, merges=checked.merges,
-                              dry_run=dry_run, progress=progress)
+                              dry_run=dry_run, progress=progress, waited=waited)
         if files and not dry_run:
             _publish(files, Path(report.rejects_file).parent if report.rejects_file else None)
     for name, c in counts.items():

@@ -44,21 +44,20 @@ def is_empty(conn: Connection, stored: Table) -> bool:
     return conn.execute(sa.select(sa.literal(1)).select_from(stored).limit(1)).first() is None
 
 
-def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool, write: bool,
+def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
            advance: Callable[[int], None] = lambda _rows: None) -> TableCounts:
-    """Counts for `table` against `stored`; with `write`, the new and changed rows written.
+    """Write the new and changed rows of `table` into `stored`; what was inserted, updated
+    and left unchanged.
 
     `advance(n)` is told each time n more rows went to the database (for progress).
     """
     if empty or not table.size:
-        if write and table.size:
+        if table.size:
             _insert(conn, stored, table, advance)
-        else:
-            advance(table.size)
         return TableCounts(table.size, 0, 0)
     stage = _stage(conn, stored, table, advance)
     inserted, updated = _compare(conn, stored, stage, table)
-    if write and inserted + updated:
+    if inserted + updated:
         _merge(conn, stored, stage, table)
     # on a failure the rollback (or, for MariaDB, closing the connection) drops it
     conn.exec_driver_sql(f"DROP {_temporary(conn)}TABLE {_quote(conn, stage.name)}")

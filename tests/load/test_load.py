@@ -460,7 +460,7 @@ def test_load_reports_progress_batch_by_batch(target_url: str) -> None:
     again: list[tuple[str, int, int]] = []
     run_load(target_url, {"customers": lineage(many, "全件")}, dry_run=True,
              progress=lambda *tick: again.append(tick))
-    assert again[-1] == ("comparing", 25_000, 25_000)
+    assert again[-1] == ("loading", 25_000, 25_000)
 
 
 def test_load_adds_the_seconds_column_to_a_runs_table_of_an_older_version(
