@@ -92,7 +92,7 @@ def test_cli_suggest_learns_a_correction(tmp_path: Path) -> None:
                  "--learn-from", str(reviewed))
     assert result.returncode == 0, result.stderr
     assert "learned 1 choice(s)" in result.stdout
-    assert "担当: null" in second.read_text(encoding="utf-8")
+    assert "担当: {to: null, privacy: drop}" in second.read_text(encoding="utf-8")
     assert "header: 担当" in synonyms.read_text(encoding="utf-8")
 
 
