@@ -139,7 +139,7 @@ def _with_stored(frame: pd.DataFrame, against: str | None, table: str,
 
 def _only_with_read_rows(labels: np.ndarray, stored: np.ndarray) -> np.ndarray:
     """Clusters of stored records alone are the target's business, not this run's."""
-    if not stored.any():
+    if not stored.any() or not (labels >= 0).any():
         return labels
     read = np.bincount(labels[(labels >= 0) & ~stored],
                        minlength=int(labels.max(initial=-1)) + 1)

@@ -326,3 +326,18 @@ def test_dedupe_run_report_counts_what_waits_for_review(tmp_path: Path) -> None:
     assert report.asdict()["needs_review"] == {"customers": 1}
     assert ("  likely duplicates left apart for review: customers 1 (list them with "
             "--review FILE)") in str(report)
+
+
+def test_dedupe_new_customers_only_into_a_target_that_holds_others(tmp_path: Path) -> None:
+    """No incoming row matches a stored one, so no cluster holds a read row: nothing to do,
+    never an internal error (found by the concurrent-load hardening)."""
+    from migrator import run
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("顧客コード,会社名,電話番号\nC1,山田商事,03-1234-5678\n"
+                     "C2,鈴木工業,052-111-2222\n", encoding="utf-8")
+    second.write_text("顧客コード,会社名,電話番号\nC3,佐藤物産,011-222-3333\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    run([first], auto=True, to=url, rejects_dir=tmp_path)
+    report = run([second], auto=True, to=url, rejects_dir=tmp_path)
+    assert report.tables["customers"].inserted == 1 and report.accounting_ok
