@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator.display import html_lines, html_table, text_table
+from migrator.display import fixes_line, html_lines, html_table, text_table
 
 
 @dataclass
@@ -49,6 +49,13 @@ class RunReport:
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds each stage took, in pipeline order (read, profile, suggest, map, clean,
     dedupe, validate, load)."""
+    fixes_sha256: str | None = None
+    """The hand fixes file's SHA-256; None (and the two below too) when none was given."""
+    fixes_applied: int | None = None
+    """Hand fixes that found their row and value, and changed it."""
+    fixes_stale: list[dict[str, Any]] | None = None
+    """The hand fixes that found nothing (the source changed): table, field, file, sheet,
+    row each; never the values."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -63,6 +70,8 @@ class RunReport:
             "tables": {name: t.asdict() for name, t in self.tables.items()},
             "not_loaded": dict(self.not_loaded), "needs_review": dict(self.needs_review),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
+            "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
+            "fixes_stale": self.fixes_stale,
         }
 
     def to_json(self, path: Path) -> None:
@@ -94,6 +103,10 @@ class RunReport:
         for source, rows in self.not_loaded.items():
             lines.append(f"  {rows:,} row(s) of {source} not loaded: the mapping maps none of "
                          "its columns")
+        if self.fixes_sha256 is not None:
+            stale = [(f["table"], f["field"], f["file"], f["sheet"], f["row"])
+                     for f in self.fixes_stale or []]
+            lines.append(f"  {fixes_line(self.fixes_applied or 0, stale)}")
         waiting = {t: n for t, n in self.needs_review.items() if n}
         if waiting:
             groups = ", ".join(f"{t} {n}" for t, n in waiting.items())
