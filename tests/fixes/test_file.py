@@ -12,6 +12,7 @@ import pytest
 from migrator.errors import FixesError
 from migrator.fixes import Fix, Fixes
 from migrator.schema import load_schema
+from tests.conftest import ROOT
 from tests.fixes.conftest import SAMPLE_FIXES, TOKYO
 
 CORRECTED = Fix("customers", "phone", *TOKYO, 6, "0119538098", "03-1234-5678",
@@ -188,3 +189,10 @@ def test_fixes_show_places_not_values() -> None:
     assert "<table>" in html and "accepted without it" in html
     assert "0119538098" not in repr(fixes) + html and "03-1234-5678" not in html
 
+
+def test_fixes_readme_example_is_a_fixes_file() -> None:
+    """The example README.md shows reads as the golden file does."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Hand fixes", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert Fixes.from_yaml(example).fixes == Fixes.load(SAMPLE_FIXES).fixes
