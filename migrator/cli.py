@@ -93,6 +93,16 @@ def mapping_options(func: Any) -> Any:
     return func
 
 
+FIXES_HELP = "A person's hand fixes (YAML): corrected or accepted values, applied first."
+
+
+def fixes_option(func: Any) -> Any:
+    """`--fixes FILE`: the commands that run the pipeline replay a person's hand fixes."""
+    return click.option("--fixes", "fixes_path",
+                        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                        help=FIXES_HELP)(func)
+
+
 def duplicate_options(func: Any) -> Any:
     """The options of the commands that find duplicates."""
     for option in reversed([
@@ -166,12 +176,13 @@ def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_fro
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @click.option("--verbose", is_flag=True, help="Also print the seconds each stage took.")
 @duplicate_options
+@fixes_option
 @read_options
 def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
                 schema_name: str, to: str | None, rejects_dir: Path | None,
                 report_path: Path | None, dry_run: bool, docs_dir: Path | None, quiet: bool,
                 verbose: bool, decisions: Path | None, review: Path | None,
-                **reading: Any) -> None:
+                fixes_path: Path | None, **reading: Any) -> None:
     """Read, map, clean, merge duplicates, validate and load SOURCE files; account for
     every row.
 
@@ -188,7 +199,8 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
     with _progress(not quiet) as progress:
         report = run(sources, mapping=mapping_path, auto=auto, schema=schema_name, to=to,
                      rejects_dir=rejects_dir, dry_run=dry_run, docs=docs_dir, progress=progress,
-                     decisions=decisions, review=review, options=_read_options(**reading))
+                     decisions=decisions, review=review, fixes=fixes_path,
+                     options=_read_options(**reading))
     if report_path is not None:
         report.to_json(report_path)
     click.echo(str(report))
@@ -201,10 +213,11 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
 @cli.command(name="dedupe")
 @mapping_options
 @duplicate_options
+@fixes_option
 @read_options
 def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool,
                    schema_name: str, decisions: Path | None, review: Path | None,
-                   **reading: Any) -> None:
+                   fixes_path: Path | None, **reading: Any) -> None:
     """Show the duplicates in SOURCE files (clusters, merges, pairs to review); load nothing."""
     from migrator.dedupe import review as review_of
     from migrator.pipeline import find_duplicates
@@ -212,7 +225,8 @@ def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: b
     if mapping_path is not None and auto:
         raise click.UsageError("pass --mapping FILE or --auto, not both")
     deduped = find_duplicates(sources, mapping=mapping_path, auto=auto, schema=schema_name,
-                              decisions=decisions, options=_read_options(**reading))
+                              decisions=decisions, fixes=fixes_path,
+                              options=_read_options(**reading))
     click.echo(repr(deduped))
     if review is not None:
         review_of(deduped).save(review)
@@ -252,27 +266,29 @@ FORMAT_NAMES = ("salesforce", "hubspot", "zoho", "dynamics", "kintone", "sansan"
 @click.option("--schema", "schema_name", default="crm", show_default=True, metavar="NAME|FILE")
 @click.option("--decisions", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="A person's merge / keep_apart decisions (YAML), applied first.")
+@fixes_option
 @read_options
 def export_command(sources: tuple[Path, ...], from_url: str | None, mapping_path: Path | None,
                    auto: bool, format_name: str, out: Path, unencodable: str,
                    file_encoding: str | None, max_rows: int | None, apps: tuple[str, ...],
                    template: Path | None, owner: str | None, schema_name: str,
-                   decisions: Path | None, **reading: Any) -> None:
+                   decisions: Path | None, fixes_path: Path | None, **reading: Any) -> None:
     """Write the import files of a cloud CRM, checked against its rules before upload."""
     from migrator.export import export
     from migrator.pipeline import prepare
 
     if bool(sources) == bool(from_url):
         raise click.UsageError("pass SOURCE files or --from URL (one of them)")
-    if from_url and (mapping_path or auto or decisions):
-        raise click.UsageError("--from exports a loaded database; --mapping, --auto and "
-                               "--decisions apply to SOURCE files")
+    if from_url and (mapping_path or auto or decisions or fixes_path):
+        raise click.UsageError("--from exports a loaded database; --mapping, --auto, "
+                               "--decisions and --fixes apply to SOURCE files")
     if sources and mapping_path is not None and auto:
         raise click.UsageError("pass --mapping FILE or --auto, not both")
     checked: Any = from_url
     if sources:
         checked = prepare(sources, mapping=mapping_path, auto=auto, schema=schema_name,
-                          decisions=decisions, options=_read_options(**reading))
+                          decisions=decisions, fixes=fixes_path,
+                          options=_read_options(**reading))
     result = export(checked, format_name, out, unencodable=unencodable,  # type: ignore[arg-type]
                     encoding=file_encoding, max_rows=max_rows, app=_apps(apps),
                     template=template, owner=owner)

@@ -30,6 +30,28 @@ def row_ranges(rows: Iterable[int], dash: str = "-") -> str:
     return ", ".join(str(a) if a == b else f"{a}{dash}{b}" for a, b in runs)
 
 
+def place(file: str, sheet: str | None, row: int) -> str:
+    """Where a row was read, as a person finds it: `部署別顧客.xlsx [東京支店] row 6`."""
+    return f"{file} [{sheet}] row {row}" if sheet else f"{file} row {row}"
+
+
+def hand_fixes(n: int) -> str:
+    """`1 hand fix`, `2 hand fixes`."""
+    return f"{n:,} hand fix" if n == 1 else f"{n:,} hand fixes"
+
+
+def fixes_line(applied: int, stale: Sequence[tuple[str, str, str, str | None, int]],
+               shown: int = 5) -> str:
+    """`2 hand fixes applied, 1 stale (the source changed): customers.phone at ... row 6`."""
+    line = f"{hand_fixes(applied)} applied, {len(stale)} stale"
+    if not stale:
+        return line
+    named = [f"{table}.{field} at {place(file, sheet, row)}"
+             for table, field, file, sheet, row in stale[:shown]]
+    more = f" and {len(stale) - shown} more" if len(stale) > shown else ""
+    return f"{line} (the source changed): {', '.join(named)}{more}"
+
+
 def display_width(text: str) -> int:
     """Columns a terminal (or Excel) gives the longest line of `text`: wide (CJK) characters
     take two."""

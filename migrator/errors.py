@@ -132,6 +132,10 @@ class DecisionsError(MigratorError):
     """A decisions file that cannot be used; the message names the file and the YAML path."""
 
 
+class FixesError(MigratorError):
+    """A hand fixes file that cannot be used; the message names the file and the YAML path."""
+
+
 class StageOrderError(MigratorError):
     """A verb was handed the result of a stage it does not follow (`clean(cleaned)`)."""
 

@@ -8,6 +8,7 @@ calls one cell at a time and gets the same database:
     prof    = profile(tables)
     mapping = suggest_mapping(prof)            # or Mapping.load(path)
     mapped  = apply_mapping(tables, mapping)
+    mapped  = apply_fixes(mapped, Fixes.load(path))   # a person's hand fixes, if any
     checked = validate(dedupe(clean(mapped)))
     result  = load(checked, to=url)
 """
@@ -24,6 +25,7 @@ from migrator.clean import clean
 from migrator.dedupe import Decisions, dedupe
 from migrator.dedupe import review as review_of
 from migrator.errors import MigratorError
+from migrator.fixes import Fixes, apply_fixes
 from migrator.load import load
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
 from migrator.mapping.learn import default_path
@@ -45,32 +47,39 @@ def find_duplicates(sources: Sequence[Source], *, mapping: Mapping | Source | No
                     auto: bool = False, schema: TargetSchema | str | Path = "crm",
                     options: ReadOptions | None = None,
                     decisions: Decisions | Path | None = None, against: str | None = None,
+                    fixes: Fixes | Source | None = None,
                     progress: Progress | None = None) -> DedupedTables:
     """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review;
-    `against` matches them with the records already in that database too."""
+    `against` matches them with the records already in that database too; `fixes` (a
+    Fixes or a fixes YAML file) replaces a person's hand-fixed values before cleaning."""
     tick = progress or silent
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
+    fixed = _given_fixes(fixes, target)
     tables = read_sources(sources, options=options, progress=tick)
-    return dedupe(clean(_mapped(tables, chosen, target), progress=tick), decisions=decisions,
-                  against=against)
+    mapped = _mapped(tables, chosen, target)
+    if fixed is not None:
+        mapped = apply_fixes(mapped, fixed)
+    return dedupe(clean(mapped, progress=tick), decisions=decisions, against=against)
 
 
 def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
             auto: bool = False, schema: TargetSchema | str | Path = "crm",
             options: ReadOptions | None = None, decisions: Decisions | Path | None = None,
             against: str | None = None, suites: Path | None = None,
-            docs: Path | None = None, progress: Progress | None = None) -> ValidationReport:
+            docs: Path | None = None, fixes: Fixes | Source | None = None,
+            progress: Progress | None = None) -> ValidationReport:
     """Read, map, clean, dedupe and validate `sources`; stop before anything is written.
 
     `mapping` is a Mapping or a mapping YAML file; `auto=True` accepts the suggestion
     unreviewed instead; `decisions` are a person's merge / keep_apart choices; `against`
-    is the target whose stored records the rows are matched with. The result is what
-    `load` and `export` take.
+    is the target whose stored records the rows are matched with; `fixes` are a person's
+    hand-fixed values (a Fixes or a fixes YAML file). The result is what `load` and
+    `export` take.
     """
     deduped = find_duplicates(sources, mapping=mapping, auto=auto, schema=schema,
                               options=options, decisions=decisions, against=against,
-                              progress=progress)
+                              fixes=fixes, progress=progress)
     return validate(deduped, suites=suites, docs=docs, against=against, progress=progress)
 
 
@@ -79,20 +88,22 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
         rejects_dir: Path | None = None, dry_run: bool = False,
         options: ReadOptions | None = None, decisions: Decisions | Path | None = None,
         review: Path | None = None, suites: Path | None = None, docs: Path | None = None,
-        progress: Progress | None = None) -> RunReport:
+        fixes: Fixes | Source | None = None, progress: Progress | None = None) -> RunReport:
     """Run the whole pipeline on `sources` into `to`; see RunReport for what happened.
 
     `to` defaults to $DATABASE_URL, else `migrator.db` beside the first source; the rows
     are matched with the customers already stored there, so a client loaded last month
     is updated, not inserted again.
     `review` names a file for the duplicates that need a person (decisions format),
-    written once the load committed. `progress(step, done, total)` follows each step
+    written once the load committed. `fixes` (a Fixes or a fixes YAML file) are replayed
+    after mapping; the report says how many applied and which are stale.
+    `progress(step, done, total)` follows each step
     (`reading`, `cleaning`, `validating`, `loading`); `docs` writes GX Data Docs there.
     """
     url = to or default_target([Path(s) for s in sources])
     checked = prepare(sources, mapping=mapping, auto=auto, schema=schema, options=options,
                       decisions=decisions, against=url, suites=suites, docs=docs,
-                      progress=progress)
+                      fixes=fixes, progress=progress)
     report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
                   progress=progress).report
     if review is not None and not dry_run:
@@ -115,6 +126,15 @@ def _given_mapping(mapping: Mapping | Source | None, auto: bool,
     if "hash" in chosen.privacy().values():
         hash_key()  # no key: one sentence before any file is read
     return chosen
+
+
+def _given_fixes(fixes: Fixes | Source | None, schema: TargetSchema) -> Fixes | None:
+    """The hand fixes, read and checked against the schema before any file is read."""
+    if fixes is None:
+        return None
+    given = fixes if isinstance(fixes, Fixes) else Fixes.load(Path(fixes))
+    given.check(schema)
+    return given
 
 
 def _mapped(tables: SourceTables, chosen: Mapping | None,

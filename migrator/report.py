@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator.display import html_lines, html_table, text_table
+from migrator.display import fixes_line, html_lines, html_table, text_table
 
 
 @dataclass
@@ -52,6 +52,13 @@ class RunReport:
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds each stage took, in pipeline order (read, profile, suggest, map, clean,
     dedupe, validate, load)."""
+    fixes_sha256: str | None = None
+    """The hand fixes file's SHA-256; None (and the two below too) when none was given."""
+    fixes_applied: int | None = None
+    """Hand fixes that found their row and value, and changed it."""
+    fixes_stale: list[dict[str, Any]] | None = None
+    """The hand fixes that found nothing (the source changed): table, field, file, sheet,
+    row each; never the values."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -68,6 +75,8 @@ class RunReport:
             "waited_seconds": None if self.waited_seconds is None
             else round(self.waited_seconds, 3),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
+            "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
+            "fixes_stale": self.fixes_stale,
         }
 
     def to_json(self, path: Path) -> None:
@@ -102,6 +111,10 @@ class RunReport:
         for source, rows in self.not_loaded.items():
             lines.append(f"  {rows:,} row(s) of {source} not loaded: the mapping maps none of "
                          "its columns")
+        if self.fixes_sha256 is not None:
+            stale = [(f["table"], f["field"], f["file"], f["sheet"], f["row"])
+                     for f in self.fixes_stale or []]
+            lines.append(f"  {fixes_line(self.fixes_applied or 0, stale)}")
         waiting = {t: n for t, n in self.needs_review.items() if n}
         if waiting:
             groups = ", ".join(f"{t} {n}" for t, n in waiting.items())

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 RUNS, REJECTS, MERGES = "_runs", "_rejects", "_merges"
 BOOKKEEPING = (RUNS, REJECTS, MERGES)
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {RUNS: ("seconds",)}
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale")}
 """Nullable columns added to a bookkeeping table after it first shipped: a target made by
 an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
 are never changed; these tables are ours."""
@@ -40,6 +41,9 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("counts", sa.Text()),
         sa.Column("rejects_file", sa.Text()),
         sa.Column("seconds", sa.Text()),
+        sa.Column("fixes_sha256", sa.String(64)),
+        sa.Column("fixes_applied", sa.Integer()),
+        sa.Column("fixes_stale", sa.Text()),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -122,6 +126,9 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "counts": _json(merged),
         "rejects_file": None if run.get("rejects_file") is None else str(run["rejects_file"]),
         "seconds": _json(run["seconds"]) if run.get("seconds") else None,
+        "fixes_sha256": run.get("fixes_sha256"),
+        "fixes_applied": run.get("fixes_applied"),
+        "fixes_stale": None if run.get("fixes_stale") is None else _json(run["fixes_stale"]),
     }
 
 

@@ -74,6 +74,11 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
                        started_at=checked.trail.started_at or now_iso(), target=redact(url),
                        dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
                        mapping_sha256=checked.trail.mapping_sha256)
+    if checked.trail.fixes_sha256 is not None:
+        report.fixes_sha256 = checked.trail.fixes_sha256
+        report.fixes_applied = checked.trail.fixes_applied
+        report.fixes_stale = [dict(zip(("table", "field", "file", "sheet", "row"), place,
+                                       strict=True)) for place in checked.trail.fixes_stale]
     report.tables = accounting(checked)
     report.not_loaded = {name: rows for name, rows in checked.trail.not_loaded if rows}
     review = checked.clusters[checked.clusters["role"] == "review"]

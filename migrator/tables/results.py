@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal
 
 import pandas as pd
 
-from migrator.display import html_lines, html_table, plural, text_table
+from migrator.display import fixes_line, html_lines, html_table, plural, text_table
 from migrator.errors import StageOrderError
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.rejects import (
@@ -43,6 +43,8 @@ PAIR_COLUMNS = ["table", *(f"left{c}" for c in LINEAGE_COLUMNS),
                 *(f"right{c}" for c in LINEAGE_COLUMNS), "score", "agreed"]
 """A scored pair of rows: where each was read, the match probability, the fields that
 agreed (`left_source_row`...)."""
+FixPlace = tuple[str, str, str, str | None, int]
+"""Where a hand fix applies: table, field, and the row's file, sheet and 1-based row."""
 STAGES = ("read", "profile", "suggest", "map", "clean", "dedupe", "validate", "load")
 """The order stage timings are shown in."""
 
@@ -81,6 +83,13 @@ class Trail:
     privacy: tuple[tuple[str, str], ...] = ()
     """(`table.field`, mask | hash | drop): what validate protects before anything is
     written (migrator/privacy.py)."""
+    fixes_sha256: str | None = None
+    """The hand fixes' SHA-256 (the file's, when read from one); None when none were given."""
+    fixes_applied: int = 0
+    """Hand fixes that found their row holding the value they replace, and changed it."""
+    fixes_stale: tuple[FixPlace, ...] = ()
+    """(table, field, file, sheet, row) of each hand fix that found no such row: the source
+    changed since the fix was made, so it no longer applies."""
 
     def then(self, step: str, seconds: float) -> Trail:
         """This trail with one more stage's seconds (added to a stage already timed)."""
@@ -174,6 +183,8 @@ class StageTables:
         top = self.reasons()[:5]
         if top:
             lines.append("  top reject reasons: " + ", ".join(f"{r} ×{n}" for r, n in top))
+        if self.trail.fixes_sha256 is not None:
+            lines.append(f"  {fixes_line(self.trail.fixes_applied, self.trail.fixes_stale)}")
         return lines
 
     _HEADER = ("table", "read", "kept", "merged", "rejected", "cells changed")

@@ -482,6 +482,30 @@ def test_load_adds_the_seconds_column_to_a_runs_table_of_an_older_version(
     assert dict(rows)["upgraded"] == '{"read": 1.5, "load": 0.25}'
 
 
+def test_load_adds_the_fixes_columns_to_a_runs_table_of_an_older_version(
+        target_url: str) -> None:
+    """A target loaded before hand fixes has `_runs` without the fixes columns: the next
+    load adds them, nullable, and records the run's fixes in them."""
+    run_load(target_url)
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    added = ("fixes_sha256", "fixes_applied", "fixes_stale")
+    for column in added:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"ALTER TABLE _runs DROP COLUMN {column}")
+    with engine.begin() as conn:
+        assert not set(added) & {c["name"] for c in sa.inspect(conn).get_columns("_runs")}
+    engine.dispose()
+    stale = [{"table": "customers", "field": "phone", "file": "a.xlsx", "sheet": "東京",
+              "row": 6}]
+    run = {"run_id": "fixed", "status": "succeeded", "fixes_sha256": "ab" * 32,
+           "fixes_applied": 2, "fixes_stale": stale}
+    write_tables(target_url, SCHEMA, frames(), run=run, rejects=rejects())
+    rows = dict((r[0], r[1:]) for r in query(
+        target_url, "SELECT run_id, fixes_sha256, fixes_applied, fixes_stale FROM _runs"))
+    assert rows["fixed"] == ("ab" * 32, 2, json.dumps(stale, ensure_ascii=False))
+    assert [v for k, v in rows.items() if k != "fixed"] == [(None, None, None)]
+
+
 def test_load_failing_into_a_new_sqlite_file_leaves_no_file(tmp_path: Any) -> None:
     """Nothing half-written means no new database file either."""
     db = tmp_path / "new.db"
