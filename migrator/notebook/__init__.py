@@ -3,6 +3,7 @@ and turns a person's choices into the files the CLI replays (mapping, decisions,
 
     ProfileView(prof)                      what each column holds
     MappingEditor(mapping, prof)           a dropdown per source column → mapping.yaml
+    ChangesBrowser(cleaned, fixes=path)    changes and rejected rows; hand fixes → fixes.yaml
     DuplicateReview(deduped, path)         one cluster at a time → decisions.yaml
     RunSummary(result)                     counts, timings, the accounting
 
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 from migrator.lazy import lazy_attributes
 
-__all__ = ["DuplicateReview", "MappingEditor", "ProfileView", "RunSummary",
+__all__ = ["ChangesBrowser", "DuplicateReview", "MappingEditor", "ProfileView", "RunSummary",
            "run_command"]
 
 __getattr__ = lazy_attributes(__name__, {
     "ProfileView": "migrator.notebook.profile_view",
     "MappingEditor": "migrator.notebook.mapping_editor",
     "run_command": "migrator.notebook.mapping_editor",
+    "ChangesBrowser": "migrator.notebook.changes",
     "DuplicateReview": "migrator.notebook.duplicates",
     "RunSummary": "migrator.notebook.summary",
 })

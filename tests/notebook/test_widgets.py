@@ -107,3 +107,58 @@ def test_run_summary_shows_counts_accounting_and_timings(tmp_path) -> None:
     assert "every row read is loaded, merged or rejected" in page
     assert "<td style='padding:2px 8px;vertical-align:top;'>customers</td>" in page
     assert all(f">{stage}<" in page for stage in report.seconds)
+
+
+SIX = [SAMPLE / n for n in ("顧客台帳.xlsx", "部署別顧客.xlsx", "顧客カード.xlsx",
+                            "shop_export_cp932.csv", "us_customers.xlsx", "売上明細.xlsx")]
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    mapped = migrator.apply_mapping(migrator.read_sources(SIX),
+                                    migrator.Mapping.load(SAMPLE / "mapping.yaml"))
+    return migrator.clean(mapped)
+
+
+def test_the_browser_filters_by_table_reason_field_and_rule(cleaned) -> None:
+    from migrator.notebook import ChangesBrowser
+
+    browser = ChangesBrowser(cleaned)
+    assert len(browser.filter(reason="invalid_phone")) == 4
+    assert len(browser.filter(table="contacts")) == 0
+    assert browser.listing.options == ()
+    browser.filter(table="customers", rule="postal_code")
+    assert "postal_code" in browser.log.value and "phone</td>" not in browser.log.value
+    first = browser.filter(reason="invalid_phone").iloc[0]
+    assert browser.listing.options[0].startswith("部署別顧客.xlsx › 東京支店 › 6 — customers")
+    assert first["_source_row"] == 6
+
+
+def test_a_hand_fix_is_saved_and_the_next_run_loads_the_row(cleaned, tmp_path) -> None:
+    from migrator.notebook import ChangesBrowser
+
+    fixes = tmp_path / "fixes.yaml"
+    browser = ChangesBrowser(cleaned, fixes=fixes)
+    browser.filter(reason="invalid_phone")
+    browser.select(0)
+    assert browser.fix_field.value == "phone" and "0119538098" in browser.value.value
+    browser.correct("011-231-4111")
+    assert "✓" in browser.status.value and fixes.exists()
+    browser.select(1)
+    browser.accept()
+    saved = yaml.safe_load(fixes.read_text(encoding="utf-8"))["fixes"]
+    assert [(f["row"], f["replace"], f["with"]) for f in saved] == [
+        (6, "0119538098", "011-231-4111"), (13, saved[1]["replace"], None)]
+    report = migrator.run(SIX, mapping=SAMPLE / "mapping.yaml", fixes=fixes,
+                          to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
+    assert report.tables["customers"].rows_rejected == 2  # 4 before the two fixes
+    assert report.accounting_ok
+
+
+def test_a_refused_fix_is_shown_not_raised(cleaned, tmp_path) -> None:
+    from migrator.notebook import ChangesBrowser
+
+    browser = ChangesBrowser(cleaned, fixes=tmp_path / "fixes.yaml")
+    browser.correct("x")  # nothing selected
+    assert "Select a rejected row first" in browser.status.value
+    assert not (tmp_path / "fixes.yaml").exists()
