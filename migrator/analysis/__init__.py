@@ -5,6 +5,8 @@
     analysis.purchase_history(url, "000417")         # every purchase of one customer
     analysis.customers_who_bought(url, "トナー")      # who bought it, biggest buyers first
     analysis.also_bought(url, "トナー")               # also bought: support, confidence, lift
+
+`migrator purchases`, `migrator buyers` and `migrator recommend` print the same tables.
 """
 
 from migrator.analysis.queries import (
