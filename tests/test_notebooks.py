@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,25 @@ def test_notebook_runs_headless(path: Path) -> None:
     if path.name == "01_read.ipynb":
         assert "顧客台帳.xlsx [顧客台帳]: table, 40 data rows" in text
         assert "(1, 'title')" in text and "'旧データ', 'hidden'" in text
+    if path.name == "06-customer-analysis.ipynb":
+        assert_customer_analysis(outputs, text, path.parent / "work" / "customer-analysis.db")
+
+
+def assert_customer_analysis(outputs: list[Any], text: str, db: Path) -> None:
+    """06 loaded sample_data, showed the library's also_bought table and drew two charts."""
+    import re
+
+    from migrator.analysis import also_bought
+
+    assert "succeeded" in text and "有限会社岬マリン" in text
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
+    (table,) = [str(o.data["text/html"]) for o in outputs
+                if "<th>lift</th>" in str(o.get("data", {}).get("text/html", ""))]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)  # the header's <tr> has a style
+    shown = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    expected = also_bought(f"sqlite:///{db}", "トナー")
+    assert [r[1] for r in shown] == list(expected["also_bought"]) and len(shown) >= 3
+    assert [float(r[-1]) for r in shown] == pytest.approx(list(expected["lift"]), abs=5e-7)
 
 
 def test_notebooks_hold_no_definitions() -> None:
