@@ -7,6 +7,7 @@ commands so that `migrator --help` starts fast.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,9 @@ def cli(debug: bool) -> None:
     migrator run SOURCE... --mapping mapping.yaml [--to URL] into a database
     migrator export SOURCE... --mapping mapping.yaml --format F --out DIR   CRM files
     migrator demo                                           sample_data into demo.db
+    migrator purchases CUSTOMER_CODE [--to URL]             one customer's purchases
+    migrator buyers PRODUCT [--to URL]                      who bought a product
+    migrator recommend PRODUCT [--to URL]                   also bought, with lift
     """
     if debug:  # the database drivers' warnings too, which are kept off stderr otherwise
         import logging
@@ -325,6 +329,60 @@ def demo(data: Path, db: Path) -> None:
 
     report, answers = run_demo(data, db)
     click.echo(render(report, answers))
+
+
+def target_option(func: Any) -> Any:
+    """--to URL of a loaded database, for the commands that ask it questions."""
+    option = click.option("--to", "to", metavar="URL",
+                          help="SQLAlchemy URL of the loaded database (default: $DATABASE_URL).")
+    return option(func)
+
+
+def _loaded(to: str | None) -> str:
+    """--to, else $DATABASE_URL; a question needs the database `run` loaded, never a guess."""
+    url = to or os.environ.get("DATABASE_URL")
+    if not url:
+        raise click.UsageError("no database: pass --to URL (the one migrator run loaded, "
+                               "such as sqlite:///migrator.db) or set DATABASE_URL")
+    return url
+
+
+@cli.command()
+@click.argument("customer_code")
+@target_option
+def purchases(customer_code: str, to: str | None) -> None:
+    """Show every purchase of CUSTOMER_CODE in the loaded database, oldest first."""
+    from migrator.analysis import as_text, purchase_history
+
+    found = purchase_history(_loaded(to), customer_code)
+    click.echo(as_text(found) if len(found) else f"Customer {customer_code} bought nothing.")
+
+
+@cli.command()
+@click.argument("product")
+@target_option
+def buyers(product: str, to: str | None) -> None:
+    """Show the customers who bought PRODUCT (a part of its name), biggest buyers first."""
+    from migrator.analysis import as_text, customers_who_bought
+
+    click.echo(as_text(customers_who_bought(_loaded(to), product)))
+
+
+@cli.command()
+@click.argument("product")
+@target_option
+@click.option("--min-customers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Leave out products fewer customers bought with PRODUCT.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="At most this many rows per product.")
+def recommend(product: str, to: str | None, min_customers: int, limit: int) -> None:
+    """Show what the customers who bought PRODUCT also bought: support, confidence, lift."""
+    from migrator.analysis import also_bought, as_text
+
+    found = also_bought(_loaded(to), product, min_customers=min_customers, limit=limit)
+    click.echo(as_text(found) if len(found) else
+               f"No product was bought by {min_customers} or more of the customers who bought "
+               f"{product}; try --min-customers 1.")
 
 
 STEP_UNITS = {"reading": "bytes", "cleaning": "columns", "validating": "tables",

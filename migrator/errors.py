@@ -155,3 +155,8 @@ class AccountingError(MigratorError):
 class ExportError(MigratorError):
     """An export that cannot be written (unknown format, bad app or template file, an
     output folder that cannot be written); nothing is left in the folder."""
+
+
+class AnalysisError(MigratorError):
+    """A question the target cannot answer: no such database, no sales loaded there, or
+    no customer or product by that name; one sentence, never a password."""

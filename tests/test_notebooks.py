@@ -64,9 +64,28 @@ def run_notebook(path: Path, folder: Path, extra: list[str] | None = None
     return notebook, text, seconds
 
 
+def assert_customer_analysis(outputs: list[Any], text: str, db: Path) -> None:
+    """06 loaded sample_data, showed the library's also_bought table and drew two charts."""
+    from migrator.analysis import also_bought
+
+    assert "succeeded" in text and "有限会社岬マリン" in text
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
+    (table,) = [str(o.data["text/html"]) for o in outputs
+                if "<th>lift</th>" in str(o.get("data", {}).get("text/html", ""))]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)  # the header's <tr> has a style
+    shown = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    expected = also_bought(f"sqlite:///{db}", "トナー")
+    assert [r[1] for r in shown] == list(expected["also_bought"]) and len(shown) >= 3
+    assert [float(r[-1]) for r in shown] == pytest.approx(list(expected["lift"]), abs=5e-7)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_headless(path: Path, tmp_path: Path) -> None:
     notebook, text, _ = run_notebook(path, tmp_path, EXTRA.get(path.name))
+    if path.name == "06-customer-analysis.ipynb":
+        outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+        assert_customer_analysis(outputs, text,
+                                 tmp_path / "notebooks" / "work" / "customer-analysis.db")
     for expected in EXPECTED.get(path.name, []):
         found = expected.search(text) if isinstance(expected, re.Pattern) else expected in text
         assert found, (path.name, expected)
@@ -80,7 +99,7 @@ def test_notebook_runs_headless(path: Path, tmp_path: Path) -> None:
 def test_every_notebook_of_the_issue_is_there() -> None:
     names = [p.stem for p in NOTEBOOKS]
     for name in ("01-read-and-profile", "02-map-columns", "03-clean-and-dedupe",
-                 "04-validate-and-load", "05-export-to-crm"):
+                 "04-validate-and-load", "05-export-to-crm", "06-customer-analysis"):
         assert name in names
 
 
