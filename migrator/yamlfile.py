@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 Loc = tuple[str | int, ...]
 
@@ -64,6 +64,35 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(f"{line}YAML syntax error ({problem})") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML syntax error ({exc})") from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def keys_of(*models: type[BaseModel]) -> list[str]:
+    """The field names of `models`: the keys a file of them may hold."""
+    return [n for m in models for n in m.model_fields]
+
+
+def validated(text: str, model: type[M], *, file: str, error: type[Exception],
+              keys: Iterable[str], empty: Any = None, expected: str | None = None) -> M:
+    """`text` parsed strictly and validated as `model`; any problem is `error` with one
+    sentence naming `file` and the YAML path (`keys` are the known keys, for "did you
+    mean"). `empty` stands in for a blank file (None: a blank file is an error too);
+    `expected` says what the file should be when its top level is not a mapping."""
+    try:
+        data = parse_yaml(text)
+    except YamlSyntaxError as err:
+        raise error(f"{file}: {err}") from None
+    if data is None and empty is not None:
+        data = empty
+    if expected is not None and not isinstance(data, dict):
+        raise error(f"{file}: is not {expected}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        where, problem = first_problem(err, keys)
+        raise error(f"{file}: {where + ': ' if where else ''}{problem}") from None
 
 
 def first_problem(error: ValidationError, known_keys: Iterable[str]) -> tuple[str, str]:

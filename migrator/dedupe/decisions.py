@@ -26,13 +26,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.dedupe.match import Pairs
 from migrator.errors import DecisionsError
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.tables import StageTables
-from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
+from migrator.yamlfile import keys_of, validated
 
 HEADER = (
     "# Duplicates a person decided (migrator dedupe): decision is merge, keep_apart, or\n"
@@ -78,17 +78,8 @@ class Decisions(BaseModel):
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise DecisionsError(f"{Path(path).name}: does not exist") from None
-        try:
-            data = parse_yaml(text)
-        except YamlSyntaxError as err:
-            raise DecisionsError(f"{Path(path).name}: {err}") from None
-        try:
-            return cls.model_validate(data or {})
-        except ValidationError as err:
-            names = [n for m in (Decisions, Decision, RecordRef) for n in m.model_fields]
-            where, problem = first_problem(err, names)
-            raise DecisionsError(f"{Path(path).name}: {where + ': ' if where else ''}{problem}"
-                               ) from None
+        return validated(text, cls, file=Path(path).name, error=DecisionsError,
+                         keys=keys_of(Decisions, Decision, RecordRef), empty={})
 
     def to_yaml(self) -> str:
         body = self.model_dump(mode="json", exclude_defaults=False)

@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from migrator.display import hand_fixes, html_lines, html_table
 from migrator.errors import FixesError, SchemaError
 from migrator.fixes.fix import Fix, Lineage, as_text, correction, lineage_of
 from migrator.schema import TargetSchema
-from migrator.yamlfile import Problem, YamlSyntaxError, first_problem, parse_yaml
+from migrator.yamlfile import Problem, validated
 
 HEADER = (
     "# Hand fixes (migrator run --fixes FILE): each replaces one raw value of one row, found\n"
@@ -164,15 +164,7 @@ class Fixes:
     @classmethod
     def from_yaml(cls, text: str, *, file: str = "fixes") -> Fixes:
         """Fixes from the text of a fixes file; `file` names it in errors."""
-        try:
-            data = parse_yaml(text)
-        except YamlSyntaxError as err:
-            raise FixesError(f"{file}: {err}") from None
-        try:
-            parsed = _File.model_validate(data or {})
-        except ValidationError as err:
-            where, problem = first_problem(err, _KEYS)
-            raise FixesError(f"{file}: {where + ': ' if where else ''}{problem}") from None
+        parsed = validated(text, _File, file=file, error=FixesError, keys=_KEYS, empty={})
         return cls(Fix(e.table, e.field, e.file, e.sheet, e.row, e.replace,
                        correction(e.with_), e.note) for e in parsed.fixes)
 

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migrator.display import html_table, plural
 from migrator.errors import MappingError, SchemaError
 from migrator.privacy import HASH_LENGTH, strictest
 from migrator.schema import TargetSchema
-from migrator.yamlfile import YamlSyntaxError, first_problem, parse_yaml
+from migrator.yamlfile import keys_of, validated
 
 _TARGET = re.compile(r"^[^\W\dA-Z][^\WA-Z]*\.[^\W\dA-Z][^\WA-Z]*$")
 """`table.field`: the schema checks the names themselves (they may be Japanese)."""
@@ -170,20 +170,9 @@ class Mapping(BaseModel):
     @classmethod
     def from_yaml(cls, text: str, *, file: str = "mapping") -> Mapping:
         """Parse a mapping; any error is one sentence with the file and the YAML path."""
-        try:
-            data = parse_yaml(text)
-        except YamlSyntaxError as err:
-            raise MappingError(f"{file}: {err}") from None
-        if not isinstance(data, dict):
-            raise MappingError(f"{file}: is not a mapping file (expected keys version, schema, "
-                               "sources)")
-        try:
-            return cls.model_validate(data)
-        except ValidationError as err:
-            models = (Mapping, SourceSpec, ColumnTarget)
-            path, problem = first_problem(err, [n for m in models for n in m.model_fields])
-            raise MappingError(f"{file}: {path}: {problem}" if path else f"{file}: {problem}"
-                               ) from None
+        return validated(text, cls, file=file, error=MappingError,
+                         keys=keys_of(Mapping, SourceSpec, ColumnTarget),
+                         expected="a mapping file (expected keys version, schema, sources)")
 
     @classmethod
     def load(cls, path: Path) -> Mapping:
