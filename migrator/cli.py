@@ -310,6 +310,19 @@ def _apps(given: tuple[str, ...]) -> dict[str, Path] | None:
     return apps
 
 
+@cli.command(name="history")
+@click.option("--to", "to", metavar="URL", help="The target (default: $DATABASE_URL).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N newest.")
+def history_command(to: str | None, limit: int | None) -> None:
+    """List the runs loaded into a target: when, who, from which files, how many rows."""
+    from migrator.load.history import render, run_history
+
+    url = to or os.environ.get("DATABASE_URL")
+    if not url:
+        raise click.UsageError("pass --to URL (or set DATABASE_URL)")
+    click.echo(render(run_history(url, limit)))
+
+
 def _review_line(path: Path) -> str:
     from migrator.dedupe import Decisions
 

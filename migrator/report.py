@@ -29,6 +29,23 @@ class TableReport:
         return {**asdict(self), "accounting_ok": self.accounting_ok}
 
 
+def who() -> dict[str, str]:
+    """The OS user, the host and the migrator version of this process (for `_runs`)."""
+    import getpass
+    import socket
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (a container)
+        user = "unknown"
+    try:
+        release = version("migrator")
+    except PackageNotFoundError:
+        release = "unknown"
+    return {"user": user, "host": socket.gethostname(), "version": release}
+
+
 @dataclass
 class RunReport:
     run_id: str
@@ -59,6 +76,8 @@ class RunReport:
     fixes_stale: list[dict[str, Any]] | None = None
     """The hand fixes that found nothing (the source changed): table, field, file, sheet,
     row each; never the values."""
+    run_by: dict[str, str] = field(default_factory=lambda: who())
+    """Who ran it: the OS user, the host and the migrator version."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -76,7 +95,7 @@ class RunReport:
             else round(self.waited_seconds, 3),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
             "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
-            "fixes_stale": self.fixes_stale,
+            "fixes_stale": self.fixes_stale, "run_by": dict(self.run_by),
         }
 
     def to_json(self, path: Path) -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 RUNS, REJECTS, MERGES = "_runs", "_rejects", "_merges"
 BOOKKEEPING = (RUNS, REJECTS, MERGES)
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
-    RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale")}
+    RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by")}
 """Nullable columns added to a bookkeeping table after it first shipped: a target made by
 an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
 are never changed; these tables are ours."""
@@ -44,6 +44,7 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("fixes_sha256", sa.String(64)),
         sa.Column("fixes_applied", sa.Integer()),
         sa.Column("fixes_stale", sa.Text()),
+        sa.Column("run_by", sa.Text()),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -129,6 +130,7 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "fixes_sha256": run.get("fixes_sha256"),
         "fixes_applied": run.get("fixes_applied"),
         "fixes_stale": None if run.get("fixes_stale") is None else _json(run["fixes_stale"]),
+        "run_by": _json(run["run_by"]) if run.get("run_by") else None,
     }
 
 

@@ -1,0 +1,52 @@
+"""`_runs` says who ran each load (OS user, host, version), and `migrator history` lists
+the runs of a target newest first, without a record's values."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migrator import run
+from migrator.errors import LoadError
+from migrator.load.history import run_history
+from tests.conftest import SAMPLE_DATA, stored_rows
+
+LEDGER, SALES = SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "売上明細.xlsx"
+
+
+@pytest.mark.parametrize("target_url", ["sqlite", "postgresql", "mariadb"], indirect=True)
+def test_history_lists_who_ran_what_newest_first(target_url: str, tmp_path: Path) -> None:
+    first = run([LEDGER], auto=True, to=target_url, rejects_dir=tmp_path)
+    second = run([SALES, LEDGER], auto=True, to=target_url, rejects_dir=tmp_path)
+    entries = run_history(target_url)
+    assert [e.run_id for e in entries] == [second.run_id, first.run_id]
+    assert entries[0].files == ["売上明細.xlsx", "顧客台帳.xlsx"]
+    assert entries[0].user == getpass.getuser() and entries[0].version != "?"
+    assert entries[1].tables["customers"]["rows_loaded"] == 40
+    stored = {r["run_id"]: json.loads(str(r["run_by"])) for r in stored_rows(target_url, "_runs")}
+    assert stored[first.run_id] == first.run_by and set(first.run_by) == {"user", "host",
+                                                                          "version"}
+
+
+def test_history_cli_prints_no_record_values(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    run([LEDGER], auto=True, to=url, rejects_dir=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "migrator", "history", "--to", url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "顧客台帳.xlsx" in done.stdout and "customers 40" in done.stdout
+    assert "株式会社" not in done.stdout  # the ledger's company names
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", done.stdout)  # nor its e-mails
+    empty = subprocess.run([sys.executable, "-m", "migrator", "history", "--to",
+                            f"sqlite:///{tmp_path / 'none.db'}"], capture_output=True,
+                           text=True, timeout=120)
+    assert empty.returncode == 1 and empty.stderr.count("\n") == 1
+    assert not (tmp_path / "none.db").exists()
+    with pytest.raises(LoadError, match="holds no runs"):
+        run_history(f"sqlite:///{tmp_path / 'none.db'}")
