@@ -46,7 +46,7 @@ def run_history(url: str, limit: int | None = None) -> list[RunEntry]:
     frame = stored_frame(url, "_runs", COLUMNS)
     if frame.empty:
         raise LoadError(f"{redact(url)} holds no runs of migrator (no _runs table or no row)")
-    frame = frame.sort_values("started_at", ascending=False, kind="stable")
+    frame = frame.sort_values(["started_at", "finished_at"], ascending=False, kind="stable")
     entries = [_entry(r) for r in frame.to_dict("records")]
     return entries[:limit] if limit else entries
 

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ LEDGER, SALES = SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "売上明細.x
 @pytest.mark.parametrize("target_url", ["sqlite", "postgresql", "mariadb"], indirect=True)
 def test_history_lists_who_ran_what_newest_first(target_url: str, tmp_path: Path) -> None:
     first = run([LEDGER], auto=True, to=target_url, rejects_dir=tmp_path)
+    time.sleep(1.1)  # _runs keeps whole seconds
     second = run([SALES, LEDGER], auto=True, to=target_url, rejects_dir=tmp_path)
     entries = run_history(target_url)
     assert [e.run_id for e in entries] == [second.run_id, first.run_id]
