@@ -148,3 +148,20 @@ def test_suggest_values_beat_a_lying_header() -> None:
     assert got["Column C"] == "customers.phone"
 
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Account No.,Company,Subscription Date\nA1,Acme Inc,2024-01-02\nA2,Beta LLC,2024-02-03\n",
+     {"Account No.": "customers.customer_code", "Subscription Date": "customers.customer_since"}),
+    ("Cust #,Company,Signed Up\nA1,Acme Inc,2024-01-02\nA2,Beta LLC,2024-02-03\n",
+     {"Signed Up": "customers.customer_since"}),
+    ("法人コード,会社名,顧客登録日時\nK1,株式会社山田,2024/01/02 10:00\n"
+     "K2,鈴木工業株式会社,2024/02/03 11:00\n",
+     {"法人コード": "customers.customer_code", "顧客登録日時": "customers.customer_since"}),
+])
+def test_suggest_headers_real_files_use_for_codes_and_since(tmp_path: Any, text: str,
+                                                            expected: dict[str, str]) -> None:
+    path = tmp_path / "headers.csv"
+    path.write_text(text, encoding="utf-8")
+    source = suggest_mapping(profile(read_sources([path]))).sources[0]
+    assert {c: source.columns[c].to for c in expected} == expected
