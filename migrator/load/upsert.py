@@ -163,14 +163,32 @@ def _merge(conn: Connection, stored: Table, stage: Table, table: Prepared) -> No
         statement = lite.on_conflict_do_update(index_elements=[pk],
                                                set_={c: lite.excluded[c] for c in updates})
     elif dialect in ("mysql", "mariadb"):
-        from sqlalchemy.dialects.mysql import insert as mysql_insert
-
-        my = mysql_insert(stored).from_select(table.columns, rows)
-        statement = my.on_duplicate_key_update({c: my.inserted[c] for c in updates})
+        _merge_by_key(conn, stored, stage, table, new, joined)
+        return
     else:
         raise LoadError(f"the loader does not support {dialect} databases; use SQLite, "
                         "PostgreSQL or MariaDB/MySQL.")
     conn.execute(statement)
+
+
+def _merge_by_key(conn: Connection, stored: Table, stage: Table, table: Prepared,
+                  new: ColumnElement[bool], joined: Any) -> None:
+    """MariaDB: the changed rows updated by key, then the new rows inserted.
+
+    Not INSERT ... ON DUPLICATE KEY UPDATE: it fires on any unique key, so a new row whose
+    unique value (a phone) another customer holds would overwrite that customer. Apart, a
+    collision is refused like on PostgreSQL, and the load rolls back."""
+    import sqlalchemy as sa
+
+    pk = table.spec.primary_key
+    updates = [c for c in table.columns if c != pk]
+    compared = [_differs(conn, stored.c[f], stage.c[f], table.kinds[f])
+                for f in table.fields if f != pk]
+    if compared and updates:
+        conn.execute(stored.update().where(stored.c[pk] == stage.c[pk])
+                     .where(sa.or_(*compared)).values({c: stage.c[c] for c in updates}))
+    rows = sa.select(*[stage.c[c] for c in table.columns]).select_from(joined).where(new)
+    conn.execute(stored.insert().from_select(table.columns, rows))
 
 
 def _temporary(conn: Connection) -> str:

@@ -88,3 +88,20 @@ def test_load_duplicate_value_names_the_constraint_not_the_value(target_url: str
     assert str(caught.value) == (
         f"the database refused the load into {redact(target_url)} at step table:customers "
         f"({said}); it was rolled back and nothing was written.")
+
+
+@pytest.mark.parametrize("target_url", ["sqlite", "postgresql", "mariadb"], indirect=True)
+def test_load_a_new_row_never_overwrites_another_through_a_unique_index(target_url: str
+                                                                        ) -> None:
+    """A user's unique index on phone, a loaded C001, then a new C004 with C001's phone:
+    refused on every database. MariaDB's ON DUPLICATE KEY UPDATE used to overwrite C001's
+    name with C004's and report "1 inserted"."""
+    run_load(target_url, {"customers": customers()})
+    execute(target_url, "CREATE UNIQUE INDEX phone_once ON customers (phone)")
+    newcomer = customers().iloc[:1].copy()
+    newcomer["customer_code"] = "C004"
+    newcomer["name"] = "新規商事"
+    before = snapshot(target_url)
+    with pytest.raises(LoadError, match=r"phone_once|customers\.phone"):
+        run_load(target_url, {"customers": newcomer})
+    assert snapshot(target_url) == before
