@@ -310,6 +310,20 @@ def _apps(given: tuple[str, ...]) -> dict[str, Path] | None:
     return apps
 
 
+@cli.command(name="roles")
+@click.option("--to", "to", metavar="URL", help="The target (default: $DATABASE_URL).")
+@click.option("--prefix", default="migrator", show_default=True,
+              help="Role names: PREFIX_reader, PREFIX_entry, PREFIX_loader.")
+def roles_command(to: str | None, prefix: str) -> None:
+    """Create the reader (masked views), entry (no delete) and loader roles of a target."""
+    from migrator.load.roles import create_roles
+
+    url = to or os.environ.get("DATABASE_URL")
+    if not url:
+        raise click.UsageError("pass --to URL (or set DATABASE_URL)")
+    click.echo(str(create_roles(url, prefix=prefix)))
+
+
 @cli.command(name="history")
 @click.option("--to", "to", metavar="URL", help="The target (default: $DATABASE_URL).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N newest.")

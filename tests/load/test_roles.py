@@ -1,0 +1,123 @@
+"""The three roles, tested by connecting as a user of each to the real servers and
+asserting what succeeds and what is refused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from migrator import run
+from migrator.errors import LoadError
+from migrator.load.roles import create_roles
+from tests.conftest import SAMPLE_DATA, scratch_database
+
+LEDGER, SALES = SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "売上明細.xlsx"
+
+
+def _admin(url: str) -> sa.Engine:
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+def _as(url: str, user: str) -> str:
+    """`url` with another user (MariaDB users get the password `pw`)."""
+    parts = urlsplit(url)
+    secret = ":pw" if url.startswith("mysql") else ""
+    return parts._replace(netloc=f"{user}{secret}@{parts.hostname}:{parts.port}").geturl()
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def people(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A loaded target, the roles, and one login user per role: kind → that user's URL."""
+    with scratch_database(request.param, tmp_path / "t") as url:
+        run([LEDGER, SALES], auto=True, to=url, rejects_dir=tmp_path)
+        prefix = f"t{uuid.uuid4().hex[:8]}"
+        create_roles(url, prefix=prefix)
+        users = {kind: f"{prefix}_{kind[0]}user" for kind in ("reader", "entry", "loader")}
+        admin = _admin(url)
+        with admin.begin() as conn:
+            for kind, user in users.items():
+                if request.param == "postgresql":
+                    conn.exec_driver_sql(f"CREATE ROLE {user} LOGIN IN ROLE {prefix}_{kind}")
+                else:
+                    for host in ("%%", "localhost"):
+                        conn.exec_driver_sql(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY 'pw'")
+                        conn.exec_driver_sql(f"GRANT {prefix}_{kind} TO '{user}'@'{host}'")
+                        conn.exec_driver_sql(f"SET DEFAULT ROLE {prefix}_{kind} FOR "
+                                             f"'{user}'@'{host}'")
+        try:
+            yield {kind: _as(url, user) for kind, user in users.items()} | {"admin": url}
+        finally:
+            with admin.begin() as conn:
+                for user in users.values():
+                    if request.param == "postgresql":
+                        conn.exec_driver_sql(f"DROP ROLE IF EXISTS {user}")
+                    else:
+                        for host in ("%%", "localhost"):
+                            conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'{host}'")
+                for kind in ("reader", "entry", "loader"):
+                    if request.param == "postgresql":
+                        conn.exec_driver_sql(f"DROP OWNED BY {prefix}_{kind}")
+                    conn.exec_driver_sql(f"DROP ROLE IF EXISTS {prefix}_{kind}")
+            admin.dispose()
+
+
+def _can(url: str, statement: str) -> bool:
+    engine = _admin(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+        return True
+    except sa.exc.DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _rows(url: str, statement: str) -> list[tuple[object, ...]]:
+    engine = _admin(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(statement)]
+    finally:
+        engine.dispose()
+
+
+def test_the_reader_sees_masked_customers_and_nothing_else(people: dict[str, str]) -> None:
+    reader = people["reader"]
+    phones = [p for (p,) in _rows(reader, "SELECT phone FROM customers_masked") if p]
+    assert phones and all("****" in p for p in phones)
+    emails = [e for (e,) in _rows(reader, "SELECT email FROM customers_masked") if e]
+    assert emails and all("***@" in e for e in emails)
+    assert _rows(reader, "SELECT COUNT(*) FROM sales")[0][0] == 120
+    assert not _can(reader, "SELECT phone FROM customers")
+    assert not _can(reader, "SELECT * FROM _runs")
+    assert not _can(reader, "UPDATE sales SET quantity = 1")
+
+
+def test_entry_inserts_and_updates_but_never_deletes_or_touches_bookkeeping(
+        people: dict[str, str]) -> None:
+    entry = people["entry"]
+    assert _can(entry, "INSERT INTO customers (customer_code, name, _source_file, _source_row, "
+                       "_run_id) VALUES ('E1', '入力商事', 'entered by hand', 0, 'entry')")
+    assert _can(entry, "UPDATE customers SET name = '入力商事株式会社' WHERE customer_code = 'E1'")
+    assert not _can(entry, "DELETE FROM customers WHERE customer_code = 'E1'")
+    assert not _can(entry, "SELECT * FROM _runs")
+    assert not _can(entry, "DELETE FROM _rejects")
+    assert _rows(people["admin"], "SELECT name FROM customers WHERE customer_code = 'E1'") == [
+        ("入力商事株式会社",)]
+
+
+def test_the_loader_runs_migrator(people: dict[str, str], tmp_path: Path) -> None:
+    report = run([LEDGER, SALES], auto=True, to=people["loader"], rejects_dir=tmp_path)
+    assert report.status == "succeeded" and report.tables["customers"].unchanged == 40
+    assert not _can(people["reader"], "SELECT * FROM _merges")
+
+
+def test_sqlite_has_no_roles_said_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="SQLite has no users or roles"):
+        create_roles(f"sqlite:///{tmp_path / 'crm.db'}")
