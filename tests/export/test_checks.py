@@ -173,3 +173,21 @@ def test_kintone_quotes_values_holding_the_delimiter_or_quotes_and_doubles_them(
     assert raw[1].startswith('C1,"山田商事, 本社",')
     assert raw[2].startswith('C2,"""鈴木"" 工業",')
     assert raw[3].startswith("C3,佐藤物産,")
+
+
+def test_a_line_past_salesforces_record_limit_is_refused_in_one_sentence(tmp_path) -> None:
+    from dataclasses import replace
+
+    from migrator.errors import ExportError
+    from migrator.export import PROFILES
+    from migrator.export.build import build
+    from migrator.export.writer import write_file
+
+    checked = checked_from(_customers(industry=["x" * 500, "y", "z"]), _contacts())
+    profile = replace(PROFILES["salesforce"], max_line_bytes=400)  # 400 KB in the wizard
+    spec, lines = build(profile, checked.frames).lines[0]
+    with pytest.raises(ExportError, match=r"line 2 of accounts_and_contacts is \d+ bytes"):
+        write_file(profile, spec, lines, tmp_path)
+    assert PROFILES["salesforce"].max_line_bytes == 400_000
+    assert PROFILES["salesforce"].max_columns == 90
+    assert len(PROFILES["salesforce"].files[0].columns) <= 90
