@@ -20,6 +20,7 @@ from migrator.errors import ReadError
 from migrator.read.cells import clean_row
 from migrator.read.guard import FileKind, check_cell_count
 from migrator.read.model import Grid, Merge
+from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
 from migrator.tables import SkippedSheet
 
@@ -31,6 +32,8 @@ _PADDED = re.compile(r'^(?=(?:[^0]*0){2})(?:"[^"]*"|\\.|[-\s()])*0(?:"[^"]*"|\\.
 def read_workbook(path: Path, name: str, kind: FileKind,
                   options: ReadOptions) -> tuple[list[Grid], list[SkippedSheet]]:
     """Every readable sheet as a Grid, and the sheets skipped (hidden, chart, empty) with why."""
+    if kind != FileKind.XLS:
+        scan_workbook(path, name)
     book = _open(path, name)
     padded = _padded_formats(path) if kind == FileKind.XLSX else False
     ods = _ods_merges(path) if kind == FileKind.ODS else {}

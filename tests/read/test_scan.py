@@ -1,0 +1,90 @@
+"""The pass over every zip member before a sheet is read: checksums, real cells."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator import ReadError, read_sources
+from migrator.read.scan import scan_workbook
+
+ADDRESS = "東京都中央区日本橋1-5-11"
+
+
+def ledger_with_long_tail(path: Path, *, flip: bool) -> Path:
+    """A workbook whose sheet holds the address and has 60 KB after </sheetData>.
+
+    The tail (merged ranges) is longer than calamine's read buffer, so calamine never
+    reads the member to its end, where the zip library would check its CRC. The sheet is
+    stored uncompressed so that one flipped byte is a changed digit, not broken XML.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "顧客"
+    ws.append(["顧客コード", "会社名", "住所"])
+    ws.append(["C001", "株式会社日本橋", ADDRESS])  # openpyxl writes strings inline
+    for r in range(3, 300):
+        ws.append([f"C{r:03d}", f"会社{r}", f"住所{r}"])
+    for i in range(2000):
+        ws.merge_cells(start_row=400 + i, start_column=1, end_row=400 + i, end_column=2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert ADDRESS.encode() in data
+                zf.writestr(info.filename, data, zipfile.ZIP_STORED)
+            else:
+                zf.writestr(info.filename, data, zipfile.ZIP_DEFLATED)
+    data = bytearray(out.getvalue())
+    if flip:
+        at = data.index(ADDRESS.encode()) + len(ADDRESS.encode()) - 4  # the 5 of 1-5-11
+        assert data[at : at + 1] == b"5"
+        data[at] = ord("2")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_scan_reads_the_untouched_workbook(tmp_path: Path) -> None:
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=False)
+    (table,) = read_sources([path])
+    assert table.frame["住所"].iloc[0] == ADDRESS
+
+
+def test_scan_refuses_a_member_whose_crc_does_not_match(tmp_path: Path) -> None:
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=True)
+    with pytest.raises(ReadError) as info:
+        read_sources([path])
+    assert str(info.value) == (
+        "顧客.xlsx: is corrupt (xl/worksheets/sheet1.xml does not match its checksum, so some "
+        "of its values may have changed since it was saved); get a fresh copy of the file")
+
+
+def test_scan_refuses_an_encrypted_member(tmp_path: Path) -> None:
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=False)
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 8] |= 0x1  # its "encrypted" flag
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError) as info:
+        scan_workbook(path, path.name)
+    assert info.value.problem == "is a password-protected zip archive, not a workbook"
+
+
+def test_scan_crc_failure_stops_a_run_in_one_line(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_bad_input import run_cli
+
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=True)
+    db = tmp_path / "out.db"
+    code, _, err = run_cli(["run", str(path), "--auto", "--to", f"sqlite:///{db}",
+                            "--rejects", str(tmp_path / "rejects")], capsys)
+    assert code == 1 and err.startswith("Error: 顧客.xlsx: is corrupt (") and err.count("\n") == 1
+    assert not db.exists() and not (tmp_path / "rejects").exists()
