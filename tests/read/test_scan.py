@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,7 +11,11 @@ import openpyxl
 import pytest
 
 from migrator import ReadError, read_sources
+from migrator.lineage import column_letter
+from migrator.read.guard import FileKind
 from migrator.read.scan import scan_workbook
+from migrator.read.settings import ReadLimits
+from migrator.read.xlsxcount import beyond
 
 ADDRESS = "東京都中央区日本橋1-5-11"
 
@@ -74,7 +79,7 @@ def test_scan_refuses_an_encrypted_member(tmp_path: Path) -> None:
     data[entry + 8] |= 0x1  # its "encrypted" flag
     path.write_bytes(bytes(data))
     with pytest.raises(ReadError) as info:
-        scan_workbook(path, path.name)
+        scan_workbook(path, path.name, FileKind.XLSX, ReadLimits())
     assert info.value.problem == "is a password-protected zip archive, not a workbook"
 
 
@@ -88,3 +93,36 @@ def test_scan_crc_failure_stops_a_run_in_one_line(tmp_path: Path,
                             "--rejects", str(tmp_path / "rejects")], capsys)
     assert code == 1 and err.startswith("Error: 顧客.xlsx: is corrupt (") and err.count("\n") == 1
     assert not db.exists() and not (tmp_path / "rejects").exists()
+
+
+@pytest.mark.parametrize("bound", ["J", "Z", "AX", "AZ", "XFD", "ZZZ"])
+def test_scan_beyond_matches_exactly_the_later_columns(bound: str) -> None:
+    pattern = re.compile(b"^" + beyond(bound.encode(), (65, 90)) + b"$")
+    for index in range(1, 20000):
+        letters = column_letter(index - 1)
+        later = (len(letters), letters) > (len(bound), bound)
+        assert bool(pattern.match(letters.encode())) is later, letters
+
+
+@pytest.mark.parametrize("bound", ["1", "9", "10", "28034", "1048576"])
+def test_scan_beyond_matches_exactly_the_later_rows(bound: str) -> None:
+    pattern = re.compile(b"^" + beyond(bound.encode(), (48, 57)) + b"$")
+    for row in [*range(1, 2000), *range(28000, 28100), 1048575, 1048576, 1048577, 9999999]:
+        assert bool(pattern.match(str(row).encode())) is (row > int(bound)), row
+
+
+def test_scan_cell_outside_its_dimension_has_no_known_area(tmp_path: Path) -> None:
+    """A sheet that lies about its dimension is read sparsely, not trusted."""
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=False)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = re.sub(rb'<dimension ref="[^"]*"',
+                                                 b'<dimension ref="A1:C10"', sheet)
+    with zipfile.ZipFile(path, "w") as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+    counts = scan_workbook(path, path.name, FileKind.XLSX, ReadLimits())
+    assert counts["顧客"].cells == 3 * 299 and counts["顧客"].area is None
+    (table,) = read_sources([path])
+    assert table.data_rows == 298 and table.frame["住所"].iloc[0] == ADDRESS
