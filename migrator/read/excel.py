@@ -20,7 +20,7 @@ import python_calamine as pc
 
 from migrator.errors import ReadError
 from migrator.read.cells import clean_row
-from migrator.read.guard import FileKind, check_cell_count
+from migrator.read.guard import FileKind, check_cell_count, check_columns
 from migrator.read.model import Grid, Merge, SheetCells
 from migrator.read.padded import padded_formats
 from migrator.read.scan import scan_workbook
@@ -53,6 +53,7 @@ def read_workbook(path: Path, name: str, kind: FileKind,
                 grid.merged = grid.merged or ods.get(meta.name, [])
                 if padded:
                     _apply_padded(path, grid)
+            check_columns(name, f'in sheet "{meta.name}"', grid.width, options.limits)
             if not any(grid.rows):
                 skipped.append(SkippedSheet(name, meta.name, "empty"))
                 continue
@@ -99,10 +100,12 @@ def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
                 options: ReadOptions) -> Grid:
     """One sheet laid out densely by calamine, refused first if that area is over the limit.
 
-    The area of an .ods sheet is known from the scan; an .xls sheet's only once calamine
-    has read it (at most 65,536 x 256 cells).
+    The area and width of an .ods sheet are known from the scan (calamine would cut its
+    columns at 16,384 without a word); an .xls sheet's only once calamine has read it
+    (at most 65,536 x 256 cells).
     """
-    if cells is not None and cells.area is not None:
+    if cells is not None and cells.width is not None and cells.area is not None:
+        check_columns(name, f'in sheet "{sheet}"', cells.width, options.limits)
         check_cell_count(name, sheet, cells.area, 1, options.limits)
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)

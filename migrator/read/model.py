@@ -64,6 +64,8 @@ class SheetCells:
     """Cells a dense read lays out (from A1 to the last row and the rightmost column with a
     value), or None when the XML does not tell cheaply (cells without positions, rows out
     of order): such a sheet is read sparsely."""
+    width: int | None = None
+    """Columns up to the rightmost with a value, when the scan knows it exactly (ODS)."""
 
     def fits_densely(self) -> bool:
         """A dense read costs little more than the cells themselves."""

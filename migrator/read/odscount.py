@@ -89,7 +89,8 @@ class OdsCounter:
         self._row_cells = 0
 
     def _end_table(self) -> None:
-        self._done.append((self.sheet, SheetCells(self.cells, self._rows * self._right)))
+        self._done.append((self.sheet, SheetCells(self.cells, self._rows * self._right,
+                                                  self._right)))
         self.cells = 0
 
     def close(self) -> None:
