@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from migrator.read.model import SheetCells
 from migrator.read.odscount import OdsCounter
 from migrator.read.settings import ReadLimits
 from migrator.read.xlsxcount import XlsxSheetCounter
-from migrator.read.xlsxparts import sheet_members
+from migrator.read.xlsxparts import workbook_parts
 
 _CHUNK = 1 << 20
 _LONGEST_TAG = 16 << 20
@@ -64,18 +65,30 @@ def _scan(zf: zipfile.ZipFile, name: str, kind: FileKind, limits: ReadLimits,
     infos = zf.infolist()
     for info in infos:
         _check_member(info, name)
+    twice = [n for n, times in Counter(i.filename for i in infos).items() if times > 1]
+    if twice:
+        raise ReadError(name, f"is corrupt (it holds two parts named {twice[0]}, and readers "
+                        "disagree on which one counts); get a fresh copy of the file")
     budget = _Budget(name, limits.max_cells)
-    parts = {s.member: s for s in sheet_members(zf, kind)}
-    counted = {m for m, s in parts.items() if include_hidden or s.visible}
+    book = workbook_parts(zf, kind)
+    if book.missing:
+        raise ReadError(name, f"is corrupt ({book.missing[0]} is missing, though the workbook "
+                        "refers to it); get a fresh copy of the file")
+    read = [s for s in book.sheets if include_hidden or s.visible]
+    for part in read:
+        if part.member is None:
+            raise ReadError(name, f'is corrupt (the part that holds sheet "{part.name}" is '
+                            "missing); get a fresh copy of the file")
+    parts = {s.member: s for s in book.sheets if s.member is not None}
+    counted = {s.member for s in read}
     found: dict[str, SheetCells] = {}
     # The counted sheets first, so that a file over the limit stops early.
     for info in sorted(infos, key=lambda i: i.filename not in counted):
-        part = parts.get(info.filename)
         counter: XlsxSheetCounter | OdsCounter | None = None
         if kind == FileKind.ODS and info.filename == "content.xml":
             counter = OdsCounter()
-        elif part is not None:
-            counter = XlsxSheetCounter(part.name)
+        elif info.filename in parts:
+            counter = XlsxSheetCounter(parts[info.filename].name)
         for sheet, cells in _count(zf, info, counter,
                                    budget if info.filename in counted or not parts else None):
             seen = found.get(sheet)

@@ -11,6 +11,7 @@ lineage and column letters stay those a person sees in Excel.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,14 +99,18 @@ def _open_sheet(path: Path, sheet: str, name: str) -> Iterator[tuple[Any, Any]]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = book[sheet]
-            yield ws, WorkSheetParser(ws._get_source(), ws._shared_strings, data_only=True,
-                                      epoch=book.epoch, date_formats=book._date_formats,
-                                      timedelta_formats=book._timedelta_formats)
-        finally:
-            book.close()
+        # A file object, not the path: openpyxl refuses a path whose extension it does not
+        # know, and the guard has already judged the file by its content.
+        with path.open("rb") as file, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of parts it drops; we read cells
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+            try:
+                ws = book[sheet]
+                yield ws, WorkSheetParser(ws._get_source(), ws._shared_strings, data_only=True,
+                                          epoch=book.epoch, date_formats=book._date_formats,
+                                          timedelta_formats=book._timedelta_formats)
+            finally:
+                book.close()
     except _PARSE_ERRORS as err:
         text = " ".join(str(err).split())[:120] or type(err).__name__
         raise ReadError(name, f"could not be read as a workbook ({text})") from None

@@ -10,12 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from migrator import ReadError, read_sources
+from migrator import ReadError, ReadOptions, read_sources
 from migrator.lineage import column_letter
 from migrator.read.guard import FileKind
 from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadLimits
 from migrator.read.xlsxcount import beyond
+from tests.conftest import SAMPLE_DATA
 
 ADDRESS = "東京都中央区日本橋1-5-11"
 
@@ -126,3 +127,55 @@ def test_scan_cell_outside_its_dimension_has_no_known_area(tmp_path: Path) -> No
     assert counts["顧客"].cells == 3 * 299 and counts["顧客"].area is None
     (table,) = read_sources([path])
     assert table.data_rows == 298 and table.frame["住所"].iloc[0] == ADDRESS
+
+
+def rezip(path: Path, change: dict[str, bytes | None], extra: list[tuple[str, bytes]]) -> Path:
+    """`path` with members replaced (None: dropped), and `extra` members appended."""
+    import warnings
+
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the duplicate name is the point
+        for member, data in [*members, *extra]:
+            new = change.get(member, data)
+            if new is not None:
+                zf.writestr(member, new, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_scan_refuses_a_workbook_without_its_styles(tmp_path: Path) -> None:
+    """Without styles.xml, dates would load as serial numbers (45383), silently."""
+    path = rezip(_copy(SAMPLE_DATA / "顧客台帳.xlsx", tmp_path), {"xl/styles.xml": None}, [])
+    with pytest.raises(ReadError) as info:
+        read_sources([path])
+    assert info.value.problem == ("is corrupt (xl/styles.xml is missing, though the workbook "
+                                  "refers to it); get a fresh copy of the file")
+
+
+def test_scan_refuses_a_missing_sheet_only_when_it_is_read(tmp_path: Path) -> None:
+    path = rezip(_copy(SAMPLE_DATA / "部署別顧客.xlsx", tmp_path),
+                 {"xl/worksheets/sheet3.xml": None}, [])
+    assert {t.sheet for t in read_sources([path])} == {"営業1課", "営業2課", "東京支店"}
+    with pytest.raises(ReadError) as info:
+        read_sources([path], options=ReadOptions(include_hidden=True))
+    assert info.value.problem == ('is corrupt (the part that holds sheet "旧データ" is missing); '
+                                  "get a fresh copy of the file")
+
+
+def test_scan_refuses_two_members_of_one_name(tmp_path: Path) -> None:
+    path = _copy(SAMPLE_DATA / "顧客台帳.xlsx", tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    rezip(path, {}, [("xl/worksheets/sheet1.xml", sheet[: len(sheet) // 2])])
+    with pytest.raises(ReadError) as info:
+        read_sources([path])
+    assert info.value.problem == (
+        "is corrupt (it holds two parts named xl/worksheets/sheet1.xml, and readers disagree "
+        "on which one counts); get a fresh copy of the file")
+
+
+def _copy(source: Path, folder: Path) -> Path:
+    target = folder / source.name
+    target.write_bytes(source.read_bytes())
+    return target

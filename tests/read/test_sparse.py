@@ -14,7 +14,7 @@ from migrator import ReadError, ReadLimits, ReadOptions, read_sources
 from migrator.read.guard import FileKind
 from migrator.read.model import SheetCells
 from migrator.read.scan import scan_workbook
-from tests.conftest import ROOT, SAMPLE_DATA
+from tests.conftest import FIXTURES, ROOT, SAMPLE_DATA
 
 
 def corner_workbook(path: Path) -> Path:
@@ -107,3 +107,14 @@ def test_sparse_refuses_cells_spread_too_thin(tmp_path: Path) -> None:
     assert info.value.problem == (
         'sheet "Sheet" spreads its 200 cells over 1,800 rows and 1,800 columns, more than '
         "the limit of 100,000 cells once laid out; raise --max-cells if the file is trusted")
+
+
+def test_sparse_padded_codes_read_whatever_the_file_is_named(tmp_path: Path) -> None:
+    """openpyxl refuses a path ending in .txt; the guard judged the file by its content."""
+    source = FIXTURES / "read" / "zero_padded_number_format.xlsx"
+    named = tmp_path / "export.txt"
+    named.write_bytes(source.read_bytes())
+    (expected,) = read_sources([source])
+    (table,) = read_sources([named])
+    assert table.frame.drop(columns="_source_file").equals(
+        expected.frame.drop(columns="_source_file"))
