@@ -35,6 +35,8 @@ def read_workbook(path: Path, name: str, kind: FileKind,
     counts: dict[str, SheetCells] = {}
     if kind != FileKind.XLS:
         counts = scan_workbook(path, name, kind, options.limits, options.include_hidden)
+    if kind == FileKind.ODS:
+        _check_ods(name, counts, options)
     book = _open(path, name)
     padded = padded_formats(path) if kind == FileKind.XLSX else False
     ods = _ods_merges(path) if kind == FileKind.ODS else {}
@@ -91,6 +93,16 @@ def _skip_reason(meta: Any, options: ReadOptions) -> str | None:
     return "very hidden" if meta.visible == pc.SheetVisibleEnum.VeryHidden else "hidden"
 
 
+def _check_ods(name: str, counts: dict[str, SheetCells], options: ReadOptions) -> None:
+    """Refuse an .ods before calamine opens it: opening lays out every sheet, hidden ones
+    too, and cuts columns past 16,384 without a word."""
+    for sheet, cells in counts.items():
+        if cells.width is not None:
+            check_columns(name, f'in sheet "{sheet}"', cells.width, options.limits)
+        if cells.area is not None:
+            check_cell_count(name, sheet, cells.area, 1, options.limits)
+
+
 def _dense_ok(cells: SheetCells | None) -> bool:
     """An .xlsx sheet calamine may lay out densely: the scan found its area small enough."""
     return cells is not None and cells.fits_densely()
@@ -98,15 +110,8 @@ def _dense_ok(cells: SheetCells | None) -> bool:
 
 def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
                 options: ReadOptions) -> Grid:
-    """One sheet laid out densely by calamine, refused first if that area is over the limit.
-
-    The area and width of an .ods sheet are known from the scan (calamine would cut its
-    columns at 16,384 without a word); an .xls sheet's only once calamine has read it
-    (at most 65,536 x 256 cells).
-    """
-    if cells is not None and cells.width is not None and cells.area is not None:
-        check_columns(name, f'in sheet "{sheet}"', cells.width, options.limits)
-        check_cell_count(name, sheet, cells.area, 1, options.limits)
+    """One sheet laid out densely by calamine; an .xls sheet is refused if that area is
+    over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
     rows = [clean_row(r) for r in data.to_python(skip_empty_area=False)]

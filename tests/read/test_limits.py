@@ -130,3 +130,18 @@ def test_limits_max_columns_option(tmp_path: Path, capsys: pytest.CaptureFixture
                               "of 40; raise --max-columns if the file is trusted\n")
     code, out, _ = run_cli(["profile", str(path), "--max-columns", "50"], capsys)
     assert code == 0 and "3 data rows" in out
+
+
+def test_limits_ods_laid_out_too_wide_refused_before_calamine_opens_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,100 values, each after 10,000 empty cells: calamine lays out 11 million cells
+    when it opens the file (every sheet, hidden ones too), so the refusal comes first."""
+    far = '<table:table-cell table:number-columns-repeated="10000"/>' + ods_cell("y")
+    path = write(tmp_path / "far.ods", ods_bytes({"S": HEADER + ods_row(far, 1100)}))
+
+    def not_opened(*args: object) -> None:
+        raise AssertionError("calamine opened the file")
+
+    monkeypatch.setattr("migrator.read.excel._open", not_opened)
+    assert refusal(path) == ('sheet "S" has 11,011,101 cells, more than the limit of '
+                             "10,000,000; raise --max-cells if the file is trusted")
