@@ -82,6 +82,7 @@ def _scan(zf: zipfile.ZipFile, name: str, kind: FileKind, limits: ReadLimits,
     parts = {s.member: s for s in book.sheets if s.member is not None}
     counted = {s.member for s in read}
     found: dict[str, SheetCells] = {}
+    unmeasured: list[zipfile.ZipInfo] = []
     # The counted sheets first, so that a file over the limit stops early.
     for info in sorted(infos, key=lambda i: i.filename not in counted):
         counter: XlsxSheetCounter | OdsCounter | None = None
@@ -93,6 +94,14 @@ def _scan(zf: zipfile.ZipFile, name: str, kind: FileKind, limits: ReadLimits,
                                    budget if info.filename in counted or not parts else None):
             seen = found.get(sheet)
             found[sheet] = cells if seen is None else SheetCells(seen.cells + cells.cells, None)
+        if isinstance(counter, XlsxSheetCounter) and counter.unmeasured:
+            unmeasured.append(info)
+    # Only now, when the file is within the limit: the sheets without a dimension again,
+    # measuring how far their cells reach (a regex match per cell).
+    for info in unmeasured:
+        for sheet, cells in _count(zf, info, XlsxSheetCounter(parts[info.filename].name,
+                                                              measure=True), None):
+            found[sheet] = cells
     return found
 
 

@@ -6,10 +6,10 @@ A1 and one in XFD1048576 ask for 17 billion cells. Parsing the XML to find out w
 cost what reading it does, so this uses byte searches at C speed: count the cells with
 content (`</c>`; an empty cell is written `<c .../>`), and check that every cell lies
 inside the `<dimension ref=...>` the sheet declares (Excel, LibreOffice and openpyxl
-write it first). Then the declared
-dimension bounds the dense area. When it is missing, or a cell lies outside it or
-does not name its position (`<c r="B7"`), the area is unknown and the sheet is read
-sparsely.
+write it first). Then the declared dimension bounds the dense area. A sheet without
+one (openpyxl's write-only mode) has its farthest row and column measured instead,
+with a regex match per cell. When a cell lies outside the dimension or does not name
+its position (`<c r="B7"`), the area is unknown and the sheet is read sparsely.
 """
 
 from __future__ import annotations
@@ -43,14 +43,19 @@ def beyond(bound: bytes, alphabet: tuple[int, int]) -> bytes:
 class XlsxSheetCounter:
     """Fed one worksheet's XML in chunks cut between tags; then its SheetCells."""
 
-    def __init__(self, sheet: str) -> None:
+    def __init__(self, sheet: str, measure: bool = False) -> None:
+        """`measure`: without a dimension, find the farthest cell (else the area is None
+        and `unmeasured` says a second pass with `measure` would tell it)."""
         self.sheet = sheet
+        self.measure = measure
+        self.unmeasured = False
         self.cells = 0
         """Cells with content so far: a value, or a formula without its cached value."""
         self._dimension: tuple[bytes, bytes] | None = None  # (last column, last row)
         self._outside: re.Pattern[bytes] | None = None
         self._prefix: bytes | None = None  # the element-name prefix, once <sheetData> is seen
         self._bounded = True
+        self._far_row, self._far_column = 0, b""  # measured when there is no dimension
         self._done: list[tuple[str, SheetCells]] = []
 
     def feed(self, data: bytes) -> None:
@@ -61,6 +66,22 @@ class XlsxSheetCounter:
         self.cells += data.count(self._close)
         if self._bounded and self._outside is not None and self._outside.search(data):
             self._bounded = False
+        elif self._bounded and self._outside is None and self.measure:
+            self._measure(data)
+
+    def _measure(self, data: bytes) -> None:
+        """Without a dimension, find the farthest row and column (openpyxl's write-only
+        mode writes none): slower, a regex match per cell, but C-level sets and maxima."""
+        if self._unplaced.search(data):
+            self._bounded = False
+            return
+        columns = set(self._columns.findall(data))
+        if columns:
+            far = max(columns, key=lambda c: (len(c), c))
+            self._far_column = max(self._far_column, far, key=lambda c: (len(c), c))
+        rows = set(self._rows.findall(data))
+        if rows:
+            self._far_row = max(self._far_row, max(map(int, rows)))
 
     def _start(self, data: bytes) -> bytes:
         """Find the dimension and <sheetData>; the data after it."""
@@ -72,11 +93,13 @@ class XlsxSheetCounter:
             return b""
         p = self._prefix = m.group(1) or b""
         self._close = b"</" + p + b"c>"
+        c = b"<" + re.escape(p) + b"c"
         if self._dimension is None:
-            self._bounded = False
+            self._unplaced = re.compile(c + rb'(?:[>/]| (?!r="))')
+            self._columns = re.compile(c + rb' r="([A-Z]+)[0-9]')
+            self._rows = re.compile(c + rb' r="[A-Z]*([0-9]+)"')
         else:
             column, row = self._dimension
-            c = b"<" + re.escape(p) + b"c"
             self._outside = re.compile(
                 c + rb'(?:[>/]| (?!r=")| r="' + beyond(column, (65, 90)) + rb'[0-9]| r="[A-Z]+'
                 + beyond(row, (48, 57)) + b'")')
@@ -88,6 +111,9 @@ class XlsxSheetCounter:
         if self._bounded and self._dimension is not None:
             column, row = self._dimension
             area = int(row) * column_number(column) if self.cells else 0
+        elif self._bounded and self._prefix is not None and self.measure:
+            area = self._far_row * column_number(self._far_column)
+        self.unmeasured = self._bounded and self._dimension is None and not self.measure
         self._done.append((self.sheet, SheetCells(self.cells, area)))
 
     def finished(self) -> list[tuple[str, SheetCells]]:
