@@ -47,7 +47,7 @@ def cli(debug: bool) -> None:
 
 def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int | None,
                   max_uncompressed_mb: int | None, max_compression_ratio: float | None,
-                  max_cells: int | None) -> Any:
+                  max_cells: int | None, max_columns: int | None) -> Any:
     from dataclasses import replace
 
     from migrator.read import ReadLimits, ReadOptions
@@ -58,6 +58,7 @@ def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int |
                                    else max_uncompressed_mb * _MB),
         "max_compression_ratio": max_compression_ratio,
         "max_cells": max_cells,
+        "max_columns": max_columns,
     }
     limits = replace(ReadLimits(), **{k: v for k, v in given.items() if v is not None})
     return ReadOptions(include_hidden=include_hidden, encoding=encoding, limits=limits)
@@ -75,7 +76,10 @@ def read_options(func: Any) -> Any:
         click.option("--max-compression-ratio", type=click.FloatRange(min=1), metavar="R",
                      help="Refuse zip members compressed more than R:1 (default 200)."),
         click.option("--max-cells", type=click.IntRange(min=1), metavar="N",
-                     help="Refuse sheets with more cells than this (default 50,000,000)."),
+                     help="Refuse files with more cells with a value than this, all sheets "
+                          "together (default 10,000,000)."),
+        click.option("--max-columns", type=click.IntRange(min=1), metavar="N",
+                     help="Refuse sheets and CSV records wider than this (default 16,384)."),
     ]):
         func = option(func)
     return func

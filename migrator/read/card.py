@@ -98,13 +98,13 @@ def cards_table(grids: Sequence[Grid], fields: Sequence[Sequence[_Field]]) -> So
     names: list[str] = []
     rows: list[dict[str, Cell]] = []
     cells: list[dict[str, str]] = []
-    for card in fields:
+    for grid, card in zip(grids, fields, strict=True):
         record: dict[str, Cell] = {}
         where: dict[str, str] = {}
         for f in card:
             name = _unique(f.label, record)
             record[name] = f.value
-            where[name] = cell_address(*f.cell)
+            where[name] = cell_address(grid.sheet_row(f.cell[0]), grid.sheet_col(f.cell[1]))
             if name not in names:
                 names.append(name)
         rows.append(record)
@@ -112,8 +112,8 @@ def cards_table(grids: Sequence[Grid], fields: Sequence[Sequence[_Field]]) -> So
     data = {n: to_series([rec.get(n) for rec in rows]) for n in names}
     data[SOURCE_FILE] = pd.Series([g.file for g in grids], dtype="str")
     data[SOURCE_SHEET] = pd.Series([g.sheet for g in grids], dtype="str")
-    data[SOURCE_ROW] = pd.Series([min(f.cell[0] for f in card) + 1 for card in fields],
-                                 dtype="int64")
+    data[SOURCE_ROW] = pd.Series([min(g.sheet_row(f.cell[0]) for f in card) + 1
+                                  for g, card in zip(grids, fields, strict=True)], dtype="int64")
     usual = {n: Counter(c[n] for c in cells if n in c).most_common(1)[0][0] for n in names}
     return SourceTable(
         file=grids[0].file, sheet=None, frame=pd.DataFrame(data), layout="card",

@@ -18,10 +18,13 @@ from typing import cast
 from migrator.errors import ReadError
 from migrator.read.cells import clean_text
 from migrator.read.encoding import detect_encoding
+from migrator.read.guard import check_columns
 from migrator.read.model import Grid
-from migrator.read.settings import ReadOptions
+from migrator.read.settings import ReadLimits, ReadOptions
 
 DELIMITERS = ",\t;|"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+"""A line with its ending, as io.StringIO(newline="") splits them for csv.reader."""
 _SAMPLE_CHARS = 65536
 _SAMPLE_RECORDS = 50
 _SNIFF_CHARS = 4096
@@ -51,7 +54,7 @@ def read_csv_grid(path: Path, display_name: str, options: ReadOptions) -> Grid:
     text, encoding, method = decode_text(data, display_name, options.encoding)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     delimiter = detect_delimiter(text, default)
-    rows = parse_rows(text, delimiter, display_name)
+    rows = parse_rows(text, delimiter, display_name, options.limits)
     details = {"encoding": encoding, "delimiter": delimiter, "encoding_method": method}
     return Grid(file=display_name, sheet=None, rows=rows, merged=[], details=details)
 
@@ -100,18 +103,25 @@ def detect_delimiter(text: str, default: str = ",") -> str:
     return best if scores[best][0] else default
 
 
-def parse_rows(text: str, delimiter: str, display_name: str) -> list[list[str | None]]:
+def parse_rows(text: str, delimiter: str, display_name: str,
+               limits: ReadLimits | None = None) -> list[list[str | None]]:
     """Every record as a row: cells through clean_text, trailing blanks dropped, ragged kept.
 
     Most rows need no cleaning; one regex search over the joined row tells, so a
-    100,000-row file costs one search per row instead of one call per cell.
+    100,000-row file costs one search per row instead of one call per cell. A record
+    wider than limits.max_columns, or fields past limits.max_cells, stop the parse there.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        strict=False)
+    limits = limits or ReadLimits()
+    lines = (m.group() for m in _LINE.finditer(text))  # StringIO would copy it as UCS-4
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
     rows: list[list[str | None]] = []
     dirty, append = _ROW_DIRTY.search, rows.append
+    fields, widest, most = 0, limits.max_columns, limits.max_cells
     try:
         for record in reader:
+            fields += len(record)
+            if len(record) > widest or fields > most:
+                _too_big(display_name, len(record), fields, reader.line_num, limits)
             if dirty("\x1f" + "\x1f".join(record) + "\x1f"):
                 cells = [clean_text(c) for c in record]
             elif "" in record:
@@ -125,6 +135,13 @@ def parse_rows(text: str, delimiter: str, display_name: str) -> list[list[str | 
     except csv.Error as err:
         raise ReadError(display_name, _csv_problem(err, reader.line_num)) from None
     return rows
+
+
+def _too_big(display_name: str, width: int, fields: int, line: int,
+             limits: ReadLimits) -> None:
+    check_columns(display_name, f"on line {line:,}", width, limits)
+    raise ReadError(display_name, f"holds more than {limits.max_cells:,} cells by line "
+                    f"{line:,}, the limit for one file; raise --max-cells if the file is trusted")
 
 
 def _csv_problem(err: csv.Error, line: int) -> str:

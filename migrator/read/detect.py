@@ -207,16 +207,18 @@ def _build(grid: Grid, rows: Sequence[Sequence[Cell]], merges: MergeMap,
     values = _fill_down(rows, merges, set(draft.header))
     data = _classify(values, draft, first)
     cols = _kept_columns(values, draft, data)
-    names = column_names(rows, draft.header, cols, merges)
+    names = column_names(rows, draft.header, cols, merges,
+                         lambda c: column_letter(grid.sheet_col(c)))
     frame = _frame(grid, values, data, cols, names)
-    skipped = [SkippedRow(r + 1, reason) for r, reason in sorted(draft.skipped.items())]
+    skipped = [SkippedRow(grid.sheet_row(r) + 1, reason)
+               for r, reason in sorted(draft.skipped.items())]
     return SourceTable(
         file=grid.file,
         sheet=grid.sheet,
         frame=frame,
-        header_rows=[h + 1 for h in draft.header],
+        header_rows=[grid.sheet_row(h) + 1 for h in draft.header],
         skipped=skipped,
-        columns_at=[column_letter(c) for c in cols],
+        columns_at=[column_letter(grid.sheet_col(c)) for c in cols],
         details=dict(grid.details),
     )
 
@@ -312,6 +314,6 @@ def _frame(grid: Grid, rows: Sequence[Sequence[Cell]], data: Sequence[int], cols
     n = len(data)
     columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
     columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")
-    columns[SOURCE_ROW] = pd.Series([r + 1 for r in data], dtype="int64")
+    columns[SOURCE_ROW] = pd.Series([grid.sheet_row(r) + 1 for r in data], dtype="int64")
     return pd.DataFrame(columns)
 

@@ -71,11 +71,80 @@ def detect_encoding(data: bytes, path: str | PathLike[str] | None = None) -> Enc
     >>> detect_encoding("顧客コード".encode("cp932")).name
     'cp932'
     """
-    guess = (_by_bom(data) or _by_utf8(data) or _by_japanese(data)
-             or _by_charset_normalizer(data) or _by_western(data))
+    name = path if path is not None else "the data"
+    guess = _by_bom(data) or _by_utf8(data) or _by_japanese(data)
     if guess is None:
-        raise ReadError(path if path is not None else "the data", _why_undecodable(data))
+        mixed = _odd_lines(data)
+        if mixed is not None:
+            raise ReadError(name, mixed)
+        guess = _by_charset_normalizer(data) or _by_western(data)
+    if guess is None:
+        raise ReadError(name, _why_undecodable(data))
     return guess
+
+
+_LINE_CODECS = (("utf-8", "UTF-8"), ("cp932", "CP932"), ("euc_jp", "EUC-JP"))
+
+
+def _odd_lines(data: bytes) -> str | None:
+    """The problem of a file that reads in one encoding except some lines, naming them.
+
+    Asked before the statistical detectors, which otherwise pick a code page that
+    decodes everything into mojibake (a UTF-8 file with one CP932 line appended read
+    as cp855, ptcp154 or latin-1). The evidence: the other lines are valid UTF-8 with
+    multi-byte characters, or read like Japanese in CP932 or EUC-JP; most of them
+    decode, or the ones that do not are the whole end of the file.
+    """
+    lines = [(n, line) for n, line in enumerate(data.split(b"\n"), 1) if not line.isascii()]
+    for codec, label in _LINE_CODECS:
+        good: list[str] = []
+        bad: list[int] = []
+        for n, line in lines:
+            try:
+                good.append(line.decode(codec))
+            except UnicodeDecodeError:
+                bad.append(n)
+        if not good or not bad:
+            continue
+        tail = bad == [n for n, _ in lines if n >= bad[0]]
+        if not (len(good) > len(bad) or tail and codec == "utf-8"):
+            continue
+        if codec != "utf-8" and japanese_score("\n".join(good)[:_SAMPLE_CHARS]) < _PLAUSIBLE:
+            continue
+        return _odd_lines_problem(data, label, codec, bad, tail)
+    return None
+
+
+def _odd_lines_problem(data: bytes, label: str, codec: str, bad: list[int], tail: bool) -> str:
+    last = data.rsplit(b"\n", 1)[-1]
+    if bad == [data.count(b"\n") + 1] and _cut_short(last, codec):
+        return (f"ends in the middle of a {label} character (line {bad[0]}); "
+                "the file looks truncated")
+    if tail:
+        return (f"mixes encodings: it reads as {label} up to line {bad[0]}, where the bytes "
+                f"are not {label}; save it again in one encoding or pass --encoding to name it")
+    return (f"reads as {label} except on {_lines_named(bad)}, where the bytes are not "
+            f"{label} (damaged, or in another encoding); fix or remove those lines, or pass "
+            "--encoding to name the file's encoding")
+
+
+def _lines_named(numbers: list[int]) -> str:
+    """`line 2`, `lines 2 and 5`, `lines 2, 5 and 9`, `lines 2, 5, 9 and 4 more`."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    shown = [f"{n:,}" for n in numbers[:3]]
+    if len(numbers) > 3:
+        return f"lines {', '.join(shown)} and {len(numbers) - 3:,} more"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _cut_short(line: bytes, codec: str) -> bool:
+    """Does `line` fail to decode only because its last character is cut off?"""
+    try:
+        line.decode(codec)
+    except UnicodeDecodeError as err:
+        return err.reason == "unexpected end of data" or len(line) - err.start <= 1
+    return False
 
 
 def _why_undecodable(data: bytes) -> str:
@@ -127,7 +196,8 @@ def _by_utf8(data: bytes) -> EncodingGuess | None:
     text = _decode(data, "utf-8")
     if text is None:
         return None
-    if any(esc in text for esc in _ISO2022_ESCAPES) and _decode(data, "iso2022_jp"):
+    if "\x1b" in text and any(esc in text for esc in _ISO2022_ESCAPES) \
+            and _decode(data, "iso2022_jp"):  # one-character search first: memchr speed
         return EncodingGuess("iso2022_jp", False, 1.0, "japanese-heuristic")
     return EncodingGuess("utf-8", False, 1.0, "utf-8")
 

@@ -1,14 +1,16 @@
 """Workbooks (.xlsx, .xlsm, .xls, .ods) → one Grid per sheet.
 
 python-calamine reads the cell values (fast, and it already turns serials into dates
-only where the cell has a date format, in both the 1900 and 1904 systems). openpyxl is
-opened only when a workbook uses a zero-padded number format (`00000`, `000-0000`),
-because then the number a cell stores (2134) is not what a person sees (02134).
+only where the cell has a date format, in both the 1900 and 1904 systems). It lays each
+sheet out densely, so every zip member is first read once (scan.py: CRCs checked, cells
+counted against the limit), and an .xlsx sheet whose cells lie far apart is read
+sparsely with openpyxl's parser instead (sparse.py). openpyxl also reads the sheets of a
+workbook that uses a zero-padded number format (`00000`, `000-0000`), because then the
+number a cell stores (2134) is not what a person sees (02134).
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,21 +20,25 @@ import python_calamine as pc
 
 from migrator.errors import ReadError
 from migrator.read.cells import clean_row
-from migrator.read.guard import FileKind, check_cell_count
-from migrator.read.model import Grid, Merge
+from migrator.read.guard import FileKind, check_cell_count, check_columns
+from migrator.read.model import Grid, Merge, SheetCells
+from migrator.read.padded import padded_formats
+from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
+from migrator.read.sparse import padded_cells, read_sparse_sheet
 from migrator.tables import SkippedSheet
-
-_NUMFMT = re.compile(r'<(?:\w+:)?numFmt\b[^>]*formatCode="([^"]*)"')
-# One section of zero placeholders with literal separators: 00000, 000-0000, "〒"000-0000.
-_PADDED = re.compile(r'^(?=(?:[^0]*0){2})(?:"[^"]*"|\\.|[-\s()])*0(?:"[^"]*"|\\.|[-\s()0])*$')
 
 
 def read_workbook(path: Path, name: str, kind: FileKind,
                   options: ReadOptions) -> tuple[list[Grid], list[SkippedSheet]]:
     """Every readable sheet as a Grid, and the sheets skipped (hidden, chart, empty) with why."""
+    counts: dict[str, SheetCells] = {}
+    if kind != FileKind.XLS:
+        counts = scan_workbook(path, name, kind, options.limits, options.include_hidden)
+    if kind == FileKind.ODS:
+        _check_ods(name, counts, options)
     book = _open(path, name)
-    padded = _padded_formats(path) if kind == FileKind.XLSX else False
+    padded = padded_formats(path) if kind == FileKind.XLSX else False
     ods = _ods_merges(path) if kind == FileKind.ODS else {}
     grids: list[Grid] = []
     skipped: list[SkippedSheet] = []
@@ -42,10 +48,14 @@ def read_workbook(path: Path, name: str, kind: FileKind,
             if reason:
                 skipped.append(SkippedSheet(name, meta.name, reason))
                 continue
-            grid = _read_sheet(book, meta.name, name, options)
-            grid.merged = grid.merged or ods.get(meta.name, [])
-            if padded:
-                _apply_padded(path, grid)
+            if kind == FileKind.XLSX and not _dense_ok(counts.get(meta.name)):
+                grid = read_sparse_sheet(path, meta.name, name, options.limits, padded)
+            else:
+                grid = _read_sheet(book, meta.name, name, counts.get(meta.name), options)
+                grid.merged = grid.merged or ods.get(meta.name, [])
+                if padded:
+                    _apply_padded(path, grid)
+            check_columns(name, f'in sheet "{meta.name}"', grid.width, options.limits)
             if not any(grid.rows):
                 skipped.append(SkippedSheet(name, meta.name, "empty"))
                 continue
@@ -83,7 +93,25 @@ def _skip_reason(meta: Any, options: ReadOptions) -> str | None:
     return "very hidden" if meta.visible == pc.SheetVisibleEnum.VeryHidden else "hidden"
 
 
-def _read_sheet(book: Any, sheet: str, name: str, options: ReadOptions) -> Grid:
+def _check_ods(name: str, counts: dict[str, SheetCells], options: ReadOptions) -> None:
+    """Refuse an .ods before calamine opens it: opening lays out every sheet, hidden ones
+    too, and cuts columns past 16,384 without a word."""
+    for sheet, cells in counts.items():
+        if cells.width is not None:
+            check_columns(name, f'in sheet "{sheet}"', cells.width, options.limits)
+        if cells.area is not None:
+            check_cell_count(name, sheet, cells.area, 1, options.limits)
+
+
+def _dense_ok(cells: SheetCells | None) -> bool:
+    """An .xlsx sheet calamine may lay out densely: the scan found its area small enough."""
+    return cells is not None and cells.fits_densely()
+
+
+def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
+                options: ReadOptions) -> Grid:
+    """One sheet laid out densely by calamine; an .xls sheet is refused if that area is
+    over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
     rows = [clean_row(r) for r in data.to_python(skip_empty_area=False)]
@@ -107,54 +135,12 @@ def _ods_merges(path: Path) -> dict[str, list[Merge]]:
         return {}
 
 
-def _padded_formats(path: Path) -> bool:
-    """Does styles.xml define a zero-padded number format? (cheap: no sheet is parsed)"""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            styles = zf.read("xl/styles.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return False
-    return any(_PADDED.match(code.split(";")[0]) for code in _NUMFMT.findall(styles))
-
-
 def _apply_padded(path: Path, grid: Grid) -> None:
     """Numbers in zero-padded formats become the text a person sees (2134 → "02134")."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book[grid.sheet]
-        for r, row in enumerate(sheet.iter_rows()):
-            for c, cell in enumerate(row):
-                if cell.data_type != "n" or not isinstance(cell.value, int | float):
-                    continue
-                fmt = str(cell.number_format).split(";")[0]
-                if _PADDED.match(fmt) and float(cell.value).is_integer():
-                    if r < len(grid.rows) and c < len(grid.rows[r]):
-                        grid.rows[r][c] = render_padded(int(cell.value), fmt)
-    finally:
-        book.close()
-
-
-def render_padded(value: int, fmt: str) -> str:
-    """Format an integer the way Excel shows it under a zero-padded format."""
-    parts: list[tuple[bool, str]] = []  # (is_placeholder, literal)
-    for m in re.finditer(r'"([^"]*)"|\\(.)|(0)|(.)', fmt):
-        literal, escaped, zero, other = m.groups()
-        parts.append((zero is not None, literal or escaped or other or ""))
-    slots = sum(1 for p, _ in parts if p)
-    digits = str(abs(value)).rjust(slots, "0")
-    extra, digits = digits[: len(digits) - slots], digits[len(digits) - slots :]
-    out: list[str] = ["-" if value < 0 else ""]
-    it = iter(digits)
-    first = True
-    for is_slot, literal in parts:
-        if is_slot:
-            out.append((extra if first else "") + next(it))
-            first = False
-        else:
-            out.append(literal)
-    return "".join(out)
+    assert grid.sheet is not None
+    for r, c, text in padded_cells(path, grid.sheet, grid.file):
+        if r < len(grid.rows) and c < len(grid.rows[r]):
+            grid.rows[r][c] = text
 
 
 Reader = Callable[[Path, str, FileKind, ReadOptions], tuple[list[Grid], list[SkippedSheet]]]

@@ -119,6 +119,16 @@ def check_cell_count(display_name: str, sheet: str, rows: int, cols: int,
                         f"limit of {limits.max_cells:,}; raise --max-cells if the file is trusted")
 
 
+def check_columns(display_name: str, where: str, columns: int, limits: ReadLimits) -> None:
+    """Refuse a sheet or CSV record wider than the limit: each column costs in every stage.
+
+    `where` says which: `sheet "顧客"`, or `line 1` of a CSV.
+    """
+    if columns > limits.max_columns:
+        raise ReadError(display_name, f"has {columns:,} columns {where}, more than the limit "
+                        f"of {limits.max_columns:,}; raise --max-columns if the file is trusted")
+
+
 def _read_head(path: Path, name: str, limits: ReadLimits) -> bytes:
     """The first bytes of a regular, non-empty file within the size limit."""
     try:

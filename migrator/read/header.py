@@ -10,7 +10,7 @@ rows below, and names columns the way a person reads them (`連絡先 / TEL`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from migrator.lineage import column_letter
 from migrator.read.model import Cell, Merge
@@ -87,10 +87,13 @@ def is_second_header(top: Sequence[Cell], bottom: Sequence[Cell], row: int,
 
 
 def column_names(rows: Sequence[Sequence[Cell]], header: Sequence[int], cols: Sequence[int],
-                 merges: MergeMap) -> list[str]:
-    """Names for `cols` from one or two header rows (0-based indexes into `rows`)."""
+                 merges: MergeMap, letter: Callable[[int], str] = column_letter) -> list[str]:
+    """Names for `cols` from one or two header rows (0-based indexes into `rows`).
+
+    `letter` names a column without a label (`column_C`) by its letters in the sheet.
+    """
     if not header:
-        return [f"column_{column_letter(c)}" for c in cols]
+        return [f"column_{letter(c)}" for c in cols]
     h = header[0]
     tops = [_top_label(rows, h, c, merges) for c in cols]
     if len(header) == 2:
@@ -102,7 +105,7 @@ def column_names(rows: Sequence[Sequence[Cell]], header: Sequence[int], cols: Se
         raw = [_join(t, b) for t, b in zip(tops, bottoms, strict=True)]
     else:
         raw = [None if t is None else str(t) for t in tops]
-    return _continue_blanks(raw, cols)
+    return _continue_blanks(raw, cols, letter)
 
 
 def _top_label(rows: Sequence[Sequence[Cell]], h: int, c: int, merges: MergeMap) -> Cell:
@@ -122,7 +125,8 @@ def _join(top: Cell, bottom: Cell) -> str | None:
     return f"{top} / {bottom}"
 
 
-def _continue_blanks(raw: Sequence[str | None], cols: Sequence[int]) -> list[str]:
+def _continue_blanks(raw: Sequence[str | None], cols: Sequence[int],
+                     letter: Callable[[int], str]) -> list[str]:
     """Blank labels continue the label on their left (`住所`, `住所 (2)`); names made unique."""
     names: list[str] = []
     seen: dict[str, int] = {}
@@ -131,7 +135,7 @@ def _continue_blanks(raw: Sequence[str | None], cols: Sequence[int]) -> list[str
         if name is not None:
             base = name
         elif base is None:
-            name = f"column_{column_letter(c)}"
+            name = f"column_{letter(c)}"
         else:
             name = base
         count = seen.get(name, 0) + 1

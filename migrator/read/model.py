@@ -31,10 +31,45 @@ class Grid:
     """Merged ranges, 0-based inclusive."""
     details: dict[str, Any] = field(default_factory=dict)
     """What the reader decided about the file (encoding, delimiter, date system...)."""
+    row_numbers: list[int] | None = None
+    """The sheet row (0-based) of each grid row when a sparse read cut long empty runs;
+    None when grid rows are sheet rows."""
+    col_numbers: list[int] | None = None
+    """The sheet column (0-based) of each grid column, likewise."""
+
+    def sheet_row(self, r: int) -> int:
+        """The 0-based sheet row of grid row `r`: lineage counts sheet rows."""
+        return r if self.row_numbers is None else self.row_numbers[r]
+
+    def sheet_col(self, c: int) -> int:
+        """The 0-based sheet column of grid column `c`: letters are the sheet's."""
+        return c if self.col_numbers is None else self.col_numbers[c]
 
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+_DENSE_FLOOR = 1 << 20
+"""Any sheet may be laid out densely up to this many cells (32 MB in calamine)."""
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """What one sheet holds, counted in its XML before it is parsed (migrator.read.scan)."""
+
+    cells: int
+    """Cells with a value (repeated ODS cells counted one by one); empty styled cells not."""
+    area: int | None
+    """Cells a dense read lays out (from A1 to the last row and the rightmost column with a
+    value), or None when the XML does not tell cheaply (cells without positions, rows out
+    of order): such a sheet is read sparsely."""
+    width: int | None = None
+    """Columns up to the rightmost with a value, when the scan knows it exactly (ODS)."""
+
+    def fits_densely(self) -> bool:
+        """A dense read costs little more than the cells themselves."""
+        return self.area is not None and self.area <= max(2 * self.cells, _DENSE_FLOOR)
 
 
 def to_series(values: list[Cell]) -> pd.Series:

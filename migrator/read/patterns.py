@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -23,8 +24,12 @@ FOOTER = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """NFKC, lower case, no spaces: the key for matching labels and header cells."""
+    """NFKC, lower case, no spaces: the key for matching labels and header cells.
+
+    Cached: detection folds every text cell, and sheets repeat their values.
+    """
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 

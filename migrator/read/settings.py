@@ -15,8 +15,12 @@ class ReadLimits:
     """Largest total uncompressed size of a workbook's zip members (2 GiB)."""
     max_compression_ratio: float = 200.0
     """Largest uncompressed/compressed ratio of a zip member over 10 MiB (zip bombs)."""
-    max_cells: int = 50_000_000
-    """Largest number of cells in one sheet (rows × columns of its used area)."""
+    max_cells: int = 10_000_000
+    """Largest number of cells with a value in one file, all its sheets read together
+    (repeated ODS cells counted one by one; CSV fields). Read end to end, 10 million
+    cells take about a minute and a few GB; a bomb is refused within about a second."""
+    max_columns: int = 16_384
+    """Widest sheet or CSV record, in columns (16,384 is the most Excel can hold)."""
 
 
 @dataclass(frozen=True)

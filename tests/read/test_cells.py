@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from migrator.read.cells import clean_cell, clean_text
-from migrator.read.excel import render_padded
+from migrator.read.padded import render_padded
 
 
 @pytest.mark.parametrize(("raw", "seen"), [

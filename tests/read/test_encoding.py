@@ -9,7 +9,7 @@ import pytest
 
 from migrator.errors import ReadError
 from migrator.read.encoding import EncodingGuess, detect_encoding, japanese_score
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE_DATA
 
 READ = FIXTURES / "read"
 
@@ -104,3 +104,65 @@ def test_detect_encoding_japanese_symbols_count_for(codec: str) -> None:
         "ascii"])
 def test_japanese_score_range(text: str, low: float, high: float) -> None:
     assert low <= japanese_score(text) <= high
+
+
+CP932_LINE = "999,株式会社テスト,東京都中央区日本橋1-5-11\r\n".encode("cp932")
+
+
+@pytest.mark.parametrize("name", ["phones.csv", "amounts.csv", "postal_codes.csv",
+                                  "person_names.csv", "emails.csv"])
+def test_detect_encoding_utf8_with_a_cp932_line_appended_refused(name: str) -> None:
+    """Before, charset-normalizer read these as ptcp154, kz1048 or latin-1: mojibake."""
+    data = (FIXTURES / "clean" / name).read_bytes()
+    data.decode("utf-8")
+    line = data.count(b"\n") + 1
+    with pytest.raises(ReadError) as err:
+        detect_encoding(data + CP932_LINE, name)
+    assert err.value.problem == (
+        f"mixes encodings: it reads as UTF-8 up to line {line}, where the bytes are not "
+        "UTF-8; save it again in one encoding or pass --encoding to name it")
+
+
+def damaged_shop_export(lines: list[int]) -> bytes:
+    """The sample CP932 export with its first double-byte character on each given line
+    (1-based) replaced by a pair CP932 does not define (0x85 0x40)."""
+    rows = (SAMPLE_DATA / "shop_export_cp932.csv").read_bytes().split(b"\r\n")
+    for n in lines:
+        row = bytearray(rows[n - 1])
+        at = next(i for i, byte in enumerate(row) if byte >= 0x81)
+        row[at : at + 2] = b"\x85\x40"
+        rows[n - 1] = bytes(row)
+    return b"\r\n".join(rows)
+
+
+@pytest.mark.parametrize(("lines", "where"), [
+    ([2], "line 2"), ([2, 9], "lines 2 and 9"), ([2, 5, 9], "lines 2, 5 and 9"),
+    ([2, 3, 5, 9, 11], "lines 2, 3, 5 and 2 more"),
+])
+def test_detect_encoding_cp932_with_bad_byte_pairs_names_the_lines(lines: list[int],
+                                                                   where: str) -> None:
+    with pytest.raises(ReadError) as err:
+        detect_encoding(damaged_shop_export(lines), "shop.csv")
+    assert err.value.problem == (
+        f"reads as CP932 except on {where}, where the bytes are not CP932 (damaged, or in "
+        "another encoding); fix or remove those lines, or pass --encoding to name the "
+        "file's encoding")
+
+
+def test_detect_encoding_mixed_file_stops_the_run(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, charset-normalizer read it as latin-1: mojibake headers (é¡§å®¢...), and
+    the run went on with them."""
+    from tests.test_bad_input import run_cli
+
+    rows = ["顧客コード,会社名,TEL,メール", *(f"C{i:03d},Blue Harbor {i},03-1234-{i:04d},"
+                                          f"info{i}@example.com" for i in range(1, 21))]
+    path = tmp_path / "customers.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8") + CP932_LINE)
+    db = tmp_path / "out.db"
+    code, _, err = run_cli(["run", str(path), "--auto", "--to", f"sqlite:///{db}",
+                            "--rejects", str(tmp_path / "rejects")], capsys)
+    assert (code, err) == (1, "Error: customers.csv: mixes encodings: it reads as UTF-8 up "
+                              "to line 22, where the bytes are not UTF-8; save it again in "
+                              "one encoding or pass --encoding to name it\n")
+    assert not db.exists()

@@ -254,7 +254,7 @@ def test_guard_cell_count_over_limit() -> None:
     with pytest.raises(ReadError) as info:
         check_cell_count("a.xlsx", "顧客", 1_048_576, 60, LIMITS)
     assert str(info.value) == (
-        'a.xlsx: sheet "顧客" has 62,914,560 cells, more than the limit of 50,000,000; '
+        'a.xlsx: sheet "顧客" has 62,914,560 cells, more than the limit of 10,000,000; '
         "raise --max-cells if the file is trusted")
 
 
