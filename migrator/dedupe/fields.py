@@ -62,7 +62,9 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     for i, column in enumerate(phones[:3]):
         out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_text)
     if "email" in out:
-        domains = pd.Series(out["email"], dtype=object).str.partition("@")[2]
+        emails = pd.Series(out["email"], dtype=object)
+        domains = pd.Series([e.partition("@")[2] if isinstance(e, str) else e for e in emails],
+                            index=emails.index, dtype=object)  # all-empty: no column 2
         out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
     address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
     if address:

@@ -341,3 +341,17 @@ def test_dedupe_new_customers_only_into_a_target_that_holds_others(tmp_path: Pat
     run([first], auto=True, to=url, rejects_dir=tmp_path)
     report = run([second], auto=True, to=url, rejects_dir=tmp_path)
     assert report.tables["customers"].inserted == 1 and report.accounting_ok
+
+
+def test_dedupe_prepares_a_table_without_rows_with_an_email_field() -> None:
+    """No row at all: splitting the e-mails into domains has no column to take."""
+    import numpy as np
+
+    from migrator.dedupe.fields import prepare
+    from migrator.schema import load_schema
+
+    spec = load_schema("crm").tables["customers"]
+    frame = pd.DataFrame({"customer_code": pd.Series(dtype=object),
+                          "name": pd.Series(dtype=object), "email": pd.Series(dtype=object)})
+    prepared = prepare(frame, spec, np.zeros(0, dtype=bool), None)
+    assert len(prepared.code) == 0
