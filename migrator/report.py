@@ -59,6 +59,11 @@ class RunReport:
     fixes_stale: list[dict[str, Any]] | None = None
     """The hand fixes that found nothing (the source changed): table, field, file, sheet,
     row each; never the values."""
+    cell_issues: dict[str, int] = field(default_factory=dict)
+    """Per table, the optional values that could not be cleaned and were loaded empty (the
+    rows loaded; the raw values are kept in `_cell_issues` and the cell issues file)."""
+    cell_issues_file: str | None = None
+    """`cell-issues-<run_id>.csv`; None when there were none (or in a dry run)."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -77,6 +82,7 @@ class RunReport:
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
             "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
             "fixes_stale": self.fixes_stale,
+            "cell_issues": dict(self.cell_issues), "cell_issues_file": self.cell_issues_file,
         }
 
     def to_json(self, path: Path) -> None:
@@ -108,6 +114,13 @@ class RunReport:
                          "rows for it")
         if self.rejects_file:
             lines.append(f"  rejected rows with reasons: {self.rejects_file}")
+        issues = sum(self.cell_issues.values())
+        if issues:
+            where = f": {self.cell_issues_file}" if self.cell_issues_file else ""
+            noun = "value could not be cleaned and was" if issues == 1 \
+                else "values could not be cleaned and were"
+            lines.append(f"  {issues:,} {noun} loaded empty (cell issues, raw values kept)"
+                         f"{where}")
         for source, rows in self.not_loaded.items():
             lines.append(f"  {rows:,} row(s) of {source} not loaded: the mapping maps none of "
                          "its columns")
