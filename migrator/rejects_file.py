@@ -16,7 +16,7 @@ import json
 import math
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,24 +210,28 @@ def _write_xlsx(table: pd.DataFrame | None, bad: list[set[str]], issues: pd.Data
             return formats[key]
 
         header = book.add_format({"bold": True, "valign": "top"})
-        sheets = [("rejects", table, bad)] if table is not None else []
+        if table is not None:
+            _write_sheet(book.add_worksheet("rejects"), table, bad, header, fmt)
         if issues is not None:
-            sheets.append(("cell issues", issues, [{"value"}] * len(issues)))
-        for title, frame, marked in sheets:
-            sheet = book.add_worksheet(title)
-            columns = list(frame.columns)
-            for c, name in enumerate(columns):
-                sheet.write_string(0, c, name, header)
-            for r, (row, bad_fields) in enumerate(zip(frame.itertuples(index=False, name=None),
-                                                      marked, strict=True), start=1):
-                for c, (name, value) in enumerate(zip(columns, row, strict=True)):
-                    quote = isinstance(value, str) and is_formula_like(value)
-                    cell_format = fmt(name in bad_fields, name == "why", quote)
-                    _write_cell(sheet, r, c, _plain(value), cell_format)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, len(frame), len(columns) - 1)
-            for c, name in enumerate(columns):
-                sheet.set_column(c, c, _column_width(name, frame[name]))
+            _write_sheet(book.add_worksheet("cell issues"), issues,
+                         [{"value"}] * len(issues), header, fmt)
+
+
+def _write_sheet(sheet: Any, frame: pd.DataFrame, bad: list[set[str]], header: Any,
+                 fmt: Callable[[bool, bool, bool], Any]) -> None:
+    """One sheet: bold frozen header, a filter, each row's `bad` columns light red."""
+    columns = list(frame.columns)
+    for c, name in enumerate(columns):
+        sheet.write_string(0, c, name, header)
+    for r, (row, bad_fields) in enumerate(zip(frame.itertuples(index=False, name=None),
+                                              bad, strict=True), start=1):
+        for c, (name, value) in enumerate(zip(columns, row, strict=True)):
+            quote = isinstance(value, str) and is_formula_like(value)
+            _write_cell(sheet, r, c, _plain(value), fmt(name in bad_fields, name == "why", quote))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(frame), len(columns) - 1)
+    for c, name in enumerate(columns):
+        sheet.set_column(c, c, _column_width(name, frame[name]))
 
 
 def _write_cell(sheet: Any, row: int, col: int, value: Any, cell_format: Any) -> None:

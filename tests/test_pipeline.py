@@ -102,6 +102,25 @@ def test_pipeline_report_json_and_no_password(tmp_path: Path) -> None:
                         "mapping_sha256", "target", "dry_run", "rejects_file", "tables"}
 
 
+def test_pipeline_report_counts_the_cell_issues_in_json_runs_and_print(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    tokyo = SAMPLE_DATA / "部署別顧客.xlsx"
+    report = run([tokyo], mapping=MAPPING, to=url, rejects_dir=tmp_path / "r")
+    report.to_json(tmp_path / "report.json")
+    doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    found = str(tmp_path / "r" / f"cell-issues-{report.run_id}.csv")
+    assert (doc["cell_issues"], doc["cell_issues_file"]) == ({"customers": 3}, found)
+    assert rows(url, "SELECT cell_issues FROM _runs") == [('{"customers": 3}',)]
+    assert ("  3 values could not be cleaned and were loaded empty (cell issues, raw values "
+            f"kept): {found}") in str(report).splitlines()
+    dry = run([tokyo], mapping=MAPPING, to=url, rejects_dir=tmp_path / "d", dry_run=True)
+    assert (dry.cell_issues, dry.cell_issues_file) == ({"customers": 3}, None)
+    assert ("  3 values could not be cleaned and were loaded empty (cell issues, raw values "
+            "kept)") in str(dry).splitlines()
+    assert not (tmp_path / "d").exists()
+    assert rows(url, "SELECT COUNT(*) FROM _cell_issues") == [(3,)]  # the first run's only
+
+
 def test_pipeline_needs_a_mapping_or_auto(tmp_path: Path) -> None:
     from migrator.errors import MigratorError
 

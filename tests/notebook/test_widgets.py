@@ -139,6 +139,7 @@ def test_the_browser_filters_by_table_reason_field_and_rule(cleaned) -> None:
                                           "invalid_phone:phone (cell issue: loaded empty)")
     assert first["_source_row"] == 6 and first["kind"] == "cell issue"
     assert repr(browser).startswith("ChangesBrowser: 0 rejected rows, 4 cell issues, ")
+    assert browser.widget.children[1].titles[0] == "rejected rows (0) and cell issues (4)"
 
 
 def test_a_hand_fix_of_a_cell_issue_is_saved_and_the_next_run_loads_it(cleaned,
