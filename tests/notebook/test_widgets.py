@@ -162,6 +162,10 @@ def test_a_hand_fix_of_a_cell_issue_is_saved_and_the_next_run_loads_it(cleaned,
                           to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
     # the four bad phones loaded empty as cell issues; one is corrected, one accepted empty
     assert report.cell_issues == {"customers": 2}
+    assert ("2 values could not be cleaned and were loaded empty (cell issues, raw values "
+            "kept): "
+            f"<code>{tmp_path / f'cell-issues-{report.run_id}.csv'}</code>"
+            in RunSummary(report).widget.value)
     assert report.tables["customers"].rows_rejected == 0
     assert report.accounting_ok
     import sqlalchemy as sa
