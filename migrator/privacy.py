@@ -1,5 +1,6 @@
 """Privacy policies per target field: keep, mask, hash or drop, applied to everything a
-run writes (the rows, the rejects, the change log, the validation failures).
+run writes (the rows, the rejects, the change log, the cell issues, the validation
+failures).
 
 The mapping sets `privacy:` per column; a field fed by several columns takes the strictest
 (drop > hash > mask > keep). Applied as the last step of `validate`, so the load, the
@@ -237,6 +238,13 @@ def protect_tables(protector: Protector, frames: dict[str, pd.DataFrame],
     changes = _protect_pairs(protector, changes, ("before", "after"))
     failures = _protect_pairs(protector, failures, ("value",), field="column")
     return frames, rejects, changes, failures
+
+
+def protect_issues(protector: Protector, issues: pd.DataFrame) -> pd.DataFrame:
+    """Cell issues with their raw values protected like the field's loaded values."""
+    if not protector:
+        return issues
+    return _protect_pairs(protector, issues, ("value",))
 
 
 def _protect_pairs(protector: Protector, frame: pd.DataFrame, columns: tuple[str, ...],

@@ -22,6 +22,9 @@ CHANGE_COLUMNS = ["table", *LINEAGE_COLUMNS, "field", "before", "after", "rule"]
 """table, lineage, field, before, after, rule: one row per changed cell."""
 MERGE_COLUMNS = ["table", "surviving_key", *LINEAGE_COLUMNS, "why"]
 """table, the key of the record that survives, the merged row's lineage, and why."""
+ISSUE_COLUMNS = ["table", *LINEAGE_COLUMNS, "field", "value", "reason"]
+"""table, lineage, field, value (the raw value, as text), reason (`invalid_phone`): one row
+per cell that could not be cleaned and was loaded empty (a cell issue)."""
 
 
 def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
@@ -44,6 +47,16 @@ def rejects_frame(table: str, rows: pd.DataFrame, reasons: Sequence[str]) -> pd.
     data = {"table": table, **{c: _lineage(rows, c) for c in LINEAGE_COLUMNS},
             "reasons": list(reasons), "record": record}
     return pd.DataFrame(data, columns=REJECT_COLUMNS)
+
+
+def issues_frame(table: str, rows: pd.DataFrame, field: str, reasons: Any) -> pd.DataFrame:
+    """Cells of `field` that could not be cleaned, in the ISSUE_COLUMNS shape: the raw value
+    as text, so a person sees what was typed (`03-1234-567８`), and its reason code."""
+    raw = [None if _plain(v) is None else str(v) for v in rows[field]] if field in rows \
+        else None
+    data = {"table": table, **{c: _lineage(rows, c) for c in LINEAGE_COLUMNS}, "field": field,
+            "value": raw, "reason": [None if _plain(r) is None else str(r) for r in reasons]}
+    return pd.DataFrame(data, columns=ISSUE_COLUMNS)
 
 
 def changes_frame(table: str, rows: pd.DataFrame, field: str, before: Any, after: Any,
@@ -76,7 +89,7 @@ def reason_sentence(code: str, field: str) -> str:
 
 
 def count_by_table(frame: pd.DataFrame, table: str) -> int:
-    """Rows of a rejects, changes or merges frame that belong to `table`."""
+    """Rows of a rejects, changes, merges or issues frame that belong to `table`."""
     return int((frame["table"] == table).sum()) if len(frame) else 0
 
 

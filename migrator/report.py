@@ -78,6 +78,11 @@ class RunReport:
     row each; never the values."""
     run_by: dict[str, str] = field(default_factory=lambda: who())
     """Who ran it: the OS user, the host and the migrator version."""
+    cell_issues: dict[str, int] = field(default_factory=dict)
+    """Per table, the optional values that could not be cleaned and were loaded empty (the
+    rows loaded; the raw values are kept in `_cell_issues` and the cell issues file)."""
+    cell_issues_file: str | None = None
+    """`cell-issues-<run_id>.csv`; None when there were none (or in a dry run)."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -96,6 +101,7 @@ class RunReport:
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
             "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
             "fixes_stale": self.fixes_stale, "run_by": dict(self.run_by),
+            "cell_issues": dict(self.cell_issues), "cell_issues_file": self.cell_issues_file,
         }
 
     def to_json(self, path: Path) -> None:
@@ -127,6 +133,13 @@ class RunReport:
                          "rows for it")
         if self.rejects_file:
             lines.append(f"  rejected rows with reasons: {self.rejects_file}")
+        issues = sum(self.cell_issues.values())
+        if issues:
+            where = f": {self.cell_issues_file}" if self.cell_issues_file else ""
+            noun = "value could not be cleaned and was" if issues == 1 \
+                else "values could not be cleaned and were"
+            lines.append(f"  {issues:,} {noun} loaded empty (cell issues, raw values kept)"
+                         f"{where}")
         for source, rows in self.not_loaded.items():
             lines.append(f"  {rows:,} row(s) of {source} not loaded: the mapping maps none of "
                          "its columns")

@@ -179,3 +179,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                                          args=CHROMIUM_ARGS)
             yield launched
             launched.close()
+
+
+def strict_phones(mapping: Any) -> Any:
+    """`mapping` (a Mapping) with `on_error: reject` on every column feeding a phone: the
+    strict behaviour, for tests that need sample_data's bad phones as rejected rows (by
+    default they load empty, as cell issues)."""
+    def strict(target: Any) -> Any:
+        if target.to is not None and target.to.endswith(".phone"):
+            return target.model_copy(update={"on_error": "reject"})
+        return target
+
+    sources = tuple(s.model_copy(update={"columns": {k: strict(c) for k, c in s.columns.items()}})
+                    for s in mapping.sources)
+    return mapping.model_copy(update={"sources": sources})

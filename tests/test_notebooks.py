@@ -22,10 +22,10 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
     "02-map-columns.ipynb": ["migrator run '../sample_data/顧客台帳.xlsx'",
                              "--mapping work/mapping.yaml"],
     "03-clean-and-dedupe.ipynb": ["CleanedTables: 3 tables", "DedupedTables: 3 tables",
-                                  "ChangesBrowser: 4 rejected rows"],
+                                  "ChangesBrowser: 0 rejected rows, 4 cell issues"],
     "04-validate-and-load.ipynb": ["ValidationReport: 3 tables",
                                    "accounting (read = loaded + merged + rejected): holds"],
-    "05-export-to-crm.ipynb": ["customers: 163 read = 99 exported + 60 merged + 4 rejected",
+    "05-export-to-crm.ipynb": ["customers: 163 read = 103 exported + 60 merged + 0 rejected",
                                "Import these files in this order:", "1. customers.csv"],
 }
 

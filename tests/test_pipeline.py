@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -32,7 +33,26 @@ def test_pipeline_sample_data_end_to_end(target_url: str, tmp_path: Path) -> Non
     assert customers.rows_read == customers.rows_loaded + customers.rows_merged + \
         customers.rows_rejected
     assert customers.rows_merged == 60  # the department lists and cards of ledger clients
-    assert customers.rows_rejected >= 4  # the unassigned 011-9xx Sapporo numbers
+    # the unassigned 011-9xx Sapporo numbers load empty, as cell issues, with their contacts
+    assert (customers.rows_loaded, customers.rows_rejected) == (103, 0)
+    contacts = report.tables["contacts"]
+    assert (contacts.rows_loaded, contacts.rows_rejected) == (103, 0)
+    assert report.cell_issues == {"customers": 4} and report.rejects_file is None
+    issues = rows(target_url, "SELECT table_name, _source_file, _source_sheet, _source_row, "
+                              "field, value, reason FROM _cell_issues ORDER BY id")
+    assert [tuple(r) for r in issues] == [
+        ("customers", "部署別顧客.xlsx", "東京支店", 6, "phone", "0119538098", "invalid_phone"),
+        ("customers", "部署別顧客.xlsx", "東京支店", 13, "phone", "011 976 7050",
+         "invalid_phone"),
+        ("customers", "部署別顧客.xlsx", "東京支店", 17, "phone", "０１１－９４８－２４０７",
+         "invalid_phone"),
+        ("customers", "shop_export_cp932.csv", None, 10, "phone", "011-904-8003",
+         "invalid_phone")]
+    loaded = rows(target_url, "SELECT c.phone, COUNT(k.contact_id) FROM customers c JOIN "
+                              "contacts k ON k.customer_code = c.customer_code WHERE "
+                              "c._source_sheet = '東京支店' AND c._source_row IN (6, 13, 17) "
+                              "GROUP BY c.customer_code, c.phone")
+    assert [tuple(r) for r in loaded] == [(None, 1)] * 3
     merges = rows(target_url, "SELECT COUNT(*), COUNT(DISTINCT surviving_key) FROM _merges "
                               "WHERE table_name = 'customers'")[0]
     assert tuple(merges) == (60, 40)
@@ -45,8 +65,12 @@ def test_pipeline_sample_data_end_to_end(target_url: str, tmp_path: Path) -> Non
     (sales,) = rows(target_url, "SELECT COUNT(*) FROM sales")[0]
     assert sales == report.tables["sales"].rows_loaded == 120
     assert rows(target_url, "SELECT COUNT(*) FROM customer_purchase_history")[0][0] > 0
-    rejects = Path(report.rejects_file or "")
-    assert rejects.exists() and rejects.read_bytes().startswith(b"\xef\xbb\xbf")
+    found = Path(report.cell_issues_file or "")
+    assert found.name == f"cell-issues-{report.run_id}.csv"
+    assert found.read_bytes().startswith(b"\xef\xbb\xbf\"table\",\"file\",\"sheet\",\"row\"")
+    assert len(found.read_bytes().split(b"\r\n")) == 1 + 4 + 1
+    book = openpyxl.load_workbook(found.with_name(f"rejects-{report.run_id}.xlsx"))
+    assert book.sheetnames == ["cell issues"]
 
 
 def test_pipeline_second_run_changes_nothing(target_url: str, tmp_path: Path) -> None:
@@ -76,6 +100,25 @@ def test_pipeline_report_json_and_no_password(tmp_path: Path) -> None:
     assert doc["tables"]["customers"]["accounting_ok"] is True
     assert set(doc) >= {"run_id", "status", "started_at", "finished_at", "sources",
                         "mapping_sha256", "target", "dry_run", "rejects_file", "tables"}
+
+
+def test_pipeline_report_counts_the_cell_issues_in_json_runs_and_print(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    tokyo = SAMPLE_DATA / "部署別顧客.xlsx"
+    report = run([tokyo], mapping=MAPPING, to=url, rejects_dir=tmp_path / "r")
+    report.to_json(tmp_path / "report.json")
+    doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    found = str(tmp_path / "r" / f"cell-issues-{report.run_id}.csv")
+    assert (doc["cell_issues"], doc["cell_issues_file"]) == ({"customers": 3}, found)
+    assert rows(url, "SELECT cell_issues FROM _runs") == [('{"customers": 3}',)]
+    assert ("  3 values could not be cleaned and were loaded empty (cell issues, raw values "
+            f"kept): {found}") in str(report).splitlines()
+    dry = run([tokyo], mapping=MAPPING, to=url, rejects_dir=tmp_path / "d", dry_run=True)
+    assert (dry.cell_issues, dry.cell_issues_file) == ({"customers": 3}, None)
+    assert ("  3 values could not be cleaned and were loaded empty (cell issues, raw values "
+            "kept)") in str(dry).splitlines()
+    assert not (tmp_path / "d").exists()
+    assert rows(url, "SELECT COUNT(*) FROM _cell_issues") == [(3,)]  # the first run's only
 
 
 def test_pipeline_needs_a_mapping_or_auto(tmp_path: Path) -> None:

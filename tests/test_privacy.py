@@ -90,12 +90,16 @@ def test_a_protected_value_appears_in_clear_nowhere_the_run_writes(
     written += json.dumps(report.asdict(), ensure_ascii=False)
     leaked = [v for v in phones | emails if v in written]
     assert leaked == []
+    bad_phones = {"0119538098", "011 976 7050", "０１１－９４８－２４０７", "011-904-8003"}
+    assert [v for v in bad_phones if v in written] == []  # the cell issues' raw values too
     with sqlite3.connect(tmp_path / "safe.db") as conn:
         stored = list(conn.execute("SELECT customer_code, phone, email FROM customers"))
         assert all(c.startswith("h-") and len(c) == HASH_LENGTH for c, _, _ in stored)
         assert all(p is None or p.startswith("h-") for _, p, _ in stored)
         assert all(e is None or "***@" in e for _, _, e in stored)
         assert [r for r in conn.execute("SELECT birthday FROM contacts") if r[0]] == []
+        issues = list(conn.execute("SELECT field, value FROM _cell_issues"))
+        assert len(issues) == 4 and all(v.startswith("h-") for _, v in issues)
         orphans = conn.execute("SELECT COUNT(*) FROM sales s LEFT JOIN customers c "
                                "ON c.customer_code = s.customer_code "
                                "WHERE c.customer_code IS NULL").fetchone()[0]

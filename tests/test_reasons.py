@@ -13,7 +13,7 @@ from migrator.rejects import reason_pairs
 from migrator.schema import load_schema
 from migrator.validate.stage import RULE_REASONS
 from migrator.validate.suites import suite_dicts
-from tests.conftest import FIXTURES, ROOT, SAMPLE_DATA
+from tests.conftest import FIXTURES, ROOT, SAMPLE_DATA, strict_phones
 
 CODES = {str(r) for r in RejectReason}
 
@@ -35,15 +35,18 @@ def test_reasons_are_data_errors_with_sentences() -> None:
 
 
 def test_reasons_every_stage_gives_are_registered() -> None:
-    """sample_data through clean, dedupe and validate: invalid values and contacts of
-    rejected customers reject rows, with registered reasons (the department lists' repeated
-    clients are merged, not rejected; dedupe's own reason is tested in tests/dedupe)."""
-    mapped = apply_mapping(read_sources([SAMPLE_DATA / n for n in SOURCES]),
-                           Mapping.load(SAMPLE_DATA / "mapping.yaml"))
-    checked = validate(dedupe(clean(mapped)))
+    """sample_data (phones strict) through clean, dedupe and validate: invalid values and
+    contacts of rejected customers reject rows, with registered reasons (the department
+    lists' repeated clients are merged, not rejected; dedupe's own reason is tested in
+    tests/dedupe); by default the bad phones are cell issues with registered reasons."""
+    tables = read_sources([SAMPLE_DATA / n for n in SOURCES])
+    mapping = Mapping.load(SAMPLE_DATA / "mapping.yaml")
+    checked = validate(dedupe(clean(apply_mapping(tables, strict_phones(mapping)))))
     codes = {code for text in checked.rejects["reasons"] for code, _ in reason_pairs(text)}
     assert codes == {"invalid_phone", "unknown_reference"}
     assert codes <= CODES
+    issues = clean(apply_mapping(tables, mapping)).issues  # by default: cell issues
+    assert set(issues["reason"]) == {"invalid_phone"} and set(issues["reason"]) <= CODES
 
 
 def test_reasons_cover_every_rule_the_suites_check() -> None:

@@ -3,8 +3,10 @@
 Each field runs the transforms its source's mapping names, or the default for its schema
 format (phones → `phone`, dates → `date`...): rows from a UK sheet that says `date_dmy`
 are read day first, rows of a JP sheet feeding the same field are not. A value that
-cannot be cleaned rejects its row with a reason code and the row's lineage, unless that
-source says `on_error: null` for the column; nothing is dropped silently.
+cannot be cleaned in an optional field is emptied and kept, as typed, as a cell issue
+(its row loads); in a required field, a primary or a foreign key it rejects its row with a
+reason code and the row's lineage. A source's `on_error` (reject | null | issue) overrides
+that per column; nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from migrator.progress import Progress, silent
 from migrator.reference.places import COUNTRIES, PREFECTURES
 from migrator.rejects import (
     CHANGE_COLUMNS,
+    ISSUE_COLUMNS,
     REJECT_COLUMNS,
     changes_frame,
     concat_frames,
+    issues_frame,
     rejects_frame,
 )
 from migrator.schema import FieldSpec, TableSpec, TargetSchema
@@ -65,6 +69,7 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
     started = time.perf_counter()
     schema = mapped.schema
     frames, changes, rejects = {}, [mapped.changes], [mapped.rejects]
+    issues = [mapped.issues]
     codes: Codes = {}
     total = sum(len([f for f in frame.columns if f in schema.tables[table].fields])
                 for table, frame in mapped.frames.items())
@@ -76,25 +81,28 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
         tick("cleaning", done, total)
 
     for table in schema.table_order(list(mapped.frames)):
-        kept, logged, rejected = _clean_table(table, mapped, codes, column_done)
+        kept, logged, rejected, found = _clean_table(table, mapped, codes, column_done)
         frames[table] = kept
         changes.append(logged)
         rejects.append(rejected)
+        issues.append(found)
     return CleanedTables(
         schema=schema, frames=frames, rows_read=dict(mapped.rows_read),
         rejects=concat_frames(rejects, REJECT_COLUMNS),
         changes=concat_frames(changes, CHANGE_COLUMNS), merges=mapped.merges,
+        issues=concat_frames(issues, ISSUE_COLUMNS),
         trail=mapped.trail.then("clean", time.perf_counter() - started))
 
 
 def _clean_table(table: str, mapped: MappedTables, codes: Codes,
                  column_done: Callable[[], None]
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
     out = frame.copy()
     reasons = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
     logs: list[pd.DataFrame] = []
+    issues: list[pd.DataFrame] = []
     fields = [f for f in out.columns if f in spec.fields]
     fields.sort(key=lambda f: spec.fields[f].format not in RELATED)
     default = _region(out, spec)
@@ -106,8 +114,9 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
                     ctx = Context(region=region, related=_related(part, spec))
                     result = get_transform(transform)(part[name], ctx)
                     logs.append(_changes(table, part, name, result, transform))
-                    values = _apply(part, name, result, reasons, rule.on_error, transform,
-                                    logs, table)
+                    on_error = rule.on_error or default_on_error(spec, name)
+                    values = _apply(part, name, result, reasons, on_error, transform,
+                                    logs, table, issues)
                     _assign(out, where, name, values)
                     _route_extras(out, name, result, spec.fields)
         column_done()
@@ -117,7 +126,21 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
     bad = reasons.map(bool)
     rejected = rejects_frame(table, frame[bad], ["; ".join(r) for r in reasons[bad]])
     kept = out[~bad].reset_index(drop=True)  # `_rules` stays: dedupe ranks sources by it
-    return kept, concat_frames(logs, CHANGE_COLUMNS), rejected
+    # a rejected row's record keeps its raw values: only the kept rows' issues are issues
+    issues = [found[~found.index.isin(frame.index[bad.to_numpy()])] for found in issues]
+    return (kept, concat_frames(logs, CHANGE_COLUMNS), rejected,
+            concat_frames(issues, ISSUE_COLUMNS))
+
+
+def default_on_error(spec: TableSpec, name: str) -> str:
+    """What a value of `name` that cannot be cleaned does when the mapping does not say:
+    `reject` for a required field, the primary key or a foreign key (the row cannot stand
+    without it), `issue` for every other field (the row loads, the field empty)."""
+    field_spec = spec.fields.get(name)
+    keys = {spec.primary_key, *(fk.column for fk in spec.foreign_keys)}
+    if name in keys or (field_spec is not None and field_spec.required):
+        return "reject"
+    return "issue"
 
 
 def _rule_groups(mapped: MappedTables, table: str, name: str,
@@ -302,9 +325,12 @@ def _region(frame: pd.DataFrame, spec: TableSpec) -> str:
 
 
 def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, on_error: str,
-           rule: str, logs: list[pd.DataFrame], table: str) -> pd.Series:
+           rule: str, logs: list[pd.DataFrame], table: str,
+           issues: list[pd.DataFrame]) -> pd.Series:
     failed = result.reasons.notna()
-    if on_error == "null":
+    if on_error == "issue":
+        issues.append(issues_frame(table, frame.loc[failed], name, result.reasons[failed]))
+    elif on_error == "null":
         nulled = frame.loc[failed]
         logs.append(changes_frame(table, nulled, name, nulled[name], None,
                                   f"{rule}: nulled (on_error: null)"))

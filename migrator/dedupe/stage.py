@@ -111,7 +111,7 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         schema=schema, frames=frames, rows_read=dict(cleaned.rows_read),
         rejects=concat_frames(rejects, REJECT_COLUMNS),
         changes=concat_frames(changes, CHANGE_COLUMNS),
-        merges=concat_frames(merges, MERGE_COLUMNS),
+        merges=concat_frames(merges, MERGE_COLUMNS), issues=cleaned.issues,
         trail=cleaned.trail.then("dedupe", time.perf_counter() - started),
         clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared,
         pairs=concat_frames(scored, PAIR_COLUMNS))

@@ -1,4 +1,5 @@
-"""The bookkeeping tables `_runs`, `_rejects` and `_merges`, and the rows a run writes there."""
+"""The bookkeeping tables `_runs`, `_rejects`, `_merges` and `_cell_issues`, and the rows a
+run writes there."""
 
 from __future__ import annotations
 
@@ -15,17 +16,18 @@ from migrator.lineage import LINEAGE_COLUMNS
 if TYPE_CHECKING:
     from sqlalchemy import Connection, MetaData
 
-RUNS, REJECTS, MERGES = "_runs", "_rejects", "_merges"
-BOOKKEEPING = (RUNS, REJECTS, MERGES)
+RUNS, REJECTS, MERGES, ISSUES = "_runs", "_rejects", "_merges", "_cell_issues"
+BOOKKEEPING = (RUNS, REJECTS, MERGES, ISSUES)
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
-    RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by")}
+    RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by",
+           "cell_issues")}
 """Nullable columns added to a bookkeeping table after it first shipped: a target made by
 an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
 are never changed; these tables are ours."""
 
 
 def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
-    """Add `_runs`, `_rejects`, `_merges` to `metadata`."""
+    """Add `_runs`, `_rejects`, `_merges`, `_cell_issues` to `metadata`."""
     import sqlalchemy as sa
 
     sa.Table(
@@ -45,6 +47,7 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("fixes_applied", sa.Integer()),
         sa.Column("fixes_stale", sa.Text()),
         sa.Column("run_by", sa.Text()),
+        sa.Column("cell_issues", sa.Text()),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -67,6 +70,16 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("surviving_key", sa.Text()),
         *lineage(),
         sa.Column("why", sa.Text()),
+    )
+    sa.Table(
+        ISSUES, metadata,
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("run_id", sa.String(64), nullable=False, index=True),
+        sa.Column("table_name", sa.String(64), nullable=False),
+        *lineage(),
+        sa.Column("field", sa.String(64), nullable=False),
+        sa.Column("value", sa.Text()),
+        sa.Column("reason", sa.String(64)),
     )
 
 
@@ -97,8 +110,10 @@ def run_id_of(run: dict[str, Any]) -> str:
 
 def write_bookkeeping(conn: Connection, metadata: MetaData, *, run: dict[str, Any],
                       run_id: str, target: str, counts: dict[str, dict[str, int]],
-                      rejects: pd.DataFrame, merges: pd.DataFrame | None) -> None:
-    """Insert the `_runs` row and the `_rejects` / `_merges` rows of this run."""
+                      rejects: pd.DataFrame, merges: pd.DataFrame | None,
+                      issues: pd.DataFrame | None = None) -> None:
+    """Insert the `_runs` row and the `_rejects` / `_merges` / `_cell_issues` rows of this
+    run."""
     tables = metadata.tables
     conn.execute(tables[RUNS].insert(), [runs_row(run, run_id, target, counts)])
     rows = [_reject_row(r, run_id) for r in _records(rejects)]
@@ -107,6 +122,9 @@ def write_bookkeeping(conn: Connection, metadata: MetaData, *, run: dict[str, An
     rows = [_merge_row(r, run_id) for r in _records(merges)]
     if rows:
         conn.execute(tables[MERGES].insert(), rows)
+    rows = [_issue_row(r, run_id) for r in _records(issues)]
+    if rows:
+        conn.execute(tables[ISSUES].insert(), rows)
 
 
 def runs_row(run: dict[str, Any], run_id: str, target: str,
@@ -131,6 +149,7 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "fixes_applied": run.get("fixes_applied"),
         "fixes_stale": None if run.get("fixes_stale") is None else _json(run["fixes_stale"]),
         "run_by": _json(run["run_by"]) if run.get("run_by") else None,
+        "cell_issues": None if run.get("cell_issues") is None else _json(run["cell_issues"]),
     }
 
 
@@ -153,6 +172,17 @@ def _merge_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
         "surviving_key": None if raw_none(key) else str(key),
         **_lineage(record),
         "why": None if raw_none(record.get("why")) else str(record["why"]),
+    }
+
+
+def _issue_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "table_name": str(record.get("table") or record.get("table_name") or ""),
+        **_lineage(record),
+        "field": str(record.get("field") or ""),
+        "value": None if raw_none(record.get("value")) else str(record["value"]),
+        "reason": None if raw_none(record.get("reason")) else str(record["reason"]),
     }
 
 

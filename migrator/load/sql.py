@@ -63,7 +63,7 @@ class _State:
 
 def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame], *,
                  run: dict[str, Any] | Callable[[], dict[str, Any]], rejects: pd.DataFrame,
-                 merges: pd.DataFrame | None = None,
+                 merges: pd.DataFrame | None = None, issues: pd.DataFrame | None = None,
                  dry_run: bool = False, fault: Callable[[str], None] | None = None,
                  progress: Progress | None = None,
                  waited: Callable[[float], None] | None = None) -> dict[str, TableCounts]:
@@ -96,7 +96,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
         write_bookkeeping(
             conn, metadata, run={**(run() if callable(run) else run), "dry_run": dry_run},
             run_id=run_id, target=target, counts={t: asdict(c) for t, c in counts.items()},
-            rejects=rejects, merges=merges)
+            rejects=rejects, merges=merges, issues=issues)
 
     try:
         if dry_run and new_file:  # an empty database holds what the new file would

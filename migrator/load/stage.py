@@ -80,13 +80,18 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
         report.fixes_stale = [dict(zip(("table", "field", "file", "sheet", "row"), place,
                                        strict=True)) for place in checked.trail.fixes_stale]
     report.tables = accounting(checked)
+    report.cell_issues = {name: c.issues for name, c in checked.counts().items() if c.issues}
     report.not_loaded = {name: rows for name, rows in checked.trail.not_loaded if rows}
     review = checked.clusters[checked.clusters["role"] == "review"]
     report.needs_review = {str(t): int(g["cluster"].nunique())
                            for t, g in review.groupby("table", sort=False)}
     with tempfile.TemporaryDirectory(prefix="migrator-rejects-") as staging:
         files = _stage_rejects(checked, Path(staging), report.run_id)
-        report.rejects_file = _final_path(files, rejects_dir, checked)
+        report.rejects_file = _final_path(
+            [f for f in files if f.name.startswith("rejects-") and f.suffix == ".csv"],
+            rejects_dir, checked)
+        report.cell_issues_file = _final_path(
+            [f for f in files if f.name.startswith("cell-issues-")], rejects_dir, checked)
         report.status = "succeeded"
 
         def run_row() -> dict[str, object]:
@@ -100,14 +105,16 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
 
         counts = write_tables(url, checked.schema, checked.frames, run=run_row,
                               rejects=checked.rejects, merges=checked.merges,
+                              issues=checked.issues,
                               dry_run=dry_run, progress=progress, waited=waited)
+        placed = report.rejects_file or report.cell_issues_file
         if files and not dry_run:
-            _publish(files, Path(report.rejects_file).parent if report.rejects_file else None)
+            _publish(files, Path(placed).parent if placed else None)
     for name, c in counts.items():
         t = report.tables.setdefault(name, TableReport())
         t.inserted, t.updated, t.unchanged = c.inserted, c.updated, c.unchanged
     if dry_run:
-        report.rejects_file = None
+        report.rejects_file = report.cell_issues_file = None
         run_row()  # a dry run writes no `_runs` row; its report still gets the timings
     return LoadResult(report, counts)
 
@@ -128,10 +135,10 @@ def accounting(checked: ValidationReport) -> dict[str, TableReport]:
 
 
 def _stage_rejects(checked: ValidationReport, staging: Path, run_id: str) -> list[Path]:
-    if not len(checked.rejects):
+    if not len(checked.rejects) and not len(checked.issues):
         return []
-    files = write_rejects(checked.rejects, staging, run_id=run_id)
-    return [p for p in (files.csv, files.xlsx) if p is not None]
+    files = write_rejects(checked.rejects, staging, run_id=run_id, issues=checked.issues)
+    return [p for p in (files.csv, files.xlsx, files.issues_csv) if p is not None]
 
 
 def _final_path(files: list[Path], rejects_dir: Path | None,

@@ -82,7 +82,7 @@ def _rules(spec: SourceSpec) -> dict[str, FieldRule]:
     for target in spec.columns.values():
         if target.to is None or target.to in out:
             continue
-        if target.transform or target.on_error != "reject":
+        if target.transform or target.on_error is not None:
             out[target.to] = FieldRule(tuple(target.transform), target.on_error)
     return out
 

@@ -65,8 +65,10 @@ class ColumnTarget(BaseModel):
     """`table.field`, or None: seen and deliberately not loaded."""
     transform: tuple[str, ...] = ()
     """Named transforms applied in order (`phone`, `wareki_date`...)."""
-    on_error: Literal["reject", "null"] = "reject"
-    """What a value that cannot be cleaned does to its row (null only for optional fields)."""
+    on_error: Literal["reject", "null", "issue"] | None = None
+    """What a value that cannot be cleaned does: `reject` its row, `null` (empty it, in the
+    change log) or `issue` (empty it, raw value kept as a cell issue). None is the default
+    by field: reject for a required field, a primary or a foreign key; issue otherwise."""
     part: int | None = Field(default=None, ge=1)
     """Position when several columns are joined into one field, with a space (セイ + メイ)."""
     privacy: Literal["keep", "mask", "hash", "drop"] | None = None
@@ -81,13 +83,13 @@ class ColumnTarget(BaseModel):
 
     def dump(self) -> Any:
         """The compact YAML form: a bare target when nothing else is set."""
-        if not self.transform and self.on_error == "reject" and self.part is None \
+        if not self.transform and self.on_error is None and self.part is None \
                 and self.privacy is None:
             return self.to
         out = _Flow(to=self.to)
         if self.transform:
             out["transform"] = list(self.transform)
-        if self.on_error != "reject":
+        if self.on_error is not None:
             out["on_error"] = self.on_error
         if self.part is not None:
             out["part"] = self.part

@@ -1,7 +1,7 @@
-"""ChangesBrowser: the change log and the rejected rows of a stage's result, filtered by
-table, field, rule and reason, each row shown as `file › sheet › row`; a rejected value is
-corrected (or its row accepted without it) by a hand fix, saved in the fixes file that
-`migrator run --fixes FILE` replays."""
+"""ChangesBrowser: the change log, the rejected rows and the cell issues of a stage's
+result, filtered by table, field, rule and reason, each row shown as `file › sheet › row`;
+a rejected value or a cell issue's raw value is corrected (or its row accepted without
+it) by a hand fix, saved in the fixes file that `migrator run --fixes FILE` replays."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ import pandas as pd
 from migrator.fixes import Fixes
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.notebook.base import ALL, Shown, table, text, where
-from migrator.rejects import reason_pairs, reason_sentence
+from migrator.rejects import REJECT_COLUMNS, reason_pairs, reason_sentence
 from migrator.tables import StageTables
 
 SHOWN = 200
 """Rows listed at once; the filters narrow the rest down."""
+KIND = "kind"
+"""Column of the listing: `rejected` (a rejected row) or `cell issue` (a value loaded
+empty, its row loaded)."""
 
 
 class ChangesBrowser(Shown):
-    """Browse `result.changes` and `result.rejects`; fix rejected values by hand.
+    """Browse `result.changes`, `result.rejects` and `result.issues`; fix rejected values
+    and cell issues by hand (a cell issue is listed like a rejected row whose reason is
+    `<reason>:<field>` and whose record is the raw value).
 
     `fixes` is the fixes file (created on the first fix). Tests and scripts drive it like
     a person: `filter(...)`, `select(i)`, `correct("03-1234-5678")` or `accept()`.
@@ -35,10 +40,11 @@ class ChangesBrowser(Shown):
         self.result = result
         self.path = Path(fixes) if fixes is not None else None
         self.fixes = Fixes.load(self.path) if self.path and self.path.exists() else Fixes()
-        self.rejects = result.rejects.reset_index(drop=True)
+        self.rejects = _listing(result)
+        """The rejected rows, then the cell issues (KIND says which)."""
         self.changes = result.changes.reset_index(drop=True)
         self.rows = self.rejects
-        """The rejected rows the filters keep."""
+        """The rejected rows and cell issues the filters keep."""
         self.selected: int | None = None
         """Position in `rows` of the row being fixed."""
 
@@ -70,8 +76,10 @@ class ChangesBrowser(Shown):
                            w.HBox([self.fix_field, self.value]),
                            w.HBox([self.new_value, save, accept]), self.status])
         changed = w.VBox([self.rule, self.log])
+        issues = int((self.rejects[KIND] == "cell issue").sum())
+        rows = len(self.rejects) - issues
         tabs = w.Tab(children=[rejected, changed],
-                     titles=(f"rejected rows ({len(self.rejects):,})",
+                     titles=(f"rejected rows ({rows:,}) and cell issues ({issues:,})",
                              f"changes ({len(self.changes):,})"))
         self.widget = w.VBox([w.HBox([self.table, self.field]), tabs])
         self.widget.add_class("migrator-changes")
@@ -129,8 +137,10 @@ class ChangesBrowser(Shown):
                         for c, f in reason_pairs(r)) for r in rows["reasons"]]
             rows = rows[keep]
         self.rows = rows.reset_index(drop=True)
-        self.listing.options = [f"{where(r)} — {r['table']}: {r['reasons']}"
-                                for _, r in self.rows.head(SHOWN).iterrows()]
+        self.listing.options = [
+            f"{where(r)} — {r['table']}: {r['reasons']}"
+            + (" (cell issue: loaded empty)" if r[KIND] == "cell issue" else "")
+            for _, r in self.rows.head(SHOWN).iterrows()]
         self.selected = None
         self.record.value = self.value.value = self.status.value = ""
         self.fix_field.options = []
@@ -177,8 +187,27 @@ class ChangesBrowser(Shown):
         return more + table(["where", "table", "field", "before", "after", "rule"], shown)
 
     def __repr__(self) -> str:
-        return (f"ChangesBrowser: {len(self.rejects):,} rejected rows, {len(self.changes):,} "
+        issues = int((self.rejects[KIND] == "cell issue").sum())
+        rows = len(self.rejects) - issues
+        found = f", {issues:,} cell issues" if issues else ""
+        return (f"ChangesBrowser: {rows:,} rejected rows{found}, {len(self.changes):,} "
                 f"changes, {len(self.fixes)} hand fixes")
+
+
+def _listing(result: StageTables) -> pd.DataFrame:
+    """The rejected rows, then each cell issue as a row whose reasons are `<reason>:<field>`
+    and whose record is `{field: raw value}`: one list, one fix flow for both."""
+    rejects = result.rejects.assign(**{KIND: "rejected"})
+    issues = result.issues
+    if not len(issues):
+        return rejects.reset_index(drop=True)
+    listed = issues[["table", *LINEAGE_COLUMNS]].assign(
+        reasons=[f"{r}:{f}" for r, f in zip(issues["reason"], issues["field"], strict=True)],
+        record=[json.dumps({f: v}, ensure_ascii=False)
+                for f, v in zip(issues["field"], issues["value"], strict=True)],
+        **{KIND: "cell issue"})
+    frames = [f for f in (rejects, listed[[*REJECT_COLUMNS, KIND]]) if len(f)]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _dropdown(description: str, options: list[str]) -> w.Dropdown:

@@ -1,5 +1,5 @@
 """RunSummary: what a run did — per table read, loaded, merged and rejected, the accounting
-check, and where the seconds went, as bars."""
+check, the cell issues, and where the seconds went, as bars."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ class RunSummary(Shown):
         extra = []
         if r.rejects_file:
             extra.append(f"rejected rows with reasons: <code>{escape(r.rejects_file)}</code>")
+        issues = sum(r.cell_issues.values())
+        if issues:
+            where = f": <code>{escape(r.cell_issues_file)}</code>" if r.cell_issues_file else ""
+            noun = "value could not be cleaned and was" if issues == 1 \
+                else "values could not be cleaned and were"
+            extra.append(f"{issues:,} {noun} loaded empty (cell issues, raw values kept)"
+                         f"{where}")
         extra += [f"{escape(t)}: {n:,} rows not loaded (the mapping maps none of its columns)"
                   for t, n in r.not_loaded.items()]
         extra += [f"{escape(t)}: {n:,} groups of likely duplicates need review"

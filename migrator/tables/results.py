@@ -24,6 +24,7 @@ from migrator.errors import StageOrderError
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.rejects import (
     CHANGE_COLUMNS,
+    ISSUE_COLUMNS,
     MERGE_COLUMNS,
     REJECT_COLUMNS,
     count_by_table,
@@ -59,8 +60,10 @@ class FieldRule:
 
     transform: tuple[str, ...] = ()
     """Named transforms in order; empty means the default for the field's format."""
-    on_error: Literal["reject", "null"] = "reject"
-    """What a value that cannot be cleaned does: reject its row, or empty the value."""
+    on_error: Literal["reject", "null", "issue"] | None = None
+    """What a value that cannot be cleaned does: reject its row, empty the value (`null`),
+    or empty it and keep the raw value as a cell issue (`issue`). None: the field's default
+    (reject for a required field, a primary or a foreign key; issue for the others)."""
 
 
 DEFAULT_RULE = FieldRule()
@@ -113,6 +116,9 @@ class RowCounts:
     rejected: int
     changed: int
     """Cells changed (the change log's rows), not rows."""
+    issues: int = 0
+    """Cells that could not be cleaned and were kept empty (cell issues); their rows are
+    kept, so they are not in the accounting."""
 
     @property
     def accounting_ok(self) -> bool:
@@ -132,6 +138,9 @@ class StageTables:
     """Every row rejected so far: table, lineage, reasons, record (JSON)."""
     changes: pd.DataFrame = field(default_factory=lambda: empty_frame(CHANGE_COLUMNS))
     """Every cell changed so far: table, lineage, field, before, after, rule."""
+    issues: pd.DataFrame = field(default_factory=lambda: empty_frame(ISSUE_COLUMNS))
+    """Every cell issue so far: an optional value that could not be cleaned, emptied in its
+    row (which is kept) and kept here as typed: table, lineage, field, value, reason."""
     merges: pd.DataFrame = field(default_factory=lambda: empty_frame(MERGE_COLUMNS))
     """Every row merged into another as its duplicate: table, surviving key, lineage, why."""
     clusters: pd.DataFrame = field(default_factory=lambda: empty_frame(CLUSTER_COLUMNS))
@@ -145,11 +154,13 @@ class StageTables:
     made_by: ClassVar[str] = ""
 
     def counts(self) -> dict[str, RowCounts]:
-        """Per target table: rows read, kept, merged and rejected, and cells changed."""
+        """Per target table: rows read, kept, merged and rejected, cells changed and cell
+        issues."""
         return {name: RowCounts(read, len(self.frames.get(name, ())),
                                 count_by_table(self.merges, name),
                                 count_by_table(self.rejects, name),
-                                count_by_table(self.changes, name))
+                                count_by_table(self.changes, name),
+                                count_by_table(self.issues, name))
                 for name, read in self.rows_read.items()}
 
     @property
@@ -183,6 +194,10 @@ class StageTables:
         top = self.reasons()[:5]
         if top:
             lines.append("  top reject reasons: " + ", ".join(f"{r} ×{n}" for r, n in top))
+        issues = [f"{plural(c.issues, 'cell issue')} in {name}"
+                  for name, c in self.counts().items() if c.issues]
+        if issues:
+            lines.append("  " + ", ".join(issues) + " (loaded empty, raw values kept)")
         if self.trail.fixes_sha256 is not None:
             lines.append(f"  {fixes_line(self.trail.fixes_applied, self.trail.fixes_stale)}")
         return lines

@@ -15,7 +15,7 @@ import pandas as pd
 
 from migrator.errors import RejectReason
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.privacy import Protector, kinds_of, protect_tables
+from migrator.privacy import Protector, kinds_of, protect_issues, protect_tables
 from migrator.progress import Progress
 from migrator.rejects import REJECT_COLUMNS, concat_frames, rejects_frame
 from migrator.tables import FAILURE_COLUMNS, CleanedTables, DedupedTables, ValidationReport, require
@@ -73,6 +73,7 @@ def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = No
     return ValidationReport(
         schema=deduped.schema, frames=frames, rows_read=dict(deduped.rows_read),
         rejects=rejects, changes=changes, merges=deduped.merges, clusters=deduped.clusters,
+        issues=protect_issues(protector, deduped.issues),
         trail=deduped.trail.then("validate", time.perf_counter() - started),
         failures=failures, results=checked.results, docs=checked.docs)
 

@@ -36,6 +36,8 @@ def summary(result: CleanedTables) -> dict[str, Any]:
         "rejects": [[r["table"], r["_source_sheet"], int(r["_source_row"]), r["reasons"]]
                     for r in result.rejects.to_dict("records")],
         "changes_by_rule": result.changes["rule"].value_counts().sort_index().to_dict(),
+        "cell_issues": [[r["table"], r["_source_sheet"], int(r["_source_row"]), r["field"],
+                         r["value"], r["reason"]] for r in result.issues.to_dict("records")],
     }
 
 

@@ -111,7 +111,7 @@ def test_cli_exports_sources_and_says_the_accounting(tmp_path) -> None:
     done = _cli("export", *map(str, SAMPLE_FILES), "--mapping", str(SAMPLE / "mapping.yaml"),
                 "--format", "dynamics", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert "customers: 163 read = 99 exported + 60 merged + 4 rejected (holds)" in done.stdout
+    assert "customers: 163 read = 103 exported + 60 merged + 0 rejected (holds)" in done.stdout
     assert (tmp_path / "accounts.csv").read_bytes().startswith(b"\xef\xbb\xbfAccount Name,")
 
 
@@ -139,8 +139,8 @@ def test_export_from_a_loaded_database_holds_what_run_loaded(target_url, tmp_pat
         rejects_dir=tmp_path / "rejects")
     result = export(target_url, "salesforce", tmp_path / "out")
     stored = stored_rows(target_url, "customers")
-    assert result.counts["customers"].read == len(stored) == 99
-    assert result.counts["customers"].exported == 99 and result.accounting_ok
+    assert result.counts["customers"].read == len(stored) == 103
+    assert result.counts["customers"].exported == 103 and result.accounting_ok
     header, rows, _ = read_back(tmp_path / "out" / "accounts_and_contacts.csv", "utf-8")
     codes = sorted({r[header.index("Account Number")] for r in rows})
     assert codes == sorted(str(r["customer_code"]) for r in stored)

@@ -127,14 +127,24 @@ def test_readme_names_the_files_in_import_order_and_what_was_left_out(exported) 
     text = (exported["zoho"].out / "README.txt").read_text(encoding="utf-8")
     assert text.index("1. accounts.csv") < text.index("2. contacts.csv")
     assert "sales: 120 rows" in text
-    assert "rejects-zoho.csv" in text
-    assert "customers: 163 = 99 + 60 + 4" in text
+    assert "rejects-zoho.csv" not in text  # the bad phones loaded empty: nothing rejected
+    assert "customers: 163 = 103 + 60 + 0" in text
 
 
-def test_export_rejects_keep_the_runs_lineage(exported) -> None:
+def test_export_rejects_keep_the_runs_lineage(tmp_path) -> None:
+    """With `on_error: reject` on the phones, the 4 bad phones reject their customers (and
+    the contacts read from the same rows): the export's rejects file names where each was."""
     import pandas as pd
 
-    rejects = pd.read_csv(exported["kintone"].rejects_file, dtype=str, keep_default_na=False)
+    from migrator import Mapping, prepare
+    from tests.conftest import strict_phones
+    from tests.export.conftest import SAMPLE, SAMPLE_FILES
+
+    strict = prepare(SAMPLE_FILES, mapping=strict_phones(Mapping.load(SAMPLE / "mapping.yaml")))
+    result = export(strict, "kintone", tmp_path / "kintone")
+    assert {t: [c.read, c.exported, c.merged, c.rejected] for t, c in result.counts.items()} \
+        == {"customers": [163, 99, 60, 4], "contacts": [163, 99, 60, 4]}
+    rejects = pd.read_csv(result.rejects_file, dtype=str, keep_default_na=False)
     assert len(rejects) == 8
     assert set(rejects["file"]) <= {"部署別顧客.xlsx", "shop_export_cp932.csv"}
     assert rejects["row"].str.fullmatch(r"\d+").all()

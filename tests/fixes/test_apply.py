@@ -80,14 +80,15 @@ def test_apply_fixes_fills_a_field_the_source_does_not_feed() -> None:
 
 
 def test_apply_fixes_then_clean_takes_the_fixed_value() -> None:
-    """A corrected phone is cleaned to E.164; an accepted one is empty, not a reject."""
+    """A corrected phone is cleaned to E.164; an accepted one is empty, not a cell issue."""
     fixes = Fixes([Fix("customers", "phone", "台帳.xlsx", "顧客", 5, "03-1234-567",
                        "03-1234-5678"),
                    Fix("customers", "phone", "shop.csv", None, 5, "011 976 7050", None)])
     unfixed = clean(_mapped())
-    assert len(unfixed.rejects) == 2  # both phones are invalid as read
+    assert unfixed.rejects.empty  # both phones are invalid as read: loaded empty, as issues
+    assert unfixed.issues["value"].tolist() == ["03-1234-567", "011 976 7050"]
     cleaned = clean(apply_fixes(_mapped(), fixes))
-    assert cleaned.rejects.empty
+    assert cleaned.rejects.empty and cleaned.issues.empty
     assert cleaned.frames["customers"]["phone"].tolist() == ["+81312345678", None, None]
     manual = cleaned.changes[cleaned.changes["rule"] == "manual"]
     assert manual["after"].tolist() == ["03-1234-5678", None]

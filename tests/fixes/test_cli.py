@@ -30,8 +30,11 @@ def test_cli_run_replays_the_fixes_file(tmp_path: Path) -> None:
                 f"sqlite:///{db}", "--rejects", tmp_path, "--report", report, "--quiet")
     assert done.returncode == 0, done.stderr
     assert "  2 hand fixes applied, 0 stale" in done.stdout.splitlines()
-    assert "  customers   163     101      60         2       101        0          0" in \
-        done.stdout.splitlines()  # 4 rejected without the fixes
+    lines = done.stdout.splitlines()
+    assert "  customers   163     103      60         0       103        0          0" in lines
+    # 4 bad phones are cell issues without the fixes: one corrected, one accepted empty
+    issues = next(line for line in lines if "could not be cleaned" in line)
+    assert issues.startswith("  2 values could not be cleaned and were loaded empty")
     doc = json.loads(report.read_text(encoding="utf-8"))
     sha = hashlib.sha256(SAMPLE_FIXES.read_bytes()).hexdigest()
     assert (doc["fixes_sha256"], doc["fixes_applied"], doc["fixes_stale"]) == (sha, 2, [])
@@ -82,8 +85,8 @@ def test_cli_export_replays_the_fixes(tmp_path: Path) -> None:
     done = _cli("export", TOKYO_FILE, "--mapping", MAPPING, "--fixes", SAMPLE_FIXES,
                 "--format", "hubspot", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
-    # without the fixes: 45 exported + 12 merged + 3 rejected
-    assert "  customers: 60 read = 47 exported + 12 merged + 1 rejected (holds)" in \
+    # the bad phones load empty (cell issues) with or without the fixes: nothing rejected
+    assert "  customers: 60 read = 48 exported + 12 merged + 0 rejected (holds)" in \
         done.stdout.splitlines()
 
 

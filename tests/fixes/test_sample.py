@@ -1,6 +1,7 @@
-"""Hand fixes on the sample run: sample_data/mapping.yaml over the six sample files.
+"""Hand fixes on the sample run: sample_data/mapping.yaml, with `on_error: reject` on its
+phones (STRICT), over the six sample files.
 
-Without fixes the run rejects 部署別顧客.xlsx [東京支店] rows 6, 13 and 17 for
+Without fixes the strict run rejects 部署別顧客.xlsx [東京支店] rows 6, 13 and 17 for
 invalid_phone:phone, and the contact read from each of those rows as unknown_reference.
 """
 
@@ -19,7 +20,7 @@ from migrator.fixes import Fixes
 from migrator.report import RunReport
 from migrator.tables import ValidationReport
 from tests.conftest import stored_rows
-from tests.fixes.conftest import MAPPING, SAMPLE_FILES, TOKYO
+from tests.fixes.conftest import SAMPLE_FILES, STRICT, TOKYO
 
 
 def _rejected(checked: ValidationReport, table: str, row: int) -> pd.Series:
@@ -49,7 +50,7 @@ def _stored(url: str, table: str, row: int) -> list[dict[str, Any]]:
 
 def _run(fixes: Fixes, folder: Path) -> tuple[RunReport, str]:
     url = f"sqlite:///{folder / 'crm.db'}"
-    return run(SAMPLE_FILES, mapping=MAPPING, fixes=fixes, to=url, rejects_dir=folder), url
+    return run(SAMPLE_FILES, mapping=STRICT, fixes=fixes, to=url, rejects_dir=folder), url
 
 
 def test_sample_corrected_phone_loads_the_customer(baseline: ValidationReport,
@@ -77,7 +78,7 @@ def test_sample_corrected_phone_loads_the_customer(baseline: ValidationReport,
 
 
 def test_sample_fix_is_a_manual_change_then_cleaned(baseline: ValidationReport) -> None:
-    checked = prepare(SAMPLE_FILES, mapping=MAPPING, fixes=_phone_fix(baseline, 6,
+    checked = prepare(SAMPLE_FILES, mapping=STRICT, fixes=_phone_fix(baseline, 6,
                                                                       "03-1234-5678"))
     c = checked.changes
     row6 = c[(c["_source_sheet"] == TOKYO[1]) & (c["_source_row"] == 6) & (c["field"] == "phone")]
@@ -91,7 +92,7 @@ def test_sample_fix_of_another_value_is_stale_and_changes_nothing(
         baseline: ValidationReport, tmp_path: Path) -> None:
     """The source changed: row 6 no longer holds the value the fix replaces."""
     fixes = _phone_fix(baseline, 6, "03-1234-5678", replace="011-953-8098")
-    checked = prepare(SAMPLE_FILES, mapping=MAPPING, fixes=fixes)
+    checked = prepare(SAMPLE_FILES, mapping=STRICT, fixes=fixes)
     assert checked.trail.fixes_applied == 0
     assert checked.trail.fixes_stale == (("customers", "phone", *TOKYO, 6),)
     pd.testing.assert_frame_equal(checked.rejects, baseline.rejects)
@@ -127,7 +128,7 @@ def test_sample_accept_of_a_required_field_is_refused_before_reading(
     path = tmp_path / "fixes.yaml"
     fixes.save(path)
     with pytest.raises(FixesError) as err:
-        run([*SAMPLE_FILES, tmp_path / "not_read_yet.xlsx"], mapping=MAPPING, fixes=path,
+        run([*SAMPLE_FILES, tmp_path / "not_read_yet.xlsx"], mapping=STRICT, fixes=path,
             to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path / "rejects")
     assert str(err.value) == ("fixes.yaml: fixes[0]: customers.name is required; correct the "
                               "value instead")

@@ -519,3 +519,56 @@ def test_load_failing_into_a_new_sqlite_file_leaves_no_file(tmp_path: Any) -> No
     assert not db.exists() and not (tmp_path / "new.db-journal").exists()
     run_load(f"sqlite:///{db}")
     assert db.exists()  # a successful first load keeps its file, of course
+
+
+def cell_issues() -> pd.DataFrame:
+    return pd.DataFrame([{"table": "customers", "_source_file": "顧客台帳.xlsx",
+                          "_source_sheet": "営業1課", "_source_row": 7, "field": "phone",
+                          "value": "０３－１２３４－５６７", "reason": "invalid_phone"}])
+
+
+def test_load_records_the_cell_issues_in_the_same_transaction(target_url: str) -> None:
+    run = {"run_id": "issues", "status": "succeeded", "cell_issues": {"customers": 1}}
+    write_tables(target_url, SCHEMA, frames(), run=run, rejects=rejects(),
+                 issues=cell_issues())
+    assert query(target_url, "SELECT run_id, table_name, _source_file, _source_sheet, "
+                             "_source_row, field, value, reason FROM _cell_issues") == [
+        ("issues", "customers", "顧客台帳.xlsx", "営業1課", 7, "phone",
+         "０３－１２３４－５６７", "invalid_phone")]
+    assert query(target_url, "SELECT cell_issues FROM _runs") == [('{"customers": 1}',)]
+
+
+def test_load_dry_run_and_a_failed_load_write_no_cell_issues(target_url: str) -> None:
+    write_tables(target_url, SCHEMA, frames(), run={"run_id": "dry"}, rejects=rejects(),
+                 issues=cell_issues(), dry_run=True)
+    assert "_cell_issues" not in snapshot(target_url)
+    run_load(target_url)
+
+    def fail(step: str) -> None:
+        if step == "bookkeeping":
+            raise RuntimeError("the server went away")
+
+    with pytest.raises(LoadError):
+        write_tables(target_url, SCHEMA, frames(), run={"run_id": "failed"},
+                     rejects=rejects(), issues=cell_issues(), fault=fail)
+    assert query(target_url, "SELECT COUNT(*) FROM _cell_issues") == [(0,)]
+
+
+def test_load_adds_cell_issues_to_a_target_of_an_older_version(target_url: str) -> None:
+    """A target loaded before cell issues has neither `_cell_issues` nor `_runs.cell_issues`:
+    the next load creates the table and adds the column, nullable."""
+    run_load(target_url)
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE _cell_issues")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE _runs DROP COLUMN cell_issues")
+    engine.dispose()
+    run = {"run_id": "upgraded", "status": "succeeded", "cell_issues": {"customers": 1}}
+    write_tables(target_url, SCHEMA, frames(), run=run, rejects=rejects(),
+                 issues=cell_issues())
+    rows = dict(query(target_url, "SELECT run_id, cell_issues FROM _runs"))
+    assert rows["upgraded"] == '{"customers": 1}'
+    assert [v for k, v in rows.items() if k != "upgraded"] == [None]
+    assert query(target_url, "SELECT run_id, value FROM _cell_issues") == [
+        ("upgraded", "０３－１２３４－５６７")]

@@ -148,3 +148,62 @@ def test_write_rejects_refuses_a_run_id_that_is_not_a_file_name(tmp_path: Path,
                                                                 run_id: str) -> None:
     with pytest.raises(ValueError, match="run_id"):
         write_rejects(_rejects(), tmp_path, run_id=run_id)
+
+
+def _issues() -> pd.DataFrame:
+    return pd.DataFrame({
+        "table": ["customers", "customers"],
+        "_source_file": ["部署別顧客.xlsx", "shop.csv"],
+        "_source_sheet": ["東京支店", None],
+        "_source_row": [6, 10],
+        "field": ["phone", "customer_since"],
+        "value": ["=0119538098", "令和9年13月1日"],
+        "reason": ["invalid_phone", "wareki_unparseable"],
+    })
+
+
+EXPECTED_ISSUES_CSV = (
+    '\ufeff"table","file","sheet","row","field","value","reason","why"\r\n'
+    '"customers","部署別顧客.xlsx","東京支店","6","phone","\'=0119538098","invalid_phone",'
+    '"phone: is not a valid phone number for its country"\r\n'
+    '"customers","shop.csv","","10","customer_since","令和9年13月1日","wareki_unparseable",'
+).encode("utf-8")
+
+
+def test_write_rejects_cell_issues_csv_and_sheet_beside_the_rejects(tmp_path: Path) -> None:
+    files = write_rejects(_rejects(), tmp_path, run_id="r1", issues=_issues())
+    assert files == RejectsFiles(csv=tmp_path / "rejects-r1.csv",
+                                 xlsx=tmp_path / "rejects-r1.xlsx", rows=3,
+                                 issues_csv=tmp_path / "cell-issues-r1.csv", issues=2)
+    assert (tmp_path / "rejects-r1.csv").read_bytes() == EXPECTED_CSV
+    data = (tmp_path / "cell-issues-r1.csv").read_bytes()
+    assert data.startswith(EXPECTED_ISSUES_CSV) and data.endswith(b'"\r\n')
+    book = openpyxl.load_workbook(tmp_path / "rejects-r1.xlsx")
+    assert book.sheetnames == ["rejects", "cell issues"]
+    sheet = book["cell issues"]
+    assert [c.value for c in sheet[1]] == ["table", "file", "sheet", "row", "field", "value",
+                                           "reason", "why"]
+    assert [c.value for c in sheet[2]][:7] == ["customers", "部署別顧客.xlsx", "東京支店", 6,
+                                              "phone", "=0119538098", "invalid_phone"]
+    assert sheet["F2"].data_type == "s" and sheet["F2"].fill.fgColor.rgb == LIGHT_RED
+    assert str(files) == (f"3 rejected rows: {tmp_path / 'rejects-r1.csv'} (and .xlsx); "
+                          f"2 cell issues: {tmp_path / 'cell-issues-r1.csv'}")
+
+
+def test_write_rejects_cell_issues_alone_write_their_csv_and_the_xlsx(tmp_path: Path) -> None:
+    files = write_rejects(_rejects().iloc[0:0], tmp_path, run_id="r1", issues=_issues())
+    assert (files.csv, files.rows, files.issues) == (None, 0, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell-issues-r1.csv",
+                                                         "rejects-r1.xlsx"]
+    assert openpyxl.load_workbook(tmp_path / "rejects-r1.xlsx").sheetnames == ["cell issues"]
+
+
+def test_write_rejects_failing_xlsx_leaves_no_cell_issues_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rejects_file, "_write_xlsx", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_rejects(_rejects(), tmp_path, run_id="r1", issues=_issues())
+    assert list(tmp_path.iterdir()) == []

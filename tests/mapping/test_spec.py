@@ -86,7 +86,7 @@ def test_mapping_design_example_form_reads() -> None:
     (("layout: card", "layout: form"),
      "m.yaml: sources[1].layout: 'form' is not one of table, card"),
     (("on_error: 'null'", "on_error: skip"),
-     "m.yaml: sources[1].columns.生年月日.on_error: 'skip' is not one of reject, null"),
+     "m.yaml: sources[1].columns.生年月日.on_error: 'skip' is not one of reject, null, issue"),
     (("  cells:\n", "  cels:\n"),
      "m.yaml: sources[1]: unknown key 'cels' (did you mean 'cells'?)"),
     (("sources:\n", "sources: [\n"),

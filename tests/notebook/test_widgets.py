@@ -80,7 +80,10 @@ def test_duplicate_review_writes_the_decision_and_the_next_run_obeys_it(tmp_path
     deduped = find_duplicates([REVIEW], auto=True)
     path = tmp_path / "decisions.yaml"
     review = DuplicateReview(deduped, path)
-    assert len(review.groups) == 1
+    # C5/C6 (佐藤物産, two unassigned 011 numbers) load with their phones empty as cell
+    # issues, no longer rejected, and so are a second pair to review
+    assert [g.shown["names"] for g in review.groups] == [["山田商事株式会社", "山田商事"],
+                                                         ["佐藤物産", "佐藤物産"]]
     records = review.records(0)
     assert list(records.loc["name"]) == ["山田商事株式会社", "山田商事"]
     assert "background:#FFC7CE" in review.view.value  # the differing fields are marked
@@ -89,7 +92,8 @@ def test_duplicate_review_writes_the_decision_and_the_next_run_obeys_it(tmp_path
     assert written == yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
     again = find_duplicates([REVIEW], auto=True, decisions=path)
     assert again.counts()["customers"].merged == 2  # the pair merged, as decided
-    assert DuplicateReview(again, path).groups == []
+    assert [g.shown["names"] for g in DuplicateReview(again, path).groups] == [
+        ["佐藤物産", "佐藤物産"]]
 
 
 def test_keep_apart_stays_apart_and_is_not_asked_again(tmp_path) -> None:
@@ -97,7 +101,8 @@ def test_keep_apart_stays_apart_and_is_not_asked_again(tmp_path) -> None:
     DuplicateReview(find_duplicates([REVIEW], auto=True), path).decide("keep_apart")
     again = find_duplicates([REVIEW], auto=True, decisions=path)
     assert again.counts()["customers"].merged == 1
-    assert DuplicateReview(again, path).groups == []
+    assert [g.shown["names"] for g in DuplicateReview(again, path).groups] == [
+        ["佐藤物産", "佐藤物産"]]
 
 
 def test_run_summary_shows_counts_accounting_and_timings(tmp_path) -> None:
@@ -130,11 +135,15 @@ def test_the_browser_filters_by_table_reason_field_and_rule(cleaned) -> None:
     browser.filter(table="customers", rule="postal_code")
     assert "postal_code" in browser.log.value and "phone</td>" not in browser.log.value
     first = browser.filter(reason="invalid_phone").iloc[0]
-    assert browser.listing.options[0].startswith("部署別顧客.xlsx › 東京支店 › 6 — customers")
-    assert first["_source_row"] == 6
+    assert browser.listing.options[0] == ("部署別顧客.xlsx › 東京支店 › 6 — customers: "
+                                          "invalid_phone:phone (cell issue: loaded empty)")
+    assert first["_source_row"] == 6 and first["kind"] == "cell issue"
+    assert repr(browser).startswith("ChangesBrowser: 0 rejected rows, 4 cell issues, ")
+    assert browser.widget.children[1].titles[0] == "rejected rows (0) and cell issues (4)"
 
 
-def test_a_hand_fix_is_saved_and_the_next_run_loads_the_row(cleaned, tmp_path) -> None:
+def test_a_hand_fix_of_a_cell_issue_is_saved_and_the_next_run_loads_it(cleaned,
+                                                                       tmp_path) -> None:
     from migrator.notebook import ChangesBrowser
 
     fixes = tmp_path / "fixes.yaml"
@@ -151,8 +160,25 @@ def test_a_hand_fix_is_saved_and_the_next_run_loads_the_row(cleaned, tmp_path) -
         (6, "0119538098", "011-231-4111"), (13, saved[1]["replace"], None)]
     report = migrator.run(SIX, mapping=SAMPLE / "mapping.yaml", fixes=fixes,
                           to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
-    assert report.tables["customers"].rows_rejected == 2  # 4 before the two fixes
+    # the four bad phones loaded empty as cell issues; one is corrected, one accepted empty
+    assert report.cell_issues == {"customers": 2}
+    assert ("2 values could not be cleaned and were loaded empty (cell issues, raw values "
+            "kept): "
+            f"<code>{tmp_path / f'cell-issues-{report.run_id}.csv'}</code>"
+            in RunSummary(report).widget.value)
+    assert report.tables["customers"].rows_rejected == 0
     assert report.accounting_ok
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'crm.db'}")
+    with engine.connect() as conn:
+        phone = conn.exec_driver_sql(
+            "SELECT phone FROM customers WHERE _source_sheet = '東京支店' AND _source_row = 6"
+        ).scalar_one()
+        issues = conn.exec_driver_sql("SELECT _source_row FROM _cell_issues").scalars().all()
+    engine.dispose()
+    assert phone == "+81112314111"
+    assert sorted(issues) == [10, 17]
 
 
 def test_a_refused_fix_is_shown_not_raised(cleaned, tmp_path) -> None:
