@@ -15,8 +15,8 @@ from migrator.pipeline import find_duplicates
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "sample_data"
-REVIEW = ROOT / "tests" / "fixtures" / "notebook" / "one_group_to_review.csv"
-GOLDEN = ROOT / "tests" / "fixtures" / "notebook" / "one_group_to_review.decisions.yaml"
+REVIEW = ROOT / "tests" / "fixtures" / "notebook" / "two_groups_to_review.csv"
+GOLDEN = ROOT / "tests" / "fixtures" / "notebook" / "two_groups_to_review.decisions.yaml"
 
 
 @pytest.fixture(scope="module")
