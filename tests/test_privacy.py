@@ -143,3 +143,4 @@ def test_suggest_drops_what_feeds_nothing_and_names_the_personal_columns() -> No
     unmapped = [c for c, t in source.columns.items() if t.to is None]
     assert unmapped and all(source.columns[c].privacy == "drop" for c in unmapped)
     assert source.personal["電話番号"] == "phone" and source.personal["氏名"] == "name"
+

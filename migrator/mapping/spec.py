@@ -208,6 +208,12 @@ class Mapping(BaseModel):
                 except SchemaError as err:
                     raise MappingError(f"{where}: {err.problem}") from None
                 spec = schema.field(target.to)
+                table, _, name = target.to.partition(".")
+                if target.on_error in ("null", "issue") and (
+                        spec.required or schema.tables[table].is_key(name)):
+                    raise MappingError(f"{file}: sources[{i}].columns.{column}.on_error: "
+                                       f"{target.to} is required, so a value that cannot be "
+                                       "cleaned must reject its row; use reject")
                 if target.privacy in ("mask", "hash") and spec.type != "text" \
                         and spec.type != "code":
                     raise MappingError(f"{file}: sources[{i}].columns.{column}.privacy: "

@@ -8,9 +8,10 @@ import pytest
 
 from migrator.clean import clean
 from migrator.clean.base import Context, Outcome, empty_reasons
+from migrator.errors import MappingError
 from migrator.mapping import MappedTables, Mapping, apply_mapping
 from migrator.rejects import ISSUE_COLUMNS
-from migrator.schema import TargetSchema
+from migrator.schema import TargetSchema, load_schema
 from migrator.tables import SourceTable
 
 SCHEMA = TargetSchema.from_yaml("""
@@ -129,3 +130,11 @@ def test_clean_on_error_issue_on_an_optional_field_is_written_back() -> None:
     assert "tel: {to: customers.phone, transform: [digits], on_error: issue}" in dumped
     assert "fax: {to: customers.fax, transform: [digits]}" in dumped
     assert Mapping.from_yaml(dumped) == chosen
+
+
+@pytest.mark.parametrize("on_error", ["null", "issue"])
+def test_a_required_field_cannot_load_empty_instead_of_rejecting(on_error: str) -> None:
+    text = (f"version: 1\nschema: crm\nsources:\n- file: a.csv\n  columns:\n"
+            f"    X: {{to: customers.name, on_error: '{on_error}'}}\n")
+    with pytest.raises(MappingError, match="customers.name is required"):
+        Mapping.from_yaml(text).check(load_schema("crm"))
