@@ -76,6 +76,8 @@ class RunReport:
     fixes_stale: list[dict[str, Any]] | None = None
     """The hand fixes that found nothing (the source changed): table, field, file, sheet,
     row each; never the values."""
+    decisions_sha256: str | None = None
+    """The duplicate decisions file's SHA-256; None when none was given."""
     run_by: dict[str, str] = field(default_factory=lambda: who())
     """Who ran it: the OS user, the host and the migrator version."""
     cell_issues: dict[str, int] = field(default_factory=dict)
@@ -100,7 +102,8 @@ class RunReport:
             else round(self.waited_seconds, 3),
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
             "fixes_sha256": self.fixes_sha256, "fixes_applied": self.fixes_applied,
-            "fixes_stale": self.fixes_stale, "run_by": dict(self.run_by),
+            "fixes_stale": self.fixes_stale, "decisions_sha256": self.decisions_sha256,
+            "run_by": dict(self.run_by),
             "cell_issues": dict(self.cell_issues), "cell_issues_file": self.cell_issues_file,
         }
 

@@ -20,6 +20,7 @@ with `--decisions`.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,6 +81,10 @@ class Decisions(BaseModel):
             raise DecisionsError(f"{Path(path).name}: does not exist") from None
         return validated(text, cls, file=Path(path).name, error=DecisionsError,
                          keys=keys_of(Decisions, Decision, RecordRef), empty={})
+
+    def sha256(self) -> str:
+        """Checksum of the decisions as written (`to_yaml`), for the run report."""
+        return hashlib.sha256(self.to_yaml().encode("utf-8")).hexdigest()
 
     def to_yaml(self) -> str:
         body = self.model_dump(mode="json", exclude_defaults=False)

@@ -13,7 +13,9 @@ clean, so only a key repeated across sheets reaches that rule there.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +73,9 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
     started = time.perf_counter()
     decided = decisions if isinstance(decisions, Decisions) or decisions is None \
         else Decisions.load(Path(decisions))
+    digest = None if decisions is None else (
+        hashlib.sha256(Path(decisions).read_bytes()).hexdigest()
+        if not isinstance(decisions, Decisions) else decisions.sha256())
     schema = cleaned.schema
     frames: dict[str, pd.DataFrame] = {}
     merges, changes = [cleaned.merges], [cleaned.changes]
@@ -112,7 +117,8 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
         rejects=concat_frames(rejects, REJECT_COLUMNS),
         changes=concat_frames(changes, CHANGE_COLUMNS),
         merges=concat_frames(merges, MERGE_COLUMNS), issues=cleaned.issues,
-        trail=cleaned.trail.then("dedupe", time.perf_counter() - started),
+        trail=replace(cleaned.trail, decisions_sha256=digest).then(
+            "dedupe", time.perf_counter() - started),
         clusters=concat_frames(found, CLUSTER_COLUMNS), compared=compared,
         pairs=concat_frames(scored, PAIR_COLUMNS))
 

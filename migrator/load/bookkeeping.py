@@ -20,7 +20,7 @@ RUNS, REJECTS, MERGES, ISSUES = "_runs", "_rejects", "_merges", "_cell_issues"
 BOOKKEEPING = (RUNS, REJECTS, MERGES, ISSUES)
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by",
-           "cell_issues")}
+           "cell_issues", "decisions_sha256")}
 """Nullable columns added to a bookkeeping table after it first shipped: a target made by
 an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
 are never changed; these tables are ours."""
@@ -48,6 +48,7 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("fixes_stale", sa.Text()),
         sa.Column("run_by", sa.Text()),
         sa.Column("cell_issues", sa.Text()),
+        sa.Column("decisions_sha256", sa.String(64)),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -150,6 +151,7 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "fixes_stale": None if run.get("fixes_stale") is None else _json(run["fixes_stale"]),
         "run_by": _json(run["run_by"]) if run.get("run_by") else None,
         "cell_issues": None if run.get("cell_issues") is None else _json(run["cell_issues"]),
+        "decisions_sha256": run.get("decisions_sha256"),
     }
 
 

@@ -73,7 +73,8 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
     report = RunReport(run_id=run_id or uuid.uuid4().hex[:12],
                        started_at=checked.trail.started_at or now_iso(), target=redact(url),
                        dry_run=dry_run, sources=[f.asdict() for f in checked.trail.files],
-                       mapping_sha256=checked.trail.mapping_sha256)
+                       mapping_sha256=checked.trail.mapping_sha256,
+                       decisions_sha256=checked.trail.decisions_sha256)
     if checked.trail.fixes_sha256 is not None:
         report.fixes_sha256 = checked.trail.fixes_sha256
         report.fixes_applied = checked.trail.fixes_applied

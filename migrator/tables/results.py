@@ -86,6 +86,8 @@ class Trail:
     privacy: tuple[tuple[str, str], ...] = ()
     """(`table.field`, mask | hash | drop): what validate protects before anything is
     written (migrator/privacy.py)."""
+    decisions_sha256: str | None = None
+    """The duplicate decisions' SHA-256 (the file's, when read from one); None when none."""
     fixes_sha256: str | None = None
     """The hand fixes' SHA-256 (the file's, when read from one); None when none were given."""
     fixes_applied: int = 0

@@ -52,3 +52,20 @@ def test_history_cli_prints_no_record_values(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
     with pytest.raises(LoadError, match="holds no runs"):
         run_history(f"sqlite:///{tmp_path / 'none.db'}")
+
+
+def test_runs_record_the_decisions_files_checksum(tmp_path: Path) -> None:
+    import hashlib
+
+    from tests.conftest import FIXTURES
+
+    source = FIXTURES / "notebook" / "two_groups_to_review.csv"
+    decisions = FIXTURES / "notebook" / "two_groups_to_review.decisions.yaml"
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    report = run([source], auto=True, to=url, rejects_dir=tmp_path, decisions=decisions)
+    digest = hashlib.sha256(decisions.read_bytes()).hexdigest()
+    assert report.decisions_sha256 == digest
+    assert report.asdict()["decisions_sha256"] == digest
+    assert [r["decisions_sha256"] for r in stored_rows(url, "_runs")] == [digest]
+    without = run([source], auto=True, to=url, rejects_dir=tmp_path)
+    assert without.decisions_sha256 is None
