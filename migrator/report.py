@@ -124,7 +124,9 @@ class RunReport:
         dry = " (dry run: loaded, then rolled back; nothing written)" if self.dry_run else ""
         return f"run {self.run_id}: {self.status}{dry} → {self.target}"
 
-    def _footer(self) -> list[str]:
+    def footer(self) -> list[str]:
+        """What a person reads under the table: the accounting, then what needs a look
+        (rejects, cell issues, rows not loaded, hand fixes, duplicates to review)."""
         verdict = "holds" if self.accounting_ok else "DOES NOT HOLD"
         lines = [f"  accounting (read = loaded + merged + rejected): {verdict}"]
         if self.waited_seconds is not None:
@@ -166,11 +168,11 @@ class RunReport:
 
     def __str__(self) -> str:
         return "\n".join([self._headline(), text_table(self._HEADER, self._rows()),
-                          *self._footer()])
+                          *self.footer()])
 
     def __repr__(self) -> str:
         return f"{self}\n{self.timings()}"
 
     def _repr_html_(self) -> str:
         return (html_table(self._HEADER, self._rows(), caption=self._headline())
-                + html_lines([*self._footer(), self.timings()]))
+                + html_lines([*self.footer(), self.timings()]))

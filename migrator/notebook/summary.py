@@ -32,20 +32,7 @@ class RunSummary(Shown):
         total = sum(r.seconds.values()) or 1.0
         times = [[step, f"{s:.2f} s", bar(s / total)]
                  for step, s in r.seconds.items()]
-        extra = []
-        if r.rejects_file:
-            extra.append(f"rejected rows with reasons: <code>{escape(r.rejects_file)}</code>")
-        issues = sum(r.cell_issues.values())
-        if issues:
-            where = f": <code>{escape(r.cell_issues_file)}</code>" if r.cell_issues_file else ""
-            noun = "value could not be cleaned and was" if issues == 1 \
-                else "values could not be cleaned and were"
-            extra.append(f"{issues:,} {noun} loaded empty (cell issues, raw values kept)"
-                         f"{where}")
-        extra += [f"{escape(t)}: {n:,} rows not loaded (the mapping maps none of its columns)"
-                  for t, n in r.not_loaded.items()]
-        extra += [f"{escape(t)}: {n:,} groups of likely duplicates need review"
-                  for t, n in r.needs_review.items()]
+        extra = [escape(line.strip()) for line in r.footer()[1:]]  # the verdict is above
         return (f"<p><b>Run {escape(r.run_id)}</b> {escape(r.status)}"
                 f"{' (dry run)' if r.dry_run else ''} into <code>{escape(r.target)}</code></p>"
                 + table(["table", "read", "loaded", "merged", "rejected", "inserted",

@@ -164,7 +164,7 @@ def test_a_hand_fix_of_a_cell_issue_is_saved_and_the_next_run_loads_it(cleaned,
     assert report.cell_issues == {"customers": 2}
     assert ("2 values could not be cleaned and were loaded empty (cell issues, raw values "
             "kept): "
-            f"<code>{tmp_path / f'cell-issues-{report.run_id}.csv'}</code>"
+            f"{tmp_path / f'cell-issues-{report.run_id}.csv'}"
             in RunSummary(report).widget.value)
     assert report.tables["customers"].rows_rejected == 0
     assert report.accounting_ok
