@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from migrator.clean import clean
-from migrator.clean.base import Context, Outcome, empty_reasons
 from migrator.errors import MappingError
 from migrator.mapping import MappedTables, Mapping, apply_mapping
 from migrator.rejects import ISSUE_COLUMNS
@@ -43,26 +42,14 @@ sources:
 """)
 
 
-def digits_transform(series: pd.Series, ctx: Context) -> Outcome:
-    ok = series.str.fullmatch(r"[\d-]+").fillna(False).astype(bool)
-    values = series.str.replace("-", "", regex=False).where(ok, None)
-    reasons = pd.Series("invalid_phone", index=series.index, dtype="object").where(
-        ~ok & series.notna(), pd.NA)
-    return Outcome(values=values, reasons=reasons)
-
-
-def identity_transform(series: pd.Series, ctx: Context) -> Outcome:
-    return Outcome(values=series, reasons=empty_reasons(series.index))
-
-
 @pytest.fixture(autouse=True)
 def transforms(monkeypatch: pytest.MonkeyPatch) -> None:
     from migrator.clean import registry
 
     monkeypatch.setitem(registry.TRANSFORMS, "digits",
-                        "tests.clean.test_cell_issues:digits_transform")
+                        "tests.clean.test_stage:digits_transform")
     monkeypatch.setitem(registry.TRANSFORMS, "width",
-                        "tests.clean.test_cell_issues:identity_transform")
+                        "tests.clean.test_stage:identity_transform")
 
 
 def raw(chosen: Mapping, **columns: list[str | None]) -> MappedTables:
