@@ -322,23 +322,41 @@ def roles_command(to: str | None, prefix: str) -> None:
     """Create the reader (masked views), entry (no delete) and loader roles of a target."""
     from migrator.load.roles import create_roles
 
-    url = to or os.environ.get("DATABASE_URL")
-    if not url:
-        raise click.UsageError("pass --to URL (or set DATABASE_URL)")
-    click.echo(str(create_roles(url, prefix=prefix)))
+    click.echo(str(create_roles(_database(to), prefix=prefix)))
 
 
 @cli.command(name="history")
+@click.argument("run_id", required=False)
 @click.option("--to", "to", metavar="URL", help="The target (default: $DATABASE_URL).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N newest.")
-def history_command(to: str | None, limit: int | None) -> None:
-    """List the runs loaded into a target: when, who, from which files, how many rows."""
-    from migrator.load.history import render, run_history
+def history_command(run_id: str | None, to: str | None, limit: int | None) -> None:
+    """List the runs loaded into a target: when, who, from which files, how many rows.
 
+    With RUN_ID: the keys that run inserted, updated and merged, per table."""
+    from migrator.load.history import render, run_changes, run_history
+
+    if run_id:
+        click.echo(run_changes(_database(to), run_id).render(limit or 20))
+        return
+    click.echo(render(run_history(_database(to), limit)))
+
+
+@cli.command(name="undo")
+@click.argument("run_id")
+@click.option("--to", "to", metavar="URL", help="The target (default: $DATABASE_URL).")
+def undo_command(run_id: str, to: str | None) -> None:
+    """Put a target back as it was before run RUN_ID (see `migrator history`)."""
+    from migrator.load.undo import undo
+
+    click.echo(str(undo(run_id, _database(to))))
+
+
+def _database(to: str | None) -> str:
+    """--to, else $DATABASE_URL; a usage error without either."""
     url = to or os.environ.get("DATABASE_URL")
     if not url:
         raise click.UsageError("pass --to URL (or set DATABASE_URL)")
-    click.echo(render(run_history(url, limit)))
+    return url
 
 
 def _review_line(path: Path) -> str:

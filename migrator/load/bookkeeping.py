@@ -1,5 +1,9 @@
-"""The bookkeeping tables `_runs`, `_rejects`, `_merges` and `_cell_issues`, and the rows a
-run writes there."""
+"""The bookkeeping tables `_runs`, `_rejects`, `_merges`, `_cell_issues` and `_history`, and
+the rows a run writes there.
+
+`_history` is what makes a run reversible (`migrator undo`): one row per record the run
+inserted (its key) or updated (its key and the stored row as it was before, as JSON).
+"""
 
 from __future__ import annotations
 
@@ -17,17 +21,20 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, MetaData
 
 RUNS, REJECTS, MERGES, ISSUES = "_runs", "_rejects", "_merges", "_cell_issues"
-BOOKKEEPING = (RUNS, REJECTS, MERGES, ISSUES)
+HISTORY = "_history"
+BOOKKEEPING = (RUNS, REJECTS, MERGES, ISSUES, HISTORY)
+INSERTED, UPDATED = "inserted", "updated"
+"""`_history.action`: the run inserted the record, or updated it (`previous` holds it)."""
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by",
-           "cell_issues", "decisions_sha256")}
+           "cell_issues", "decisions_sha256", "undone_at", "undone_by")}
 """Nullable columns added to a bookkeeping table after it first shipped: a target made by
 an older version lacks them, and the load adds them (`upgrade_bookkeeping`). Data tables
 are never changed; these tables are ours."""
 
 
 def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
-    """Add `_runs`, `_rejects`, `_merges`, `_cell_issues` to `metadata`."""
+    """Add `_runs`, `_rejects`, `_merges`, `_cell_issues`, `_history` to `metadata`."""
     import sqlalchemy as sa
 
     sa.Table(
@@ -49,6 +56,8 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("run_by", sa.Text()),
         sa.Column("cell_issues", sa.Text()),
         sa.Column("decisions_sha256", sa.String(64)),
+        sa.Column("undone_at", sa.DateTime()),
+        sa.Column("undone_by", sa.Text()),
     )
     def lineage() -> list[sa.Column[Any]]:
         return [sa.Column("_source_file", sa.Text()), sa.Column("_source_sheet", sa.Text()),
@@ -81,6 +90,15 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("field", sa.String(64), nullable=False),
         sa.Column("value", sa.Text()),
         sa.Column("reason", sa.String(64)),
+    )
+    sa.Table(
+        HISTORY, metadata,
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("run_id", sa.String(64), nullable=False, index=True),
+        sa.Column("table_name", sa.String(64), nullable=False),
+        sa.Column("record_key", sa.String(255), nullable=False),
+        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("previous", sa.Text()),
     )
 
 
@@ -141,18 +159,19 @@ def runs_row(run: dict[str, Any], run_id: str, target: str,
         "status": str(run.get("status") or "succeeded"),
         "target": target,
         "dry_run": bool(run.get("dry_run", False)),
-        "sources": _json(run.get("sources", [])),
+        "sources": as_json(run.get("sources", [])),
         "mapping_sha256": run.get("mapping_sha256"),
-        "counts": _json(merged),
+        "counts": as_json(merged),
         "rejects_file": None if run.get("rejects_file") is None else str(run["rejects_file"]),
-        "seconds": _json(run["seconds"]) if run.get("seconds") else None,
+        "seconds": as_json(run["seconds"]) if run.get("seconds") else None,
         "fixes_sha256": run.get("fixes_sha256"),
         "fixes_applied": run.get("fixes_applied"),
-        "fixes_stale": None if run.get("fixes_stale") is None else _json(run["fixes_stale"]),
-        "run_by": _json(run["run_by"]) if run.get("run_by") else None,
-        "cell_issues": None if run.get("cell_issues") is None else _json(run["cell_issues"]),
+        "fixes_stale": None if run.get("fixes_stale") is None else as_json(run["fixes_stale"]),
+        "run_by": as_json(run["run_by"]) if run.get("run_by") else None,
+        "cell_issues": None if run.get("cell_issues") is None else as_json(run["cell_issues"]),
         "decisions_sha256": run.get("decisions_sha256"),
     }
+
 
 
 def _reject_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
@@ -162,7 +181,7 @@ def _reject_row(record: dict[str, Any], run_id: str) -> dict[str, Any]:
         "table_name": str(record.get("table") or record.get("table_name") or ""),
         **_lineage(record),
         "reasons": None if raw_none(record.get("reasons")) else str(record["reasons"]),
-        "record": None if raw_none(raw) else raw if isinstance(raw, str) else _json(raw),
+        "record": None if raw_none(raw) else raw if isinstance(raw, str) else as_json(raw),
     }
 
 
@@ -214,7 +233,8 @@ def raw_none(value: Any) -> bool:
         return False
 
 
-def _json(value: Any) -> str:
+def as_json(value: Any) -> str:
+    """`value` as the JSON the bookkeeping stores (dates ISO, decimals as text)."""
     return json.dumps(value, ensure_ascii=False, default=_default, sort_keys=False)
 
 

@@ -1,7 +1,9 @@
 """`migrator history`: the runs a target holds, newest first, read from `_runs`.
 
 Who ran each, when, from which files (names and SHA-256), with which mapping and fixes,
-and what happened per table; never a record's values.
+and what happened per table; never a record's values. `migrator history RUN_ID` lists
+the keys one run inserted and updated (`_history`) and the source rows it merged into
+which key (`_merges`): keys and lineage, still no values.
 """
 
 from __future__ import annotations
@@ -49,6 +51,60 @@ def run_history(url: str, limit: int | None = None) -> list[RunEntry]:
     frame = frame.sort_values(["started_at", "finished_at"], ascending=False, kind="stable")
     entries = [_entry(r) for r in frame.to_dict("records")]
     return entries[:limit] if limit else entries
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    """The records one run changed, per table: keys inserted and updated, and the source
+    rows merged (file, sheet, row → the key they were merged into)."""
+
+    run_id: str
+    inserted: dict[str, list[str]]
+    updated: dict[str, list[str]]
+    merged: dict[str, list[tuple[str, str, int, str]]]
+
+    def render(self, shown: int = 20) -> str:
+        """Per table and kind, how many and the first `shown` of them."""
+        tables = list(dict.fromkeys([*self.inserted, *self.updated, *self.merged]))
+        lines = [f"run {self.run_id}:" + ("" if tables else " it changed no record")]
+        for table in tables:
+            for kind, keys in (("inserted", self.inserted.get(table, [])),
+                               ("updated", self.updated.get(table, []))):
+                if keys:
+                    lines.append(f"  {table} {kind} {len(keys):,}: " + _some(keys, shown))
+            merged = self.merged.get(table, [])
+            if merged:
+                rows = [f"{f}{' › ' + s if s else ''} row {r} → {k}" for f, s, r, k in merged]
+                lines.append(f"  {table} merged {len(merged):,}: " + _some(rows, shown))
+        return "\n".join(lines)
+
+
+def run_changes(url: str, run_id: str) -> RunChanges:
+    """What run `run_id` changed in `url`; LoadError when the target has no such run."""
+    if not any(e.run_id == run_id for e in run_history(url)):
+        raise LoadError(f"{redact(url)} has no run {run_id}; `migrator history` lists its runs")
+    keys = stored_frame(url, "_history", ["run_id", "table_name", "record_key", "action", "id"])
+    merges = stored_frame(url, "_merges", ["run_id", "table_name", "surviving_key",
+                                           "_source_file", "_source_sheet", "_source_row", "id"])
+    found: dict[str, dict[str, list[str]]] = {"inserted": {}, "updated": {}}
+    if not keys.empty:
+        mine = keys[keys["run_id"] == run_id].sort_values("id")
+        for row in mine.itertuples(index=False):
+            found[str(row.action)].setdefault(str(row.table_name), []).append(
+                str(row.record_key))
+    merged: dict[str, list[tuple[str, str, int, str]]] = {}
+    if not merges.empty:
+        rows = merges[merges["run_id"] == run_id].sort_values("id").to_dict("records")
+        for row in rows:
+            merged.setdefault(str(row["table_name"]), []).append(
+                (str(row["_source_file"]), str(row["_source_sheet"] or ""),
+                 int(row["_source_row"]), str(row["surviving_key"])))
+    return RunChanges(run_id, found["inserted"], found["updated"], merged)
+
+
+def _some(items: list[str], shown: int) -> str:
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" … and {more:,} more" if more > 0 else "")
 
 
 def render(entries: list[RunEntry]) -> str:

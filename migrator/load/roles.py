@@ -3,7 +3,8 @@
 - `<prefix>_reader` sees customers and contacts only through views whose personal fields
   are masked (`customers_masked`, `contacts_masked`), and the sales and their views;
 - `<prefix>_entry` may read, insert and update customers, contacts and sales, never delete,
-  and never touch the bookkeeping (`_runs`, `_merges`, `_rejects`);
+  and never touch the bookkeeping (`_runs`, `_merges`, `_rejects`, `_cell_issues`,
+  `_history`, which holds records as they were before a run);
 - `<prefix>_loader` is what `migrator run` needs: every table of the target, creating
   tables and views, temporary staging tables (on PostgreSQL it owns the target's tables
   and views, since only an owner may replace a view or add an index).
@@ -22,7 +23,6 @@ from migrator.errors import LoadError
 from migrator.urls import redact
 
 DATA = ("customers", "contacts", "sales")
-BOOKKEEPING = ("_runs", "_rejects", "_merges")
 MASKED_PHONES = ("phone", "fax", "mobile")
 MASKED_TEXT = ("address_line1", "address_line2", "full_name", "family_name", "given_name",
                "name_kana")

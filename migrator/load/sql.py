@@ -24,7 +24,12 @@ import pandas as pd
 
 from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
-from migrator.load.bookkeeping import run_id_of, upgrade_bookkeeping, write_bookkeeping
+from migrator.load.bookkeeping import (
+    HISTORY,
+    run_id_of,
+    upgrade_bookkeeping,
+    write_bookkeeping,
+)
 from migrator.load.ddl import (
     build_metadata,
     check_existing,
@@ -34,7 +39,7 @@ from migrator.load.ddl import (
 )
 from migrator.load.lock import lock_mariadb, lock_postgresql
 from migrator.load.prepare import Prepared, prepare
-from migrator.load.upsert import TableCounts, is_empty, upsert
+from migrator.load.upsert import History, TableCounts, is_empty, upsert
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
 from migrator.target import missing_sqlite_file, unusable_url
@@ -86,7 +91,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
-    engine = _engine(url)
+    engine = open_engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent)
     new_file = missing_sqlite_file(engine)
@@ -101,10 +106,10 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     try:
         if dry_run and new_file:  # an empty database holds what the new file would
             engine.dispose()
-            engine = _engine("sqlite://")
+            engine = open_engine("sqlite://")
         with _one_load_at_a_time(engine, state):
             counts = _write(engine, metadata, prepared, state, fault, schema, bookkeeping,
-                            dry_run=dry_run)
+                            dry_run=dry_run, run_id=run_id)
         loaded = not dry_run
         if waited is not None and state.waited is not None:
             waited(state.waited)
@@ -133,7 +138,7 @@ def _one_load_at_a_time(engine: Engine, state: _State) -> Iterator[None]:
 def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: _State,
            fault: Callable[[str], None] | None, schema: TargetSchema,
            bookkeeping: Callable[[Connection, dict[str, TableCounts]], None], *,
-           dry_run: bool) -> dict[str, TableCounts]:
+           dry_run: bool, run_id: str) -> dict[str, TableCounts]:
     """The load's one transaction, committed, or for a dry run rolled back; on a failure,
     MariaDB's new tables are dropped again."""
     try:
@@ -145,7 +150,7 @@ def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: 
                 if conn.dialect.name == "postgresql":
                     state.waited = lock_postgresql(conn, state.waiting)
                 counts = _run_steps(conn, metadata, prepared, state, fault, schema=schema,
-                                    dry_run=dry_run)
+                                    dry_run=dry_run, run_id=run_id)
                 _step(state, fault, "bookkeeping")
                 if not dry_run or _transactional_ddl(conn):
                     bookkeeping(conn, counts)
@@ -166,7 +171,9 @@ def _remove_sqlite_file(engine: Engine) -> None:
         path.unlink(missing_ok=True)
 
 
-def _engine(url: str) -> Engine:
+def open_engine(url: str) -> Engine:
+    """An engine for a load into `url` (SQLite: foreign keys on, DDL inside transactions);
+    LoadError in one sentence for a URL no driver takes."""
     import sqlalchemy as sa
 
     quiet_logs()
@@ -201,7 +208,7 @@ def _step(state: _State, fault: Callable[[str], None] | None, name: str) -> None
 
 def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
                state: _State, fault: Callable[[str], None] | None, *, schema: TargetSchema,
-               dry_run: bool) -> dict[str, TableCounts]:
+               dry_run: bool, run_id: str) -> dict[str, TableCounts]:
     """Tables, views and rows, in `conn`'s transaction; what each table got."""
     import sqlalchemy as sa
 
@@ -228,11 +235,14 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
         done += rows
         state.progress("loading", done, total)
 
+    # MariaDB's dry run has no bookkeeping tables to keep history in (see above)
+    history = None if stand_ins else History(metadata.tables[HISTORY], run_id)
     for table in prepared:
         _step(state, fault, f"table:{table.name}")
         stored = metadata.tables[table.name]
         empty = table.name not in existing or is_empty(conn, stored)
-        counts[table.name] = upsert(conn, stored, table, empty=empty, advance=advance)
+        counts[table.name] = upsert(conn, stored, table, empty=empty, advance=advance,
+                                    history=history)
     _step(state, fault, "indexes")
     for element in later:
         conn.execute(element)

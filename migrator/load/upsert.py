@@ -7,6 +7,10 @@ and what differs in a loaded field (one query, NULL-safe, byte-exact on MariaDB 
 default collations ignore case), and one INSERT ... SELECT of just those rows merges
 them (ON CONFLICT on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE on MariaDB).
 Unchanged rows are never written, so their `_run_id` keeps naming the run that wrote them.
+
+Given a `History`, the upsert first keeps what `migrator undo` needs in `_history`: the
+key of every row it inserts, and every row it updates as it was (one INSERT ... SELECT
+for the keys; the few changed rows read once and written back as JSON).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migrator.errors import LoadError
-from migrator.load.ddl import index_name
+from migrator.load.bookkeeping import INSERTED, UPDATED, as_json
+from migrator.load.ddl import RUN_ID, index_name
 from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks
 
 if TYPE_CHECKING:
@@ -38,6 +43,14 @@ class TableCounts:
     """Rows identical in every loaded field to the stored row; not written."""
 
 
+@dataclass(frozen=True)
+class History:
+    """Where a load keeps what it changed (`_history`), and under which run."""
+
+    table: Table
+    run_id: str
+
+
 def is_empty(conn: Connection, stored: Table) -> bool:
     import sqlalchemy as sa
 
@@ -45,23 +58,64 @@ def is_empty(conn: Connection, stored: Table) -> bool:
 
 
 def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
-           advance: Callable[[int], None] = lambda _rows: None) -> TableCounts:
+           advance: Callable[[int], None] = lambda _rows: None,
+           history: History | None = None) -> TableCounts:
     """Write the new and changed rows of `table` into `stored`; what was inserted, updated
     and left unchanged.
 
     `advance(n)` is told each time n more rows went to the database (for progress).
+    With `history`, the inserted keys and the updated rows' previous values go to `_history`.
     """
     if empty or not table.size:
         if table.size:
             _insert(conn, stored, table, advance)
+            if history is not None:
+                _keep_inserted(conn, history, table, stored,
+                               stored.c[RUN_ID] == history.run_id)
         return TableCounts(table.size, 0, 0)
     stage = _stage(conn, stored, table, advance)
     inserted, updated = _compare(conn, stored, stage, table)
+    if history is not None:
+        new, differs, joined = _changed(conn, stored, stage, table)
+        if inserted:
+            _keep_inserted(conn, history, table, joined, new, key=stage.c[table.spec.primary_key])
+        if updated:
+            _keep_updated(conn, history, table, stored, joined, differs)
     if inserted + updated:
         _merge(conn, stored, stage, table)
     # on a failure the rollback (or, for MariaDB, closing the connection) drops it
     conn.exec_driver_sql(f"DROP {_temporary(conn)}TABLE {_quote(conn, stage.name)}")
     return TableCounts(inserted, updated, table.size - inserted - updated)
+
+
+def _keep_inserted(conn: Connection, history: History, table: Prepared, rows: Any,
+                   where: ColumnElement[bool], key: ColumnElement[Any] | None = None) -> None:
+    """One `_history` row per inserted record, its key only: written by the database."""
+    import sqlalchemy as sa
+
+    key = rows.c[table.spec.primary_key] if key is None else key
+    keys = sa.select(sa.literal(history.run_id, sa.String), sa.literal(table.name, sa.String),
+                     sa.cast(key, sa.String), sa.literal(INSERTED, sa.String)
+                     ).select_from(rows).where(where)
+    conn.execute(history.table.insert().from_select(
+        ["run_id", "table_name", "record_key", "action"], keys))
+
+
+def _keep_updated(conn: Connection, history: History, table: Prepared, stored: Table,
+                  joined: Any, differs: ColumnElement[bool]) -> None:
+    """One `_history` row per updated record: the stored row as it was, every column."""
+    import sqlalchemy as sa
+
+    old = joined.right  # the alias of `stored` that `_changed` joined
+    pk = table.spec.primary_key
+    names = [c.name for c in stored.columns]
+    found = conn.execute(sa.select(*[old.c[n] for n in names]).select_from(joined)
+                         .where(differs)).mappings().all()
+    for start in range(0, len(found), BATCH):
+        conn.execute(history.table.insert(), [
+            {"run_id": history.run_id, "table_name": table.name, "record_key": str(row[pk]),
+             "action": UPDATED, "previous": as_json(dict(row))}
+            for row in found[start:start + BATCH]])
 
 
 def _insert(conn: Connection, target: Table, table: Prepared,

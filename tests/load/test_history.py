@@ -69,3 +69,33 @@ def test_runs_record_the_decisions_files_checksum(tmp_path: Path) -> None:
     assert [r["decisions_sha256"] for r in stored_rows(url, "_runs")] == [digest]
     without = run([source], auto=True, to=url, rejects_dir=tmp_path)
     assert without.decisions_sha256 is None
+
+
+def test_history_of_one_run_lists_the_keys_it_changed_not_their_values(tmp_path: Path
+                                                                       ) -> None:
+    from migrator.load.history import run_changes
+
+    departments = SAMPLE_DATA / "部署別顧客.xlsx"
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    first = run([LEDGER], auto=True, to=url, rejects_dir=tmp_path)
+    second = run([departments, LEDGER], auto=True, to=url, rejects_dir=tmp_path)
+    changes = run_changes(url, second.run_id)
+    table = second.tables["customers"]
+    assert len(changes.inserted.get("customers", [])) == table.inserted
+    assert len(changes.updated.get("customers", [])) == table.updated
+    assert len(changes.merged["customers"]) == table.rows_merged > 0
+    stored = {r["customer_code"] for r in stored_rows(url, "customers")}
+    assert set(changes.updated.get("customers", [])) <= stored
+    assert {key for *_, key in changes.merged["customers"]} <= stored
+    assert all(file in ("部署別顧客.xlsx", "顧客台帳.xlsx") and row > 0
+               for file, _, row, _ in changes.merged["customers"])
+    assert run_changes(url, first.run_id).inserted["customers"][0] == "000008"
+    done = subprocess.run([sys.executable, "-m", "migrator", "history", second.run_id,
+                           "--to", url, "--limit", "5"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"customers merged {table.rows_merged:,}: " in done.stdout
+    assert "more" in done.stdout and "株式会社" not in done.stdout
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", done.stdout)
+    with pytest.raises(LoadError, match="has no run nosuch"):
+        run_changes(url, "nosuch")

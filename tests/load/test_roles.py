@@ -96,6 +96,7 @@ def test_the_reader_sees_masked_customers_and_nothing_else(people: dict[str, str
     assert _rows(reader, "SELECT COUNT(*) FROM sales")[0][0] == 120
     assert not _can(reader, "SELECT phone FROM customers")
     assert not _can(reader, "SELECT * FROM _runs")
+    assert not _can(reader, "SELECT previous FROM _history")  # records as they were
     assert not _can(reader, "UPDATE sales SET quantity = 1")
 
 
@@ -108,6 +109,9 @@ def test_entry_inserts_and_updates_but_never_deletes_or_touches_bookkeeping(
     assert not _can(entry, "DELETE FROM customers WHERE customer_code = 'E1'")
     assert not _can(entry, "SELECT * FROM _runs")
     assert not _can(entry, "DELETE FROM _rejects")
+    assert _can(people["admin"], "SELECT previous FROM _history")
+    assert not _can(entry, "SELECT previous FROM _history")
+    assert not _can(entry, "DELETE FROM _history")
     assert _rows(people["admin"], "SELECT name FROM customers WHERE customer_code = 'E1'") == [
         ("入力商事株式会社",)]
 

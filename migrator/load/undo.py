@@ -1,0 +1,262 @@
+"""`migrator undo RUN_ID`: the target as it was before that run, in one transaction.
+
+A run keeps in `_history` the key of each record it inserted and each record it updated
+as it was before (`upsert`). Undo puts the updated records back (parent tables first,
+so a restored contact finds its customer), then deletes the inserted ones (child tables
+first), and marks the run `undone` in `_runs` with who undid it and when. A merge wrote
+its survivor as an insert or an update, so undoing it is the same two steps: the merged
+rows were never stored apart, and the survivor goes back to what it was. The run's
+`_rejects`, `_merges` and `_cell_issues` rows stay: they are the log of what it did.
+
+Undo refuses, in one sentence and before it changes anything, when a later run that is
+not undone changed one of the same records (undo that one first), when a record the run
+wrote no longer carries its `_run_id`, and when the run predates `_history`. It takes the
+same lock as a load, so a load cannot slip in between the checks and the changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from migrator.drivers import describe
+from migrator.errors import LoadError
+from migrator.load.bookkeeping import HISTORY, INSERTED, RUNS, UPDATED, as_json
+from migrator.load.ddl import RUN_ID
+from migrator.load.lock import lock_mariadb, lock_postgresql
+from migrator.load.sql import open_engine
+from migrator.target import missing_sqlite_file
+from migrator.urls import redact
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Table
+
+BATCH = 1000
+
+
+@dataclass
+class UndoResult:
+    """What undo did: per table, the records deleted (the run inserted them) and restored
+    (the run updated them)."""
+
+    run_id: str
+    target: str
+    deleted: dict[str, int] = field(default_factory=dict)
+    restored: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        tables = list(dict.fromkeys([*self.restored, *self.deleted]))
+        parts = [f"{t}: {self.deleted.get(t, 0):,} deleted, {self.restored.get(t, 0):,} "
+                 "restored" for t in tables]
+        return (f"run {self.run_id} undone in {self.target}"
+                + (f" ({'; '.join(parts)})" if parts else " (it had changed no record)"))
+
+
+def undo(run_id: str, to: str) -> UndoResult:
+    """Restore `to` to its state before run `run_id`; LoadError (one sentence) if it cannot.
+
+    Example:
+        >>> undo("3c97d1129e2a", "sqlite:///crm.db")
+        run 3c97d1129e2a undone in sqlite:///crm.db (customers: 63 deleted, 40 restored)
+    """
+    import sqlalchemy as sa
+
+    target = redact(to)
+    engine = open_engine(to)
+    if missing_sqlite_file(engine):
+        engine.dispose()
+        raise LoadError(f"{target} does not exist; there is no run to undo")
+    try:
+        if engine.dialect.name in ("mysql", "mariadb"):
+            with lock_mariadb(engine, lambda _started: None):
+                return _undo(engine, run_id, target)
+        return _undo(engine, run_id, target)
+    except LoadError:
+        raise
+    except sa.exc.SQLAlchemyError as exc:
+        raise LoadError(f"could not undo run {run_id} in {target} ({describe(exc)}); "
+                        "it was rolled back and nothing changed.") from None
+    finally:
+        engine.dispose()
+
+
+def _undo(engine: Engine, run_id: str, target: str) -> UndoResult:
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":  # take the lock before the first snapshot
+            conn.execution_options(isolation_level="READ COMMITTED")
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                lock_postgresql(conn, lambda _started: None)
+            names = set(sa.inspect(conn).get_table_names())
+            if RUNS not in names:
+                raise LoadError(f"{target} holds no runs of migrator (no _runs table)")
+            runs = sa.Table(RUNS, sa.MetaData(), autoload_with=conn)
+            run = conn.execute(sa.select(runs).where(runs.c.run_id == run_id)).mappings().first()
+            _check_run(run, run_id, target, names)
+            history = sa.Table(HISTORY, sa.MetaData(), autoload_with=conn)
+            written = _written(conn, history, run_id)
+            stored = sa.MetaData()
+            stored.reflect(conn, only=list(written))
+            tables = {name: stored.tables[name] for name in written}
+            _check_later(conn, history, runs, run_id)
+            _check_run_ids(conn, tables, written, run_id)
+            result = UndoResult(run_id, target)
+            order = [t.name for t in stored.sorted_tables if t.name in written]
+            for name in order:
+                updated = written[name][UPDATED]
+                if updated:
+                    result.restored[name] = _restore(conn, tables[name], updated)
+            for name in reversed(order):
+                inserted = written[name][INSERTED]
+                if inserted:
+                    result.deleted[name] = _delete(conn, tables[name], inserted, run_id)
+            _mark_undone(conn, runs, run_id)
+    return result
+
+
+def _check_run(run: Any, run_id: str, target: str, names: set[str]) -> None:
+    if run is None:
+        raise LoadError(f"{target} has no run {run_id}; `migrator history` lists its runs")
+    if run["dry_run"]:
+        raise LoadError(f"run {run_id} was a dry run; it changed nothing to undo")
+    if run["status"] == "undone":
+        raise LoadError(f"run {run_id} was undone already ({str(run.get('undone_at'))[:19]})")
+    if HISTORY not in names:
+        raise LoadError(f"run {run_id} was loaded by a migrator that kept no _history; it "
+                        "cannot be undone")
+
+
+def _written(conn: Connection, history: Table, run_id: str
+             ) -> dict[str, dict[str, list[tuple[str, str | None]]]]:
+    """Per table and action, the run's (key, previous row as JSON)."""
+    import sqlalchemy as sa
+
+    written: dict[str, dict[str, list[tuple[str, str | None]]]] = {}
+    rows = conn.execute(sa.select(history.c.table_name, history.c.action,
+                                  history.c.record_key, history.c.previous)
+                        .where(history.c.run_id == run_id).order_by(history.c.id))
+    for table, action, key, previous in rows:
+        written.setdefault(table, {INSERTED: [], UPDATED: []})[action].append((key, previous))
+    return written
+
+
+def _check_later(conn: Connection, history: Table, runs: Table, run_id: str) -> None:
+    """Refuse when a later run, not undone, changed a record this run wrote."""
+    import sqlalchemy as sa
+
+    mine, later = history.alias("mine"), history.alias("later")
+    query = (sa.select(later.c.run_id, sa.func.count(), sa.func.min(runs.c.started_at))
+             .select_from(mine.join(later, sa.and_(
+                 later.c.table_name == mine.c.table_name,
+                 later.c.record_key == mine.c.record_key, later.c.id > mine.c.id,
+                 later.c.run_id != run_id)).join(runs, runs.c.run_id == later.c.run_id))
+             .where(mine.c.run_id == run_id, runs.c.status != "undone")
+             .group_by(later.c.run_id).order_by(sa.func.min(runs.c.started_at).desc()))
+    newer = conn.execute(query).first()
+    if newer is not None:
+        raise LoadError(f"run {newer[0]} (started {str(newer[2])[:19]}) changed {newer[1]:,} "
+                        f"of the records run {run_id} wrote; undo run {newer[0]} first")
+
+
+def _check_run_ids(conn: Connection, tables: dict[str, Table],
+                   written: dict[str, dict[str, list[tuple[str, str | None]]]],
+                   run_id: str) -> None:
+    """Refuse when a record the run wrote no longer says so in `_run_id` (changed since by
+    something `_history` does not know: an older migrator, a hand edit of `_run_id`)."""
+    import sqlalchemy as sa
+
+    for name, actions in written.items():
+        table = tables[name]
+        pk = _primary_key(table)
+        keys = [_typed(table.c[pk], k) for k, _ in actions[INSERTED] + actions[UPDATED]]
+        changed = 0
+        for start in range(0, len(keys), BATCH):
+            changed += conn.execute(
+                sa.select(sa.func.count()).select_from(table)
+                .where(table.c[pk].in_(keys[start:start + BATCH]))
+                .where(sa.or_(table.c[RUN_ID].is_(None), table.c[RUN_ID] != run_id))
+            ).scalar_one()
+        if changed:
+            raise LoadError(f"{changed:,} {name} records run {run_id} wrote were changed "
+                            "since outside migrator's history; undo cannot restore them "
+                            "safely")
+
+
+def _restore(conn: Connection, table: Table, updated: list[tuple[str, str | None]]) -> int:
+    """Put each updated record back as `_history` kept it."""
+    import sqlalchemy as sa
+
+    pk = _primary_key(table)
+    columns = [c for c in table.columns if c.name != pk]
+    statement = (table.update().where(table.c[pk] == sa.bindparam("_undo_key"))
+                 .values({c.name: sa.bindparam(f"_undo_{c.name}") for c in columns}))
+    rows = []
+    for key, previous in updated:
+        before = json.loads(previous or "{}")
+        row = {f"_undo_{c.name}": _typed(c, before.get(c.name)) for c in columns}
+        rows.append({"_undo_key": _typed(table.c[pk], key), **row})
+    for start in range(0, len(rows), BATCH):
+        conn.execute(statement, rows[start:start + BATCH])
+    return len(rows)
+
+
+def _delete(conn: Connection, table: Table, inserted: list[tuple[str, str | None]],
+            run_id: str) -> int:
+    import sqlalchemy as sa
+
+    pk = _primary_key(table)
+    keys = [_typed(table.c[pk], k) for k, _ in inserted]
+    deleted = 0
+    for start in range(0, len(keys), BATCH):
+        try:
+            deleted += conn.execute(table.delete().where(table.c[pk].in_(
+                keys[start:start + BATCH])).where(table.c[RUN_ID] == run_id)).rowcount
+        except sa.exc.IntegrityError:
+            raise LoadError(f"records a later run loaded refer to {table.name} records run "
+                            f"{run_id} inserted; undo the later runs first (nothing changed)"
+                            ) from None
+    return deleted
+
+
+def _mark_undone(conn: Connection, runs: Table, run_id: str) -> None:
+    from migrator.report import who
+
+    values: dict[str, Any] = {"status": "undone"}
+    if "undone_at" in runs.c:  # a `_runs` made before undo existed lacks them
+        values["undone_at"] = datetime.now(UTC).replace(tzinfo=None)
+        values["undone_by"] = as_json(who())
+    conn.execute(runs.update().where(runs.c.run_id == run_id).values(values))
+
+
+def _primary_key(table: Table) -> str:
+    keys = [c.name for c in table.primary_key.columns]
+    if len(keys) != 1:
+        raise LoadError(f"table {table.name} has no single-column primary key; undo cannot "
+                        "tell its records apart")
+    return keys[0]
+
+
+def _typed(column: Any, value: Any) -> Any:
+    """A value read back from JSON or text, as the column's Python type."""
+    if value is None:
+        return None
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    if kind is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if kind is date and isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if kind is Decimal:
+        return Decimal(str(value))
+    if kind is int and not isinstance(value, bool):
+        return int(value)
+    if kind is bool:
+        return bool(value)
+    return value
