@@ -2,7 +2,8 @@
 the rows a run writes there.
 
 `_history` is what makes a run reversible (`migrator undo`): one row per record the run
-inserted (its key) or updated (its key and the stored row as it was before, as JSON).
+updated: its key, the `_run_id` it had (`previous_run_id`) and the stored row as it was,
+as JSON. The records a run inserted are the ones carrying its `_run_id`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 RUNS, REJECTS, MERGES, ISSUES = "_runs", "_rejects", "_merges", "_cell_issues"
 HISTORY = "_history"
 BOOKKEEPING = (RUNS, REJECTS, MERGES, ISSUES, HISTORY)
-INSERTED, UPDATED = "inserted", "updated"
-"""`_history.action`: the run inserted the record, or updated it (`previous` holds it)."""
+UPDATED = "updated"
+"""`_history.action`: the run updated the record (`previous` holds it as it was)."""
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     RUNS: ("seconds", "fixes_sha256", "fixes_applied", "fixes_stale", "run_by",
            "cell_issues", "decisions_sha256", "undone_at", "undone_by")}
@@ -98,6 +99,7 @@ def add_bookkeeping_tables(metadata: MetaData, dialect: str) -> None:
         sa.Column("table_name", sa.String(64), nullable=False),
         sa.Column("record_key", sa.String(255), nullable=False),
         sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("previous_run_id", sa.String(64), index=True),
         sa.Column("previous", sa.Text()),
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from migrator.display import text_table
 from migrator.errors import LoadError
+from migrator.load.undo import data_tables
 from migrator.target import stored_frame
 from migrator.urls import redact
 
@@ -80,18 +81,30 @@ class RunChanges:
 
 
 def run_changes(url: str, run_id: str) -> RunChanges:
-    """What run `run_id` changed in `url`; LoadError when the target has no such run."""
+    """What run `run_id` changed in `url`; LoadError when the target has no such run.
+
+    Updated keys are its `_history` rows; inserted keys are the records still carrying its
+    `_run_id` and those a later run changed (whose `_history` names it), minus the updated.
+    """
     if not any(e.run_id == run_id for e in run_history(url)):
         raise LoadError(f"{redact(url)} has no run {run_id}; `migrator history` lists its runs")
-    keys = stored_frame(url, "_history", ["run_id", "table_name", "record_key", "action", "id"])
+    keys = stored_frame(url, "_history", ["run_id", "table_name", "record_key",
+                                          "previous_run_id", "id"])
     merges = stored_frame(url, "_merges", ["run_id", "table_name", "surviving_key",
                                            "_source_file", "_source_sheet", "_source_row", "id"])
-    found: dict[str, dict[str, list[str]]] = {"inserted": {}, "updated": {}}
+    updated: dict[str, list[str]] = {}
+    later: dict[str, set[str]] = {}
     if not keys.empty:
-        mine = keys[keys["run_id"] == run_id].sort_values("id")
-        for row in mine.itertuples(index=False):
-            found[str(row.action)].setdefault(str(row.table_name), []).append(
-                str(row.record_key))
+        for row in keys.sort_values("id").to_dict("records"):
+            if row["run_id"] == run_id:
+                updated.setdefault(str(row["table_name"]), []).append(str(row["record_key"]))
+            elif row["previous_run_id"] == run_id:
+                later.setdefault(str(row["table_name"]), set()).add(str(row["record_key"]))
+    inserted = {}
+    for table, carried in _carrying(url, run_id).items():
+        keys_of = sorted((carried | later.get(table, set())) - set(updated.get(table, [])))
+        if keys_of:
+            inserted[table] = keys_of
     merged: dict[str, list[tuple[str, str, int, str]]] = {}
     if not merges.empty:
         rows = merges[merges["run_id"] == run_id].sort_values("id").to_dict("records")
@@ -99,7 +112,26 @@ def run_changes(url: str, run_id: str) -> RunChanges:
             merged.setdefault(str(row["table_name"]), []).append(
                 (str(row["_source_file"]), str(row["_source_sheet"] or ""),
                  int(row["_source_row"]), str(row["surviving_key"])))
-    return RunChanges(run_id, found["inserted"], found["updated"], merged)
+    return RunChanges(run_id, inserted, updated, merged)
+
+
+def _carrying(url: str, run_id: str) -> dict[str, set[str]]:
+    """Per data table, the keys of the records whose `_run_id` is `run_id`."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            found = {}
+            for table in data_tables(conn).sorted_tables:
+                if "_run_id" not in table.c:
+                    continue
+                pk = next(iter(table.primary_key.columns))
+                found[table.name] = {str(k) for (k,) in conn.execute(
+                    sa.select(pk).where(table.c["_run_id"] == run_id))}
+            return found
+    finally:
+        engine.dispose()
 
 
 def _some(items: list[str], shown: int) -> str:

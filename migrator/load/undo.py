@@ -1,17 +1,20 @@
 """`migrator undo RUN_ID`: the target as it was before that run, in one transaction.
 
-A run keeps in `_history` the key of each record it inserted and each record it updated
-as it was before (`upsert`). Undo puts the updated records back (parent tables first,
-so a restored contact finds its customer), then deletes the inserted ones (child tables
-first), and marks the run `undone` in `_runs` with who undid it and when. A merge wrote
+A run keeps in `_history` each record it updated as it was before (`upsert`); the records
+it inserted carry its `_run_id`. Undo puts the updated records back (parent tables
+first, so a restored contact finds its customer), then deletes the records still carrying
+the run's `_run_id` (child tables first), and marks the run `undone` in `_runs` with who
+undid it and when. A merge wrote
 its survivor as an insert or an update, so undoing it is the same two steps: the merged
 rows were never stored apart, and the survivor goes back to what it was. The run's
 `_rejects`, `_merges` and `_cell_issues` rows stay: they are the log of what it did.
 
-Undo refuses, in one sentence and before it changes anything, when a later run that is
-not undone changed one of the same records (undo that one first), when a record the run
-wrote no longer carries its `_run_id`, and when the run predates `_history`. It takes the
-same lock as a load, so a load cannot slip in between the checks and the changes.
+Undo refuses, in one sentence and changing nothing, when a later run that is not undone
+changed a record this run wrote (its `_history` row names this run as `previous_run_id`:
+undo that one first), when rows loaded later refer to a record it would delete, when a
+record it updated no longer carries its `_run_id`, and when the run predates `_history`.
+It takes the same lock as a load, so a load cannot slip in between the checks and the
+changes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrator.drivers import describe
 from migrator.errors import LoadError
-from migrator.load.bookkeeping import HISTORY, INSERTED, RUNS, UPDATED, as_json
+from migrator.load.bookkeeping import HISTORY, RUNS, UPDATED, as_json
 from migrator.load.ddl import RUN_ID
 from migrator.load.lock import lock_mariadb, lock_postgresql
 from migrator.load.sql import open_engine
@@ -32,7 +35,7 @@ from migrator.target import missing_sqlite_file
 from migrator.urls import redact
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, Table
+    from sqlalchemy import Connection, Engine, MetaData, Table
 
 BATCH = 1000
 
@@ -99,24 +102,34 @@ def _undo(engine: Engine, run_id: str, target: str) -> UndoResult:
             run = conn.execute(sa.select(runs).where(runs.c.run_id == run_id)).mappings().first()
             _check_run(run, run_id, target, names)
             history = sa.Table(HISTORY, sa.MetaData(), autoload_with=conn)
-            written = _written(conn, history, run_id)
-            stored = sa.MetaData()
-            stored.reflect(conn, only=list(written))
-            tables = {name: stored.tables[name] for name in written}
+            stored = data_tables(conn)
+            updated = _updated(conn, history, run_id)
+            _check_kept(run, updated, run_id)
             _check_later(conn, history, runs, run_id)
-            _check_run_ids(conn, tables, written, run_id)
+            _check_run_ids(conn, stored, updated, run_id)
             result = UndoResult(run_id, target)
-            order = [t.name for t in stored.sorted_tables if t.name in written]
-            for name in order:
-                updated = written[name][UPDATED]
-                if updated:
-                    result.restored[name] = _restore(conn, tables[name], updated)
-            for name in reversed(order):
-                inserted = written[name][INSERTED]
-                if inserted:
-                    result.deleted[name] = _delete(conn, tables[name], inserted, run_id)
+            order = [t for t in stored.sorted_tables if RUN_ID in t.c]
+            for table in order:
+                if updated.get(table.name):
+                    result.restored[table.name] = _restore(conn, table, updated[table.name])
+            for table in reversed(order):
+                deleted = _delete(conn, table, run_id)
+                if deleted:
+                    result.deleted[table.name] = deleted
             _mark_undone(conn, runs, run_id)
     return result
+
+
+def data_tables(conn: Connection) -> MetaData:
+    """The target's tables whose rows carry `_run_id` (and the tables they refer to)."""
+    import sqlalchemy as sa
+
+    found = sa.MetaData()
+    inspector = sa.inspect(conn)
+    names = [n for n in inspector.get_table_names() if not n.startswith("_")
+             and RUN_ID in {c["name"] for c in inspector.get_columns(n)}]
+    found.reflect(conn, only=names)
+    return found
 
 
 def _check_run(run: Any, run_id: str, target: str, names: set[str]) -> None:
@@ -131,49 +144,61 @@ def _check_run(run: Any, run_id: str, target: str, names: set[str]) -> None:
                         "cannot be undone")
 
 
-def _written(conn: Connection, history: Table, run_id: str
-             ) -> dict[str, dict[str, list[tuple[str, str | None]]]]:
-    """Per table and action, the run's (key, previous row as JSON)."""
+def _check_kept(run: Any, updated: dict[str, list[tuple[str, str]]], run_id: str) -> None:
+    """Refuse a run that updated more records than `_history` holds: an older migrator's."""
+    try:
+        counts = json.loads(run["counts"] or "{}")
+    except (TypeError, ValueError):
+        counts = {}
+    for table, c in counts.items():
+        if isinstance(c, dict) and int(c.get("updated") or 0) > len(updated.get(table, [])):
+            raise LoadError(f"run {run_id} was loaded by a migrator that kept no _history "
+                            "of the records it updated; it cannot be undone")
+
+
+def _updated(conn: Connection, history: Table, run_id: str
+             ) -> dict[str, list[tuple[str, str]]]:
+    """Per table, the (key, previous row as JSON) of each record the run updated."""
     import sqlalchemy as sa
 
-    written: dict[str, dict[str, list[tuple[str, str | None]]]] = {}
-    rows = conn.execute(sa.select(history.c.table_name, history.c.action,
-                                  history.c.record_key, history.c.previous)
-                        .where(history.c.run_id == run_id).order_by(history.c.id))
-    for table, action, key, previous in rows:
-        written.setdefault(table, {INSERTED: [], UPDATED: []})[action].append((key, previous))
-    return written
+    updated: dict[str, list[tuple[str, str]]] = {}
+    rows = conn.execute(sa.select(history.c.table_name, history.c.record_key,
+                                  history.c.previous)
+                        .where(history.c.run_id == run_id, history.c.action == UPDATED)
+                        .order_by(history.c.id))
+    for table, key, previous in rows:
+        updated.setdefault(table, []).append((key, previous or "{}"))
+    return updated
 
 
 def _check_later(conn: Connection, history: Table, runs: Table, run_id: str) -> None:
     """Refuse when a later run, not undone, changed a record this run wrote."""
     import sqlalchemy as sa
 
-    mine, later = history.alias("mine"), history.alias("later")
-    query = (sa.select(later.c.run_id, sa.func.count(), sa.func.min(runs.c.started_at))
-             .select_from(mine.join(later, sa.and_(
-                 later.c.table_name == mine.c.table_name,
-                 later.c.record_key == mine.c.record_key, later.c.id > mine.c.id,
-                 later.c.run_id != run_id)).join(runs, runs.c.run_id == later.c.run_id))
-             .where(mine.c.run_id == run_id, runs.c.status != "undone")
-             .group_by(later.c.run_id).order_by(sa.func.min(runs.c.started_at).desc()))
+    query = (sa.select(history.c.run_id, sa.func.count(), sa.func.min(runs.c.started_at))
+             .select_from(history.join(runs, runs.c.run_id == history.c.run_id))
+             .where(history.c.previous_run_id == run_id, history.c.run_id != run_id,
+                    runs.c.status != "undone")
+             .group_by(history.c.run_id).order_by(sa.func.min(runs.c.started_at).desc()))
     newer = conn.execute(query).first()
     if newer is not None:
         raise LoadError(f"run {newer[0]} (started {str(newer[2])[:19]}) changed {newer[1]:,} "
                         f"of the records run {run_id} wrote; undo run {newer[0]} first")
 
 
-def _check_run_ids(conn: Connection, tables: dict[str, Table],
-                   written: dict[str, dict[str, list[tuple[str, str | None]]]],
-                   run_id: str) -> None:
-    """Refuse when a record the run wrote no longer says so in `_run_id` (changed since by
-    something `_history` does not know: an older migrator, a hand edit of `_run_id`)."""
+def _check_run_ids(conn: Connection, stored: MetaData,
+                   updated: dict[str, list[tuple[str, str]]], run_id: str) -> None:
+    """Refuse when a record the run updated no longer says so in `_run_id` (changed since
+    by something `_history` does not know: an older migrator, a hand edit of `_run_id`)."""
     import sqlalchemy as sa
 
-    for name, actions in written.items():
-        table = tables[name]
+    for name, records in updated.items():
+        if name not in stored.tables:
+            raise LoadError(f"table {name}, which run {run_id} updated, is gone; undo cannot "
+                            "restore it")
+        table = stored.tables[name]
         pk = _primary_key(table)
-        keys = [_typed(table.c[pk], k) for k, _ in actions[INSERTED] + actions[UPDATED]]
+        keys = [_typed(table.c[pk], k) for k, _ in records]
         changed = 0
         for start in range(0, len(keys), BATCH):
             changed += conn.execute(
@@ -187,7 +212,7 @@ def _check_run_ids(conn: Connection, tables: dict[str, Table],
                             "safely")
 
 
-def _restore(conn: Connection, table: Table, updated: list[tuple[str, str | None]]) -> int:
+def _restore(conn: Connection, table: Table, updated: list[tuple[str, str]]) -> int:
     """Put each updated record back as `_history` kept it."""
     import sqlalchemy as sa
 
@@ -197,7 +222,7 @@ def _restore(conn: Connection, table: Table, updated: list[tuple[str, str | None
                  .values({c.name: sa.bindparam(f"_undo_{c.name}") for c in columns}))
     rows = []
     for key, previous in updated:
-        before = json.loads(previous or "{}")
+        before = json.loads(previous, parse_float=Decimal)
         row = {f"_undo_{c.name}": _typed(c, before.get(c.name)) for c in columns}
         rows.append({"_undo_key": _typed(table.c[pk], key), **row})
     for start in range(0, len(rows), BATCH):
@@ -205,22 +230,17 @@ def _restore(conn: Connection, table: Table, updated: list[tuple[str, str | None
     return len(rows)
 
 
-def _delete(conn: Connection, table: Table, inserted: list[tuple[str, str | None]],
-            run_id: str) -> int:
+def _delete(conn: Connection, table: Table, run_id: str) -> int:
+    """Delete the records still carrying the run's `_run_id`: the ones it inserted (the ones
+    it updated were restored first)."""
     import sqlalchemy as sa
 
-    pk = _primary_key(table)
-    keys = [_typed(table.c[pk], k) for k, _ in inserted]
-    deleted = 0
-    for start in range(0, len(keys), BATCH):
-        try:
-            deleted += conn.execute(table.delete().where(table.c[pk].in_(
-                keys[start:start + BATCH])).where(table.c[RUN_ID] == run_id)).rowcount
-        except sa.exc.IntegrityError:
-            raise LoadError(f"records a later run loaded refer to {table.name} records run "
-                            f"{run_id} inserted; undo the later runs first (nothing changed)"
-                            ) from None
-    return deleted
+    try:
+        return int(conn.execute(table.delete().where(table.c[RUN_ID] == run_id)).rowcount)
+    except sa.exc.IntegrityError:
+        raise LoadError(f"records a later run loaded refer to {table.name} records run "
+                        f"{run_id} inserted; undo the later runs first (nothing changed)"
+                        ) from None
 
 
 def _mark_undone(conn: Connection, runs: Table, run_id: str) -> None:

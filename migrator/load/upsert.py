@@ -8,9 +8,11 @@ default collations ignore case), and one INSERT ... SELECT of just those rows me
 them (ON CONFLICT on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE on MariaDB).
 Unchanged rows are never written, so their `_run_id` keeps naming the run that wrote them.
 
-Given a `History`, the upsert first keeps what `migrator undo` needs in `_history`: the
-key of every row it inserts, and every row it updates as it was (one INSERT ... SELECT
-for the keys; the few changed rows read once and written back as JSON).
+Given a `History`, the upsert first keeps what `migrator undo` needs in `_history`: every
+row it is about to update, as it was, in one INSERT ... SELECT that builds the JSON in
+the database (a per-row Python round trip cost more than the update itself). Inserted
+rows need no history: they carry the run's `_run_id` until a later run changes them, and
+that run's history then names this one (`previous_run_id`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migrator.errors import LoadError
-from migrator.load.bookkeeping import INSERTED, UPDATED, as_json
+from migrator.load.bookkeeping import UPDATED
 from migrator.load.ddl import RUN_ID, index_name
 from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks
 
@@ -69,18 +71,11 @@ def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
     if empty or not table.size:
         if table.size:
             _insert(conn, stored, table, advance)
-            if history is not None:
-                _keep_inserted(conn, history, table, stored,
-                               stored.c[RUN_ID] == history.run_id)
         return TableCounts(table.size, 0, 0)
     stage = _stage(conn, stored, table, advance)
     inserted, updated = _compare(conn, stored, stage, table)
-    if history is not None:
-        new, differs, joined = _changed(conn, stored, stage, table)
-        if inserted:
-            _keep_inserted(conn, history, table, joined, new, key=stage.c[table.spec.primary_key])
-        if updated:
-            _keep_updated(conn, history, table, stored, joined, differs)
+    if history is not None and updated:
+        _keep_updated(conn, history, table, stored, stage)
     if inserted + updated:
         _merge(conn, stored, stage, table)
     # on a failure the rollback (or, for MariaDB, closing the connection) drops it
@@ -88,34 +83,39 @@ def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
     return TableCounts(inserted, updated, table.size - inserted - updated)
 
 
-def _keep_inserted(conn: Connection, history: History, table: Prepared, rows: Any,
-                   where: ColumnElement[bool], key: ColumnElement[Any] | None = None) -> None:
-    """One `_history` row per inserted record, its key only: written by the database."""
-    import sqlalchemy as sa
-
-    key = rows.c[table.spec.primary_key] if key is None else key
-    keys = sa.select(sa.literal(history.run_id, sa.String), sa.literal(table.name, sa.String),
-                     sa.cast(key, sa.String), sa.literal(INSERTED, sa.String)
-                     ).select_from(rows).where(where)
-    conn.execute(history.table.insert().from_select(
-        ["run_id", "table_name", "record_key", "action"], keys))
-
-
 def _keep_updated(conn: Connection, history: History, table: Prepared, stored: Table,
-                  joined: Any, differs: ColumnElement[bool]) -> None:
-    """One `_history` row per updated record: the stored row as it was, every column."""
+                  stage: Table) -> None:
+    """One `_history` row per row about to be updated: its key, its `_run_id`, and every
+    column as JSON, written by the database."""
     import sqlalchemy as sa
 
+    _new, differs, joined = _changed(conn, stored, stage, table)
     old = joined.right  # the alias of `stored` that `_changed` joined
-    pk = table.spec.primary_key
-    names = [c.name for c in stored.columns]
-    found = conn.execute(sa.select(*[old.c[n] for n in names]).select_from(joined)
-                         .where(differs)).mappings().all()
-    for start in range(0, len(found), BATCH):
-        conn.execute(history.table.insert(), [
-            {"run_id": history.run_id, "table_name": table.name, "record_key": str(row[pk]),
-             "action": UPDATED, "previous": as_json(dict(row))}
-            for row in found[start:start + BATCH]])
+    rows = sa.select(sa.literal(history.run_id, sa.String), sa.literal(table.name, sa.String),
+                     sa.cast(old.c[table.spec.primary_key], sa.String),
+                     sa.literal(UPDATED, sa.String), old.c[RUN_ID],
+                     _as_json(conn, [old.c[c.name] for c in stored.columns])
+                     ).select_from(joined).where(differs)
+    conn.execute(history.table.insert().from_select(
+        ["run_id", "table_name", "record_key", "action", "previous_run_id", "previous"], rows))
+
+
+def _as_json(conn: Connection, columns: list[Any]) -> ColumnElement[Any]:
+    """A JSON object of `columns` by name, as text. Built in parts of 40 columns and merged
+    (PostgreSQL takes at most 100 function arguments); a merge may drop a null, which
+    reads back as null all the same."""
+    import sqlalchemy as sa
+
+    dialect = conn.dialect.name
+    build, merge = {"postgresql": (sa.func.jsonb_build_object, None),
+                    "sqlite": (sa.func.json_object, sa.func.json_patch)}.get(
+        dialect, (sa.func.JSON_OBJECT, sa.func.JSON_MERGE_PATCH))
+    parts = [build(*[x for c in columns[i:i + 40] for x in (sa.literal(c.name, sa.String), c)])
+             for i in range(0, len(columns), 40)]
+    merged: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        merged = merged.op("||")(part) if merge is None else merge(merged, part)
+    return sa.cast(merged, sa.Text)
 
 
 def _insert(conn: Connection, target: Table, table: Prepared,

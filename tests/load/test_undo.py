@@ -141,23 +141,27 @@ def test_a_dry_run_keeps_no_history_and_cannot_be_undone(tmp_path: Path) -> None
         undo(dry.run_id, url)
 
 
-def test_history_keeps_previous_values_of_updated_rows_only(tmp_path: Path) -> None:
+def test_history_keeps_the_updated_rows_as_they_were_and_nothing_else(tmp_path: Path
+                                                                      ) -> None:
     import json
 
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     first = run([LEDGER], auto=True, to=url, rejects_dir=tmp_path)
+    assert count(url, "SELECT COUNT(*) FROM _history") == 0  # inserts carry _run_id
     second = run([edited_ledger(tmp_path / "next")], auto=True, to=url, rejects_dir=tmp_path)
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT run_id, table_name, record_key, action, previous "
-                                    "FROM _history ORDER BY id").all()
+        rows = conn.exec_driver_sql("SELECT run_id, table_name, record_key, action, "
+                                    "previous_run_id, previous FROM _history").all()
     engine.dispose()
-    assert [(r[0], r[1], r[3]) for r in rows].count((first.run_id, "customers", "inserted")) == 40
-    updated = {r[2]: json.loads(r[4]) for r in rows if r[3] == "updated"}
-    assert set(updated) == {"000008", "000022", next(iter(set(updated) - {"000008", "000022"}))}
+    assert {(r[0], r[1], r[3], r[4]) for r in rows} == {
+        (second.run_id, "customers", "updated", first.run_id)}
+    updated = {r[2]: json.loads(r[5]) for r in rows}
+    assert len(updated) == 3 and {"000008", "000022"} <= set(updated)
     assert updated["000008"]["phone"] == "+81355213273"
+    assert updated["000022"]["phone"] == "+81357390865"
     assert updated["000008"]["_run_id"] == first.run_id
-    assert all(r[0] == second.run_id for r in rows if r[3] == "updated")
+    assert updated["000008"]["_source_row"] == 6 and updated["000008"]["name"] == "株式会社藍染工房"
 
 
 def test_undo_cli_says_what_it_did_and_refuses_in_one_sentence(tmp_path: Path) -> None:
@@ -180,3 +184,18 @@ def test_undo_cli_says_what_it_did_and_refuses_in_one_sentence(tmp_path: Path) -
                              text=True, timeout=120)
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_run_whose_updates_left_no_history_is_refused(tmp_path: Path) -> None:
+    """A run loaded by a migrator before `_history`: its updates cannot be put back."""
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    run([LEDGER], auto=True, to=url, rejects_dir=tmp_path)
+    second = run([edited_ledger(tmp_path / "next")], auto=True, to=url, rejects_dir=tmp_path)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM _history")
+    engine.dispose()
+    before = snapshot(url)
+    with pytest.raises(LoadError, match="kept no _history of the records it updated"):
+        undo(second.run_id, url)
+    assert snapshot(url) == before
