@@ -68,13 +68,23 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
         out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
     address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
     if address:
-        joined = frame[address].astype(object).where(frame[address].notna(), "").astype(str)
-        out["address"] = _fold(joined.agg("".join, axis=1), _address_text)
+        out["address"] = _fold(_joined(frame, address), _address_text)
     pk = spec.primary_key
     code = _fold(frame[pk], _plain_text) if pk in frame else _blank(len(frame))
     code[generated] = MISSING
     group = _fold(frame[group_by], _plain_text) if group_by and group_by in frame else None
     return Prepared(out, code, group)
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The columns' text run together per row, a missing part as "": one vectorised `+`
+    per column (a row-wise join cost 5 s per 100,000 rows)."""
+    parts = [frame[c].astype(object).where(frame[c].notna(), "").astype(str)
+             .to_numpy(dtype=object) for c in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + part
+    return pd.Series(joined, index=frame.index, dtype=object)
 
 
 def _first(frame: pd.DataFrame, spec: TableSpec, attribute: str,
