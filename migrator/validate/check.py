@@ -26,6 +26,7 @@ from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
 from migrator.target import stored_frame
+from migrator.validate.engine import import_gx
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
 ROW_ID = "_row_id"
@@ -112,7 +113,7 @@ def _levels(schema: TargetSchema, tables: list[str]) -> list[list[str]]:
 
 def _context(docs: Path | None) -> Any:
     """An ephemeral GX context: in-memory stores, no analytics, no progress bars."""
-    import great_expectations as gx
+    gx = import_gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -135,7 +136,7 @@ def _context(docs: Path | None) -> Any:
 
 def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFrame) -> Any:
     """Data asset → whole-dataframe batch definition → validation definition → run."""
-    import great_expectations as gx
+    gx = import_gx()
 
     asset = source.add_dataframe_asset(name=table)
     batch = asset.add_batch_definition_whole_dataframe(f"{table}_whole")

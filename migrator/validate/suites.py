@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrator.errors import SuiteError
+from migrator.validate.engine import import_gx
 
 if TYPE_CHECKING:
     from migrator.schema.model import FieldSpec, TableSpec, TargetSchema
@@ -91,7 +92,7 @@ def to_gx_suite(suite: dict[str, Any], source: str = "<suite>") -> Any:
     GX's own constructor logs and drops invalid expectations; we refuse them instead, so an
     edited suite never silently checks less than it says.
     """
-    import great_expectations as gx
+    gx = import_gx()
     from great_expectations.exceptions import GreatExpectationsError
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -112,7 +113,7 @@ def to_gx_suite(suite: dict[str, Any], source: str = "<suite>") -> Any:
 
 def _suite_dict(table: str, spec: TableSpec) -> dict[str, Any]:
     """Build with GX's expectation classes and serialise with GX, minus ids and version."""
-    import great_expectations as gx
+    gx = import_gx()
 
     suite = gx.ExpectationSuite(name=table, expectations=list(_expectations(spec)),
                                 meta={"generated_by": "migrator.validate.generate_suites",

@@ -273,3 +273,15 @@ def test_generated_suite_rules() -> None:
 
 def test_import_validate_and_cli_do_not_import_gx() -> None:
     assert heavy_modules_after("import migrator.cli, migrator.validate") == "[]"
+
+
+def test_great_expectations_loads_without_building_rfc3987_grammars() -> None:
+    """GX is imported without rfc3987_syntax (2.2 s of grammars for a check no suite uses),
+    and the module stays importable afterwards for anyone who asks for it."""
+    from tests.conftest import fresh_python
+
+    printed = fresh_python(
+        "import sys; from migrator.validate.engine import import_gx; gx = import_gx(); "
+        "print('rfc3987_syntax' in sys.modules, hasattr(gx, 'ExpectationSuite')); "
+        "import rfc3987_syntax; print(rfc3987_syntax.__name__)")
+    assert printed.splitlines() == ["False True", "rfc3987_syntax"]
