@@ -94,8 +94,9 @@ def fastexcel_read():
     t0 = time.perf_counter()
     rows = 0
     for path, header in ((ledger, 2), (sales, 1)):
-        table = fastexcel.read_excel(path).load_sheet(0, header_row=header).to_arrow()
-        rows += table.num_rows
+        sheet = fastexcel.read_excel(path).load_sheet(0, header_row=header)
+        sheet.__arrow_c_array__()  # the Arrow arrays, built in Rust (no pyarrow needed)
+        rows += sheet.height
     return time.perf_counter() - t0, rows
 
 def pandas_run(method):
