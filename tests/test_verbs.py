@@ -132,3 +132,22 @@ def test_verbs_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.M
     assert "accounting (read = loaded + merged + rejected): holds" in printed
     assert "  seconds: read " in printed
     assert (tmp_path / "crm.db").exists() and any((tmp_path / "rejects").iterdir())
+
+
+def test_verbs_raise_the_collector_thresholds_while_they_run_and_restore_them() -> None:
+    import gc
+
+    from migrator import read_sources
+    from migrator.gcpause import THRESHOLDS, fewer_collections
+    from tests.conftest import SAMPLE_DATA
+
+    before = gc.get_threshold()
+    seen = []
+    with fewer_collections():
+        seen.append(gc.get_threshold())
+        with fewer_collections():
+            seen.append(gc.get_threshold())
+        seen.append(gc.get_threshold())
+    assert seen == [THRESHOLDS] * 3 and gc.get_threshold() == before
+    assert len(read_sources([SAMPLE_DATA / "顧客台帳.xlsx"])) == 1
+    assert gc.get_threshold() == before

@@ -22,6 +22,7 @@ import pandas as pd
 from migrator.clean.base import Context, Outcome
 from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
+from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.progress import Progress, silent
 from migrator.reference.places import COUNTRIES, PREFECTURES
@@ -55,6 +56,7 @@ Codes = dict[str, dict[tuple[Any, ...], Any]]
 """Per parent table: the key of the row read from each source row (lineage)."""
 
 
+@fewer_collections()
 def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedTables:
     """Clean every target frame of `mapped` (apply_mapping's result).
 

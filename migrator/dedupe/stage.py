@@ -34,6 +34,7 @@ from migrator.dedupe.match import (
 from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
 from migrator.errors import RejectReason
+from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.rejects import (
     CHANGE_COLUMNS,
@@ -54,6 +55,7 @@ from migrator.tables import (
 )
 
 
+@fewer_collections()
 def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
            against: str | None = None, merge_at: float = MERGE_AT,
            review_at: float = REVIEW_AT) -> DedupedTables:

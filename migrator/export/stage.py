@@ -23,6 +23,7 @@ from migrator.export.build import OBJECTS, Built, Unencodable, build
 from migrator.export.profile import CrmProfile
 from migrator.export.targets import PROFILES
 from migrator.export.writer import WrittenFile, write_file
+from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.rejects import REJECT_COLUMNS, concat_frames, count_by_table
 from migrator.rejects_file import write_rejects
@@ -109,6 +110,7 @@ class ExportResult:
                                                    caption="files, in import order")
 
 
+@fewer_collections()
 def export(checked: ValidationReport | str, format: str, out: Path | str, *,
            unencodable: Unencodable = "substitute", encoding: str | None = None,
            max_rows: int | None = None, app: Mapping[str, Path] | Path | None = None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.errors import AccountingError
+from migrator.gcpause import fewer_collections
 from migrator.load.sql import write_tables
 from migrator.load.upsert import TableCounts
 from migrator.progress import Progress, now_iso
@@ -53,6 +54,7 @@ class LoadResult:
         return self.report._repr_html_()
 
 
+@fewer_collections()
 def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path | None = None,
          dry_run: bool = False, run_id: str | None = None,
          progress: Progress | None = None) -> LoadResult:

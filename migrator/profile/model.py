@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.display import display_width, html_table, plural, row_ranges, text_table
+from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.profile.column import ColumnProfile, profile_column
 from migrator.tables import SkippedRow, SkippedSheet, SourceTable, SourceTables
@@ -128,6 +129,7 @@ class Profile:
         write_html(self.asdict(), path)
 
 
+@fewer_collections()
 def profile(tables: SourceTables | list[SourceTable]) -> Profile:
     """Profile every table read: where it is, how it was read, what each column holds.
 

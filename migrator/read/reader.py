@@ -9,6 +9,7 @@ from os import PathLike
 from pathlib import Path
 
 from migrator.errors import ReadError
+from migrator.gcpause import fewer_collections
 from migrator.progress import Progress, now_iso, silent
 from migrator.read.card import card_fields, cards_table
 from migrator.read.csvfile import read_csv_grid
@@ -20,6 +21,7 @@ from migrator.read.settings import ReadOptions
 from migrator.tables import SkippedSheet, SourceFile, SourceTable, SourceTables
 
 
+@fewer_collections()
 def read_sources(paths: Iterable[str | PathLike[str]], *,
                  options: ReadOptions | None = None,
                  progress: Progress | None = None) -> SourceTables:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from migrator.errors import RejectReason
+from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.privacy import Protector, kinds_of, protect_issues, protect_tables
 from migrator.progress import Progress
@@ -41,6 +42,7 @@ EXPECTATION_REASONS = {
 """For an expectation a person added to a suite without a rule: the reason by its type."""
 
 
+@fewer_collections()
 def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = None,
              docs: Path | None = None, against: str | None = None,
              progress: Progress | None = None) -> ValidationReport:
