@@ -133,23 +133,17 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
                else ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
                else ColumnTarget(to=chosen[c].target if c in chosen else None)
                for c in table.columns}
-    confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns
-                  if c in chosen and columns[c].to is not None}
-    confidence.update({c: PART_CONFIDENCE for c in parts})
-    confidence.update({c: FORMAT_CONFIDENCE for c in fixed})
-    for c in table.columns:  # null: how sure that no field fits (1.0: nothing came close)
-        if columns[c].to is None:
-            best = max((cand.score for cand in scores[c]
-                        if cand.target.split(".")[0] in allowed), default=0.0)
-            confidence[c] = round(max(0.0, 1.0 - best), 2)
-    confidence = {c: confidence[c] for c in table.columns if c in confidence}
     routed = {c for p in pairs for c in (p.type, p.value)}
+    confidence = _confidence(table.columns, columns, chosen, scores, allowed)
+    confidence.update({c: FORMAT_CONFIDENCE for c in fixed.keys() | routed})
+    confidence.update({c: PART_CONFIDENCE for c in parts})
+    confidence = {c: confidence[c] for c in table.columns if c in confidence}
     columns = {c: t if t.to is not None or c in routed
                else t.model_copy(update={"privacy": "drop"})
                for c, t in columns.items()}  # what feeds nothing is not collected
     personal = {c.name: c.personal.kind for c in table_profile.columns
                 if c.personal is not None and c.name in columns
-                and columns[c.name].to is not None}
+                and (columns[c.name].to is not None or c.name in routed)}
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
@@ -173,6 +167,21 @@ def _from_format(known: ExportFormat | None, columns: Sequence[str],
 def _has_field(schema: TargetSchema, target: str) -> bool:
     table, _, name = target.partition(".")
     return table in schema.tables and name in schema.tables[table].fields
+
+
+def _confidence(names: Sequence[str], columns: dict[str, ColumnTarget],
+                chosen: dict[str, Candidate], scores: dict[str, list[Candidate]],
+                allowed: list[str]) -> dict[str, float]:
+    """A chosen target's score; for a null, how sure that no field fits (1.0: nothing
+    came close)."""
+    out = {c: round(min(chosen[c].score, 1.0), 2) for c in names
+           if c in chosen and columns[c].to is not None}
+    for c in names:
+        if columns[c].to is None:
+            best = max((cand.score for cand in scores[c]
+                        if cand.target.split(".")[0] in allowed), default=0.0)
+            out[c] = round(max(0.0, 1.0 - best), 2)
+    return out
 
 
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:
