@@ -19,7 +19,7 @@ from migrator.mapping.formats import ExportFormat, recognise
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
-from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
+from migrator.mapping.spec import ColumnTarget, Mapping, PairRoute, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable, SourceTables
 
@@ -120,6 +120,7 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
                                          for k, v in p.to.items()}})
              for p in (known.pair_routes(table.columns) if known is not None else [])]
     if known is not None:
+        fixed = _name_the_person(table.columns, fixed, pairs, found, schema)
         taken = {t.to for t in fixed.values()}
         scores = {c: [] if c in fixed else [x for x in cands if x.target not in taken]
                   for c, cands in scores.items()}
@@ -162,6 +163,21 @@ def _from_format(known: ExportFormat | None, columns: Sequence[str],
         if target.to is None or _has_field(schema, target.to):
             out[column] = target
     return out
+
+
+def _name_the_person(columns: Sequence[str], fixed: dict[str, ColumnTarget],
+                     pairs: Sequence[PairRoute], found: Roles,
+                     schema: TargetSchema) -> dict[str, ColumnTarget]:
+    """An export without its organisation column (a personal address book) names no
+    customer: the customer is the person, named by family + given name as in a plain
+    sheet, so its rows are not all rejected for a missing name."""
+    fed = {t.to for t in fixed.values()} | {t for p in pairs for t in p.to.values()}
+    if found.party_name is None or found.party_name in fed:
+        return fixed
+    chosen = {c: Candidate(c, t.to, FORMAT_CONFIDENCE, 0) for c, t in fixed.items() if t.to}
+    joined = join_name_parts(columns, chosen, found, schema)
+    return {**fixed, **{c: ColumnTarget(to=to, part=n) for c, (to, n) in joined.items()
+                        if to == found.party_name}}
 
 
 def _has_field(schema: TargetSchema, target: str) -> bool:

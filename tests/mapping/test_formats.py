@@ -172,3 +172,18 @@ def test_formats_pairs_fill_after_a_direct_column() -> None:
         "pairs": [{"type": "Org", "value": "Name", "to": {"(blank)": "customers.name"}}]})
     mapped = apply_mapping([table], Mapping(sources=(spec,)))
     assert mapped.frames["customers"]["name"].tolist() == ["Acme", "Bob"]
+
+
+def test_formats_export_without_its_organisation_column_names_the_person(tmp_path: Path) -> None:
+    path = tmp_path / "outlook_people.csv"
+    path.write_text("First Name,Last Name,E-mail Address,Business Phone,Business City\n"
+                    "Ann,Example,ann@example.com,617-555-0101,Boston\n"
+                    "Ben,Sample,ben@example.net,312-555-0111,Chicago\n", encoding="utf-8")
+    tables = read_sources([path])
+    (source,) = suggest_mapping(profile(tables), SCHEMA, learned={}).sources
+    assert source.format == "outlook_contacts"
+    assert {c: (t.to, t.part) for c, t in source.columns.items() if "Name" in c} == {
+        "First Name": ("customers.name", 2), "Last Name": ("customers.name", 1)}
+    report = run([path], auto=True, to=f"sqlite:///{tmp_path / 'out.db'}",
+                 rejects_dir=tmp_path)
+    assert report.tables["customers"].rows_loaded == 2
