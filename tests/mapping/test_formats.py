@@ -187,3 +187,16 @@ def test_formats_export_without_its_organisation_column_names_the_person(tmp_pat
     report = run([path], auto=True, to=f"sqlite:///{tmp_path / 'out.db'}",
                  rejects_dir=tmp_path)
     assert report.tables["customers"].rows_loaded == 2
+
+
+@pytest.mark.parametrize(("columns", "name"), [
+    (["取引先コード", "取引先名(正式名称)", "取引先名(カナ)", "郵便番号", "都道府県",
+      "市区町村・番地", "建物名・部屋番号など", "電話番号"], "freee_torihikisaki"),
+    (["取引先コード", "取引先名", "敬称", "郵便番号", "都道府県", "住所1", "住所2", "電話番号",
+      "部署名", "担当者役職", "担当者氏名", "メールアドレス"], "moneyforward_torihikisaki"),
+    (["得意先コード", "得意先名", "フリガナ", "郵便番号", "住所1", "電話番号"], "yayoi_tokuisaki"),
+])
+def test_formats_accounting_exports_are_told_apart(columns: list[str], name: str) -> None:
+    found = recognise(columns)
+    assert found is not None and found.name == name
+    assert found.column_targets(columns)["郵便番号"].to == "customers.postal_code"
