@@ -170,13 +170,26 @@ class SuggestResult:
             if unsure:
                 line += f"; check {', '.join(unsure)} (low confidence)"
             lines.append(line)
-            left = [c for c in s.columns if c not in mapped]
+            if s.format is not None:
+                lines.append(f"  recognised format: {_format_title(s.format)}")
+            routed = s.pair_columns()
+            if routed:
+                lines.append(f"  routed by type: {len(s.pairs)} value column(s) by "
+                             f"{', '.join(dict.fromkeys(p.type for p in s.pairs))}")
+            left = [c for c in s.columns if c not in mapped and c not in routed]
             if left:
                 lines.append("  not loaded: " + ", ".join(left))
         if self.learned:
             lines.append(f"learned {len(self.learned)} choice(s) into {self.synonyms}")
         lines.append(f"wrote {self.output}; review every target before it is used")
         return "\n".join(lines)
+
+
+def _format_title(name: str) -> str:
+    from migrator.mapping.formats import format_named
+
+    known = format_named(name)
+    return f"{known.title} ({name})" if known is not None else name
 
 
 def suggest_files(sources: Sequence[Source], *, output: Path,

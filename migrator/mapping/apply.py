@@ -18,7 +18,7 @@ import pandas as pd
 
 from migrator.errors import MappingError
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.mapping.spec import Mapping, SourceSpec
+from migrator.mapping.spec import Mapping, PairRoute, SourceSpec
 from migrator.schema import TargetSchema, load_schema
 from migrator.tables import RULES, FieldRule, MappedTables, SourceTable, SourceTables, Trail
 
@@ -101,7 +101,7 @@ def _privacy(mapping: Mapping, schema: TargetSchema) -> dict[str, str]:
 
 
 def _check_columns(table: SourceTable, spec: SourceSpec) -> None:
-    missing = [c for c in spec.targets() if c not in table.columns]
+    missing = [c for c in [*spec.targets(), *spec.pair_columns()] if c not in table.columns]
     if missing:
         raise MappingError(f"{table.file}: the mapping names column(s) the table does not have: "
                            f"{', '.join(missing)}; check the header rows or edit the mapping")
@@ -115,10 +115,16 @@ def _split(table: SourceTable, spec: SourceSpec, schema: TargetSchema) -> dict[s
             continue
         name, field = target.to.split(".", 1)
         by_table.setdefault(name, {}).setdefault(field, []).append((target.part or 0, column))
+    routed = route_pairs(table.frame, spec.pairs)
+    for fed in routed:
+        name, field = fed.split(".", 1)
+        by_table.setdefault(name, {}).setdefault(field, [])
     lineage = table.frame[list(LINEAGE_COLUMNS)].reset_index(drop=True)
     out: dict[str, pd.DataFrame] = {}
     for name, fields in by_table.items():
-        data = {f: _joined(table.frame, cols) for f, cols in fields.items()}
+        data = {f: _filled(_joined(table.frame, cols) if cols else None,
+                           routed.get(f"{name}.{f}"))
+                for f, cols in fields.items()}
         frame = pd.DataFrame(data).reset_index(drop=True)
         links = [fk for fk in schema.tables[name].foreign_keys
                  if fk.ref_table != name and fk.ref_table in by_table]
@@ -134,6 +140,42 @@ def _split(table: SourceTable, spec: SourceSpec, schema: TargetSchema) -> dict[s
             frame = frame[frame[own].notna().any(axis=1)] if own else frame.iloc[0:0]
         out[name] = pd.concat([frame, lineage.loc[frame.index]], axis=1)
     return out
+
+
+def route_pairs(frame: pd.DataFrame, pairs: Sequence[PairRoute]) -> dict[str, pd.Series]:
+    """`table.field` → the values the pairs route to it, row by row; the first pair with a
+    value for a row wins."""
+    out: dict[str, pd.Series] = {}
+    for pair in pairs:
+        routes = {fold_type(k): v for k, v in pair.to.items() if k != "*"}
+        other = pair.to.get("*")
+        targets = [routes.get(fold_type(v), other) for v in frame[pair.type].tolist()]
+        values = frame[pair.value].astype(object).where(frame[pair.value].map(_present), None)
+        for target in dict.fromkeys(t for t in targets if t is not None):
+            routed = values.where([t == target for t in targets], None)
+            out[target] = _filled(out.get(target), routed)
+    return out
+
+
+BLANK = "(blank)"
+"""The route key for an empty type cell."""
+
+
+def fold_type(value: Any) -> str:
+    """`* Work ::: Mobile` → `work`: Google marks the primary value with `* ` and joins
+    several types with `:::`; the first one decides. An empty cell folds to `(blank)`."""
+    text = str(value).split(":::")[0].strip().lstrip("*").strip().casefold() \
+        if _present(value) else ""
+    return text or BLANK
+
+
+def _filled(first: pd.Series | None, then: pd.Series | None) -> pd.Series:
+    """`first`, its empty values filled from `then`."""
+    if then is None:
+        return first if first is not None else pd.Series(dtype="object")
+    if first is None:
+        return then
+    return first.where(first.map(_present), then).astype(object)
 
 
 def _joined(frame: pd.DataFrame, columns: list[tuple[int, str]]) -> pd.Series:

@@ -98,6 +98,38 @@ class ColumnTarget(BaseModel):
         return out
 
 
+class PairRoute(BaseModel):
+    """A value column whose row-by-row target is decided by a type column beside it.
+
+    Google Contacts writes `Phone 1 - Type` (Work, Mobile, Work Fax...) beside `Phone 1 -
+    Value`: one column feeds the customer's phone on one row and the contact's mobile on
+    the next. `to` maps a type (compared without case, `* ` and anything after `:::`) to
+    a target or null; `(blank)` is an empty type cell and `*` any type not listed.
+    Several routes feeding one field fill it in order: the first non-empty value wins,
+    after a column mapped to it directly.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    """The column holding each row's type."""
+    value: str
+    """The column holding the value to route."""
+    to: dict[str, str | None]
+    """Type → `table.field` or null."""
+
+    @field_validator("to")
+    @classmethod
+    def _targets_shape(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        for target in value.values():
+            if target is not None and not _TARGET.match(target):
+                raise ValueError(f"'{target}' is not of the form table.field")
+        return value
+
+    def dump(self) -> dict[str, Any]:
+        return {"type": self.type, "value": self.value, "to": _Flow(self.to)}
+
+
 class SourceSpec(BaseModel):
     """One source table: where it is found, how it was read, where its columns go."""
 
@@ -116,6 +148,10 @@ class SourceSpec(BaseModel):
     """For a card: where each label's value sits (`{"会社名": "C4"}`)."""
     personal: dict[str, str] = Field(default_factory=dict)
     """What suggest found personal in each column (`{"TEL": "phone"}`): decide a privacy."""
+    format: str | None = None
+    """The known export format suggest recognised (`google_contacts`), for the reviewer."""
+    pairs: tuple[PairRoute, ...] = ()
+    """Value columns routed row by row by a type column (see PairRoute)."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -138,11 +174,17 @@ class SourceSpec(BaseModel):
         """Column → target for the columns that are loaded."""
         return {c: t.to for c, t in self.columns.items() if t.to is not None}
 
+    def pair_columns(self) -> list[str]:
+        """The type and value columns the pairs read, in order, each once."""
+        return list(dict.fromkeys(c for p in self.pairs for c in (p.type, p.value)))
+
     def dump(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file}
         if self.sheet is not None:
             out["sheet"] = self.sheet
         out["layout"] = self.layout
+        if self.format is not None:
+            out["format"] = self.format
         out["header_rows"] = list(self.header_rows)
         out["columns"] = {c: t.dump() for c, t in self.columns.items()}
         if self.confidence:
@@ -151,6 +193,8 @@ class SourceSpec(BaseModel):
             out["cells"] = dict(self.cells)
         if self.personal:
             out["personal"] = dict(self.personal)
+        if self.pairs:
+            out["pairs"] = [p.dump() for p in self.pairs]
         return out
 
 
@@ -173,7 +217,7 @@ class Mapping(BaseModel):
     def from_yaml(cls, text: str, *, file: str = "mapping") -> Mapping:
         """Parse a mapping; any error is one sentence with the file and the YAML path."""
         return validated(text, cls, file=file, error=MappingError,
-                         keys=keys_of(Mapping, SourceSpec, ColumnTarget),
+                         keys=keys_of(Mapping, SourceSpec, ColumnTarget, PairRoute),
                          expected="a mapping file (expected keys version, schema, sources)")
 
     @classmethod
@@ -229,6 +273,15 @@ class Mapping(BaseModel):
                                        f"'{fed[target.to]}'; number both with part: to join "
                                        "them, or set one to null")
                 fed.setdefault(target.to, column)
+            for j, pair in enumerate(source.pairs):
+                for kind, to in pair.to.items():
+                    if to is None:
+                        continue
+                    try:
+                        schema.field(to)
+                    except SchemaError as err:
+                        raise MappingError(f"{file}: sources[{i}].pairs[{j}].to.{kind}: "
+                                           f"{err.problem}") from None
 
     def privacy(self) -> dict[str, str]:
         """`table.field` → its policy, the strictest of the columns feeding it."""
@@ -260,8 +313,9 @@ class Mapping(BaseModel):
             where = s.file + (f" [{s.sheet}]" if s.sheet else "")
             unsure = sorted(c for c, v in s.confidence.items() if v < LOW_CONFIDENCE)
             check = f"; check {', '.join(unsure)}" if unsure else ""
-            lines.append(f"  {where}: {len(s.targets())} of {len(s.columns)} columns mapped"
-                         f"{check}")
+            known = f" (format: {s.format})" if s.format else ""
+            lines.append(f"  {where}{known}: {len(s.targets())} of {len(s.columns)} columns "
+                         f"mapped{check}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

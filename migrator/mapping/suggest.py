@@ -15,16 +15,19 @@ from pathlib import Path
 from typing import Protocol
 
 from migrator.errors import MappingError, StageOrderError
+from migrator.mapping.formats import ExportFormat, recognise
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
-from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
+from migrator.mapping.spec import ColumnTarget, Mapping, PairRoute, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable, SourceTables
 
 THRESHOLD = 0.45
 PART_CONFIDENCE = 0.8
 """A family/given pair joined into one field is a rule, not a score: sure, not certain."""
+FORMAT_CONFIDENCE = 0.95
+"""A column a recognised format names: known, yet a person should still glance at it."""
 LINE_SIGNS = 3
 """Strong line columns (date, product, quantity...) that make a sheet a list of lines."""
 # Semantic types that say what a value IS, strongly enough to veto a header.
@@ -111,31 +114,90 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
     scores = {c: _score_all(c, semantics.get(c, ("text", 0.0)), schema, learned)
               for c in table.columns}
     allowed = _allowed_tables(scores, schema, found)
+    known = recognise(table.columns)
+    fixed = _from_format(known, table.columns, schema)
+    pairs = [p.model_copy(update={"to": {k: v if v and _has_field(schema, v) else None
+                                         for k, v in p.to.items()}})
+             for p in (known.pair_routes(table.columns) if known is not None else [])]
+    if known is not None:
+        fixed = _name_the_person(table.columns, fixed, pairs, found, schema)
+        taken = {t.to for t in fixed.values()}
+        scores = {c: [] if c in fixed else [x for x in cands if x.target not in taken]
+                  for c, cands in scores.items()}
     chosen = _assign(scores, allowed)
-    chosen = _person_customer(scores, chosen, found)
-    chosen = _continue_groups(table.columns, chosen, schema)
-    parts = join_name_parts(table.columns, chosen, found, schema)
-    columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
+    parts: dict[str, tuple[str, int]] = {}
+    if known is None:
+        chosen = _person_customer(scores, chosen, found)
+        chosen = _continue_groups(table.columns, chosen, schema)
+        parts = join_name_parts(table.columns, chosen, found, schema)
+    columns = {c: fixed[c] if c in fixed
+               else ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
                else ColumnTarget(to=chosen[c].target if c in chosen else None)
                for c in table.columns}
-    confidence = {c: round(min(chosen[c].score, 1.0), 2) for c in table.columns
-                  if c in chosen and columns[c].to is not None}
+    routed = {c for p in pairs for c in (p.type, p.value)}
+    confidence = _confidence(table.columns, columns, chosen, scores, allowed)
+    confidence.update({c: FORMAT_CONFIDENCE for c in fixed.keys() | routed})
     confidence.update({c: PART_CONFIDENCE for c in parts})
-    for c in table.columns:  # null: how sure that no field fits (1.0: nothing came close)
-        if columns[c].to is None:
-            best = max((cand.score for cand in scores[c]
-                        if cand.target.split(".")[0] in allowed), default=0.0)
-            confidence[c] = round(max(0.0, 1.0 - best), 2)
     confidence = {c: confidence[c] for c in table.columns if c in confidence}
-    columns = {c: t if t.to is not None else t.model_copy(update={"privacy": "drop"})
+    columns = {c: t if t.to is not None or c in routed
+               else t.model_copy(update={"privacy": "drop"})
                for c, t in columns.items()}  # what feeds nothing is not collected
     personal = {c.name: c.personal.kind for c in table_profile.columns
                 if c.personal is not None and c.name in columns
-                and columns[c.name].to is not None}
+                and (columns[c.name].to is not None or c.name in routed)}
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
-        confidence=confidence, cells=dict(table.cells), personal=personal)
+        confidence=confidence, cells=dict(table.cells), personal=personal,
+        format=known.name if known is not None else None, pairs=tuple(pairs))
+
+
+def _from_format(known: ExportFormat | None, columns: Sequence[str],
+                 schema: TargetSchema) -> dict[str, ColumnTarget]:
+    """The recognised format's targets for `columns`, those the schema has (a schema of
+    your own may lack some: those columns are matched as usual)."""
+    if known is None:
+        return {}
+    out = {}
+    for column, target in known.column_targets(columns).items():
+        if target.to is None or _has_field(schema, target.to):
+            out[column] = target
+    return out
+
+
+def _name_the_person(columns: Sequence[str], fixed: dict[str, ColumnTarget],
+                     pairs: Sequence[PairRoute], found: Roles,
+                     schema: TargetSchema) -> dict[str, ColumnTarget]:
+    """An export without its organisation column (a personal address book) names no
+    customer: the customer is the person, named by family + given name as in a plain
+    sheet, so its rows are not all rejected for a missing name."""
+    fed = {t.to for t in fixed.values()} | {t for p in pairs for t in p.to.values()}
+    if found.party_name is None or found.party_name in fed:
+        return fixed
+    chosen = {c: Candidate(c, t.to, FORMAT_CONFIDENCE, 0) for c, t in fixed.items() if t.to}
+    joined = join_name_parts(columns, chosen, found, schema)
+    return {**fixed, **{c: ColumnTarget(to=to, part=n) for c, (to, n) in joined.items()
+                        if to == found.party_name}}
+
+
+def _has_field(schema: TargetSchema, target: str) -> bool:
+    table, _, name = target.partition(".")
+    return table in schema.tables and name in schema.tables[table].fields
+
+
+def _confidence(names: Sequence[str], columns: dict[str, ColumnTarget],
+                chosen: dict[str, Candidate], scores: dict[str, list[Candidate]],
+                allowed: list[str]) -> dict[str, float]:
+    """A chosen target's score; for a null, how sure that no field fits (1.0: nothing
+    came close)."""
+    out = {c: round(min(chosen[c].score, 1.0), 2) for c in names
+           if c in chosen and columns[c].to is not None}
+    for c in names:
+        if columns[c].to is None:
+            best = max((cand.score for cand in scores[c]
+                        if cand.target.split(".")[0] in allowed), default=0.0)
+            out[c] = round(max(0.0, 1.0 - best), 2)
+    return out
 
 
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:

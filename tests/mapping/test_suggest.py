@@ -158,6 +158,14 @@ def test_suggest_values_beat_a_lying_header() -> None:
     ("法人コード,会社名,顧客登録日時\nK1,株式会社山田,2024/01/02 10:00\n"
      "K2,鈴木工業株式会社,2024/02/03 11:00\n",
      {"法人コード": "customers.customer_code", "顧客登録日時": "customers.customer_since"}),
+    ("Account No.,Company,Since\nA1,Acme Inc,2024-01-02\nA2,Beta LLC,2024-02-03\n",
+     {"Account No.": "customers.customer_code", "Since": "customers.customer_since"}),
+    ("Customer ID,Company,Customer Since\nC1,Acme Inc,2024-01-02\nC2,Beta LLC,2024-02-03\n",
+     {"Customer Since": "customers.customer_since"}),
+    ("法人コード,会社名,登録日\nK1,株式会社山田,2024/01/02\nK2,鈴木工業株式会社,2024/02/03\n",
+     {"法人コード": "customers.customer_code", "登録日": "customers.customer_since"}),
+    ("会員番号,氏名,入会日\nM1,山田 太郎,令和6年1月2日\nM2,鈴木 花子,令和6年2月3日\n",
+     {"入会日": "customers.customer_since"}),
 ])
 def test_suggest_headers_real_files_use_for_codes_and_since(tmp_path: Any, text: str,
                                                             expected: dict[str, str]) -> None:
