@@ -19,6 +19,7 @@ from migrator.clean.base import Context, Outcome
 from migrator.errors import RejectReason
 
 LEADING_ZERO_NOTE = "read from a number: leading 0 restored"
+UNASSIGNED_NOTE = "well-formed, but in a range phonenumbers does not list as assigned"
 
 # `TEL:`, `Tel.`, `電話:`, `℡` (NFKC turns ℡ into TEL) before the number.
 _PREFIX = re.compile(r"^(?:tel|phone|ph|電話番号|電話)\s*[:.]?\s*", re.IGNORECASE)
@@ -53,7 +54,10 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     A leading `+` names the country and overrides the region. Full-width forms are
     NFKC-normalised first; `TEL:` prefixes are dropped. An extension (`x12`, `ext. 12`,
     `#12`, `内線12`) is kept in RFC 3966 style: `+12125550100;ext=12`. A number that is not
-    `phonenumbers.is_valid_number` for its country, or holds letters, gets `invalid_phone`.
+    well-formed for its country (the country's number shape and length, typed with its
+    trunk prefix or a `+`) but in a range `phonenumbers` does not list as assigned
+    (`011-967-5275`) is still a phone: it is normalised and noted. Anything else, or a
+    value holding letters, gets `invalid_phone`.
 
     Integers (a number column that lost its leading 0): where the region's trunk prefix
     is 0 (JP), the digits are tried with a 0 put back first (`312345678` → `0312345678`
@@ -104,7 +108,8 @@ def _parse_integer(number: int, region: str) -> _Parsed:
     if trunk is not None and trunk.national_prefix == "0":
         restored = _validate("0" + digits, None, region)
         if restored.value is not None:
-            return _Parsed(restored.value, None, LEADING_ZERO_NOTE, restored.is_mobile)
+            note = "; ".join(n for n in (LEADING_ZERO_NOTE, restored.note) if n)
+            return _Parsed(restored.value, None, note, restored.is_mobile)
     return _validate(digits, None, region)
 
 
@@ -130,12 +135,72 @@ def _validate(main: str, extension: str | None, region: str) -> _Parsed:
         # national number against the region's patterns); asking once halves the cost.
         found = number, pn.number_type(number)
     number, kind = found
+    note = None
     if kind == pn.PhoneNumberType.UNKNOWN:
-        return _INVALID
+        if not _well_formed(main, number):
+            return _INVALID
+        note = UNASSIGNED_NOTE
     e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
     if extension:
         e164 = f"{e164};ext={extension}"
-    return _Parsed(value=e164, is_mobile=kind == pn.PhoneNumberType.MOBILE)
+    mobile = None if note else kind == pn.PhoneNumberType.MOBILE
+    return _Parsed(value=e164, note=note, is_mobile=mobile)
+
+
+def _well_formed(main: str, number: pn.PhoneNumber) -> bool:
+    """A number of its country's shape that no assigned range lists.
+
+    The national number, without a zero before it, must match the country's general
+    pattern and one of its number formats in full (its leading digits and length, as
+    `011-967-5275` does and `090-1234-567` does not); where the country dials a trunk
+    `0` (JP, GB...), it must be typed with it or with a `+`, so stray digits are not
+    taken for a phone.
+    """
+    region = pn.region_code_for_country_code(number.country_code)
+    metadata = pn.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc.national_number_pattern is None:
+        return False
+    national = str(number.national_number)
+    if number.italian_leading_zero or re.fullmatch(
+            metadata.general_desc.national_number_pattern, national) is None:
+        return False
+    if not any(_formats(fmt, national) for fmt in metadata.number_format):
+        return False
+    typed = main.lstrip()
+    return typed.startswith("+") or metadata.national_prefix != "0" or (
+        _NOT_DIGIT.sub("", typed).startswith("0"))
+
+
+def _formats(fmt: pn.NumberFormat, national: str) -> bool:
+    """Does the country's number format `fmt` lay out these national digits?"""
+    leading = fmt.leading_digits_pattern
+    if leading and re.match(leading[-1], national) is None:
+        return False
+    return re.fullmatch(fmt.pattern, national) is not None
+
+
+def valid_share(values: pd.Series, region: str) -> float:
+    """The share of the distinct non-empty values that are valid numbers of `region`, as
+    people there type them (with the trunk `0` where it dials one, or a `+`).
+
+    It tells a sheet's country from its numbers: `207-555-0162` is valid in JP too (a
+    pager number), but nobody in Japan types a number without its 0.
+    """
+    distinct = pd.unique(values.dropna().astype(str))
+    if len(distinct) == 0:
+        return 0.0
+    metadata = pn.PhoneMetadata.metadata_for_region(region.upper())
+    trunk = metadata is not None and metadata.national_prefix == "0"
+    hits = 0
+    for value in distinct:
+        parsed = _parse(value, region)
+        if parsed.value is None or parsed.note:
+            continue
+        text = _PREFIX.sub("", unicodedata.normalize("NFKC", value).strip())
+        if trunk and not text.startswith("+") and not _NOT_DIGIT.sub("", text).startswith("0"):
+            continue
+        hits += 1
+    return hits / len(distinct)
 
 
 def _national(main: str, region: str) -> tuple[pn.PhoneNumber, int] | None:
