@@ -156,13 +156,14 @@ def _well_formed(main: str, number: pn.PhoneNumber) -> bool:
     `0` (JP, GB...), it must be typed with it or with a `+`, so stray digits are not
     taken for a phone.
     """
-    region = pn.region_code_for_country_code(number.country_code)
+    region = pn.region_code_for_country_code(number.country_code or 0)
     metadata = pn.PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.general_desc.national_number_pattern is None:
+    general = metadata.general_desc if metadata is not None else None
+    if metadata is None or general is None or general.national_number_pattern is None:
         return False
     national = str(number.national_number)
     if number.italian_leading_zero or re.fullmatch(
-            metadata.general_desc.national_number_pattern, national) is None:
+            general.national_number_pattern, national) is None:
         return False
     if not any(_formats(fmt, national) for fmt in metadata.number_format):
         return False
@@ -176,7 +177,7 @@ def _formats(fmt: pn.NumberFormat, national: str) -> bool:
     leading = fmt.leading_digits_pattern
     if leading and re.match(leading[-1], national) is None:
         return False
-    return re.fullmatch(fmt.pattern, national) is not None
+    return fmt.pattern is not None and re.fullmatch(fmt.pattern, national) is not None
 
 
 def valid_share(values: pd.Series, region: str) -> float:

@@ -82,8 +82,9 @@ def _rules(spec: SourceSpec) -> dict[str, FieldRule]:
     for target in spec.columns.values():
         if target.to is None or target.to in out:
             continue
-        if target.transform or target.on_error is not None:
-            out[target.to] = FieldRule(tuple(target.transform), target.on_error)
+        if target.transform or target.on_error is not None or target.country is not None:
+            out[target.to] = FieldRule(tuple(target.transform), target.on_error,
+                                       target.country)
     return out
 
 
