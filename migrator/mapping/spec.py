@@ -133,6 +133,9 @@ class SourceSpec(BaseModel):
     """For a card: where each label's value sits (`{"会社名": "C4"}`)."""
     personal: dict[str, str] = Field(default_factory=dict)
     """What suggest found personal in each column (`{"TEL": "phone"}`): decide a privacy."""
+    defaults: dict[str, str] = Field(default_factory=dict)
+    """`table.field` → the value every row of this source gets there, for a field no
+    column feeds: a list of people says `{customers.customer_type: person}`."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -168,7 +171,25 @@ class SourceSpec(BaseModel):
             out["cells"] = dict(self.cells)
         if self.personal:
             out["personal"] = dict(self.personal)
+        if self.defaults:
+            out["defaults"] = dict(self.defaults)
         return out
+
+
+def _check_defaults(source: SourceSpec, fed: dict[str, str], schema: TargetSchema,
+                    where: str) -> None:
+    """Each default names a field of `schema` no column feeds, with a value it allows."""
+    for target, value in source.defaults.items():
+        try:
+            spec = schema.field(target)
+        except SchemaError as err:
+            raise MappingError(f"{where}.{target}: {err.problem}") from None
+        if target in fed:
+            raise MappingError(f"{where}.{target}: column '{fed[target]}' already feeds it; "
+                               "remove the default or set the column to null")
+        if spec.allowed is not None and value not in spec.allowed:
+            raise MappingError(f"{where}.{target}: '{value}' is not one of "
+                               f"{', '.join(map(str, spec.allowed))}")
 
 
 class Mapping(BaseModel):
@@ -246,6 +267,7 @@ class Mapping(BaseModel):
                                        f"'{fed[target.to]}'; number both with part: to join "
                                        "them, or set one to null")
                 fed.setdefault(target.to, column)
+            _check_defaults(source, fed, schema, f"{file}: sources[{i}].defaults")
 
     def privacy(self) -> dict[str, str]:
         """`table.field` → its policy, the strictest of the columns feeding it."""

@@ -16,8 +16,8 @@ from typing import Protocol
 
 from migrator.errors import MappingError, StageOrderError
 from migrator.mapping.match import best_header_score, fold_header, split_header
-from migrator.mapping.names import join_name_parts
-from migrator.mapping.roles import Roles, next_numbered, roles
+from migrator.mapping.names import join_name_parts, latin_columns
+from migrator.mapping.roles import PERSON, Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable, SourceTables
@@ -32,6 +32,8 @@ _SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "ur
 # ...and those that name a field without any header (many fields hold dates; one holds URLs).
 _SELF_EVIDENT = {"email", "phone", "postal_code", "url", "region", "kana"}
 _SAME = {"wareki_date": "date"}
+_COMPANY_SIDE = {"contacts.department", "contacts.title"}
+"""Targets that say a sheet lists a company's people, not person customers."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,18 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
               for c in table.columns}
     allowed = _allowed_tables(scores, schema, found)
     chosen = _assign(scores, allowed)
-    chosen = _person_customer(scores, chosen, found)
+    chosen, person = _person_customer(scores, chosen, found)
     chosen = _continue_groups(table.columns, chosen, schema)
-    parts = join_name_parts(table.columns, chosen, found, schema)
+    parts = join_name_parts(table.columns, chosen, found, schema,
+                            latin=latin_columns(table.frame, table.columns))
+    person = person or any(to == found.party_name for to, _ in parts.values()) or any(
+        c.target == found.party_name and semantics.get(c.column, ("", 0))[0] == "person_name"
+        for c in chosen.values())
+    defaults = {}
+    taken = {c.target for c in chosen.values()}
+    if person and found.party_type and found.party_type not in taken \
+            and not taken & _COMPANY_SIDE:
+        defaults[found.party_type] = PERSON
     columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
                else ColumnTarget(to=chosen[c].target if c in chosen else None)
                for c in table.columns}
@@ -135,7 +146,7 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
-        confidence=confidence, cells=dict(table.cells), personal=personal)
+        confidence=confidence, cells=dict(table.cells), personal=personal, defaults=defaults)
 
 
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:
@@ -219,20 +230,23 @@ def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str,
 
 
 def _person_customer(scores: dict[str, list[Candidate]], chosen: dict[str, Candidate],
-                     found: Roles) -> dict[str, Candidate]:
+                     found: Roles) -> tuple[dict[str, Candidate], bool]:
     """No company name but a person's name: the customer is that person (a shop member).
 
-    The party's name is required; a sheet of people (氏名 with no 会社名) would otherwise
-    load customers without names and put every name on a contact.
+    The party's name is required; a sheet of people (氏名 or Name with no 会社名) would
+    otherwise load customers without names and put every name on a contact. A sheet of
+    a company's people (a department or a title beside the name) is not a list of
+    customers. True when the name moved: the rows are person customers.
     """
-    if found.party_name is None or any(c.target == found.party_name for c in chosen.values()):
-        return chosen
+    taken = {c.target for c in chosen.values()}
+    if found.party_name is None or found.party_name in taken or taken & _COMPANY_SIDE:
+        return chosen, False
     for column, cand in chosen.items():
         if cand.target == found.person_name:
             alt = next((c for c in scores[column] if c.target == found.party_name), None)
-            if alt is not None:
-                return {**chosen, column: alt}
-    return chosen
+            moved = alt or Candidate(column, found.party_name, cand.score, cand.rank)
+            return {**chosen, column: moved}, True
+    return chosen, False
 
 
 def _continue_groups(columns: Sequence[str], chosen: dict[str, Candidate],
