@@ -66,8 +66,19 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     `extra["is_mobile"]` is True for MOBILE, False for every other valid type (including
     US FIXED_LINE_OR_MOBILE), NA for empty or rejected values.
     """
+    return _transform(series, ctx, assigned_only=False)
+
+
+def assigned_phone_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """`phone`, for numbers in assigned ranges only: a number phonenumbers does not list as
+    assigned (`011-967-5275`) gets `invalid_phone`, as every number did before they were
+    kept. For a column whose numbers must all be dialable today."""
+    return _transform(series, ctx, assigned_only=True)
+
+
+def _transform(series: pd.Series, ctx: Context, *, assigned_only: bool) -> Outcome:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed = [_parse(value, ctx.region) for value in uniques]
+    parsed = [_parse(value, ctx.region, assigned_only) for value in uniques]
     parsed.append(_EMPTY)  # code -1 (NA) picks the last entry
 
     def column(attr: str, dtype: str) -> pd.Series:
@@ -84,33 +95,33 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     )
 
 
-def _parse(value: object, region: str) -> _Parsed:
+def _parse(value: object, region: str, assigned_only: bool = False) -> _Parsed:
     """One raw cell to its cleaned form; the cached unit of work."""
     if isinstance(value, bool):
         return _INVALID
     if isinstance(value, Integral) or (isinstance(value, float) and value.is_integer()):
-        return _parse_integer(int(value), region)
+        return _parse_integer(int(value), region, assigned_only)
     if isinstance(value, float):
         return _EMPTY if np.isnan(value) else _INVALID
     text = _PREFIX.sub("", unicodedata.normalize("NFKC", str(value)).strip())
     if not text:
         return _EMPTY if not str(value).strip() else _INVALID
     main, extension = _split_extension(text.translate(_DASHES))
-    return _validate(main, extension, region)
+    return _validate(main, extension, region, assigned_only)
 
 
-def _parse_integer(number: int, region: str) -> _Parsed:
+def _parse_integer(number: int, region: str, assigned_only: bool) -> _Parsed:
     """An integer cell: put a lost trunk 0 back where the region dials one."""
     if number <= 0:
         return _INVALID
     digits = str(number)
     trunk = pn.PhoneMetadata.metadata_for_region(region.upper())
     if trunk is not None and trunk.national_prefix == "0":
-        restored = _validate("0" + digits, None, region)
+        restored = _validate("0" + digits, None, region, assigned_only)
         if restored.value is not None:
             note = "; ".join(n for n in (LEADING_ZERO_NOTE, restored.note) if n)
             return _Parsed(restored.value, None, note, restored.is_mobile)
-    return _validate(digits, None, region)
+    return _validate(digits, None, region, assigned_only)
 
 
 def _split_extension(text: str) -> tuple[str, str | None]:
@@ -121,7 +132,8 @@ def _split_extension(text: str) -> tuple[str, str | None]:
     return text[: match.start()].strip(), match.group(1)
 
 
-def _validate(main: str, extension: str | None, region: str) -> _Parsed:
+def _validate(main: str, extension: str | None, region: str,
+              assigned_only: bool = False) -> _Parsed:
     """Parse the number part with phonenumbers; valid numbers only."""
     if not _ALLOWED.match(main):
         return _INVALID  # letters or stray symbols: never read vanity numbers
@@ -137,7 +149,7 @@ def _validate(main: str, extension: str | None, region: str) -> _Parsed:
     number, kind = found
     note = None
     if kind == pn.PhoneNumberType.UNKNOWN:
-        if not _well_formed(main, number):
+        if assigned_only or not _well_formed(main, number):
             return _INVALID
         note = UNASSIGNED_NOTE
     e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)

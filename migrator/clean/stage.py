@@ -44,7 +44,7 @@ FORMAT_TRANSFORMS = {
 }
 SEMANTIC_TRANSFORMS = {"company_name": "company_name", "person_name": "person_name"}
 RELATED = {"prefecture_or_usps": "region", "iso3166_alpha2": "country"}
-REGIONAL = frozenset({"phone", "amount"})
+REGIONAL = frozenset({"phone", "phone_assigned", "amount"})
 """Transforms that read the row's country: national phone numbers, default currencies."""
 _READ_LAST = frozenset({"e164", "decimal"})
 """Formats cleaned last, once the fields that name the row's country are clean."""
@@ -338,7 +338,7 @@ class _Homes:
         named = self.named(frame)
         country = named.loc[part.index]
         unknown = country.isna()
-        if unknown.any() and transform == "phone":
+        if unknown.any() and transform != "amount":
             sheets = _sheets(part.loc[unknown])
             country = country.where(~unknown, sheet_countries(
                 part.loc[unknown, name], sheets, named, self.default))
