@@ -64,6 +64,13 @@ def test_phone_unassigned_range_is_kept_with_a_note() -> None:
     assert outcome.extra["is_mobile"].isna().tolist() == [True, True, False, True]
 
 
+def test_phone_assigned_refuses_an_unassigned_range() -> None:
+    column = pd.Series(["011-967-5275", "03-5501-1201", 119675275])
+    outcome = get_transform("phone_assigned")(column, Context(region="JP"))
+    assert outcome.values.map(shown).tolist() == ["", "+81355011201", ""]
+    assert outcome.reasons.map(shown).tolist() == ["invalid_phone", "", "invalid_phone"]
+
+
 def test_phone_valid_share_needs_the_trunk_zero_where_one_is_dialled() -> None:
     us = pd.Series(["207-555-0162", "(617) 555-0143", "603.555.0117", None, "207-555-0162"])
     assert valid_share(us, "US") == 1.0

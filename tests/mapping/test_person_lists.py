@@ -9,8 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from migrator import Mapping, apply_mapping, clean, load_schema, profile, read_sources
-from migrator import suggest_mapping
+from migrator import (
+    Mapping,
+    apply_mapping,
+    clean,
+    load_schema,
+    profile,
+    read_sources,
+    suggest_mapping,
+)
 from migrator.errors import MappingError
 from migrator.pipeline import run
 from migrator.profile.lexicon import header_hint
