@@ -32,12 +32,30 @@ def japanese_font() -> str | None:
 
     installed = {font.name for font in font_manager.fontManager.ttflist}
     name = next((f for f in CJK_FONTS if f in installed), None)
+    if name is None:  # matplotlib's cached list may predate the font: look on disk once
+        installed |= _fonts_added_since_the_cache(font_manager)
+        name = next((f for f in CJK_FONTS if f in installed), None)
     if name is None:
         warnings.warn("no Japanese font found, so Japanese labels show as boxes; install "
                       "fonts-ipafont-gothic or fonts-noto-cjk", stacklevel=2)
         return None
     rcParams["font.sans-serif"] = [name, *(f for f in rcParams["font.sans-serif"] if f != name)]
     return name
+
+
+def _fonts_added_since_the_cache(font_manager: Any) -> set[str]:
+    """Add the system's fonts missing from matplotlib's cached list; their names."""
+    manager = font_manager.fontManager
+    known = {font.fname for font in manager.ttflist}
+    added = set()
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a font file it cannot read
+                continue
+            added.add(manager.ttflist[-1].name)
+    return added
 
 
 def plot_top_products(top: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -19,6 +19,7 @@ from migrator.clean.base import Context, Outcome
 from migrator.errors import RejectReason
 
 LEADING_ZERO_NOTE = "read from a number: leading 0 restored"
+UNASSIGNED_NOTE = "well-formed, but in a range phonenumbers does not list as assigned"
 
 # `TEL:`, `Tel.`, `電話:`, `℡` (NFKC turns ℡ into TEL) before the number.
 _PREFIX = re.compile(r"^(?:tel|phone|ph|電話番号|電話)\s*[:.]?\s*", re.IGNORECASE)
@@ -53,7 +54,10 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     A leading `+` names the country and overrides the region. Full-width forms are
     NFKC-normalised first; `TEL:` prefixes are dropped. An extension (`x12`, `ext. 12`,
     `#12`, `内線12`) is kept in RFC 3966 style: `+12125550100;ext=12`. A number that is not
-    `phonenumbers.is_valid_number` for its country, or holds letters, gets `invalid_phone`.
+    well-formed for its country (the country's number shape and length, typed with its
+    trunk prefix or a `+`) but in a range `phonenumbers` does not list as assigned
+    (`011-967-5275`) is still a phone: it is normalised and noted. Anything else, or a
+    value holding letters, gets `invalid_phone`.
 
     Integers (a number column that lost its leading 0): where the region's trunk prefix
     is 0 (JP), the digits are tried with a 0 put back first (`312345678` → `0312345678`
@@ -62,8 +66,19 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     `extra["is_mobile"]` is True for MOBILE, False for every other valid type (including
     US FIXED_LINE_OR_MOBILE), NA for empty or rejected values.
     """
+    return _transform(series, ctx, assigned_only=False)
+
+
+def assigned_phone_transform(series: pd.Series, ctx: Context) -> Outcome:
+    """`phone`, for numbers in assigned ranges only: a number phonenumbers does not list as
+    assigned (`011-967-5275`) gets `invalid_phone`, as every number did before they were
+    kept. For a column whose numbers must all be dialable today."""
+    return _transform(series, ctx, assigned_only=True)
+
+
+def _transform(series: pd.Series, ctx: Context, *, assigned_only: bool) -> Outcome:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed = [_parse(value, ctx.region) for value in uniques]
+    parsed = [_parse(value, ctx.region, assigned_only) for value in uniques]
     parsed.append(_EMPTY)  # code -1 (NA) picks the last entry
 
     def column(attr: str, dtype: str) -> pd.Series:
@@ -80,32 +95,33 @@ def phone_transform(series: pd.Series, ctx: Context) -> Outcome:
     )
 
 
-def _parse(value: object, region: str) -> _Parsed:
+def _parse(value: object, region: str, assigned_only: bool = False) -> _Parsed:
     """One raw cell to its cleaned form; the cached unit of work."""
     if isinstance(value, bool):
         return _INVALID
     if isinstance(value, Integral) or (isinstance(value, float) and value.is_integer()):
-        return _parse_integer(int(value), region)
+        return _parse_integer(int(value), region, assigned_only)
     if isinstance(value, float):
         return _EMPTY if np.isnan(value) else _INVALID
     text = _PREFIX.sub("", unicodedata.normalize("NFKC", str(value)).strip())
     if not text:
         return _EMPTY if not str(value).strip() else _INVALID
     main, extension = _split_extension(text.translate(_DASHES))
-    return _validate(main, extension, region)
+    return _validate(main, extension, region, assigned_only)
 
 
-def _parse_integer(number: int, region: str) -> _Parsed:
+def _parse_integer(number: int, region: str, assigned_only: bool) -> _Parsed:
     """An integer cell: put a lost trunk 0 back where the region dials one."""
     if number <= 0:
         return _INVALID
     digits = str(number)
     trunk = pn.PhoneMetadata.metadata_for_region(region.upper())
     if trunk is not None and trunk.national_prefix == "0":
-        restored = _validate("0" + digits, None, region)
+        restored = _validate("0" + digits, None, region, assigned_only)
         if restored.value is not None:
-            return _Parsed(restored.value, None, LEADING_ZERO_NOTE, restored.is_mobile)
-    return _validate(digits, None, region)
+            note = "; ".join(n for n in (LEADING_ZERO_NOTE, restored.note) if n)
+            return _Parsed(restored.value, None, note, restored.is_mobile)
+    return _validate(digits, None, region, assigned_only)
 
 
 def _split_extension(text: str) -> tuple[str, str | None]:
@@ -116,7 +132,8 @@ def _split_extension(text: str) -> tuple[str, str | None]:
     return text[: match.start()].strip(), match.group(1)
 
 
-def _validate(main: str, extension: str | None, region: str) -> _Parsed:
+def _validate(main: str, extension: str | None, region: str,
+              assigned_only: bool = False) -> _Parsed:
     """Parse the number part with phonenumbers; valid numbers only."""
     if not _ALLOWED.match(main):
         return _INVALID  # letters or stray symbols: never read vanity numbers
@@ -130,12 +147,73 @@ def _validate(main: str, extension: str | None, region: str) -> _Parsed:
         # national number against the region's patterns); asking once halves the cost.
         found = number, pn.number_type(number)
     number, kind = found
+    note = None
     if kind == pn.PhoneNumberType.UNKNOWN:
-        return _INVALID
+        if assigned_only or not _well_formed(main, number):
+            return _INVALID
+        note = UNASSIGNED_NOTE
     e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
     if extension:
         e164 = f"{e164};ext={extension}"
-    return _Parsed(value=e164, is_mobile=kind == pn.PhoneNumberType.MOBILE)
+    mobile = None if note else kind == pn.PhoneNumberType.MOBILE
+    return _Parsed(value=e164, note=note, is_mobile=mobile)
+
+
+def _well_formed(main: str, number: pn.PhoneNumber) -> bool:
+    """A number of its country's shape that no assigned range lists.
+
+    The national number, without a zero before it, must match the country's general
+    pattern and one of its number formats in full (its leading digits and length, as
+    `011-967-5275` does and `090-1234-567` does not); where the country dials a trunk
+    `0` (JP, GB...), it must be typed with it or with a `+`, so stray digits are not
+    taken for a phone.
+    """
+    region = pn.region_code_for_country_code(number.country_code or 0)
+    metadata = pn.PhoneMetadata.metadata_for_region(region)
+    general = metadata.general_desc if metadata is not None else None
+    if metadata is None or general is None or general.national_number_pattern is None:
+        return False
+    national = str(number.national_number)
+    if number.italian_leading_zero or re.fullmatch(
+            general.national_number_pattern, national) is None:
+        return False
+    if not any(_formats(fmt, national) for fmt in metadata.number_format):
+        return False
+    typed = main.lstrip()
+    return typed.startswith("+") or metadata.national_prefix != "0" or (
+        _NOT_DIGIT.sub("", typed).startswith("0"))
+
+
+def _formats(fmt: pn.NumberFormat, national: str) -> bool:
+    """Does the country's number format `fmt` lay out these national digits?"""
+    leading = fmt.leading_digits_pattern
+    if leading and re.match(leading[-1], national) is None:
+        return False
+    return fmt.pattern is not None and re.fullmatch(fmt.pattern, national) is not None
+
+
+def valid_share(values: pd.Series, region: str) -> float:
+    """The share of the distinct non-empty values that are valid numbers of `region`, as
+    people there type them (with the trunk `0` where it dials one, or a `+`).
+
+    It tells a sheet's country from its numbers: `207-555-0162` is valid in JP too (a
+    pager number), but nobody in Japan types a number without its 0.
+    """
+    distinct = pd.unique(values.dropna().astype(str))
+    if len(distinct) == 0:
+        return 0.0
+    metadata = pn.PhoneMetadata.metadata_for_region(region.upper())
+    trunk = metadata is not None and metadata.national_prefix == "0"
+    hits = 0
+    for value in distinct:
+        parsed = _parse(value, region)
+        if parsed.value is None or parsed.note:
+            continue
+        text = _PREFIX.sub("", unicodedata.normalize("NFKC", value).strip())
+        if trunk and not text.startswith("+") and not _NOT_DIGIT.sub("", text).startswith("0"):
+            continue
+        hits += 1
+    return hits / len(distinct)
 
 
 def _national(main: str, region: str) -> tuple[pn.PhoneNumber, int] | None:

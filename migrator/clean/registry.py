@@ -14,6 +14,7 @@ TRANSFORMS: dict[str, str] = {
     "wareki_date": "migrator.clean.dates:date_transform",
     "date_dmy": "migrator.clean.dates:day_first_transform",
     "phone": "migrator.clean.phone:phone_transform",
+    "phone_assigned": "migrator.clean.phone:assigned_phone_transform",
     "email": "migrator.clean.email:email_transform",
     "postal_code": "migrator.clean.postal:postal_transform",
     "region": "migrator.clean.region:region_transform",

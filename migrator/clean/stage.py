@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
+from migrator.clean.country import row_countries, sheet_countries, table_default
 from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS
 from migrator.progress import Progress, silent
-from migrator.reference.places import COUNTRIES, PREFECTURES
 from migrator.rejects import (
     CHANGE_COLUMNS,
     ISSUE_COLUMNS,
@@ -45,15 +45,17 @@ FORMAT_TRANSFORMS = {
 }
 SEMANTIC_TRANSFORMS = {"company_name": "company_name", "person_name": "person_name"}
 RELATED = {"prefecture_or_usps": "region", "iso3166_alpha2": "country"}
-REGIONAL = frozenset({"phone", "amount"})
+REGIONAL = frozenset({"phone", "phone_assigned", "amount"})
 """Transforms that read the row's country: national phone numbers, default currencies."""
-_KNOWN = frozenset(COUNTRIES)
-"""Formats cleaned first: postal codes and phones read the cleaned region of their row."""
+_READ_LAST = frozenset({"e164", "decimal"})
+"""Formats cleaned last, once the fields that name the row's country are clean."""
 
 Rows: TypeAlias = "pd.Index | None"
 """The rows a rule applies to; None for every row of the table."""
 Codes = dict[str, dict[tuple[Any, ...], Any]]
 """Per parent table: the key of the row read from each source row (lineage)."""
+Homes = dict[str, dict[tuple[Any, ...], str]]
+"""Per parent table: the country each source row (lineage) names, for its children."""
 
 
 @fewer_collections()
@@ -73,6 +75,7 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
     frames, changes, rejects = {}, [mapped.changes], [mapped.rejects]
     issues = [mapped.issues]
     codes: Codes = {}
+    homes: Homes = {}
     total = sum(len([f for f in frame.columns if f in schema.tables[table].fields])
                 for table, frame in mapped.frames.items())
     tick, done = progress or silent, 0
@@ -83,7 +86,8 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
         tick("cleaning", done, total)
 
     for table in schema.table_order(list(mapped.frames)):
-        kept, logged, rejected, found = _clean_table(table, mapped, codes, column_done)
+        kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
+                                                      column_done)
         frames[table] = kept
         changes.append(logged)
         rejects.append(rejected)
@@ -96,7 +100,7 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
         trail=mapped.trail.then("clean", time.perf_counter() - started))
 
 
-def _clean_table(table: str, mapped: MappedTables, codes: Codes,
+def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                  column_done: Callable[[], None]
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
@@ -106,12 +110,12 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
     logs: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
     fields = [f for f in out.columns if f in spec.fields]
-    fields.sort(key=lambda f: spec.fields[f].format not in RELATED)
-    default = _region(out, spec)
+    fields.sort(key=lambda f: _order(spec.fields[f]))
+    countries = _Homes(table, mapped.schema, homes, _region(out, spec))
     for name in fields:
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
-                for where, region in _by_country(out, rows, spec, transform, default):
+                for where, region in countries.groups(out, rows, name, transform, rule):
                     part = out if where is None else out.loc[where]
                     ctx = Context(region=region, related=_related(part, spec))
                     result = get_transform(transform)(part[name], ctx)
@@ -122,6 +126,7 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes,
                     _assign(out, where, name, values)
                     _route_extras(out, name, result, spec.fields)
         column_done()
+    countries.keep(out)
     logs += link_keys(table, out, mapped.schema, codes)
     logs.append(number_lines(table, out, spec))
     _require(out, spec, reasons)
@@ -288,32 +293,73 @@ def _related(frame: pd.DataFrame, spec: TableSpec) -> dict[str, pd.Series]:
             if f.format in RELATED and name in frame}
 
 
-def _by_country(frame: pd.DataFrame, rows: Rows, spec: TableSpec, transform: str,
-                default: str) -> Iterator[tuple[Rows, str]]:
-    """For a transform that reads the country (phones, amounts), the rows of each country:
-    the row's own country code, else its region (a USPS state is US, a prefecture JP),
-    else the table's. `212-555-0142` on a Californian row of a Japanese ledger is a US
-    number. Other transforms get the rows as they are."""
-    part = frame if rows is None else frame.loc[rows]
-    if transform not in REGIONAL:
-        yield rows, default
-        return
-    country = pd.Series(default, index=part.index, dtype=object)
-    related = _related(part, spec)
-    region = related.get("region")
-    if region is not None:
-        text = region.astype(object).where(region.notna(), "").astype(str)
-        country = country.mask(text.str.fullmatch(r"[A-Z]{2}"), "US")
-        country = country.mask(text.isin(PREFECTURES), "JP")
-    if "country" in related:
-        given = related["country"].astype(object)
-        country = given.where(given.notna() & given.isin(_KNOWN), country)
-    found = country.unique().tolist()
-    if len(found) == 1:
-        yield rows, str(found[0])
-        return
-    for code in found:
-        yield part.index[(country == code).to_numpy()], str(code)
+def _order(field_spec: FieldSpec) -> int:
+    """Regions and countries first (postal codes read them), phones and amounts last."""
+    if field_spec.format in RELATED:
+        return 0
+    return 2 if field_spec.format in _READ_LAST else 1
+
+
+class _Homes:
+    """The country each row of one table is read in, for phones and amounts.
+
+    The row's own (its country, region, postal code or address, once cleaned), else its
+    parent's row (a contact reads its customer's), else for phones the sheet's (the
+    country in which most of the column's numbers are valid), else the table's. A
+    mapping's `country:` on the column decides for every row of its source.
+    """
+
+    def __init__(self, table: str, schema: TargetSchema, homes: Homes, fallback: str) -> None:
+        self.table, self.schema, self.homes = table, schema, homes
+        self.spec = schema.tables[table]
+        self.found: pd.Series | None = None
+        self.fallback = self.default = fallback
+
+    def named(self, frame: pd.DataFrame) -> pd.Series:
+        """Per row, the country the row or its parent names (NA where none does)."""
+        if self.found is None:
+            found = row_countries(frame, self.spec)
+            lineage = _lineage(frame)
+            for fk in self.spec.foreign_keys:
+                parents = self.homes.get(fk.ref_table, {})
+                if fk.ref_table != self.table and parents:
+                    inherited = pd.Series([parents.get(key) for key in lineage],
+                                          index=frame.index, dtype=object)
+                    found = found.where(found.notna(), inherited)
+            self.found = found.where(found.notna(), pd.NA)
+            self.default = table_default(self.found, self.fallback)
+        return self.found
+
+    def groups(self, frame: pd.DataFrame, rows: Rows, name: str, transform: str,
+               rule: FieldRule) -> Iterator[tuple[Rows, str]]:
+        """The rows of `rows` per country, for a transform that reads it; one group else."""
+        if transform not in REGIONAL or rule.country is not None:
+            yield rows, rule.country or self.fallback
+            return
+        part = frame if rows is None else frame.loc[rows]
+        named = self.named(frame)
+        country = named.loc[part.index]
+        unknown = country.isna()
+        if unknown.any() and transform != "amount":
+            sheets = _sheets(part.loc[unknown])
+            country = country.where(~unknown, sheet_countries(
+                part.loc[unknown, name], sheets, named, self.default))
+        country = country.fillna(self.default)
+        found = country.unique().tolist()
+        if len(found) == 1:
+            yield rows, str(found[0])
+            return
+        for code in found:
+            yield part.index[(country == code).to_numpy()], str(code)
+
+    def keep(self, frame: pd.DataFrame) -> None:
+        """Remember each source row's country for the tables that reference this one."""
+        if not self.schema.references_to(self.table):
+            return
+        named = self.named(frame)
+        self.homes[self.table] = {
+            key: code for key, code in zip(_lineage(frame), named, strict=True)
+            if isinstance(code, str)}
 
 
 def _region(frame: pd.DataFrame, spec: TableSpec) -> str:
@@ -324,6 +370,14 @@ def _region(frame: pd.DataFrame, spec: TableSpec) -> str:
     values = region.dropna().astype(str)
     us = values.str.fullmatch(r"[A-Z]{2}").mean() if len(values) else 0.0
     return "US" if us >= 0.8 else "JP"
+
+
+def _sheets(frame: pd.DataFrame) -> pd.Series:
+    """The (file, sheet) each row was read from, as one key."""
+    file, sheet = LINEAGE_COLUMNS[0], LINEAGE_COLUMNS[1]
+    parts = [frame[c].astype(object).fillna("").astype(str) if c in frame
+             else pd.Series("", index=frame.index) for c in (file, sheet)]
+    return parts[0] + "\x1f" + parts[1]
 
 
 def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, on_error: str,
@@ -378,10 +432,19 @@ def _require(frame: pd.DataFrame, spec: TableSpec, reasons: pd.Series) -> None:
 
 def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
              rule: str) -> pd.DataFrame:
+    """Changed cells, and cells the transform noted (`phone: well-formed, but in a range
+    ...`); a noted cell's rule carries its note."""
     before, after = frame[name], result.values
     changed = ~_same_text(before, after) & after.notna() & result.reasons.isna()
-    rows = frame.loc[changed]
-    return changes_frame(table, rows, name, before[changed], after[changed], rule)
+    notes = result.notes
+    if notes is None or not notes.notna().any():
+        rows = frame.loc[changed]
+        return changes_frame(table, rows, name, before[changed], after[changed], rule)
+    noted = notes.notna().to_numpy() & result.reasons.isna().to_numpy()
+    keep = changed | noted
+    log = changes_frame(table, frame.loc[keep], name, before[keep], after[keep], rule)
+    log["rule"] = [rule if pd.isna(n) else f"{rule}: {n}" for n in notes[keep]]
+    return log
 
 
 def _same_text(before: pd.Series, after: pd.Series) -> np.ndarray:

@@ -3,8 +3,10 @@
 A source whose columns feed several tables is split per row: the child parts of a row
 (a contact, a sale) are linked to that row's parent (the customer) by the foreign keys
 the schema declares. Columns a mapping joins (`part: 1`, `part: 2`) are joined with a
-space. Each row remembers which mapping source it came through, so the clean stage
-applies that source's transforms and on_error to it and to no other row.
+space. A source's `defaults` give each of its rows a value in a field no column feeds
+(`customers.customer_type: person` for a list of people). Each row remembers which
+mapping source it came through, so the clean stage applies that source's transforms and
+on_error to it and to no other row.
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ def _rules(spec: SourceSpec) -> dict[str, FieldRule]:
     for target in spec.columns.values():
         if target.to is None or target.to in out:
             continue
-        if target.transform or target.on_error is not None:
-            out[target.to] = FieldRule(tuple(target.transform), target.on_error)
+        if target.transform or target.on_error is not None or target.country is not None:
+            out[target.to] = FieldRule(tuple(target.transform), target.on_error,
+                                       target.country)
     return out
 
 
@@ -138,6 +141,10 @@ def _split(table: SourceTable, spec: SourceSpec, schema: TargetSchema) -> dict[s
             # every row.
             own = [f for f in fields if f not in {fk.column for fk in links}]
             frame = frame[frame[own].notna().any(axis=1)] if own else frame.iloc[0:0]
+        for field_name, value in spec.defaults.items():
+            table_name, _, field = field_name.partition(".")
+            if table_name == name:
+                frame[field] = value
         out[name] = pd.concat([frame, lineage.loc[frame.index]], axis=1)
     return out
 

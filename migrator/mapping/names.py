@@ -9,8 +9,10 @@ roles (the party's name, the person table's reading).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
+
+import pandas as pd
 
 from migrator.mapping.match import fold_header
 from migrator.mapping.roles import Roles
@@ -18,6 +20,8 @@ from migrator.schema import TargetSchema
 
 _KANA = re.compile(r"カナ|かな|フリガナ|ふりがな|ﾌﾘｶﾞﾅ|ヨミ|よみ|kana|furigana|セイ|メイ|ｾｲ|ﾒｲ")
 _FAMILY = re.compile(r"姓|せい|セイ|ｾｲ|last|family|surname")
+_LATIN_NAME = r"\s*[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'’\-]*"
+LATIN_SHARE = 0.8
 _GIVEN = re.compile(r"(?<![氏姓])名(?!前)|めい|メイ|ﾒｲ|first|given")
 
 
@@ -27,8 +31,14 @@ class _Chosen(Protocol):
 
 
 def join_name_parts(columns: Sequence[str], chosen: Mapping[str, _Chosen], found: Roles,
-                    schema: TargetSchema) -> dict[str, tuple[str, int]]:
-    """Column → (target, part) for family/given pairs that must share one field."""
+                    schema: TargetSchema, latin: Collection[str] = ()
+                    ) -> dict[str, tuple[str, int]]:
+    """Column → (target, part) for family/given pairs that must share one field.
+
+    Japanese names join family first (`山田 花子`); a pair whose columns both hold Latin
+    names (`latin`) joins given first, as they are written (`Emma Johnson`). Readings
+    (セイ メイ) always join family first.
+    """
     out: dict[str, tuple[str, int]] = {}
     kana = [c for c in columns if _KANA.search(fold_header(c))]
     pair = _pair(kana)
@@ -40,8 +50,20 @@ def join_name_parts(columns: Sequence[str], chosen: Mapping[str, _Chosen], found
     pair = _pair(names)
     taken = {c.target for c in chosen.values()}
     if pair and found.party_name and found.party_name not in taken:
-        out.update({pair[0]: (found.party_name, 1), pair[1]: (found.party_name, 2)})
+        family, given = (1, 2) if not set(pair) <= set(latin) else (2, 1)
+        out.update({pair[0]: (found.party_name, family), pair[1]: (found.party_name, given)})
     return out
+
+
+def latin_columns(frame: pd.DataFrame, columns: Sequence[str]) -> frozenset[str]:
+    """Columns whose text values are (at least LATIN_SHARE of them) Latin-script names."""
+    out = set()
+    for column in columns:
+        values = frame[column].dropna()
+        texts = values[values.map(lambda v: isinstance(v, str) and bool(v.strip()))]
+        if len(texts) and texts.str.fullmatch(_LATIN_NAME).mean() >= LATIN_SHARE:
+            out.add(column)
+    return frozenset(out)
 
 
 def _pair(columns: Sequence[str]) -> tuple[str, str] | None:

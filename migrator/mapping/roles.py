@@ -17,6 +17,8 @@ from migrator.schema import TableSpec, TargetSchema
 _NOT_SIGNS = {"text", "customer_code", "date", "amount"}
 """Semantic types too common to say which table a sheet is about."""
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
+PERSON = "person"
+"""The party type of a person customer (crm: `customer_type: person`)."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Roles:
     """The table the others reference (crm: customers)."""
     party_name: str | None = None
     """Its name field, `table.field` (crm: customers.name)."""
+    party_type: str | None = None
+    """Its field that says a party is a person (allowed values include `person`; crm:
+    customers.customer_type)."""
     person_tables: tuple[str, ...] = ()
     """Child tables with a person's name (crm: contacts)."""
     person_name: str | None = None
@@ -56,6 +61,8 @@ def roles(schema: TargetSchema) -> Roles:
     return Roles(
         party=party,
         party_name=_name_field(party, spec),
+        party_type=next((f"{party}.{name}" for name, f in spec.fields.items()
+                         if f.allowed is not None and PERSON in f.allowed), None),
         person_tables=tuple(people),
         person_name=f"{people[0]}.{_person_fields(schema.tables[people[0]])[0]}" if people
         else None,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from migrator.display import html_table, plural
 from migrator.errors import MappingError, SchemaError
 from migrator.privacy import HASH_LENGTH, strictest
+from migrator.reference.places import COUNTRIES
 from migrator.schema import TargetSchema
 from migrator.yamlfile import keys_of, validated
 
@@ -73,6 +74,20 @@ class ColumnTarget(BaseModel):
     """Position when several columns are joined into one field, with a space (セイ + メイ)."""
     privacy: Literal["keep", "mask", "hash", "drop"] | None = None
     """What the run writes of the values (migrator/privacy.py); None is keep."""
+    country: str | None = None
+    """The country (ISO 3166-1 alpha-2, `US`) whose national numbers this column holds, for
+    every row; None: each row's country, else the sheet's, else JP."""
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if code not in COUNTRIES:
+            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code we know "
+                             "(JP, US, GB...)")
+        return code
 
     @field_validator("to")
     @classmethod
@@ -84,7 +99,7 @@ class ColumnTarget(BaseModel):
     def dump(self) -> Any:
         """The compact YAML form: a bare target when nothing else is set."""
         if not self.transform and self.on_error is None and self.part is None \
-                and self.privacy is None:
+                and self.privacy is None and self.country is None:
             return self.to
         out = _Flow(to=self.to)
         if self.transform:
@@ -95,6 +110,8 @@ class ColumnTarget(BaseModel):
             out["part"] = self.part
         if self.privacy is not None:
             out["privacy"] = self.privacy
+        if self.country is not None:
+            out["country"] = self.country
         return out
 
 
@@ -152,6 +169,9 @@ class SourceSpec(BaseModel):
     """The known export format suggest recognised (`google_contacts`), for the reviewer."""
     pairs: tuple[PairRoute, ...] = ()
     """Value columns routed row by row by a type column (see PairRoute)."""
+    defaults: dict[str, str] = Field(default_factory=dict)
+    """`table.field` → the value every row of this source gets there, for a field no
+    column feeds: a list of people says `{customers.customer_type: person}`."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -195,7 +215,25 @@ class SourceSpec(BaseModel):
             out["personal"] = dict(self.personal)
         if self.pairs:
             out["pairs"] = [p.dump() for p in self.pairs]
+        if self.defaults:
+            out["defaults"] = dict(self.defaults)
         return out
+
+
+def _check_defaults(source: SourceSpec, fed: dict[str, str], schema: TargetSchema,
+                    where: str) -> None:
+    """Each default names a field of `schema` no column feeds, with a value it allows."""
+    for target, value in source.defaults.items():
+        try:
+            spec = schema.field(target)
+        except SchemaError as err:
+            raise MappingError(f"{where}.{target}: {err.problem}") from None
+        if target in fed:
+            raise MappingError(f"{where}.{target}: column '{fed[target]}' already feeds it; "
+                               "remove the default or set the column to null")
+        if spec.allowed is not None and value not in spec.allowed:
+            raise MappingError(f"{where}.{target}: '{value}' is not one of "
+                               f"{', '.join(map(str, spec.allowed))}")
 
 
 class Mapping(BaseModel):
@@ -282,6 +320,7 @@ class Mapping(BaseModel):
                     except SchemaError as err:
                         raise MappingError(f"{file}: sources[{i}].pairs[{j}].to.{kind}: "
                                            f"{err.problem}") from None
+            _check_defaults(source, fed, schema, f"{file}: sources[{i}].defaults")
 
     def privacy(self) -> dict[str, str]:
         """`table.field` → its policy, the strictest of the columns feeding it."""

@@ -17,8 +17,8 @@ from typing import Protocol
 from migrator.errors import MappingError, StageOrderError
 from migrator.mapping.formats import ExportFormat, recognise
 from migrator.mapping.match import best_header_score, fold_header, split_header
-from migrator.mapping.names import join_name_parts
-from migrator.mapping.roles import Roles, next_numbered, roles
+from migrator.mapping.names import join_name_parts, latin_columns
+from migrator.mapping.roles import PERSON, Roles, next_numbered, roles
 from migrator.mapping.spec import ColumnTarget, Mapping, PairRoute, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable, SourceTables
@@ -35,6 +35,8 @@ _SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "ur
 # ...and those that name a field without any header (many fields hold dates; one holds URLs).
 _SELF_EVIDENT = {"email", "phone", "postal_code", "url", "region", "kana"}
 _SAME = {"wareki_date": "date"}
+_COMPANY_SIDE = {"contacts.department", "contacts.title"}
+"""Targets that say a sheet lists a company's people, not person customers."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,17 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
                   for c, cands in scores.items()}
     chosen = _assign(scores, allowed)
     parts: dict[str, tuple[str, int]] = {}
+    person = False
     if known is None:
-        chosen = _person_customer(scores, chosen, found)
+        chosen, person = _person_customer(scores, chosen, found)
         chosen = _continue_groups(table.columns, chosen, schema)
-        parts = join_name_parts(table.columns, chosen, found, schema)
+        parts = join_name_parts(table.columns, chosen, found, schema,
+                                latin=latin_columns(table.frame, table.columns))
+        person = person or any(to == found.party_name for to, _ in parts.values()) or any(
+            c.target == found.party_name and semantics.get(c.column, ("", 0))[0] == "person_name"
+            for c in chosen.values())
+    else:  # a personal address book: its customers are the people it names
+        person = any(t.to == found.party_name and t.part is not None for t in fixed.values())
     columns = {c: fixed[c] if c in fixed
                else ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
                else ColumnTarget(to=chosen[c].target if c in chosen else None)
@@ -149,7 +158,19 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
         confidence=confidence, cells=dict(table.cells), personal=personal,
-        format=known.name if known is not None else None, pairs=tuple(pairs))
+        format=known.name if known is not None else None, pairs=tuple(pairs),
+        defaults=_defaults(person, columns, found))
+
+
+def _defaults(person: bool, columns: dict[str, ColumnTarget],
+              found: Roles) -> dict[str, str]:
+    """`customer_type: person` for a list of people: no column feeds the type and none
+    belongs to a company's side (a department, a title: that is a company's staff)."""
+    taken = {t.to for t in columns.values() if t.to}
+    if person and found.party_type and found.party_type not in taken \
+            and not taken & _COMPANY_SIDE:
+        return {found.party_type: PERSON}
+    return {}
 
 
 def _from_format(known: ExportFormat | None, columns: Sequence[str],
@@ -281,20 +302,23 @@ def _assign(scores: dict[str, list[Candidate]], allowed: list[str]) -> dict[str,
 
 
 def _person_customer(scores: dict[str, list[Candidate]], chosen: dict[str, Candidate],
-                     found: Roles) -> dict[str, Candidate]:
+                     found: Roles) -> tuple[dict[str, Candidate], bool]:
     """No company name but a person's name: the customer is that person (a shop member).
 
-    The party's name is required; a sheet of people (氏名 with no 会社名) would otherwise
-    load customers without names and put every name on a contact.
+    The party's name is required; a sheet of people (氏名 or Name with no 会社名) would
+    otherwise load customers without names and put every name on a contact. A sheet of
+    a company's people (a department or a title beside the name) is not a list of
+    customers. True when the name moved: the rows are person customers.
     """
-    if found.party_name is None or any(c.target == found.party_name for c in chosen.values()):
-        return chosen
+    taken = {c.target for c in chosen.values()}
+    if found.party_name is None or found.party_name in taken or taken & _COMPANY_SIDE:
+        return chosen, False
     for column, cand in chosen.items():
         if cand.target == found.person_name:
             alt = next((c for c in scores[column] if c.target == found.party_name), None)
-            if alt is not None:
-                return {**chosen, column: alt}
-    return chosen
+            moved = alt or Candidate(column, found.party_name, cand.score, cand.rank)
+            return {**chosen, column: moved}, True
+    return chosen, False
 
 
 def _continue_groups(columns: Sequence[str], chosen: dict[str, Candidate],

@@ -20,6 +20,9 @@ class HeaderHint:
     needs_unique: bool = False
     """Generic code headers (`ID`, `コード`) hint at a customer code only when values are
     (nearly) unique; `顧客コード` does not need that."""
+    or_person: bool = False
+    """A customer's name (`Customer Name`, `顧客名`): a company's, or a person's when the
+    values are written as people's names."""
 
 
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -41,7 +44,8 @@ _HINTS: tuple[tuple[str, str], ...] = (
              r"|<title>|<industry"),
     ("company_name", r"会社|社名|法人|取引先|得意先|顧客名|企業|屋号|<company|<organi[sz]ation"
                      r"|<corp|<business|<firm>|<account\s*name|<customer\s*name"),
-    ("person_name", r"氏名|名前|担当|代表者|^姓|^名$|<name>|<contact|<person|<owner>"),
+    ("person_name", r"氏名|名前|担当|代表者|^姓|^名$|^氏$|名字|苗字|<name>|<contact|<person"
+                    r"|<owner>|<surname|<forename|<lname>|<fname>|^first$|^last$"),
     ("address", r"住所|所在地|番地|市区町村|市町村|区市町村|建物|丁目|<address|<street|<city>"
                 r"|<town>|<addr|<building|<suite|<apt>"),
 )
@@ -57,6 +61,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 _COMPILED = tuple((kind, _compile(pattern)) for kind, pattern in _HINTS)
+_EITHER_PARTY = _compile(r"顧客名|お客様名|<customer\s*name|<client\s*name")
 _GENERIC_CODE = _compile(r"コード|<code>|^id$|<id$|^no\.?$|^#$")
 
 
@@ -70,7 +75,8 @@ def header_hint(header: str) -> HeaderHint | None:
     for part in reversed(parts):
         for kind, pattern in _COMPILED:
             if pattern.search(part):
-                return HeaderHint(kind)
+                return HeaderHint(kind, or_person=kind == "company_name"
+                                  and _EITHER_PARTY.search(part) is not None)
         if _GENERIC_CODE.search(part):
             return HeaderHint("customer_code", needs_unique=True)
     return None

@@ -89,6 +89,21 @@ _ALNUM = "[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]"
 _NAME_JA = (r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ]{1,5}[ \u3000]*"
             r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ\u3041-\u3096\u30A1-\u30FAー]{1,6}")
 _NAME_EN = r"[A-Z][A-Za-z'’.\-]*(?:,?\s+[A-Z][A-Za-z'’.\-]*){1,3}"
+_NAME_PART = (r"[A-Z][A-Za-z'’\-]+|[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
+              r"\u3041-\u3096\u30A1-\u30FAー]{1,6}")
+"""One part of a name, under a First Name / 姓 / 名 header: `Emma`, `山田`, `健`."""
+_BUSINESS_WORDS = (
+    r"(?i:\b(?:trading|traders|supplies|supply|systems|services|solutions|group|holdings"
+    r"|industries|partners|associates|consulting|company|corporation|bakery|cafe|café"
+    r"|restaurant|shop|store|books|hardware|dental|clinic|florist|outfitters|foods|motors"
+    r"|labs?|studios?|design|media|works|agency|market|center|centre|hotel|farm|school"
+    r"|university|bank|insurance|logistics|electric|construction|realty|properties)\b)")
+PERSON = (rf"(?!.*(?:{COMPANY_MARKERS}|{_BUSINESS_WORDS}))"
+          r"(?:[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ]{1,4}[ \u3000]+"
+          r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ\u3041-\u3096\u30A1-\u30FAー]{1,5}"
+          r"|[A-Z][a-z'’\-]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z'’\-]+|[A-Z][a-z'’\-]+,\s*[A-Z][a-z'’\-]+)")
+"""What only a person's name looks like: `山田 花子` (a space between family and given name),
+`Emma Johnson`, `Johnson, Emma`, with no legal form and no business word."""
 
 STRICT: dict[str, str] = {
     "email": EMAIL, "url": URL, "wareki_date": WAREKI, "date": DATE, "phone": PHONE,
@@ -104,7 +119,7 @@ LOOSE: dict[str, str] = {
     "postal_code": r"\d{3,7}",
     "customer_code": (rf"(?=\S{{1,24}}\s*$)(?:{_ALNUM}*\d{_ALNUM}*"
                       rf"|{_NOT_DISTINCT}(?=\S*\d){_ALNUM}[{_ALNUM[1:-1]}\-_./#－]*)"),
-    "person_name": rf"(?!.*(?:{COMPANY_MARKERS}))(?:{_NAME_JA}|{_NAME_EN})",
+    "person_name": rf"(?!.*(?:{COMPANY_MARKERS}))(?:{_NAME_JA}|{_NAME_EN}|{_NAME_PART})",
     "company_name": _WORDY,
     "address": _WORDY,
     "kana": (r"(?=.*[\u3041-\u3096\u30A1-\u30FA\uFF66-\uFF9D])[\u3041-\u309F\u30A0-\u30FF"

@@ -12,7 +12,10 @@ The rule, in order:
    *loose share* (strict, plus values the type could hold: `Providence` under `City`,
    `2134` under `ZIP`) is at least 0.5 and no more than 0.1 below the values' answer.
    Person names and customer codes come only from a header: values alone cannot tell
-   `John Smith` from a product, or `000123` from a count. Under a customer code header
+   `John Smith` from a product, or `000123` from a count. A customer's name
+   (`Customer Name`, `顧客名`) is a person's name when PEOPLE_SHARE of its values are
+   written as only people's names are (`山田 花子`, `Emma Johnson`; no legal form, no
+   business word), else a company's. Under a customer code header
    code-shaped values (`C00012`, `000123`, `A-001`) count as strict; a generic header
    (`ID`, `コード`) names a customer code only when 90% of the values are distinct.
 3. Otherwise the values' answer stands (and the column is flagged `header_mismatch`
@@ -42,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.profile.lexicon import header_hint
-from migrator.profile.patterns import LOOSE, SEARCHED, STRICT, full
+from migrator.profile.patterns import LOOSE, PERSON, SEARCHED, STRICT, full
 from migrator.reference.places import REGION_VALUES
 
 VALUE_TYPES = ("email", "url", "wareki_date", "date", "phone", "postal_code", "company_name",
@@ -60,6 +63,8 @@ HEADER_DISAGREES = 0.75
 SAMPLE_ABOVE = 20_000
 SAMPLE_ROWS = 5_000
 UNIQUE_FOR_GENERIC_CODE = 0.9
+PEOPLE_SHARE = 0.8
+"""Share of people's names that makes a `Customer Name` column a person's name."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,19 @@ def guess_semantic(header: str, values: Values, unique_ratio: float
         return Semantic("text", 0.0), hinted
     sample = _Shares(_sample(values)) if len(values.texts) > SAMPLE_ABOVE else None
     shares = _Shares(values, text_from=sample)
+    if hint is not None and hint.or_person and _people(values) >= PEOPLE_SHARE:
+        hinted = "person_name"
     kind = decide(sample or shares, hinted)
     return Semantic(kind, round(confidence(shares, kind, hinted), 4)), hinted
+
+
+def _people(values: Values) -> float:
+    """The share of the values written as only a person's name is (`山田 花子`, `Emma
+    Johnson`): under `Customer Name` they make the customers people."""
+    total = values.total
+    if total == 0:
+        return 0.0
+    return float(values.text_counts[matches(values.texts, PERSON)].sum()) / total
 
 
 def decide(shares: _Shares, hint: str | None) -> str:

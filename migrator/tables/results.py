@@ -64,6 +64,9 @@ class FieldRule:
     """What a value that cannot be cleaned does: reject its row, empty the value (`null`),
     or empty it and keep the raw value as a cell issue (`issue`). None: the field's default
     (reject for a required field, a primary or a foreign key; issue for the others)."""
+    country: str | None = None
+    """The country (ISO 3166-1 alpha-2) national numbers of this column are read in, for
+    every row of the source; None: the row's, else the sheet's, else the default."""
 
 
 DEFAULT_RULE = FieldRule()

@@ -68,3 +68,14 @@ def test_japanese_font_is_needed_and_found() -> None:
     figure, ax = plt.subplots()
     ax.set_title("トナー カートリッジ")
     assert missing_glyphs(figure) == []
+
+
+def test_a_font_list_cached_before_the_font_was_installed_still_finds_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+
+    from migrator.analysis.plots import CJK_FONTS
+
+    stale = [f for f in font_manager.fontManager.ttflist if f.name not in CJK_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    assert japanese_font() in CJK_FONTS

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrator.clean.base import Context
-from migrator.clean.phone import LEADING_ZERO_NOTE, phone_transform
+from migrator.clean.phone import LEADING_ZERO_NOTE, UNASSIGNED_NOTE, phone_transform, valid_share
 from migrator.clean.registry import get_transform
 from tests.clean.golden import golden, mismatches, record_calls, shown
 
@@ -50,6 +50,35 @@ def test_phone_int_restores_leading_zero_with_a_note() -> None:
         LEADING_ZERO_NOTE,
         LEADING_ZERO_NOTE,
     ]
+
+
+def test_phone_unassigned_range_is_kept_with_a_note() -> None:
+    column = pd.Series(["011-967-5275", "+81 11 967 5275", "03-5501-1201", 119675275])
+    outcome = phone_transform(column, Context(region="JP"))
+    assert outcome.values.tolist() == ["+81119675275", "+81119675275", "+81355011201",
+                                       "+81119675275"]
+    assert outcome.reasons.isna().all()
+    assert outcome.notes is not None
+    assert outcome.notes.map(shown).tolist() == [
+        UNASSIGNED_NOTE, UNASSIGNED_NOTE, "", f"{LEADING_ZERO_NOTE}; {UNASSIGNED_NOTE}"]
+    assert outcome.extra["is_mobile"].isna().tolist() == [True, True, False, True]
+
+
+def test_phone_assigned_refuses_an_unassigned_range() -> None:
+    column = pd.Series(["011-967-5275", "03-5501-1201", 119675275])
+    outcome = get_transform("phone_assigned")(column, Context(region="JP"))
+    assert outcome.values.map(shown).tolist() == ["", "+81355011201", ""]
+    assert outcome.reasons.map(shown).tolist() == ["invalid_phone", "", "invalid_phone"]
+
+
+def test_phone_valid_share_needs_the_trunk_zero_where_one_is_dialled() -> None:
+    us = pd.Series(["207-555-0162", "(617) 555-0143", "603.555.0117", None, "207-555-0162"])
+    assert valid_share(us, "US") == 1.0
+    assert valid_share(us, "JP") == 0.0  # 207-555-0162 is a JP pager, typed without its 0
+    jp = pd.Series(["03-5501-1201", "06-6201-3344", "011-967-5275"])
+    assert valid_share(jp, "JP") == pytest.approx(2 / 3)
+    assert valid_share(jp, "US") == 0.0
+    assert valid_share(pd.Series([None], dtype=object), "JP") == 0.0
 
 
 def test_phone_int_in_us_needs_no_note() -> None:

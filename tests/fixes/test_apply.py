@@ -19,7 +19,7 @@ def _mapped() -> MappedTables:
     columns, as apply_mapping makes them (a number stays a number, an empty cell None)."""
     customers = pd.DataFrame({
         "name": ["山田商事", "木漏日不動産", "若竹フーズ"],
-        "phone": ["03-1234-567", None, "011 976 7050"],
+        "phone": ["03-1234-567", None, "011 976 705"],
         "postal_code": [1000001, 600001, None],
         "_source_file": ["台帳.xlsx", "台帳.xlsx", "shop.csv"],
         "_source_sheet": ["顧客", "顧客", None],
@@ -35,7 +35,7 @@ def test_apply_fixes_replaces_the_value_and_logs_it_manual() -> None:
                        "03-1234-5678")])
     fixed = apply_fixes(mapped, fixes)
     assert fixed.frames["customers"]["phone"].tolist() == ["03-1234-5678", None,
-                                                           "011 976 7050"]
+                                                           "011 976 705"]
     assert mapped.frames["customers"]["phone"].iat[0] == "03-1234-567"  # input untouched
     assert fixed.changes.to_dict("records") == [
         {"table": "customers", "_source_file": "台帳.xlsx", "_source_sheet": "顧客",
@@ -83,10 +83,10 @@ def test_apply_fixes_then_clean_takes_the_fixed_value() -> None:
     """A corrected phone is cleaned to E.164; an accepted one is empty, not a cell issue."""
     fixes = Fixes([Fix("customers", "phone", "台帳.xlsx", "顧客", 5, "03-1234-567",
                        "03-1234-5678"),
-                   Fix("customers", "phone", "shop.csv", None, 5, "011 976 7050", None)])
+                   Fix("customers", "phone", "shop.csv", None, 5, "011 976 705", None)])
     unfixed = clean(_mapped())
     assert unfixed.rejects.empty  # both phones are invalid as read: loaded empty, as issues
-    assert unfixed.issues["value"].tolist() == ["03-1234-567", "011 976 7050"]
+    assert unfixed.issues["value"].tolist() == ["03-1234-567", "011 976 705"]
     cleaned = clean(apply_fixes(_mapped(), fixes))
     assert cleaned.rejects.empty and cleaned.issues.empty
     assert cleaned.frames["customers"]["phone"].tolist() == ["+81312345678", None, None]
@@ -111,6 +111,6 @@ def test_apply_fixes_on_a_text_column_keeps_empty_cells_empty() -> None:
     """A pandas text column (NaN for empty) becomes object; its empty cells stay None."""
     mapped = _mapped()
     mapped.frames["customers"]["phone"] = mapped.frames["customers"]["phone"].astype("str")
-    fixes = Fixes([Fix("customers", "phone", "shop.csv", None, 5, "011 976 7050", None)])
+    fixes = Fixes([Fix("customers", "phone", "shop.csv", None, 5, "011 976 705", None)])
     assert apply_fixes(mapped, fixes).frames["customers"]["phone"].tolist() == [
         "03-1234-567", None, None]

@@ -83,7 +83,8 @@ def test_sample_fix_is_a_manual_change_then_cleaned(baseline: ValidationReport) 
     c = checked.changes
     row6 = c[(c["_source_sheet"] == TOKYO[1]) & (c["_source_row"] == 6) & (c["field"] == "phone")]
     assert row6[["before", "after", "rule"]].values.tolist() == [
-        ["0119538098", "03-1234-5678", "manual"], ["03-1234-5678", "+81312345678", "phone"]]
+        ["0119538098", "03-1234-5678", "manual"],
+        ["03-1234-5678", "+81312345678", "phone_assigned"]]
     assert (baseline.changes["rule"] == "manual").sum() == 0
     assert "1 hand fix applied, 0 stale" in repr(checked)
 
