@@ -160,3 +160,28 @@ def test_phone_national_fast_path_takes_the_usual_forms_only() -> None:
                           ("(03)1234-5678", "JP"), ("212-555-0100", "US"),
                           ("03-0000-0000", "JP")):  # not valid: parse() decides
         assert phone_module._national(typed, region) is None, typed
+
+
+@pytest.mark.parametrize("region", ["JP", "US", "GB", "DE", "FR", "CN", "KR", "AU", "IT",
+                                    "BR", "IN", "SG"])
+def test_number_type_is_phonenumbers_own_answer(region: str) -> None:
+    """One regex per region gives number_type() exactly: every type's example number, and
+    random digits of every length, some sharing an example's leading digits."""
+    import random
+
+    import phonenumbers as pn
+
+    from migrator.clean.phone import number_type
+
+    rng = random.Random(region)
+    examples = [e.national_number for t in range(12)
+                if (e := pn.example_number_for_type(region, t)) is not None]
+    digits = [str(rng.randint(10 ** (n - 1), 10 ** n - 1)) for n in range(4, 13)
+              for _ in range(150)]
+    digits += [str(e)[:k] + str(rng.randint(0, 10 ** 6))[: len(str(e)) - k]
+               for e in examples for k in range(1, len(str(e))) for _ in range(5)]
+    numbers = [pn.PhoneNumber(country_code=pn.country_code_for_region(region),
+                              national_number=int(d)) for d in digits + [str(e) for e in examples]]
+    kinds = [pn.number_type(n) for n in numbers]
+    assert [number_type(n) for n in numbers] == kinds
+    assert len(set(kinds)) >= 3  # valid numbers of several types among them, and invalid ones
