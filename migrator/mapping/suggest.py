@@ -100,9 +100,24 @@ def suggest_mapping(prof: ProfileLike, schema: TargetSchema | str | Path = "crm"
         if table_profile.source is None:
             raise MappingError("suggest_mapping takes what profile() returns; this profile "
                                "does not hold its source tables")
-        sources.append(_suggest_one(table_profile.source, table_profile, target, found,
-                                    learned or {}))
-    return Mapping(schema=target.name, sources=tuple(sources))
+        spec = _suggest_one(table_profile.source, table_profile, target, found, learned or {})
+        sources.append(spec)
+    return Mapping(schema=target.name, sources=_anchored(sources, prof))
+
+
+def _anchored(sources: list[SourceSpec], prof: ProfileLike) -> tuple[SourceSpec, ...]:
+    """Each source of a sheet that holds several tables, anchored at its own table's cell.
+
+    A sheet with one table keeps a source without an anchor, as before the key existed.
+    """
+    where = [(s.file, s.sheet, s.layout) for s in sources]
+    out = []
+    for spec, table_profile in zip(sources, prof.tables, strict=True):
+        table = table_profile.source
+        if table is not None and where.count((spec.file, spec.sheet, spec.layout)) > 1:
+            spec = spec.model_copy(update={"anchor": table.anchor})
+        out.append(spec)
+    return tuple(out)
 
 
 def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: TargetSchema,
