@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from migrator.errors import MappingError, StageOrderError
+from migrator.mapping.address import address_groups
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts
 from migrator.mapping.roles import Roles, next_numbered, roles
@@ -128,6 +129,10 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
     allowed = _allowed_tables(scores, schema, found)
     chosen = _assign(scores, allowed)
     chosen = _person_customer(scores, chosen, found)
+    tops = {c: next((x.target for x in scores[c] if x.target.split(".")[0] in allowed), None)
+            for c in table.columns}
+    kinds = {c: semantics.get(c, ("text", 0.0))[0] for c in table.columns}
+    chosen = address_groups(table.frame[table.columns], chosen, tops, kinds, schema, _like)
     chosen = _continue_groups(table.columns, chosen, schema)
     parts = join_name_parts(table.columns, chosen, found, schema)
     columns = {c: ColumnTarget(to=parts[c][0], part=parts[c][1]) if c in parts
@@ -151,6 +156,13 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
         confidence=confidence, cells=dict(table.cells), personal=personal)
+
+
+def _like(column: str, target: str, like: Candidate | None) -> Candidate:
+    """A group part's choice, as sure as the part the group was chosen by (as
+    _continue_groups does)."""
+    score, rank = (like.score, like.rank) if like is not None else (THRESHOLD, 0)
+    return Candidate(column, target, score, rank)
 
 
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:

@@ -19,6 +19,7 @@ from migrator.read.header import (
     MergeMap,
     column_names,
     header_like,
+    is_group_row,
     is_label,
     is_second_header,
 )
@@ -30,6 +31,7 @@ from migrator.tables import SkippedRow, SkipReason, SourceTable
 _HINT = re.compile(r"計|total|ｔｏｔａｌ|^[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)", re.I)
 _HEADER_SEARCH = 12  # rows of a block searched for its header
 _LOOKAHEAD = 20  # rows below a header candidate used to judge its width
+_PREAMBLE_ROWS = 3  # key-value lines above a table (作成者, 山田) read as its titles
 
 
 @dataclass
@@ -135,17 +137,40 @@ def _drafts(rows: Sequence[Sequence[Cell]], filled: Sequence[Sequence[Cell]], me
         if header is None and not (loose or _data_block(band, counts, b0, b1)):
             titles.extend(range(b0, b1 + 1))
             continue
-        first = header if header is not None else b0
+        if header is not None and len(drafts) == 1 and _preamble(drafts[0], counts, header):
+            # A title or a few key-value lines above the real table read as a table: they
+            # are its titles.
+            titles = [r for r in range(drafts.pop().start, b0) if counts[r]] + titles
+        group = header is not None and header > b0 and is_group_row(band[header - 1],
+                                                                    band[header])
+        first = header - 1 if header is not None and group else header
+        first = first if first is not None else b0
         current = _Draft(header=[], cols=cols, start=min([first, *titles]), end=b1)
         titles.extend(range(b0, first))
         for r in titles:
             current.skipped[r] = SkipReason.TITLE
         if header is not None:
             current.header = _header_rows(rows, merges, header, cols, b1)
+            if group and len(current.header) == 1:
+                current.header = [header - 1, header]
         current.body = current.header[-1] + 1 if current.header else b0
         drafts.append(current)
         titles = []
     return drafts
+
+
+def _preamble(draft: _Draft, counts: Sequence[int], header: int) -> bool:
+    """Is the band's first table only what people type above a table?
+
+    A header with no data row (`顧客一覧, 営業部` alone on its line), or at most
+    _PREAMBLE_ROWS rows at most half as wide as the header below (`作成者, 山田`).
+    """
+    if not draft.header:
+        return False
+    if draft.body > draft.end:
+        return True
+    width = max(counts[draft.start : draft.end + 1])
+    return draft.end - draft.start + 1 <= _PREAMBLE_ROWS and 2 * width <= counts[header]
 
 
 def _header_rows(rows: Sequence[Sequence[Cell]], merges: MergeMap, h: int, cols: list[int],

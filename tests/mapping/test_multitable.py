@@ -26,6 +26,7 @@ from tests.conftest import FIXTURES, stored_rows
 from tests.test_cli import run as cli
 
 MULTI = ["legend_beside_table.xlsx", "two_tables_stacked.xlsx", "cards_with_list_sheet.xlsx",
+         "two_row_unmerged_header.xlsx",
          "two_tables_one_sheet.xlsx", "side_by_side_tables.xlsx"]
 _LABEL = ("name", "full_name", "product")
 
