@@ -95,7 +95,8 @@ def is_group_row(top: Sequence[Cell], bottom: Sequence[Cell]) -> bool:
     """Is `top`, just above the header row `bottom`, its group labels typed without merging?
 
     `得意先` over the first of `コード`, `名称`, `住所` with the cells beside it left blank,
-    maybe `連絡先` further on: labels over labelled columns, fewer than the header's. A
+    maybe `連絡先` further on: labels over labelled columns, fewer than the header's, the
+    first followed by a blank. A
     lone label is a group only over a header that needs one (`コード`, `名称`): otherwise it
     is a title (`売上` above a sales list), as is any row holding title words (`一覧`).
     """
@@ -109,7 +110,10 @@ def is_group_row(top: Sequence[Cell], bottom: Sequence[Cell]) -> bool:
     if len(set(folded)) < len(folded) or any(skip_kind(f) or _TITLE.search(f) for f in folded):
         return False
     if len(values) >= 2:
-        return True
+        # A group spans columns: the cell after its first label is blank (`作成者, 山田`
+        # side by side is a key-value line, not two groups).
+        first = values[0][0]
+        return first + 1 < len(top) and top[first + 1] is None and bottom[first + 1] is not None
     under = bottom[values[0][0]]
     return under is not None and fold(str(under)) in _NEEDS_GROUP
 

@@ -159,3 +159,16 @@ def test_detect_title_and_key_value_lines_above_a_blank_line_are_titles() -> Non
 def test_detect_a_header_only_file_is_still_its_header() -> None:
     (t,) = detect_tables(grid([["顧客一覧"], [], ["顧客コード", "会社名", "TEL"]]))
     assert t.header_rows == [3] and t.data_rows == 0
+
+
+def test_detect_key_value_lines_directly_above_the_header_are_titles() -> None:
+    """`作成者, 山田` side by side is a key-value line, not two group labels; fifteen such
+    lines (a statistics export) do not hide the header below them."""
+    header = ["顧客コード", "会社名", "所在地", "電話番号", "業種", "担当者"]
+    data = ["C1", "山田商事", "東京都", "03-1", "卸売", "佐藤"]
+    for lines in (1, 15):
+        meta = [["作成者", "山田"]] + [[f"項目{i}", f"説明{i}"] for i in range(lines - 1)]
+        (t,) = detect_tables(grid([*meta, header, data]))
+        assert t.header_rows == [lines + 1], lines
+        assert t.columns == header
+        assert skipped(t) == [(r, "title") for r in range(1, lines + 1)]
