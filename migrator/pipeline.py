@@ -163,7 +163,7 @@ class SuggestResult:
     def __str__(self) -> str:
         lines = []
         for s in self.mapping.sources:
-            where = f"{s.file} [{s.sheet}]" if s.sheet else s.file
+            where = s.where
             mapped = s.targets()
             unsure = sorted(c for c, v in s.confidence.items() if v < LOW_CONFIDENCE)
             line = f"{where}: {len(mapped)} of {len(s.columns)} columns mapped"

@@ -84,7 +84,10 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
                                        strict=True)) for place in checked.trail.fixes_stale]
     report.tables = accounting(checked)
     report.cell_issues = {name: c.issues for name, c in checked.counts().items() if c.issues}
-    report.not_loaded = {name: rows for name, rows in checked.trail.not_loaded if rows}
+    report.not_loaded = {}
+    for name, rows in checked.trail.not_loaded:
+        if rows:
+            report.not_loaded[name] = report.not_loaded.get(name, 0) + rows
     review = checked.clusters[checked.clusters["role"] == "review"]
     report.needs_review = {str(t): int(g["cluster"].nunique())
                            for t, g in review.groupby("table", sort=False)}

@@ -46,14 +46,16 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
     parts: dict[str, list[pd.DataFrame]] = {}
     not_loaded: list[tuple[str, int]] = []
     for table in tables:
-        index = mapping.source_index(table.file, table.sheet)
+        index = mapping.source_index(table.file, table.sheet, layout=table.layout,
+                                     anchor=table.anchor, columns=table.columns)
         if index is None:
             raise MappingError(f"{table.name}: no source in the mapping matches this table; "
                                "add it (migrator suggest writes one)")
         spec = mapping.sources[index]
         _check_columns(table, spec)
         if not spec.targets():
-            not_loaded.append((table.name, table.data_rows))
+            where = f"{table.name} @{table.anchor}" if spec.anchor else table.name
+            not_loaded.append((where, table.data_rows))
         for name, frame in _split(table, spec, target).items():
             frame[RULES] = index
             parts.setdefault(name, []).append(frame)

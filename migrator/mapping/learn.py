@@ -67,7 +67,8 @@ def corrections(edited: Mapping, suggested: Mapping) -> list[tuple[str, str | No
     out: list[tuple[str, str | None]] = []
     for mine in edited.sources:
         theirs = next((s for s in suggested.sources
-                       if s.file == mine.file and s.sheet == mine.sheet), None)
+                       if s.file == mine.file and s.sheet == mine.sheet
+                       and mine.anchor in (None, s.anchor)), None)
         if theirs is None:
             continue
         for column, target in mine.columns.items():

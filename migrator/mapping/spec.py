@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,6 +157,10 @@ class SourceSpec(BaseModel):
     """Glob on the file name (`顧客台帳*.xlsx`)."""
     sheet: str | None = None
     """Sheet name or glob; absent for CSV and for a card workbook."""
+    anchor: str | None = None
+    """The table's top-left cell (`A5`: its header's first cell), written only when one
+    sheet holds several tables, to tell them apart. Absent: the source applies to every
+    table of the file and sheet, as in mapping files written before the key existed."""
     layout: Literal["table", "card"] = "table"
     header_rows: tuple[int, ...] = ()
     columns: dict[str, ColumnTarget]
@@ -190,6 +195,21 @@ class SourceSpec(BaseModel):
             return self.sheet is None or self.layout == "card"
         return fnmatch.fnmatchcase(sheet, self.sheet)
 
+    def fits(self, columns: Sequence[str]) -> bool:
+        """Could a table with `columns` be this source moved (rows added above it)?
+
+        Every loaded column is there, and most of the columns this source lists.
+        """
+        have = set(columns)
+        listed = sum(1 for c in self.columns if c in have)
+        return all(c in have for c in self.targets()) and 2 * listed > len(self.columns)
+
+    @property
+    def where(self) -> str:
+        """`file [sheet] @A5`: the source as a person finds it."""
+        out = self.file + (f" [{self.sheet}]" if self.sheet else "")
+        return out + (f" @{self.anchor}" if self.anchor else "")
+
     def targets(self) -> dict[str, str]:
         """Column → target for the columns that are loaded."""
         return {c: t.to for c, t in self.columns.items() if t.to is not None}
@@ -202,6 +222,8 @@ class SourceSpec(BaseModel):
         out: dict[str, Any] = {"file": self.file}
         if self.sheet is not None:
             out["sheet"] = self.sheet
+        if self.anchor is not None:
+            out["anchor"] = self.anchor
         out["layout"] = self.layout
         if self.format is not None:
             out["format"] = self.format
@@ -331,12 +353,30 @@ class Mapping(BaseModel):
                     found.setdefault(target.to, []).append(target.privacy)
         return {field: strictest(policies) for field, policies in found.items()}
 
-    def source_index(self, file: str, sheet: str | None) -> int | None:
-        """Position of the first source that applies to a table read from `file` [`sheet`]."""
-        return next((i for i, s in enumerate(self.sources) if s.matches(file, sheet)), None)
+    def source_index(self, file: str, sheet: str | None, *, layout: str | None = None,
+                     anchor: str | None = None,
+                     columns: Sequence[str] | None = None) -> int | None:
+        """Position of the source that applies to a table read from `file` [`sheet`].
 
-    def source_for(self, file: str, sheet: str | None) -> SourceSpec | None:
-        index = self.source_index(file, sheet)
+        Among the sources whose file and sheet match, the first of the best: one of the
+        table's layout, then one anchored at the table's `anchor`, then one without an
+        anchor (which applies to every table there), then an anchored one the table
+        `fits` (the same table, moved down by rows added above it).
+        """
+        def rank(i: int) -> tuple[bool, bool, bool]:
+            s = self.sources[i]
+            return (layout is None or s.layout == layout,
+                    s.anchor is not None and s.anchor == anchor, s.anchor is None)
+
+        found = [i for i, s in enumerate(self.sources) if s.matches(file, sheet)
+                 and (s.anchor is None or s.anchor == anchor
+                      or (columns is not None and s.fits(columns)))]
+        return max(found, key=rank, default=None)
+
+    def source_for(self, file: str, sheet: str | None, *, layout: str | None = None,
+                   anchor: str | None = None,
+                   columns: Sequence[str] | None = None) -> SourceSpec | None:
+        index = self.source_index(file, sheet, layout=layout, anchor=anchor, columns=columns)
         return None if index is None else self.sources[index]
 
     def sha256(self) -> str:
@@ -349,7 +389,7 @@ class Mapping(BaseModel):
         lines = [f"Mapping for schema {self.schema_name}: {plural(len(self.sources), 'source')}, "
                  f"{plural(columns, 'column')}, {mapped:,} mapped"]
         for s in self.sources:
-            where = s.file + (f" [{s.sheet}]" if s.sheet else "")
+            where = s.where
             unsure = sorted(c for c, v in s.confidence.items() if v < LOW_CONFIDENCE)
             check = f"; check {', '.join(unsure)}" if unsure else ""
             known = f" (format: {s.format})" if s.format else ""
@@ -358,7 +398,7 @@ class Mapping(BaseModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = [(s.file + (f" [{s.sheet}]" if s.sheet else ""), column,
+        rows = [(s.where, column,
                  target.to or "—", s.confidence.get(column, ""),
                  ", ".join(target.transform))
                 for s in self.sources for column, target in s.columns.items()]

@@ -9,12 +9,14 @@ are assigned best-first so that each field is fed by at most one column of a tab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from migrator.errors import MappingError, StageOrderError
+from migrator.mapping.address import address_groups
 from migrator.mapping.formats import ExportFormat, recognise
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts, latin_columns
@@ -36,6 +38,8 @@ _SPECIFIC = {"email", "phone", "postal_code", "date", "wareki_date", "kana", "ur
 _SELF_EVIDENT = {"email", "phone", "postal_code", "url", "region", "kana"}
 _SAME = {"wareki_date": "date"}
 _COMPANY_SIDE = {"contacts.department", "contacts.title"}
+_IN_CHARGE = re.compile(r"担当|対応者|salesrep|accountmanager|accountowner|owner")
+"""Headers (folded) of the person in charge of a customer, never the customer."""
 """Targets that say a sheet lists a company's people, not person customers."""
 
 
@@ -105,9 +109,24 @@ def suggest_mapping(prof: ProfileLike, schema: TargetSchema | str | Path = "crm"
         if table_profile.source is None:
             raise MappingError("suggest_mapping takes what profile() returns; this profile "
                                "does not hold its source tables")
-        sources.append(_suggest_one(table_profile.source, table_profile, target, found,
-                                    learned or {}))
-    return Mapping(schema=target.name, sources=tuple(sources))
+        spec = _suggest_one(table_profile.source, table_profile, target, found, learned or {})
+        sources.append(spec)
+    return Mapping(schema=target.name, sources=_anchored(sources, prof))
+
+
+def _anchored(sources: list[SourceSpec], prof: ProfileLike) -> tuple[SourceSpec, ...]:
+    """Each source of a sheet that holds several tables, anchored at its own table's cell.
+
+    A sheet with one table keeps a source without an anchor, as before the key existed.
+    """
+    where = [(s.file, s.sheet, s.layout) for s in sources]
+    out = []
+    for spec, table_profile in zip(sources, prof.tables, strict=True):
+        table = table_profile.source
+        if table is not None and where.count((spec.file, spec.sheet, spec.layout)) > 1:
+            spec = spec.model_copy(update={"anchor": table.anchor})
+        out.append(spec)
+    return tuple(out)
 
 
 def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: TargetSchema,
@@ -131,6 +150,10 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
     person = False
     if known is None:
         chosen, person = _person_customer(scores, chosen, found)
+        tops = {c: next((x.target for x in scores[c] if x.target.split(".")[0] in allowed),
+                        None) for c in table.columns}
+        kinds = {c: semantics.get(c, ("text", 0.0))[0] for c in table.columns}
+        chosen = address_groups(table.frame[table.columns], chosen, tops, kinds, schema, _like)
         chosen = _continue_groups(table.columns, chosen, schema)
         parts = join_name_parts(table.columns, chosen, found, schema,
                                 latin=latin_columns(table.frame, table.columns))
@@ -221,6 +244,13 @@ def _confidence(names: Sequence[str], columns: dict[str, ColumnTarget],
     return out
 
 
+def _like(column: str, target: str, like: Candidate | None) -> Candidate:
+    """A group part's choice, as sure as the part the group was chosen by (as
+    _continue_groups does)."""
+    score, rank = (like.score, like.rank) if like is not None else (THRESHOLD, 0)
+    return Candidate(column, target, score, rank)
+
+
 def _semantic(column: _ColumnProfile) -> tuple[str, float]:
     return str(column.semantic.type), float(column.semantic.confidence)
 
@@ -308,13 +338,15 @@ def _person_customer(scores: dict[str, list[Candidate]], chosen: dict[str, Candi
     The party's name is required; a sheet of people (氏名 or Name with no 会社名) would
     otherwise load customers without names and put every name on a contact. A sheet of
     a company's people (a department or a title beside the name) is not a list of
-    customers. True when the name moved: the rows are person customers.
+    customers, nor is a name headed as the one in charge (担当者, Sales Rep): a log of
+    calls or visits names who handled a customer. True when the name moved: the rows
+    are person customers.
     """
     taken = {c.target for c in chosen.values()}
     if found.party_name is None or found.party_name in taken or taken & _COMPANY_SIDE:
         return chosen, False
     for column, cand in chosen.items():
-        if cand.target == found.person_name:
+        if cand.target == found.person_name and not _IN_CHARGE.search(fold_header(column)):
             alt = next((c for c in scores[column] if c.target == found.party_name), None)
             moved = alt or Candidate(column, found.party_name, cand.score, cand.rank)
             return {**chosen, column: moved}, True

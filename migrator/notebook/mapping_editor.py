@@ -35,8 +35,9 @@ class MappingEditor(Shown):
         self.dropdowns: dict[tuple[int, str], w.Dropdown] = {}
         pages = []
         for i, source in enumerate(mapping.sources):
-            samples = _samples(profile, source.file, source.sheet)
-            place = source.file + (f" › {source.sheet}" if source.sheet else "")
+            samples = _samples(profile, source.file, source.sheet, source.anchor)
+            place = source.file + (f" › {source.sheet}" if source.sheet else "") + (
+                f" @{source.anchor}" if source.anchor else "")
             rows = [w.HTML(f"<b>{escape(place)}</b>"), w.HTML(), w.HTML(), w.HTML(),
                     w.HTML("<b>source column</b>"), w.HTML("<b>target field</b>"),
                     w.HTML("<b>confidence</b>"), w.HTML("<b>sample values</b>")]
@@ -62,7 +63,8 @@ class MappingEditor(Shown):
                                   disabled=True)
         tabs = w.Tab(children=pages)
         for i, source in enumerate(mapping.sources):
-            tabs.set_title(i, source.sheet or source.file)
+            tabs.set_title(i, (source.sheet or source.file)
+                           + (f" @{source.anchor}" if source.anchor else ""))
         yaml_box = w.Accordion(children=[self.preview], titles=("mapping.yaml",))
         self.widget = w.VBox([tabs, self.message, yaml_box])
         self.widget.add_class("migrator-mapping-editor")
@@ -121,11 +123,13 @@ class MappingEditor(Shown):
         return repr(self.mapping)
 
 
-def _samples(profile: Profile | None, file: str, sheet: str | None) -> dict[str, list[str]]:
+def _samples(profile: Profile | None, file: str, sheet: str | None,
+             anchor: str | None = None) -> dict[str, list[str]]:
     if profile is None:
         return {}
     for t in profile.tables:
-        if t.file == file and (sheet is None or t.sheet == sheet):
+        if t.file == file and (sheet is None or t.sheet == sheet) and (
+                anchor is None or (t.source is not None and t.source.anchor == anchor)):
             return {c.name: [str(v["value"]) for v in c.top_values[:3]] for c in t.columns}
     return {}
 

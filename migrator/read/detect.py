@@ -19,6 +19,7 @@ from migrator.read.header import (
     MergeMap,
     column_names,
     header_like,
+    is_group_row,
     is_label,
     is_second_header,
 )
@@ -30,6 +31,8 @@ from migrator.tables import SkippedRow, SkipReason, SourceTable
 _HINT = re.compile(r"計|total|ｔｏｔａｌ|^[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)", re.I)
 _HEADER_SEARCH = 12  # rows of a block searched for its header
 _LOOKAHEAD = 20  # rows below a header candidate used to judge its width
+_PREAMBLE_SEARCH = 40  # key-value lines above a header (statistics exports) searched past
+_PREAMBLE_ROWS = 3  # key-value lines above a table (作成者, 山田) read as its titles
 
 
 @dataclass
@@ -129,23 +132,48 @@ def _drafts(rows: Sequence[Sequence[Cell]], filled: Sequence[Sequence[Cell]], me
     current: _Draft | None = None
     for b0, b1 in _blocks(counts):
         header = _find_header(band, counts, b0, b1)
+        if header is not None:
+            header = _wider_below(band, counts, merges, header, b1, c0)
         if current is not None and not _starts_new(band, current, header):
             current.end = b1
             continue
         if header is None and not (loose or _data_block(band, counts, b0, b1)):
             titles.extend(range(b0, b1 + 1))
             continue
-        first = header if header is not None else b0
+        if header is not None and len(drafts) == 1 and _preamble(drafts[0], counts, header):
+            # A title or a few key-value lines above the real table read as a table: they
+            # are its titles.
+            titles = [r for r in range(drafts.pop().start, b0) if counts[r]] + titles
+        group = header is not None and header > b0 and is_group_row(band[header - 1],
+                                                                    band[header])
+        first = header - 1 if header is not None and group else header
+        first = first if first is not None else b0
         current = _Draft(header=[], cols=cols, start=min([first, *titles]), end=b1)
         titles.extend(range(b0, first))
         for r in titles:
             current.skipped[r] = SkipReason.TITLE
         if header is not None:
             current.header = _header_rows(rows, merges, header, cols, b1)
+            if group and len(current.header) == 1:
+                current.header = [header - 1, header]
         current.body = current.header[-1] + 1 if current.header else b0
         drafts.append(current)
         titles = []
     return drafts
+
+
+def _preamble(draft: _Draft, counts: Sequence[int], header: int) -> bool:
+    """Is the band's first table only what people type above a table?
+
+    A header with no data row (`顧客一覧, 営業部` alone on its line), or at most
+    _PREAMBLE_ROWS rows at most half as wide as the header below (`作成者, 山田`).
+    """
+    if not draft.header:
+        return False
+    if draft.body > draft.end:
+        return True
+    width = max(counts[draft.start : draft.end + 1])
+    return draft.end - draft.start + 1 <= _PREAMBLE_ROWS and 2 * width <= counts[header]
 
 
 def _header_rows(rows: Sequence[Sequence[Cell]], merges: MergeMap, h: int, cols: list[int],
@@ -169,7 +197,9 @@ def _find_header(band: Sequence[Sequence[Cell]], counts: Sequence[int], b0: int,
                  b1: int) -> int | None:
     """The first row of a block that is a header as wide as the rows below it."""
     width = len(band[0]) if band else 0
-    for r in range(b0, min(b1, b0 + _HEADER_SEARCH) + 1):
+    for r in range(b0, min(b1, b0 + _PREAMBLE_SEARCH) + 1):
+        if r > b0 + _HEADER_SEARCH and max(counts[b0:r]) > 2:
+            return None  # past the search, unless only key-value lines came so far
         if not header_like(band[r], width):
             continue
         below = counts[r + 1 : min(b1, r + _LOOKAHEAD) + 1]
@@ -178,6 +208,25 @@ def _find_header(band: Sequence[Sequence[Cell]], counts: Sequence[int], b0: int,
         if counts[r] >= 0.5 * max(below):
             return r
     return None
+
+
+def _wider_below(band: Sequence[Sequence[Cell]], counts: Sequence[int], merges: MergeMap,
+                 r: int, b1: int, c0: int) -> int:
+    """The real header when the one found is a key-value line above it (`統計表, 顧客数`,
+    `作成者, 山田`): a header at least twice as wide below lines no wider than two cells.
+
+    A row with merged cells is a header's top row, never such a line.
+    """
+    if counts[r] > 2 or any(merges.get(r, c0 + i) for i in range(len(band[r]))):
+        return r
+    for r2 in range(r + 1, min(b1, r + _PREAMBLE_SEARCH) + 1):
+        if counts[r2] <= 2:
+            continue
+        below = counts[r2 + 1 : min(b1, r2 + _LOOKAHEAD) + 1]
+        wide = counts[r2] >= max(3, 2 * counts[r]) and bool(below) and max(below) > 2 \
+            and counts[r2] >= 0.5 * max(below)
+        return r2 if wide and header_like(band[r2], len(band[r2])) else r
+    return r
 
 
 def _data_block(band: Sequence[Sequence[Cell]], counts: Sequence[int], b0: int, b1: int) -> bool:

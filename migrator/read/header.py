@@ -20,6 +20,11 @@ from migrator.read.patterns import fold, skip_kind
 _DATA_SHAPE = re.compile(
     r"\d{3,}|@|https?://|www\.|\d+[/.年-]\d+[/.月-]\d+|^[-+(]?[\d,.]+\)?%?$")
 _MAX_LABEL = 40
+# Words of a title row, never of a group label above a header (顧客一覧, 2024年度, list).
+_TITLE = re.compile(r"一覧|台帳|名簿|リスト|明細|集計|報告|年度|現在|作成|list|report|summary")
+# Header labels that mean little without the group above them: 得意先 / コード, 名称.
+_NEEDS_GROUP = frozenset(["コード", "名称", "名前", "番号", "略称", "カナ", "フリガナ", "ふりがな",
+                          "code", "name", "id", "no", "no.", "number"])
 
 
 def is_label(value: Cell) -> bool:
@@ -84,6 +89,33 @@ def is_second_header(top: Sequence[Cell], bottom: Sequence[Cell], row: int,
     fills_gap = any(top[c] is None and bottom[c] is not None for c in cols)
     leaves_gap = any(top[c] is not None and bottom[c] is None for c in cols)
     return under_span or joined or (fills_gap and leaves_gap)
+
+
+def is_group_row(top: Sequence[Cell], bottom: Sequence[Cell]) -> bool:
+    """Is `top`, just above the header row `bottom`, its group labels typed without merging?
+
+    `得意先` over the first of `コード`, `名称`, `住所` with the cells beside it left blank,
+    maybe `連絡先` further on: labels over labelled columns, fewer than the header's, the
+    first followed by a blank. A
+    lone label is a group only over a header that needs one (`コード`, `名称`): otherwise it
+    is a title (`売上` above a sales list), as is any row holding title words (`一覧`).
+    """
+    values = [(i, v) for i, v in enumerate(top) if v is not None]
+    labelled = [i for i, v in enumerate(bottom) if v is not None]
+    if not values or len(labelled) < 2 or len(values) >= len(labelled):
+        return False
+    if not all(is_label(v) and labelled[0] <= i <= labelled[-1] for i, v in values):
+        return False
+    folded = [fold(str(v)) for _, v in values]
+    if len(set(folded)) < len(folded) or any(skip_kind(f) or _TITLE.search(f) for f in folded):
+        return False
+    if len(values) >= 2:
+        # A group spans columns: the cell after its first label is blank (`作成者, 山田`
+        # side by side is a key-value line, not two groups).
+        first = values[0][0]
+        return first + 1 < len(top) and top[first + 1] is None and bottom[first + 1] is not None
+    under = bottom[values[0][0]]
+    return under is not None and fold(str(under)) in _NEEDS_GROUP
 
 
 def column_names(rows: Sequence[Sequence[Cell]], header: Sequence[int], cols: Sequence[int],

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from migrator.display import html_lines, html_table, plural, row_ranges, text_table
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, SOURCE_ROW
 
 
 class SkipReason(StrEnum):
@@ -107,6 +107,22 @@ class SourceTable:
     @property
     def name(self) -> str:
         return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+    @property
+    def anchor(self) -> str | None:
+        """The table's top-left cell in Excel terms (`A5`): its header's first cell, or its
+        first data cell when it has no header; None for a card.
+
+        It tells apart the tables of one sheet in the mapping, and does not move when rows
+        are added below the header.
+        """
+        if self.layout == "card" or not self.columns_at:
+            return None
+        if self.header_rows:
+            return f"{self.columns_at[0]}{self.header_rows[0]}"
+        if not len(self.frame):
+            return None
+        return f"{self.columns_at[0]}{int(self.frame[SOURCE_ROW].iloc[0])}"
 
     def skipped_summary(self) -> str:
         """`title 1-2; subtotal 20, 34`: the skipped rows by reason, or empty."""

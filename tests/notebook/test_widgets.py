@@ -188,3 +188,14 @@ def test_a_refused_fix_is_shown_not_raised(cleaned, tmp_path) -> None:
     browser.correct("x")  # nothing selected
     assert "Select a rejected row first" in browser.status.value
     assert not (tmp_path / "fixes.yaml").exists()
+
+
+def test_mapping_editor_shows_each_table_of_a_sheet_with_its_own_samples() -> None:
+    prof = migrator.profile(migrator.read_sources(
+        [ROOT / "tests" / "fixtures" / "read" / "legend_beside_table.xlsx"]))
+    editor = MappingEditor(migrator.suggest_mapping(prof), prof)
+    titles = [editor.widget.children[0].get_title(i) for i in range(2)]
+    assert titles == ["顧客一覧 @A1", "顧客一覧 @F2"]
+    legend = editor.widget.children[0].children[1].children
+    samples = [c.value for c in legend if "重点顧客" in str(getattr(c, "value", ""))]
+    assert samples, "the legend's tab shows the legend's values, not the customers'"

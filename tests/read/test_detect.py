@@ -118,3 +118,57 @@ def test_detect_header_merged_down_spans_rows() -> None:
 def test_detect_skip_reasons_are_design_codes() -> None:
     assert {str(r) for r in SkipReason} == {
         "title", "blank", "subtotal", "total", "footer", "note", "repeated_header"}
+
+
+def test_detect_group_labels_typed_once_above_their_first_column() -> None:
+    """`得意先` and `連絡先` over the first of their columns, unmerged: fewer than half the
+    header's cells, yet a second header row, not a title."""
+    rows = [["得意先", None, None, None, "連絡先", None, None],
+            ["コード", "名称", "住所", "業種", "TEL", "FAX", "メール"],
+            ["T1", "山田商事", "東京都", "卸売", "03-1", "03-2", "a@example.com"]]
+    (t,) = detect_tables(grid(rows))
+    assert t.header_rows == [1, 2]
+    assert t.columns[:2] == ["得意先 / コード", "得意先 / 名称"]
+    assert t.columns[4:] == ["連絡先 / TEL", "連絡先 / FAX", "連絡先 / メール"]
+
+
+def test_detect_lone_group_label_over_a_header_that_needs_it() -> None:
+    (t,) = detect_tables(grid([["得意先"], ["コード", "名称", "TEL"], ["T1", "山田商事", "03-1"]]))
+    assert t.header_rows == [1, 2]
+    assert t.columns == ["得意先 / コード", "得意先 / 名称", "得意先 / TEL"]
+
+
+def test_detect_a_title_directly_above_a_header_stays_a_title() -> None:
+    header = ["顧客コード", "会社名", "TEL", "住所", "担当者"]
+    for title in (["売上"], ["顧客一覧", None, None, "営業部"], [None, "得意先一覧"]):
+        (t,) = detect_tables(grid([title, header, ["C1", "山田商事", "03-1", "東京都", "佐藤"]]))
+        assert t.header_rows == [2], title
+        assert skipped(t) == [(1, "title")]
+        assert t.columns == header
+
+
+def test_detect_title_and_key_value_lines_above_a_blank_line_are_titles() -> None:
+    """`顧客一覧, 営業部` and `作成者, 山田` above the table are not a table of their own."""
+    for preamble in ([["顧客一覧", "営業部"]], [["作成者", "山田"], ["部署", "営業部"]]):
+        tables = detect_tables(grid([*preamble, [], ["顧客コード", "会社名", "TEL", "住所"],
+                                     ["C1", "山田商事", "03-1", "東京都"]]))
+        assert [t.header_rows for t in tables] == [[len(preamble) + 2]], preamble
+        assert skipped(tables[0])[-1] == (len(preamble) + 1, "blank")
+
+
+def test_detect_a_header_only_file_is_still_its_header() -> None:
+    (t,) = detect_tables(grid([["顧客一覧"], [], ["顧客コード", "会社名", "TEL"]]))
+    assert t.header_rows == [3] and t.data_rows == 0
+
+
+def test_detect_key_value_lines_directly_above_the_header_are_titles() -> None:
+    """`作成者, 山田` side by side is a key-value line, not two group labels; fifteen such
+    lines (a statistics export) do not hide the header below them."""
+    header = ["顧客コード", "会社名", "所在地", "電話番号", "業種", "担当者"]
+    data = ["C1", "山田商事", "東京都", "03-1", "卸売", "佐藤"]
+    for lines in (1, 15):
+        meta = [["作成者", "山田"]] + [[f"項目{i}", f"説明{i}"] for i in range(lines - 1)]
+        (t,) = detect_tables(grid([*meta, header, data]))
+        assert t.header_rows == [lines + 1], lines
+        assert t.columns == header
+        assert skipped(t) == [(r, "title") for r in range(1, lines + 1)]
