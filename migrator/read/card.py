@@ -7,11 +7,12 @@ values). A sheet is a card when several known labels have values that way and no
 labels has two or more rows of data under it, which would make it a table header. A
 small table inside a card (a purchase history) is left out of the card's row and
 recorded in the table's details; a second company name or code on the same sheet starts
-a second card.
+a second card, below or beside the first.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -152,7 +153,32 @@ def _value_of(rows: Rows, merges: MergeMap, r: int, c: int, text: str, group: in
 
 
 def _split(fields: Sequence[_Field]) -> list[list[_Field]]:
-    """Cards one below another: a company name or code seen twice opens the next card."""
+    """The cards among a sheet's fields, in reading order (top row first, then left).
+
+    Cards side by side (one key label printed twice on a row) are cut into bands of
+    columns first; in each band, a company name or code seen twice opens the next card.
+    """
+    starts = _band_starts(fields)
+    cards: list[list[_Field]] = []
+    for i in range(len(starts)):
+        band = [f for f in fields if bisect_right(starts, f.label_cell[1]) - 1 == i]
+        cards += _split_down(band) if band else []
+    return sorted(cards, key=lambda card: card[0].label_cell)
+
+
+def _band_starts(fields: Sequence[_Field]) -> list[int]:
+    """Where cards side by side begin: the columns of a key label repeated on one row."""
+    starts = {0}
+    seen: dict[tuple[int, str], list[int]] = {}
+    for f in fields:
+        if f.group in KEY_GROUPS:
+            seen.setdefault((f.label_cell[0], f.label), []).append(f.label_cell[1])
+    for cols in seen.values():
+        starts.update(cols[1:])
+    return sorted(starts)
+
+
+def _split_down(fields: Sequence[_Field]) -> list[list[_Field]]:
     cards: list[list[_Field]] = [[]]
     seen: set[int] = set()
     for f in fields:

@@ -124,6 +124,10 @@ class SourceTable:
         ]
         if self.skipped:
             lines.append("  skipped: " + self.skipped_summary())
+        for left in self.details.get("tables_left_out", []):
+            first, last = left["rows"]
+            lines.append(f"  left out: the table inside the card on [{left['sheet']}] "
+                         f"rows {first}-{last}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
