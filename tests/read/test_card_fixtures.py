@@ -66,7 +66,10 @@ def test_card_fixture_history_table_left_out_and_recorded() -> None:
     assert "日付" not in table.columns and "備考 (2)" not in table.columns
     assert table.details["tables_left_out"] == [
         {"sheet": sheet, "rows": [15, 19]} for sheet in ("K-1001", "K-1002", "K-1003")]
-    assert "  left out: the table inside the card on [K-1002] rows 15-19" in str(table).splitlines()
+    line = "  left out: the table inside the card on [K-1002] rows 15-19"
+    assert line in str(table).splitlines() and line in str(profile([table])).splitlines()
+    assert profile([table]).asdict()["tables"][0]["tables_left_out"][1] == {
+        "sheet": "K-1002", "rows": [15, 19]}
 
 
 def test_card_fixture_mixed_suggest_records_cards_laid_out_differently() -> None:
