@@ -148,6 +148,21 @@ class PairRoute(BaseModel):
         return {"type": self.type, "value": self.value, "to": _Flow(self.to)}
 
 
+class CardCells(BaseModel):
+    """Where one card's values sit, for a card laid out unlike the usual `cells`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sheet: str
+    row: int
+    """The card's `_source_row`: with the sheet, which card of the workbook it is."""
+    cells: dict[str, str]
+    """Label → value cell, only for the labels whose cell differs from `cells`."""
+
+    def dump(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "cells": dict(self.cells)}
+
+
 class SourceSpec(BaseModel):
     """One source table: where it is found, how it was read, where its columns go."""
 
@@ -167,7 +182,9 @@ class SourceSpec(BaseModel):
     """Every source column, in source order."""
     confidence: dict[str, float] = Field(default_factory=dict)
     cells: dict[str, str] = Field(default_factory=dict)
-    """For a card: where each label's value sits (`{"会社名": "C4"}`)."""
+    """For a card: where each label's value sits (`{"会社名": "C4"}`), on most cards."""
+    card_cells: tuple[CardCells, ...] = ()
+    """For a card workbook mixing layouts: the cards whose values sit elsewhere."""
     personal: dict[str, str] = Field(default_factory=dict)
     """What suggest found personal in each column (`{"TEL": "phone"}`): decide a privacy."""
     format: str | None = None
@@ -233,6 +250,8 @@ class SourceSpec(BaseModel):
             out["confidence"] = dict(self.confidence)
         if self.cells:
             out["cells"] = dict(self.cells)
+        if self.card_cells:
+            out["card_cells"] = [c.dump() for c in self.card_cells]
         if self.personal:
             out["personal"] = dict(self.personal)
         if self.pairs:

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Protocol
 
 from migrator.errors import MappingError, StageOrderError
+from migrator.lineage import SOURCE_ROW, SOURCE_SHEET
 from migrator.mapping.address import address_groups
 from migrator.mapping.formats import ExportFormat, recognise
 from migrator.mapping.match import best_header_score, fold_header, split_header
 from migrator.mapping.names import join_name_parts, latin_columns
 from migrator.mapping.roles import PERSON, Roles, next_numbered, roles
-from migrator.mapping.spec import ColumnTarget, Mapping, PairRoute, SourceSpec
+from migrator.mapping.spec import CardCells, ColumnTarget, Mapping, PairRoute, SourceSpec
 from migrator.schema import FieldSpec, TargetSchema, load_schema
 from migrator.tables import SourceTable, SourceTables
 
@@ -180,9 +181,21 @@ def _suggest_one(table: SourceTable, table_profile: _TableProfile, schema: Targe
     return SourceSpec(
         file=table.file, sheet=None if table.layout == "card" else table.sheet,
         layout=table.layout, header_rows=tuple(table.header_rows), columns=columns,
-        confidence=confidence, cells=dict(table.cells), personal=personal,
+        confidence=confidence, cells=dict(table.cells), card_cells=_card_cells(table),
+        personal=personal,
         format=known.name if known is not None else None, pairs=tuple(pairs),
         defaults=_defaults(person, columns, found))
+
+
+def _card_cells(table: SourceTable) -> tuple[CardCells, ...]:
+    """The cards whose value cells differ from the usual ones, with only those labels."""
+    out = []
+    lineage = zip(table.frame[SOURCE_SHEET], table.frame[SOURCE_ROW], strict=True)
+    for (sheet, row), where in zip(lineage, table.value_cells, strict=False):
+        differ = {label: cell for label, cell in where.items() if table.cells.get(label) != cell}
+        if differ:
+            out.append(CardCells(sheet=str(sheet), row=int(row), cells=differ))
+    return tuple(out)
 
 
 def _defaults(person: bool, columns: dict[str, ColumnTarget],

@@ -55,6 +55,8 @@ class TableProfile:
         if reasons:
             lines.append("  skipped: " + "; ".join(f"{r} {row_ranges(rows)}"
                                                    for r, rows in reasons.items()))
+        if self.source is not None:
+            lines += self.source.left_out()
         return "\n".join(lines)
 
     def asdict(self) -> dict[str, Any]:
@@ -70,6 +72,9 @@ class TableProfile:
         if self.layout == "card":
             out["sheets"] = self.sheets
             out["cells"] = self.cells
+            left = self.source.details.get("tables_left_out") if self.source else None
+            if left:
+                out["tables_left_out"] = left
         return out
 
 

@@ -1,131 +1,243 @@
-"""Customer cards: one form per sheet (labels with values beside or below) → one table.
+"""Customer cards: forms of labels with their values → one row per card.
 
 Our own: no reader knows that a sheet holding `会社名 | 山田商事` and `TEL | 03-...`
-in a form is one record. A sheet is a card when several known labels each have a
-value to their right or below and no row looks like a table header with data under it.
+in a form is one record. A card's value sits beside its label (past the label's merge,
+often in a merged range) or in the row below it (a row of labels over a row of
+values). A sheet is a card when several known labels have values that way and no row of
+labels has two or more rows of data under it, which would make it a table header. A
+small table inside a card (a purchase history) is left out of the card's row and
+recorded in the table's details; a second company name or code on the same sheet starts
+a second card, below or beside the first.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_address
+from migrator.read.cardlabels import KEY_GROUPS, label_group, label_text
 from migrator.read.header import MergeMap
 from migrator.read.model import Cell, Grid, to_series
-from migrator.read.patterns import fold
 from migrator.tables import SourceTable
 
-# Labels people print on customer cards, folded (NFKC, lower case, no spaces).
-CARD_LABELS = frozenset(fold(s) for s in """
-顧客コード 顧客番号 顧客no 顧客id 取引先コード 会員番号 得意先コード
-会社名 社名 法人名 顧客名 取引先名 得意先名 屋号 氏名 名前 お名前 名称
-フリガナ ふりがな ヨミ よみがな カナ 会社名フリガナ 氏名フリガナ
-郵便番号 〒 住所 所在地 本社所在地 住所1 住所2 都道府県 市区町村 番地 建物名
-tel 電話 電話番号 代表電話 fax fax番号 携帯 携帯電話 携帯番号 メール メールアドレス e-mail email
-url hp ホームページ webサイト 担当者 担当者名 ご担当者 担当 部署 部署名 所属 役職 肩書
-業種 業務内容 従業員数 資本金 設立 取引開始日 取引開始 初回取引日 登録日 生年月日 誕生日
-支払条件 締日 支払日 備考 メモ 特記事項 ランク 区分 営業担当 紹介者
-company company name customer id customer no account name name contact contact name
-address street city state zip zip code postal code phone telephone mobile fax email
-website industry department title notes since customer since
-""".split())
 _MIN_LABELS = 3
 _RIGHT_REACH = 4
+_INNER_ROWS_PER_FIELD = 3
+"""A table inside a card holds at most this many rows per card field; a longer one
+under a few labels is a table sheet with a caption, not a card."""
+
+Rows = Sequence[Sequence[Cell]]
 
 
 @dataclass
 class _Field:
     label: str
+    group: int
     value: Cell
     cell: tuple[int, int]
     """0-based (row, col) of the value, or of where the value belongs when it is empty."""
     label_cell: tuple[int, int]
 
 
-def card_fields(grid: Grid) -> list[_Field] | None:
-    """The label/value pairs of a card sheet, or None when the sheet is not a card."""
-    wide = (row for row in grid.rows if len(row) - row.count(None) >= 5)
-    if next(wide, None) is not None and next(wide, None) is not None and next(wide, None):
-        return None  # wide rows are a table's, not a form's
+@dataclass
+class Card:
+    """One card: its sheet, its fields in reading order, the inner tables left out."""
+
+    grid: Grid
+    fields: list[_Field]
+    left_out: list[tuple[int, int]] = field(default_factory=list)
+    """0-based (first, last) grid rows of tables inside the card, not read."""
+
+
+def find_cards(grid: Grid) -> list[Card] | None:
+    """The cards on a sheet, top to bottom, or None when the sheet is not a card sheet."""
     merges = MergeMap(grid.merged)
-    width = grid.width
-    rows = [list(r) + [None] * (width - len(r)) for r in grid.rows]
+    rows = grid.rows
+    inner = _inner_tables(rows)
+    inside = {r for first, last in inner for r in range(first, last + 1)}
     fields: list[_Field] = []
     for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if _is_card_label(value):
-                fields.append(_value_of(rows, merges, r, c, str(value)))
-    per_row = Counter(f.label_cell[0] for f in fields)
-    if len(per_row) < _MIN_LABELS or max(per_row.values()) > 2:
-        return None  # labels side by side in one row are a table header
-    return fields
+        if r in inside:
+            continue
+        found = [(c, v, g) for c, v in enumerate(row)
+                 if v is not None and (g := label_group(v)) is not None]
+        if len(found) >= 2 and _header_over_data(rows, r, [c for c, _, _ in found]):
+            return None
+        fields.extend(_value_of(rows, merges, r, c, v, g) for c, v, g in found)
+    if len(fields) < _MIN_LABELS or len({f.label_cell[0] for f in fields}) < 2:
+        return None
+    if sum(last - first for first, last in inner) > _INNER_ROWS_PER_FIELD * len(fields):
+        return None
+    cards = _split(fields)
+    return [Card(grid, part, inner if i == 0 else []) for i, part in enumerate(cards)]
 
 
-def _is_card_label(value: Cell) -> bool:
-    if not isinstance(value, str) or len(value) > 20:
-        return False
-    key = fold(value).rstrip(":：")
-    return key in CARD_LABELS
+def _at(rows: Rows, r: int, c: int) -> Cell:
+    """The cell at (r, c); rows are ragged, a cell past a row's end is empty."""
+    return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
-def _value_of(rows: Sequence[Sequence[Cell]], merges: MergeMap, r: int, c: int,
-              label: str) -> _Field:
-    """The value to the right of the label (past its merge), else the cell below it."""
+def _inner_tables(rows: Rows) -> list[tuple[int, int]]:
+    """Blocks that open with a header of words other than card labels (日付 | 商品 | 数量)
+    and hold rows of several values under it, up to the next blank row."""
+    found: list[tuple[int, int]] = []
+    r = 0
+    while r < len(rows) - 1:
+        if _words_row(rows[r]) and not (r and _label_row(rows[r - 1])) \
+                and _filled(rows[r + 1]) >= 2 and not _label_row(rows[r + 1]):
+            last = r + 1
+            while last + 1 < len(rows) and _filled(rows[last + 1]):
+                last += 1
+            found.append((r, last))
+            r = last + 1
+        else:
+            r += 1
+    return found
+
+
+def _filled(row: Sequence[Cell]) -> int:
+    return len(row) - list(row).count(None)
+
+
+def _words_row(row: Sequence[Cell]) -> bool:
+    values = [v for v in row if v is not None]
+    labels = sum(1 for v in values if label_group(v) is not None)
+    return len(values) >= 3 and all(isinstance(v, str) for v in values) and 2 * labels < len(values)
+
+
+def _label_row(row: Sequence[Cell]) -> bool:
+    return sum(1 for v in row if label_group(v) is not None) >= 2
+
+
+def _header_over_data(rows: Rows, r: int, cols: Sequence[int]) -> bool:
+    """Row `r` holds labels at `cols`: with two rows of values under them it is a header."""
+    for below in (r + 1, r + 2):
+        values = [v for c in cols if (v := _at(rows, below, c)) is not None]
+        if len(values) < 2 or any(label_group(v) is not None for v in values):
+            return False
+    return True
+
+
+def _value_of(rows: Rows, merges: MergeMap, r: int, c: int, text: str, group: int) -> _Field:
+    """The value to the right of the label (past its merge), else the cell below it.
+
+    An empty value belongs below when the next cell to the right is another label (a
+    row of labels over a row of values) or when an empty box (a merged range) starts
+    below the label and none beside it; else beside.
+    """
     m = merges.get(r, c)
     right = (m[3] if m else c) + 1
+    below = (m[2] if m else r) + 1
+    label = label_text(text)
+    next_is_label = False
     for cc in range(right, min(right + _RIGHT_REACH, len(rows[r]))):
         value = rows[r][cc]
         if value is not None:
-            if _is_card_label(value):
+            if label_group(value) is not None:
+                next_is_label = cc == right
                 break
-            return _Field(_label(label), value, (r, cc), (r, c))
-    below = (m[2] if m else r) + 1
-    if below < len(rows) and rows[below][c] is not None and not _is_card_label(rows[below][c]):
-        return _Field(_label(label), rows[below][c], (below, c), (r, c))
-    return _Field(_label(label), None, (r, right), (r, c))
+            return _Field(label, group, value, (r, cc), (r, c))
+    value = _at(rows, below, c)
+    if value is not None and label_group(value) is None:
+        return _Field(label, group, value, (below, c), (r, c))
+    box = merges.get(below, c)
+    boxed_below = box is not None and box[:2] == (below, c)
+    if value is None and (next_is_label or (boxed_below and merges.get(r, right) is None)):
+        return _Field(label, group, None, (below, c), (r, c))
+    return _Field(label, group, None, (r, right), (r, c))
 
 
-def _label(text: str) -> str:
-    return text.strip().rstrip(":：").strip()
+def _split(fields: Sequence[_Field]) -> list[list[_Field]]:
+    """The cards among a sheet's fields, in reading order (top row first, then left).
+
+    Cards side by side (one key label printed twice on a row) are cut into bands of
+    columns first; in each band, a company name or code seen twice opens the next card.
+    """
+    starts = _band_starts(fields)
+    cards: list[list[_Field]] = []
+    for i in range(len(starts)):
+        band = [f for f in fields if bisect_right(starts, f.label_cell[1]) - 1 == i]
+        cards += _split_down(band) if band else []
+    return sorted(cards, key=lambda card: card[0].label_cell)
 
 
-def cards_table(grids: Sequence[Grid], fields: Sequence[Sequence[_Field]]) -> SourceTable:
-    """One row per card sheet; columns are the labels in the order the first card has them."""
-    names: list[str] = []
+def _band_starts(fields: Sequence[_Field]) -> list[int]:
+    """Where cards side by side begin: the columns of a key label repeated on one row."""
+    starts = {0}
+    seen: dict[tuple[int, str], list[int]] = {}
+    for f in fields:
+        if f.group in KEY_GROUPS:
+            seen.setdefault((f.label_cell[0], f.label), []).append(f.label_cell[1])
+    for cols in seen.values():
+        starts.update(cols[1:])
+    return sorted(starts)
+
+
+def _split_down(fields: Sequence[_Field]) -> list[list[_Field]]:
+    cards: list[list[_Field]] = [[]]
+    seen: set[int] = set()
+    for f in fields:
+        if f.group in KEY_GROUPS and f.group in seen:
+            cards.append([])
+            seen = set()
+        cards[-1].append(f)
+        seen.add(f.group)
+    return cards
+
+
+def cards_table(cards: Sequence[Card]) -> SourceTable:
+    """One row per card. A column per field, named by the first card's label for it:
+    `TEL` on one card and `Phone` on another share a column."""
+    names: dict[tuple[int, int], str] = {}
     rows: list[dict[str, Cell]] = []
     cells: list[dict[str, str]] = []
-    for grid, card in zip(grids, fields, strict=True):
+    for card in cards:
         record: dict[str, Cell] = {}
         where: dict[str, str] = {}
-        for f in card:
-            name = _unique(f.label, record)
+        seen: Counter[int] = Counter()
+        for f in card.fields:
+            seen[f.group] += 1
+            key = (f.group, seen[f.group])
+            if key not in names:
+                names[key] = _unique(f.label if key[1] == 1 else f"{f.label} ({key[1]})",
+                                     list(names.values()))
+            name = names[key]
             record[name] = f.value
-            where[name] = cell_address(grid.sheet_row(f.cell[0]), grid.sheet_col(f.cell[1]))
-            if name not in names:
-                names.append(name)
+            where[name] = cell_address(card.grid.sheet_row(f.cell[0]),
+                                       card.grid.sheet_col(f.cell[1]))
         rows.append(record)
         cells.append(where)
-    data = {n: to_series([rec.get(n) for rec in rows]) for n in names}
-    data[SOURCE_FILE] = pd.Series([g.file for g in grids], dtype="str")
-    data[SOURCE_SHEET] = pd.Series([g.sheet for g in grids], dtype="str")
-    data[SOURCE_ROW] = pd.Series([min(g.sheet_row(f.cell[0]) for f in card) + 1
-                                  for g, card in zip(grids, fields, strict=True)], dtype="int64")
-    usual = {n: Counter(c[n] for c in cells if n in c).most_common(1)[0][0] for n in names}
+    columns = list(names.values())
+    data = {n: to_series([rec.get(n) for rec in rows]) for n in columns}
+    data[SOURCE_FILE] = pd.Series([c.grid.file for c in cards], dtype="str")
+    data[SOURCE_SHEET] = pd.Series([c.grid.sheet for c in cards], dtype="str")
+    data[SOURCE_ROW] = pd.Series([min(c.grid.sheet_row(f.cell[0]) for f in c.fields) + 1
+                                  for c in cards], dtype="int64")
+    usual = {n: Counter(c[n] for c in cells if n in c).most_common(1)[0][0] for n in columns}
     return SourceTable(
-        file=grids[0].file, sheet=None, frame=pd.DataFrame(data), layout="card",
-        header_rows=[], cells=usual, value_cells=cells,
-        details={"sheets": [g.sheet for g in grids]},
+        file=cards[0].grid.file, sheet=None, frame=pd.DataFrame(data), layout="card",
+        header_rows=[], cells=usual, value_cells=cells, details=_details(cards),
     )
 
 
-def _unique(label: str, record: dict[str, Cell]) -> str:
+def _details(cards: Sequence[Card]) -> dict[str, object]:
+    sheets = list(dict.fromkeys(c.grid.sheet for c in cards))
+    out: dict[str, object] = {"sheets": sheets}
+    left = [{"sheet": c.grid.sheet, "rows": [c.grid.sheet_row(a) + 1, c.grid.sheet_row(b) + 1]}
+            for c in cards for a, b in c.left_out]
+    if left:
+        out["tables_left_out"] = left
+    return out
+
+
+def _unique(label: str, taken: Sequence[str]) -> str:
     name, n = label, 1
-    while name in record:
+    while name in taken:
         n += 1
         name = f"{label} ({n})"
     return name
-

@@ -11,7 +11,7 @@ from pathlib import Path
 from migrator.errors import ReadError
 from migrator.gcpause import fewer_collections
 from migrator.progress import Progress, now_iso, silent
-from migrator.read.card import card_fields, cards_table
+from migrator.read.card import Card, cards_table, find_cards
 from migrator.read.csvfile import read_csv_grid
 from migrator.read.detect import detect_tables
 from migrator.read.excel import read_workbook
@@ -86,18 +86,18 @@ def read_file(path: Path, options: ReadOptions) -> SourceTables:
 def grids_to_tables(grids: list[Grid], skipped: list[SkippedSheet]) -> SourceTables:
     """Card sheets become one card table; every other sheet is searched for tables."""
     result = SourceTables(skipped_sheets=skipped)
-    cards: list[tuple[Grid, list]] = []
+    cards: list[Card] = []
     for grid in grids:
-        fields = card_fields(grid) if grid.sheet is not None else None
-        if fields is not None:
-            cards.append((grid, fields))
+        found_cards = find_cards(grid) if grid.sheet is not None else None
+        if found_cards is not None:
+            cards.extend(found_cards)
             continue
         found = detect_tables(grid)
         if not found:
             result.skipped_sheets.append(SkippedSheet(grid.file, grid.sheet or "", "no table"))
         result.extend(found)
     if cards:
-        result.insert(0, cards_table([g for g, _ in cards], [f for _, f in cards]))
+        result.insert(0, cards_table(cards))
     if not result:
         # Nothing looked like a table (a lone text cell): read what is there rather than
         # refuse it; the rows keep their lineage and later stages judge them.

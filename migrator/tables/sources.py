@@ -140,7 +140,14 @@ class SourceTable:
         ]
         if self.skipped:
             lines.append("  skipped: " + self.skipped_summary())
+        lines += self.left_out()
         return "\n".join(lines)
+
+    def left_out(self) -> list[str]:
+        """`  left out: ...` lines for the tables inside cards that the card rows omit."""
+        return [f"  left out: the table inside the card on [{left['sheet']}] "
+                f"rows {left['rows'][0]}-{left['rows'][1]}"
+                for left in self.details.get("tables_left_out", [])]
 
     def __repr__(self) -> str:
         return (f"<SourceTable {self.name}: {plural(self.data_rows, 'data row')}, "

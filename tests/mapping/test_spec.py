@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.mapping.spec import ColumnTarget, Mapping, MappingError, SourceSpec
+from migrator.mapping.spec import CardCells, ColumnTarget, Mapping, MappingError, SourceSpec
 
 LITERAL = """\
 # Suggested by `migrator suggest`: review every target before you run it.
@@ -135,3 +135,31 @@ def test_mapping_check_against_schema() -> None:
     assert str(err.value) == ("m.yaml: sources[0].columns.担当者.to: customers.name is already "
                               "fed by column '会社名'; number both with part: to join them, "
                               "or set one to null")
+
+
+CARD_CELLS = """\
+version: 1
+schema: crm
+sources:
+- file: cards.xlsx
+  layout: card
+  header_rows: []
+  columns:
+    会社名: customers.name
+    TEL: customers.phone
+  cells:
+    会社名: C4
+    TEL: C8
+  card_cells:
+  - sheet: K-1003
+    row: 4
+    cells:
+      TEL: B10
+"""
+
+
+def test_mapping_card_cells_round_trip() -> None:
+    mapping = Mapping.from_yaml(CARD_CELLS)
+    expected = CardCells(sheet="K-1003", row=4, cells={"TEL": "B10"})
+    assert mapping.sources[0].card_cells == (expected,)
+    assert mapping.to_yaml().split("sources:\n", 1)[1] == CARD_CELLS.split("sources:\n", 1)[1]

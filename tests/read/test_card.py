@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from migrator.read.card import card_fields, cards_table
+from migrator.read.card import _Field, cards_table, find_cards
 from migrator.read.model import Grid
+
+
+def card_fields(grid: Grid) -> list[_Field] | None:
+    """The fields of the one card on `grid`, or None when it is not a card sheet."""
+    cards = find_cards(grid)
+    if cards is None:
+        return None
+    assert len(cards) == 1
+    return cards[0].fields
 
 
 def card(sheet: str, rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None
@@ -42,9 +51,58 @@ def test_cards_table_one_row_per_sheet_with_cells() -> None:
     grids = [card(code, [["会社名", name], ["TEL", tel], ["担当者", who]])
              for code, name, tel, who in [("C1", "山田商事", "03-1", "佐藤"),
                                            ("C2", "青空システム", "06-1", None)]]
-    fields = [card_fields(g) for g in grids]
-    table = cards_table(grids, [f for f in fields if f is not None])
+    table = cards_table([c for g in grids for c in find_cards(g) or []])
     assert table.layout == "card" and table.columns == ["会社名", "TEL", "担当者"]
     assert table.frame["_source_sheet"].tolist() == ["C1", "C2"]
     assert table.cells == {"会社名": "B1", "TEL": "B2", "担当者": "B3"}
     assert table.value_cells[1]["会社名"] == "B1"
+
+
+def test_card_values_under_a_row_of_labels_empty_one_belongs_below() -> None:
+    grid = card("C003", [
+        ["顧客コード", "会社名", None, "フリガナ"],
+        ["K-1", "さくら工業", None, "サクラコウギョウ"],
+        [],
+        ["TEL", "FAX", "担当者"],
+        ["052-201-7788", None, "高橋"],
+    ], merged=[(0, 1, 0, 2), (1, 1, 1, 2)])
+    fields = card_fields(grid)
+    assert fields is not None
+    assert {f.label: (f.value, f.cell) for f in fields} == {
+        "顧客コード": ("K-1", (1, 0)), "会社名": ("さくら工業", (1, 1)),
+        "フリガナ": ("サクラコウギョウ", (1, 3)), "TEL": ("052-201-7788", (4, 0)),
+        "FAX": (None, (4, 1)), "担当者": ("高橋", (4, 2))}
+
+
+def test_card_row_of_labels_over_two_rows_of_values_is_a_table() -> None:
+    grid = card("一覧", [["顧客コード", "会社名"], ["K-1", "山田商事"], ["K-2", "青空"],
+                        [], ["TEL", "03-1"], ["担当者", "佐藤"]])
+    assert find_cards(grid) is None
+
+
+def test_card_long_table_under_a_few_labels_is_not_a_card() -> None:
+    rows: list[list[object]] = [["会社名", "山田商事"], ["担当者", "佐藤"], ["部署", "営業"], [],
+                                ["日付", "商品", "数量"]]
+    rows += [[f"2024-01-{d:02}", "トナー", d] for d in range(1, 11)]
+    assert find_cards(card("売上", rows)) is None
+    assert find_cards(card("売上", rows[:8])) is not None
+
+
+def test_cards_stacked_on_one_sheet_split_at_the_second_company() -> None:
+    rows: list[list[object]] = []
+    for code, name in [("K-1", "山田商事"), ("K-2", "青空システム")]:
+        rows += [["顧客コード", code], ["会社名", name], ["フリガナ", "ヤマダ"],
+                 ["フリガナ", "サトウ"], []]
+    cards = find_cards(card("一覧", rows))
+    assert cards is not None and [len(c.fields) for c in cards] == [4, 4]
+    table = cards_table(cards)
+    assert table.columns == ["顧客コード", "会社名", "フリガナ", "フリガナ (2)"]
+    assert table.frame["_source_row"].tolist() == [1, 6]
+
+
+def test_cards_table_synonym_labels_share_a_column() -> None:
+    grids = [card("C1", [["会社名", "山田商事"], ["TEL", "03-1"], ["担当者", "佐藤"]]),
+             card("C2", [["Company:", "Maple LLC"], ["Phone", "207-1"], ["Contact", "Emily"]])]
+    table = cards_table([c for g in grids for c in find_cards(g) or []])
+    assert table.columns == ["会社名", "TEL", "担当者"]
+    assert table.frame["TEL"].tolist() == ["03-1", "207-1"]
