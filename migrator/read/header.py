@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from migrator.lineage import column_letter
+from migrator.lineage import LINEAGE_COLUMNS, column_letter
 from migrator.read.model import Cell, Merge
 from migrator.read.patterns import fold, skip_kind
 
@@ -159,9 +159,11 @@ def _join(top: Cell, bottom: Cell) -> str | None:
 
 def _continue_blanks(raw: Sequence[str | None], cols: Sequence[int],
                      letter: Callable[[int], str]) -> list[str]:
-    """Blank labels continue the label on their left (`住所`, `住所 (2)`); names made unique."""
+    """Blank labels continue the label on their left (`住所`, `住所 (2)`); names made unique,
+    also against the lineage columns every table gets (a sheet migrator wrote has
+    `_source_row` of its own: it reads as `_source_row (2)`, its values kept)."""
     names: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = dict.fromkeys(LINEAGE_COLUMNS, 1)
     base: str | None = None
     for name, c in zip(raw, cols, strict=True):
         if name is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from migrator.read.detect import detect_tables
 from migrator.read.model import Grid
 from migrator.tables import SkipReason
@@ -172,3 +174,20 @@ def test_detect_key_value_lines_directly_above_the_header_are_titles() -> None:
         assert t.header_rows == [lines + 1], lines
         assert t.columns == header
         assert skipped(t) == [(r, "title") for r in range(1, lines + 1)]
+
+
+def test_a_source_column_named_like_our_lineage_keeps_its_values(tmp_path: Path) -> None:
+    """A sheet migrator itself wrote (an export, a golden) has `_source_row` of its own:
+    it reads as `_source_row (2)` beside the lineage, and the pipeline runs on it."""
+    from migrator import read_sources, run
+
+    path = tmp_path / "exported_by_migrator.csv"
+    path.write_text("customer_code,name,_source_file,_source_row\n"
+                    "000008,株式会社藍染工房,顧客台帳.xlsx,6\n000022,寿々木商店株式会社,顧客台帳.xlsx,7\n",
+                    encoding="utf-8")
+    frame = read_sources([path])[0].frame
+    assert frame["_source_row (2)"].tolist() == ["6", "7"]
+    assert frame["_source_row"].tolist() == [2, 3]
+    assert frame["_source_file (2)"].tolist() == ["顧客台帳.xlsx"] * 2
+    report = run([path], auto=True, to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
+    assert report.tables["customers"].rows_loaded == 2
