@@ -79,7 +79,11 @@ def migrator_run():
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        checked = prepare([Path(ledger), Path(sales)], mapping=Path(mapping), against=url)
+        # the 1,000,000-customer ledger holds 12 million cells: past the default limit
+        from migrator.read.settings import ReadLimits, ReadOptions
+        options = ReadOptions(limits=ReadLimits(max_cells=100_000_000))
+        checked = prepare([Path(ledger), Path(sales)], mapping=Path(mapping), against=url,
+                          options=options)
         report = load(checked, to=url, rejects_dir=Path(tmp)).report
         seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -260,7 +264,10 @@ def make_mapping(ledger: Path, sales: Path) -> Path:
     if path.exists():
         return path
     schema = load_schema("crm")
-    mapping = suggest_mapping(profile(read_sources([ledger, sales])), schema)
+    from migrator.read.settings import ReadLimits, ReadOptions
+
+    big = ReadOptions(limits=ReadLimits(max_cells=100_000_000))  # 1M customers: 12M cells
+    mapping = suggest_mapping(profile(read_sources([ledger, sales], options=big)), schema)
     mapping.check(schema, file=path.name)
     for source in mapping.sources:
         unmapped = [c for c, target in source.targets().items() if target is None]
