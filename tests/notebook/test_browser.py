@@ -121,11 +121,20 @@ def test_map_columns_in_a_real_browser(browser: Any, lab: dict[str, Any]) -> Non
 
     context = browser.new_context(viewport={"width": 1280, "height": 1400})
     page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text[:300]}")
+            if m.type in ("error", "warning") else None)
     try:
         notebook = _open(page, lab, "02-map-columns.ipynb")
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         message = notebook.locator(".migrator-mapping-message")
-        expect(message).to_contain_text("columns mapped", timeout=120_000)
+        try:
+            expect(message).to_contain_text("columns mapped", timeout=120_000)
+        except AssertionError:
+            shown = notebook.locator(".jp-CodeCell").nth(3).locator(".jp-OutputArea")
+            html = shown.inner_html(timeout=5_000)[:1500] if shown.count() else "(no output area)"
+            pytest.fail("the mapping editor did not show; the browser console said:\n"
+                        + "\n".join(console[-20:]) + f"\nits output area: {html}")
         before = message.inner_text()
         mapped = int(before.split("✓ ")[1].split(" ")[0])
         expect(notebook.locator(".jp-OutputArea-output pre").last).to_contain_text(
