@@ -80,9 +80,11 @@ def attempt(mutant: Mutant, stage: str, folder: Path) -> Outcome:
                    round(time.perf_counter() - started, 3), peak_rss_mb(), tables)
 
 
-def main(out: Path, seed: int) -> None:
+def main(out: Path, seed: int, shard: int = 0, shards: int = 1) -> None:
+    """Read every `shards`-th file of the corpus, from number `shard` on: the test runs
+    one process per core."""
     started = time.perf_counter()
-    mutants = generate(out / "files", seed)
+    mutants = generate(out / "files", seed)[shard::shards]
     generated = time.perf_counter() - started
     read: list[Mutant] = []
     refused: list[Mutant] = []
@@ -105,4 +107,5 @@ def main(out: Path, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 17)
+    part, whole = (sys.argv[3] if len(sys.argv) > 3 else "0/1").split("/")
+    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 17, int(part), int(whole))

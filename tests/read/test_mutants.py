@@ -8,6 +8,7 @@ names the file it was on if something ended the interpreter.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -24,21 +25,37 @@ FILE_SECONDS = 15
 """No file may take longer: the slowest takes about one second."""
 
 
+SHARDS = 2
+"""Processes reading the corpus at once: the test waits for them, so both cores work."""
+
 Corpus = tuple[list[dict[str, Any]], dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """Every file's outcome, and the summary line; made and run once for both tests."""
-    folder = tmp_path_factory.mktemp("mutants")
-    done = subprocess.run([sys.executable, "-m", "tests.read.corpus", str(folder), "17"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    lines = [json.loads(line) for line in done.stdout.splitlines()]
-    started = [line["start"] for line in lines if "start" in line]
-    assert done.returncode == 0, (f"the corpus process ended ({done.returncode}) on "
-                                  f"{started[-1] if started else '?'}: {done.stderr[-1500:]}")
-    outcomes = [line for line in lines if "result" in line]
-    return outcomes, lines[-1]
+    """Every file's outcome, and the summary line; made and run once for both tests, in
+    one process per core."""
+    shards = max(1, min(SHARDS, os.cpu_count() or 1))
+    folders = [tmp_path_factory.mktemp("mutants") for _ in range(shards)]
+    running = []
+    for i, folder in enumerate(folders):
+        with (folder / "out.jsonl").open("w") as out, (folder / "err.txt").open("w") as err:
+            running.append(subprocess.Popen(
+                [sys.executable, "-m", "tests.read.corpus", str(folder), "17", f"{i}/{shards}"],
+                cwd=ROOT, stdout=out, stderr=err))
+    outcomes: list[dict[str, Any]] = []
+    summaries = []
+    for proc, folder in zip(running, folders, strict=True):
+        code = proc.wait(timeout=600)
+        lines = [json.loads(line) for line in (folder / "out.jsonl").read_text().splitlines()]
+        started = [line["start"] for line in lines if "start" in line]
+        err = (folder / "err.txt").read_text()
+        assert code == 0, (f"the corpus process ended ({code}) on "
+                           f"{started[-1] if started else '?'}: {err[-1500:]}")
+        outcomes += [line for line in lines if "result" in line]
+        summaries.append(lines[-1])
+    return outcomes, {"files": sum(s["files"] for s in summaries),
+                      "peak_mb": max(s["peak_mb"] for s in summaries)}
 
 
 def test_mutants_are_read_or_refused_in_one_sentence(corpus: Corpus) -> None:
