@@ -55,20 +55,29 @@ class Card:
 
 
 def find_cards(grid: Grid) -> list[Card] | None:
-    """The cards on a sheet, top to bottom, or None when the sheet is not a card sheet."""
+    """The cards on a sheet, top to bottom, or None when the sheet is not a card sheet.
+
+    One pass, top down, that stops at the first header over data: a list of 100,000
+    rows is told from a card sheet at its header, not after every row's labels are
+    looked up.
+    """
     merges = MergeMap(grid.merged)
     rows = grid.rows
-    inner = _inner_tables(rows)
-    inside = {r for first, last in inner for r in range(first, last + 1)}
+    inner: list[tuple[int, int]] = []
     fields: list[_Field] = []
-    for r, row in enumerate(rows):
-        if r in inside:
+    r = 0
+    while r < len(rows):
+        last = _inner_table(rows, r)
+        if last is not None:
+            inner.append((r, last))
+            r = last + 1
             continue
-        found = [(c, v, g) for c, v in enumerate(row)
+        found = [(c, v, g) for c, v in enumerate(rows[r])
                  if v is not None and (g := label_group(v)) is not None]
         if len(found) >= 2 and _header_over_data(rows, r, [c for c, _, _ in found]):
             return None
         fields.extend(_value_of(rows, merges, r, c, v, g) for c, v, g in found)
+        r += 1
     if len(fields) < _MIN_LABELS or len({f.label_cell[0] for f in fields}) < 2:
         return None
     if sum(last - first for first, last in inner) > _INNER_ROWS_PER_FIELD * len(fields):
@@ -82,22 +91,18 @@ def _at(rows: Rows, r: int, c: int) -> Cell:
     return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
-def _inner_tables(rows: Rows) -> list[tuple[int, int]]:
-    """Blocks that open with a header of words other than card labels (日付 | 商品 | 数量)
-    and hold rows of several values under it, up to the next blank row."""
-    found: list[tuple[int, int]] = []
-    r = 0
-    while r < len(rows) - 1:
-        if _words_row(rows[r]) and not (r and _label_row(rows[r - 1])) \
-                and _filled(rows[r + 1]) >= 2 and not _label_row(rows[r + 1]):
-            last = r + 1
-            while last + 1 < len(rows) and _filled(rows[last + 1]):
-                last += 1
-            found.append((r, last))
-            r = last + 1
-        else:
-            r += 1
-    return found
+def _inner_table(rows: Rows, r: int) -> int | None:
+    """The last row of a table inside a card that opens at row `r`, or None: a header of
+    words other than card labels (日付 | 商品 | 数量) over rows of several values, up to
+    the next blank row."""
+    if r + 1 >= len(rows) or not (_words_row(rows[r]) and not (r and _label_row(rows[r - 1]))
+                                  and _filled(rows[r + 1]) >= 2
+                                  and not _label_row(rows[r + 1])):
+        return None
+    last = r + 1
+    while last + 1 < len(rows) and _filled(rows[last + 1]):
+        last += 1
+    return last
 
 
 def _filled(row: Sequence[Cell]) -> int:
