@@ -285,3 +285,21 @@ def test_great_expectations_loads_without_building_rfc3987_grammars() -> None:
         "print('rfc3987_syntax' in sys.modules, hasattr(gx, 'ExpectationSuite')); "
         "import rfc3987_syntax; print(rfc3987_syntax.__name__)")
     assert printed.splitlines() == ["False True", "rfc3987_syntax"]
+
+
+def test_great_expectations_loads_scipy_stats_only_when_it_is_used() -> None:
+    """GX is imported without scipy.stats (1.2 s for its KL-divergence and KS-test
+    expectations); the first real use loads it, through GX's own reference or a new
+    import, and both see the same functions."""
+    from tests.conftest import fresh_python
+
+    printed = fresh_python(
+        "import sys; from migrator.validate.engine import import_gx; import_gx(); "
+        "print('scipy.stats._stats_py' in sys.modules); "
+        "from great_expectations.expectations.core import "
+        "expect_column_kl_divergence_to_be_less_than as kl; "
+        "print(kl.stats.entropy([0.25, 0.75], [0.5, 0.5]) > 0); "
+        "print('scipy.stats._stats_py' in sys.modules); "
+        "from scipy.stats import norm; import scipy.stats.distributions as d; "
+        "print(norm.cdf(0), d.norm is norm, kl.stats.norm is norm)")
+    assert printed.splitlines() == ["False", "True", "True", "0.5 True True"]
