@@ -45,6 +45,7 @@ YYYYMMDD_MAX = 9999_12_31
 
 TIME = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 SEPARATOR_SPACES = re.compile(r"\s*([年月日/.-])\s*")
+_SPACE = re.compile(r"\s+")
 YEAR_FIRST = re.compile(r"^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$")
 YEAR_LAST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
 PACKED = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -126,6 +127,8 @@ def _is_number(value: object) -> bool:
 
 def _read(value: object, ctx: Context) -> Parsed | None:
     """One value → (date, note), None when empty; DateError when it is not a date."""
+    if isinstance(value, str):  # most cells: one test instead of eight
+        return _from_text(value, ctx)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
@@ -140,8 +143,6 @@ def _read(value: object, ctx: Context) -> Parsed | None:
         return _from_number(int(value), ctx)
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) else _from_number(float(value), ctx)
-    if isinstance(value, str):
-        return _from_text(value, ctx)
     raise DateError(value, RejectReason.INVALID_DATE)
 
 
@@ -189,7 +190,10 @@ def _from_text(text: str, ctx: Context) -> Parsed | None:
             raise DateError(text, RejectReason.INVALID_DATE, "the time of day is not a time")
         note = _time_note(time(hour, minute, second))
         core = core[: clock.start()]
-    if LOOKS_WAREKI.match(re.sub(r"\s+", "", core)):
+    if _SPACE.search(core) is None:  # nothing to squeeze: skip two rewrites of the text
+        return (parse_wareki(core) if LOOKS_WAREKI.match(core) else
+                _gregorian(text, core, ctx)), note
+    if LOOKS_WAREKI.match(_SPACE.sub("", core)):
         return parse_wareki(core), note
     return _gregorian(text, SEPARATOR_SPACES.sub(r"\1", core), ctx), note
 

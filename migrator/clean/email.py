@@ -24,6 +24,9 @@ _PLAIN = re.compile(
     rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@"
     r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})")
 """A plain ASCII dot-atom address; `_plain` decides these without email-validator."""
+_SPECIAL_USE = re.compile(
+    r"(?:\A|\.)(?:" + "|".join(map(re.escape, SPECIAL_USE_DOMAIN_NAMES)) + r")\Z")
+"""A reserved domain name (`localhost`, `test`...) or a name under one."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,11 @@ def _parse(value: object) -> _Parsed:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return _EMPTY
+    if _SEPARATORS.search(text) is None and text[0] not in _WRAPPERS \
+            and text[-1] not in _WRAPPERS and _MAILTO.match(text) is None:
+        # one address, nothing to unwrap: most cells, without the list work below
+        kept = _normalise(text) if "@" in text else None
+        return _INVALID if kept is None else _Parsed(value=kept)
     candidates = [c for c in map(_unwrap, _SEPARATORS.split(text)) if "@" in c]
     if not candidates:
         return _INVALID
@@ -127,7 +135,6 @@ def _plain(address: str) -> str | None:
     if match is None or len(address) > 254 or len(match["local"]) > 64:
         return None
     domain = match["domain"].lower()
-    if "--" in domain or len(domain) > 253 or any(
-            domain == name or domain.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES):
+    if "--" in domain or len(domain) > 253 or _SPECIAL_USE.search(domain):
         return None
     return f"{match['local']}@{domain}"

@@ -233,18 +233,32 @@ def _national(main: str, region: str) -> tuple[pn.PhoneNumber, int] | None:
     """
     if _TRUNK_FORM.fullmatch(main) is None:
         return None
+    national = _national_reader(region)
+    return None if national is None else national(_NOT_DIGIT.sub("", main))
+
+
+@cache
+def _national_reader(region: str) -> Callable[[str], tuple[pn.PhoneNumber, int] | None] | None:
+    """`_national` for one region's digits, its metadata and patterns looked up once."""
     metadata = pn.PhoneMetadata.metadata_for_region(region)
     if metadata is None or metadata.national_prefix != "0":
         return None
-    digits = _NOT_DIGIT.sub("", main)
-    if metadata.international_prefix and re.match(metadata.international_prefix, digits):
-        return None
-    trunk = re.match(metadata.national_prefix_for_parsing or "0", digits)
-    if trunk is None or trunk.group(0) != "0" or any(trunk.groups()):
-        return None
-    number = pn.PhoneNumber(country_code=metadata.country_code, national_number=int(digits[1:]))
-    kind = number_type(number)
-    return None if kind == pn.PhoneNumberType.UNKNOWN else (number, kind)
+    international = re.compile(metadata.international_prefix) \
+        if metadata.international_prefix else None
+    trunk_prefix = re.compile(metadata.national_prefix_for_parsing or "0")
+    country_code = metadata.country_code
+
+    def read(digits: str) -> tuple[pn.PhoneNumber, int] | None:
+        if international is not None and international.match(digits):
+            return None
+        trunk = trunk_prefix.match(digits)
+        if trunk is None or trunk.group(0) != "0" or any(trunk.groups()):
+            return None
+        number = pn.PhoneNumber(country_code=country_code, national_number=int(digits[1:]))
+        kind = number_type(number)
+        return None if kind == pn.PhoneNumberType.UNKNOWN else (number, kind)
+
+    return read
 
 
 _TYPE_ORDER = (("premium_rate", pn.PhoneNumberType.PREMIUM_RATE),

@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Context, Outcome
 from migrator.clean.country import row_countries, sheet_countries, table_default
@@ -435,7 +436,7 @@ def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
     """Changed cells, and cells the transform noted (`phone: well-formed, but in a range
     ...`); a noted cell's rule carries its note."""
     before, after = frame[name], result.values
-    changed = ~_same_text(before, after) & after.notna() & result.reasons.isna()
+    changed = _text_changed(before, after, after.notna() & result.reasons.isna())
     notes = result.notes
     if notes is None or not notes.notna().any():
         rows = frame.loc[changed]
@@ -447,12 +448,17 @@ def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
     return log
 
 
-def _same_text(before: pd.Series, after: pd.Series) -> np.ndarray:
-    """Row by row, str(before) == str(after): one C-level str() per cell (a str is its own
-    str) and one elementwise compare, where a Python test per cell cost seconds per table."""
-    return _texts(before) == _texts(after)
+def _text_changed(before: pd.Series, after: pd.Series, cleaned: pd.Series) -> pd.Series:
+    """Rows of `cleaned` where str(before) != str(after), compared with one elementwise
+    test: a column that holds only text is its own str, so it is not converted at all."""
+    rows = cleaned.to_numpy(dtype=bool)
+    changed = np.zeros(len(rows), dtype=bool)
+    changed[rows] = _texts(before.to_numpy(dtype=object)[rows]) != _texts(
+        after.to_numpy(dtype=object)[rows])
+    return pd.Series(changed, index=cleaned.index)
 
 
-def _texts(values: pd.Series) -> np.ndarray:
-    return np.fromiter(map(str, values.to_numpy(dtype=object)), dtype=object,
-                       count=len(values))
+def _texts(values: np.ndarray) -> np.ndarray:
+    if infer_dtype(values, skipna=False) in ("string", "empty"):
+        return values
+    return np.fromiter(map(str, values), dtype=object, count=len(values))

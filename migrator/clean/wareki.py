@@ -83,7 +83,7 @@ WEEKDAY = re.compile(
 def normalise(text: str) -> str:
     """Full width to ASCII, upper case, one kind of dash, no weekday in brackets."""
     text = unicodedata.normalize("NFKC", text).strip().upper().translate(DASHES)
-    return WEEKDAY.sub("", text).strip()
+    return WEEKDAY.sub("", text).strip() if text.endswith(")") else text
 
 
 def kanji_number(text: str) -> int:

@@ -108,3 +108,14 @@ def test_email_plain_fast_path_leaves_the_unusual_to_email_validator() -> None:
     for address in ("a@ab--cd.com", "a@example.local", "a@x.test", "a@sub.onion",
                     "x" * 65 + "@example.jp", "a..b@x.com", "a@-x.com", "a@localhost"):
         assert decided[address] is None, address
+
+
+_ONE_ADDRESS = _TRICKY + ["'a@x.jp", "a@x.jp'", "<a@x.jp>", "mailto:a@x.jp", "MAILTO:A@X.JP",
+                          "(a@x.jp)", "「a@x.jp」", "a@例え.JP", "a@xn--r8jz45g.jp", "no-at-sign",
+                          "\"a b\"@x.jp", "a@x.arpa", "a@arpa", "a@b.localhost", "a@b.test.jp"]
+
+
+@pytest.mark.parametrize("value", _ONE_ADDRESS)
+def test_email_one_address_shortcut_matches_the_list_path(value: str) -> None:
+    """A trailing `,` sends the same single address through the general list path."""
+    assert email_module._parse(value) == email_module._parse(value + ",")
