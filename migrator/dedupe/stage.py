@@ -295,5 +295,8 @@ def _cluster_rows(table: str, frame: pd.DataFrame, rows: np.ndarray, cluster: np
     data = {"table": table, "cluster": cluster,
             **{c: frame[c].to_numpy()[rows] if c in frame else None for c in LINEAGE_COLUMNS},
             "score": np.round(score, 3), "role": role}
-    return pd.DataFrame(data, columns=CLUSTER_COLUMNS)
+    if LINEAGE_SEQ not in frame:
+        return pd.DataFrame(data, columns=CLUSTER_COLUMNS)
+    data[LINEAGE_SEQ] = np.asarray(row_seq(frame), dtype=np.int64)[rows]
+    return pd.DataFrame(data, columns=[*CLUSTER_COLUMNS, LINEAGE_SEQ])
 
