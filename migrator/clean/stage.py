@@ -25,7 +25,7 @@ from migrator.clean.country import row_countries, sheet_countries, table_default
 from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, key_basis, row_keys
 from migrator.progress import Progress, silent
 from migrator.rejects import (
     CHANGE_COLUMNS,
@@ -54,9 +54,10 @@ _READ_LAST = frozenset({"e164", "decimal"})
 Rows: TypeAlias = "pd.Index | None"
 """The rows a rule applies to; None for every row of the table."""
 Codes = dict[str, dict[tuple[Any, ...], Any]]
-"""Per parent table: the key of the row read from each source row (lineage)."""
+"""Per parent table: the key of the row read from each source row (lineage and seq)."""
 Homes = dict[str, dict[tuple[Any, ...], str]]
-"""Per parent table: the country each source row (lineage) names, for its children."""
+"""Per parent table: the country each source row (lineage and seq) names, for its
+children."""
 
 
 @fewer_collections()
@@ -184,10 +185,11 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
     gets, for a row without a key, one derived from the matching key of its first match
     field (`(株)山田商事` and `山田商事㈱` get the same code), so next month's sheet gives
     the same customer the same code. A child row (a contact, a sale) without its foreign
-    key is linked to the parent read from the same source row.
+    key is linked to the parent read from the same source row: the same lineage and, for
+    cards side by side that share it, the same `_lineage_seq`.
     """
     spec = schema.tables[table]
-    lineage = _lineage(frame)
+    lineage = row_keys(frame)
     logs = []
     for fk in spec.foreign_keys:
         parents = codes.get(fk.ref_table)
@@ -223,7 +225,7 @@ def _generate(table: str, frame: pd.DataFrame, spec: TableSpec,
     made = {}
     for i in np.flatnonzero(missing.to_numpy()):
         value = key.iat[i] if key is not None else None
-        basis = value if pd.notna(value) else lineage[i]
+        basis = value if pd.notna(value) else key_basis(lineage[i])
         made[frame.index[i]] = "G" + hashlib.sha1(
             str(basis).encode("utf-8")).hexdigest()[:10].upper()
     if made:
@@ -272,14 +274,6 @@ def number_lines(table: str, frame: pd.DataFrame, spec: TableSpec) -> pd.DataFra
     return changes_frame(table, frame.loc[numbered.index], pk, before, numbered, "numbered_line")
 
 
-def _lineage(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """(file, sheet, row) of every row, in frame order; None for a missing part (a CSV's
-    sheet), since NaN never equals itself and could not find the row's parent."""
-    parts = [frame[c].astype(object).where(frame[c].notna(), None) if c in frame
-             else pd.Series(None, index=frame.index, dtype=object) for c in LINEAGE_COLUMNS]
-    return list(zip(*parts, strict=True))
-
-
 def _defaults(field_spec: FieldSpec) -> list[str]:
     if field_spec.format in FORMAT_TRANSFORMS:
         return [FORMAT_TRANSFORMS[field_spec.format]]
@@ -320,7 +314,7 @@ class _Homes:
         """Per row, the country the row or its parent names (NA where none does)."""
         if self.found is None:
             found = row_countries(frame, self.spec)
-            lineage = _lineage(frame)
+            lineage = row_keys(frame)
             for fk in self.spec.foreign_keys:
                 parents = self.homes.get(fk.ref_table, {})
                 if fk.ref_table != self.table and parents:
@@ -359,7 +353,7 @@ class _Homes:
             return
         named = self.named(frame)
         self.homes[self.table] = {
-            key: code for key, code in zip(_lineage(frame), named, strict=True)
+            key: code for key, code in zip(row_keys(frame), named, strict=True)
             if isinstance(code, str)}
 
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.dedupe.match import Pairs
 from migrator.errors import DecisionsError
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
 from migrator.tables import StageTables
 from migrator.yamlfile import keys_of, validated
 
@@ -107,13 +107,17 @@ class Decisions(BaseModel):
 
 def rows_of(ref: RecordRef, keys: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
     """Positions of the rows `ref` names: the row read at its place when this run read
-    one there, else every row with its key (next month's sheet has moved the rows; a
-    typed code, and a code generated from the name, stay)."""
+    one there (the one with its key, when cards side by side share the place), else every
+    row with its key (next month's sheet has moved the rows; a typed code, and a code
+    generated from the name, stay)."""
     if ref.file is not None and all(c in frame for c in LINEAGE_COLUMNS):
         file, sheet, row = (frame[c].to_numpy(dtype=object) for c in LINEAGE_COLUMNS)
         here = (file == ref.file) & np.array(
             [(s if isinstance(s, str) else None) == ref.sheet for s in sheet], dtype=bool)
         here &= np.array([not pd.isna(r) and int(r) == ref.row for r in row], dtype=bool)
+        if here.sum() > 1 and ref.key is not None:  # cards side by side share one place
+            keyed = here & np.array([str(k) == ref.key for k in keys], dtype=bool)
+            here = keyed if keyed.any() else here
         if here.any():
             return np.flatnonzero(here)
     if ref.key is None:
@@ -204,6 +208,9 @@ def _row_values(frame: pd.DataFrame, pk: str, name_field: str | None,
     sheet = where["_source_sheet"]
     same &= frame["_source_sheet"].eq(sheet) if isinstance(sheet, str) else \
         frame["_source_sheet"].isna()
+    if LINEAGE_SEQ in where:  # cards side by side share a place: the row's own card
+        seq = where[LINEAGE_SEQ]
+        same &= np.array(row_seq(frame)) == (0 if pd.isna(seq) else int(seq))
     found = frame[same]
     if found.empty:
         return None, None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
 from migrator.rejects import (
     CHANGE_COLUMNS,
     MERGE_COLUMNS,
@@ -188,23 +189,37 @@ def _same_row(frame: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame | None:
     if moved.empty or not all(c in frame for c in LINEAGE_COLUMNS):
         return None
     found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
-                         index=_lineage_index(moved))
+                         index=_lineage_index(moved, row_seq(moved)))
     found = found[~found.index.duplicated()]
-    return found.reindex(_lineage_index(frame)).set_axis(frame.index)
+    return found.reindex(_lineage_index(frame, row_seq(frame))).set_axis(frame.index)
 
 
 def _generated(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
-    """Rows whose key clean generated (it has no code of the source's to match on)."""
+    """Rows whose key clean generated (it has no code of the source's to match on).
+
+    The changes name rows by lineage alone: where cards side by side share one, the row
+    must also hold the key generated there."""
     made = changes[(changes["table"] == table) & (changes["rule"] == "generated_code")]
     if made.empty or not all(c in frame for c in LINEAGE_COLUMNS):
         return np.zeros(len(frame), dtype=bool)
-    return _lineage_index(frame).isin(_lineage_index(made))
+    found = _lineage_index(frame).isin(_lineage_index(made))
+    pk = str(made["field"].iat[0])
+    if LINEAGE_SEQ not in frame or pk not in frame:
+        return found
+    shared = _lineage_index(frame).duplicated(keep=False)
+    same_key = _lineage_index(frame, frame[pk].tolist()).isin(
+        _lineage_index(made, made["after"].tolist()))
+    return found & (~shared | same_key)
 
 
-def _lineage_index(frame: pd.DataFrame) -> pd.MultiIndex:
+def _lineage_index(frame: pd.DataFrame, last: Sequence[object] | None = None
+                   ) -> pd.MultiIndex:
+    """(file, sheet, row) of every row as text, and `last` (a seq, a key) when given."""
     parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(
-        frame[list(LINEAGE_COLUMNS)].notna(), "")
-    return pd.MultiIndex.from_frame(parts.astype(str))
+        frame[list(LINEAGE_COLUMNS)].notna(), "").astype(str)
+    if last is not None:
+        parts = parts.assign(_last=[str(v) for v in last])
+    return pd.MultiIndex.from_frame(parts)
 
 
 def _repeated_keys(table: str, frame: pd.DataFrame, spec: TableSpec
@@ -280,5 +295,8 @@ def _cluster_rows(table: str, frame: pd.DataFrame, rows: np.ndarray, cluster: np
     data = {"table": table, "cluster": cluster,
             **{c: frame[c].to_numpy()[rows] if c in frame else None for c in LINEAGE_COLUMNS},
             "score": np.round(score, 3), "role": role}
-    return pd.DataFrame(data, columns=CLUSTER_COLUMNS)
+    if LINEAGE_SEQ not in frame:
+        return pd.DataFrame(data, columns=CLUSTER_COLUMNS)
+    data[LINEAGE_SEQ] = np.asarray(row_seq(frame), dtype=np.int64)[rows]
+    return pd.DataFrame(data, columns=[*CLUSTER_COLUMNS, LINEAGE_SEQ])
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.dedupe.match import Pairs
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ
 from migrator.rejects import (
     CHANGE_COLUMNS,
     MERGE_COLUMNS,
@@ -218,7 +218,8 @@ def _key_map(frame: pd.DataFrame, out: pd.DataFrame, pk: str, merged: pd.Index,
     for b, a in zip(before[changed], after[changed], strict=True):
         if b not in still_held:
             keys.setdefault(b, a)
-    moved = frame.loc[rows[changed], [c for c in LINEAGE_COLUMNS if c in frame]].copy()
+    moved = frame.loc[rows[changed], [c for c in (*LINEAGE_COLUMNS, LINEAGE_SEQ)
+                                      if c in frame]].copy()
     moved["key"] = after[changed]
     moved["old"] = before[changed]
     return keys, moved.reset_index(drop=True)

@@ -22,7 +22,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
 from migrator.errors import LoadError
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
 from migrator.load.ddl import RUN_ID
 from migrator.schema import TableSpec
 
@@ -88,7 +88,8 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     """Fill the schema's `generated` keys a row lacks with an id derived from its lineage.
 
     The id is a hash of table, file, sheet and row, so loading the same sheet again gives
-    the same ids and the upsert stays idempotent.
+    the same ids and the upsert stays idempotent; the second and later cards side by side
+    on one row add their `_lineage_seq`.
     """
     wanted = [k for k in spec.generated if k not in frame.columns or frame[k].isna().any()]
     if not wanted or frame.empty or not all(c in frame.columns for c in LINEAGE_COLUMNS):
@@ -97,6 +98,9 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     file, sheet, row = (frame[c].astype(object) for c in LINEAGE_COLUMNS)
     basis = (f"{name}|" + file.astype(str) + "|" + sheet.where(sheet.notna(), "").astype(str)
              + "|" + row.astype(str))
+    if LINEAGE_SEQ in frame.columns:
+        seq = pd.Series(row_seq(frame), index=frame.index)
+        basis = basis.where(seq == 0, basis + "|" + seq.astype(str))
     made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
                       for b in basis.tolist()], index=frame.index, dtype=object)
     for key in wanted:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from migrator.errors import MappingError
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, lineage_seq
 from migrator.mapping.spec import Mapping, PairRoute, SourceSpec
 from migrator.schema import TargetSchema, load_schema
 from migrator.tables import RULES, FieldRule, MappedTables, SourceTable, SourceTables, Trail
@@ -59,7 +59,7 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
         for name, frame in _split(table, spec, target).items():
             frame[RULES] = index
             parts.setdefault(name, []).append(frame)
-    frames = {name: pd.concat(parts[name], ignore_index=True)
+    frames = {name: _seq_filled(pd.concat(parts[name], ignore_index=True))
               for name in target.table_order(list(parts))}
     trail = Trail(files=tuple(getattr(tables, "files", ())),
                   started_at=getattr(tables, "started_at", None),
@@ -70,6 +70,13 @@ def apply_mapping(tables: SourceTables | Sequence[SourceTable], mapping: Mapping
                         rows_read={name: len(frame) for name, frame in frames.items()},
                         trail=trail.then("map", time.perf_counter() - started),
                         rules=[_rules(spec) for spec in mapping.sources])
+
+
+def _seq_filled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of sources without shared lineage get `_lineage_seq` 0 beside those with one."""
+    if LINEAGE_SEQ in frame:
+        frame[LINEAGE_SEQ] = frame[LINEAGE_SEQ].fillna(0).astype("int64")
+    return frame
 
 
 def resolve_schema(schema: TargetSchema | str | Path | None, mapping: Mapping) -> TargetSchema:
@@ -125,6 +132,9 @@ def _split(table: SourceTable, spec: SourceSpec, schema: TargetSchema) -> dict[s
         name, field = fed.split(".", 1)
         by_table.setdefault(name, {}).setdefault(field, [])
     lineage = table.frame[list(LINEAGE_COLUMNS)].reset_index(drop=True)
+    seq = lineage_seq(lineage)
+    if seq is not None:
+        lineage[LINEAGE_SEQ] = seq
     out: dict[str, pd.DataFrame] = {}
     for name, fields in by_table.items():
         data = {f: _filled(_joined(table.frame, cols) if cols else None,

@@ -73,13 +73,19 @@ class DuplicateReview(Shown):
         """The group's records: one column per record, one row per field."""
         group = self.groups[position]
         frame = self.deduped.frames[group.table]
+        pk = self.deduped.schema.tables[group.table].primary_key
         columns = {}
         for ref in group.records:
             same = (frame["_source_file"] == ref.file) & (frame["_source_row"] == ref.row)
             same &= frame["_source_sheet"].eq(ref.sheet) if ref.sheet else \
                 frame["_source_sheet"].isna()
             found = frame[same]
+            if len(found) > 1 and ref.key is not None and pk in found:  # cards side by side
+                keyed = found[found[pk].astype(str) == ref.key]
+                found = keyed if len(keyed) else found
             label = " › ".join(str(p) for p in (ref.file, ref.sheet, ref.row) if p)
+            if label in columns:  # two cards side by side: one place, told apart by key
+                label = f"{label} ({ref.key})"
             if len(found):
                 columns[label] = found.iloc[0]
         shown = pd.DataFrame(columns)

@@ -21,7 +21,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
 from migrator.errors import SuiteError
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ
 from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
@@ -89,12 +89,15 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
             rows, summary = _collect(table, frame, _run(context, source, table, suite,
                                                         gx_frame))
             summary["skipped"] = skipped
-            failures.append(rows[[*FAILURE_COLUMNS, "rule"]])
+            failures.append(rows[[c for c in (*FAILURE_COLUMNS, "rule", LINEAGE_SEQ)
+                                  if c in rows]])
             results[table] = summary
             failed[table] = frame.index[np.unique(rows["_pos"].to_numpy(dtype=np.int64))]
             tick("validating", len(results), len(tables))
         passed.update({t: frames[t].drop(index=failed[t]) for t in level})
-    checked = Checked(_concat(failures)[[*FAILURE_COLUMNS, "rule"]], results, failed)
+    found = _concat(failures)
+    checked = Checked(found[[c for c in (*FAILURE_COLUMNS, "rule", LINEAGE_SEQ) if c in found]],
+                      results, failed)
     if docs is not None:
         checked.docs = _build_docs(context, Path(docs))
     return checked
@@ -297,6 +300,8 @@ def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, rule: str |
                             "value": value, "rule": rule}
     for name in LINEAGE_COLUMNS:
         data[name] = picked[name].to_numpy(dtype=object) if name in picked else None
+    if LINEAGE_SEQ in picked:
+        data[LINEAGE_SEQ] = picked[LINEAGE_SEQ].to_numpy()
     data["_pos"] = positions
     return pd.DataFrame(data)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
-from migrator.lineage import LINEAGE_COLUMNS
+from migrator.lineage import LINEAGE_COLUMNS, row_seq
 from migrator.privacy import Protector, kinds_of, protect_issues, protect_tables
 from migrator.progress import Progress
 from migrator.rejects import REJECT_COLUMNS, concat_frames, rejects_frame
@@ -88,14 +88,16 @@ def reason_of(rule: object, expectation: str, column: str) -> str:
 
 
 def _as_rejects(table: str, rows: pd.DataFrame, failures: pd.DataFrame) -> pd.DataFrame:
-    """The failing rows with their reasons, found by lineage (a CSV's sheet is empty)."""
+    """The failing rows with their reasons, found by lineage (a CSV's sheet is empty) and
+    `_lineage_seq` (cards side by side share a lineage)."""
     found: dict[tuple[object, ...], set[str]] = {}
     for values in zip(failures["rule"], failures["expectation"], failures["column"],
-                      *(failures[c] for c in LINEAGE_COLUMNS), strict=True):
+                      *(failures[c] for c in LINEAGE_COLUMNS), row_seq(failures), strict=True):
         rule, expectation, column, *where = values
         found.setdefault(_key(where), set()).add(reason_of(rule, expectation, column))
+    places = zip(*(rows[c] for c in LINEAGE_COLUMNS), row_seq(rows), strict=True)
     why = ["; ".join(sorted(found.get(_key(where), {RejectReason.FAILED_EXPECTATION.value})))
-           for where in rows[list(LINEAGE_COLUMNS)].itertuples(index=False)]
+           for where in places]
     return rejects_frame(table, rows, why)
 
 

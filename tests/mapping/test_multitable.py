@@ -25,9 +25,11 @@ from migrator.report import RunReport
 from tests.conftest import FIXTURES, stored_rows
 from tests.test_cli import run as cli
 
-MULTI = ["legend_beside_table.xlsx", "two_tables_stacked.xlsx", "cards_with_list_sheet.xlsx",
-         "two_row_unmerged_header.xlsx",
-         "two_tables_one_sheet.xlsx", "side_by_side_tables.xlsx"]
+MULTI = ["read/legend_beside_table.xlsx", "read/two_tables_stacked.xlsx",
+         "read/cards_with_list_sheet.xlsx", "read/two_row_unmerged_header.xlsx",
+         "read/two_tables_one_sheet.xlsx", "read/side_by_side_tables.xlsx",
+         "cards/cards_side_by_side.xlsx"]
+"""Under tests/fixtures; cards side by side share their lineage (one Excel row)."""
 _LABEL = ("name", "full_name", "product")
 
 
@@ -64,12 +66,12 @@ def auto_outcome(path: Path, folder: Path) -> dict[str, Any]:
 def test_run_auto_loads_each_table_of_a_multi_table_file_by_its_own_source(
         name: str, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = cli("run", str(FIXTURES / "read" / name), "--auto", "--to", url,
+    result = cli("run", str(FIXTURES / name), "--auto", "--to", url,
                  "--rejects", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "accounting (read = loaded + merged + rejected): holds" in result.stdout
     expected = yaml.safe_load(golden_path(name).read_text(encoding="utf-8"))
-    assert auto_outcome(FIXTURES / "read" / name, tmp_path / "lib") == expected
+    assert auto_outcome(FIXTURES / name, tmp_path / "lib") == expected
 
 
 def test_suggest_anchors_only_the_sources_of_a_sheet_with_several_tables() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
@@ -199,3 +200,32 @@ def test_mapping_editor_shows_each_table_of_a_sheet_with_its_own_samples() -> No
     legend = editor.widget.children[0].children[1].children
     samples = [c.value for c in legend if "重点顧客" in str(getattr(c, "value", ""))]
     assert samples, "the legend's tab shows the legend's values, not the customers'"
+
+
+def test_duplicate_review_tells_cards_side_by_side_apart(tmp_path) -> None:
+    """Two cards side by side (one lineage) of likely one company: the review shows each
+    card, the decision names each by its key, and the next run merges the second into the
+    first, its contact following it to the survivor."""
+    book = openpyxl.load_workbook(ROOT / "tests" / "fixtures" / "cards" /
+                                  "cards_side_by_side.xlsx")
+    sheet = book["カード"]
+    for cell in ("C3", "J3", "C13", "J13"):  # no codes: they are made from the names
+        sheet[cell].value = None
+    sheet["J4"].value, sheet["J5"].value = "さくら工業販売株式会社", "052-201-7788"
+    source = tmp_path / "cards_side_by_side_twins.xlsx"
+    book.save(source)
+    path = tmp_path / "decisions.yaml"
+    review = DuplicateReview(find_duplicates([source], auto=True), path)
+    names = ["さくら工業株式会社", "さくら工業販売株式会社"]
+    assert [g.shown["names"] for g in review.groups] == [names]
+    assert list(review.records(0).loc["name"]) == names
+    first, second = review.groups[0].records
+    assert (first.row, second.row) == (3, 3) and first.key != second.key
+    review.decide("merge")
+    again = find_duplicates([source], auto=True, decisions=path)
+    counts = again.counts()
+    assert (counts["customers"].read, counts["customers"].kept, counts["customers"].merged) \
+        == (4, 3, 1)
+    assert again.merges[["surviving_key", "_source_row"]].values.tolist() == [[first.key, 3]]
+    contacts = again.frames["contacts"].set_index("full_name")["customer_code"]
+    assert contacts["高橋 美咲"] == contacts["田中 健"] == first.key
