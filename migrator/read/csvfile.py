@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from migrator.errors import ReadError
-from migrator.read.cells import clean_text
+from migrator.read.cells import JOINED_DIRTY, clean_text
 from migrator.read.encoding import detect_encoding
 from migrator.read.guard import check_columns
 from migrator.read.model import Grid
@@ -28,17 +28,6 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _SAMPLE_CHARS = 65536
 _SAMPLE_RECORDS = 50
 _SNIFF_CHARS = 4096
-_EDGE_SPACE = " \t\n\u3000"
-_ROW_DIRTY = re.compile("|".join([
-    f"\x1f[{_EDGE_SPACE}]", *(f"{ws}\x1f" for ws in _EDGE_SPACE), "_x[0-9A-Fa-f]{4}_",
-    *"\r\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff",
-]))
-"""Whether any cell of a row, joined and framed by U+001F, needs clean_text.
-
-It looks for what clean_text changes: whitespace at a cell's ends, `_xHHHH_`, CR,
-odd spaces. A U+001F inside a cell only makes a clean row look dirty: time, not results.
-Every alternative starts with one character, which lets `re` skip ahead fast.
-"""
 
 
 def read_csv_grid(path: Path, display_name: str, options: ReadOptions) -> Grid:
@@ -115,7 +104,7 @@ def parse_rows(text: str, delimiter: str, display_name: str,
     lines = (m.group() for m in _LINE.finditer(text))  # StringIO would copy it as UCS-4
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
     rows: list[list[str | None]] = []
-    dirty, append = _ROW_DIRTY.search, rows.append
+    dirty, append = JOINED_DIRTY.search, rows.append
     fields, widest, most = 0, limits.max_columns, limits.max_cells
     try:
         for record in reader:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
+import numpy as np
 import pandas as pd
 
 from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, column_letter
@@ -28,7 +30,11 @@ from migrator.read.patterns import FOOTER, fold, skip_kind
 from migrator.tables import SkippedRow, SkipReason, SourceTable
 
 # Cheap test for the words skip_kind looks for, so most data rows skip the NFKC fold.
-_HINT = re.compile(r"計|total|ｔｏｔａｌ|^[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)", re.I)
+_HINT_WORDS = r"計|total|ｔｏｔａｌ|{start}[\s\u3000]*(?:[※*＊†]|注|備考|notes?|nb|n\.b)"
+_HINT = re.compile(_HINT_WORDS.format(start="^"), re.I)
+# _HINT over a column's texts, each led by a NUL: a hit marks the rows it touches. NUL is
+# no whitespace, so a run of blank cells is never scanned again from each of its cells.
+_HINT_JOINED = re.compile(_HINT_WORDS.format(start="\x00"), re.I)
 _HEADER_SEARCH = 12  # rows of a block searched for its header
 _LOOKAHEAD = 20  # rows below a header candidate used to judge its width
 _PREAMBLE_SEARCH = 40  # key-value lines above a header (statistics exports) searched past
@@ -58,37 +64,39 @@ def detect_tables(grid: Grid, *, loose: bool = False) -> list[SourceTable]:
     merges = MergeMap(grid.merged)
     width = max([grid.width, *(m[3] + 1 for m in merges.merges)])
     height = max([len(grid.rows), *(m[2] + 1 for m in merges.merges)])
-    rows = [list(r) + [None] * (width - len(r)) for r in grid.rows]
+    rows = [r if len(r) == width else r + [None] * (width - len(r)) for r in grid.rows]
     rows += [[None] * width for _ in range(height - len(rows))]
+    cells = _cell_array(rows, width)
     filled = _fill_down(rows, merges, set())
+    present = (cells if filled is rows else _cell_array(filled, width)) != None  # noqa: E711
     tables: list[SourceTable] = []
-    for c0, c1 in _bands(filled, width):
-        for draft in _drafts(rows, filled, merges, c0, c1, loose):
-            tables.append(_build(grid, rows, merges, draft))
+    for c0, c1 in _bands(present):
+        for draft in _drafts(rows, present, merges, c0, c1, loose):
+            tables.append(_build(grid, rows, cells, merges, draft))
     return tables
 
 
-def _bands(rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[int, int]]:
+def _cell_array(rows: Sequence[Sequence[Cell]], width: int) -> np.ndarray:
+    """The padded rows as a 2-D object array, for per-row counts taken column-wise."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
+
+
+def _bands(present: np.ndarray) -> list[tuple[int, int]]:
     """Column ranges separated by empty columns, joined again where they share their rows.
 
     A spacer column inside one table leaves both sides on the same rows; two tables
     side by side cover different rows (their titles, lengths and totals differ).
+    `present` says which cells (row, column) hold a value.
     """
-    used: list[set[int]] = [set() for _ in range(width)]
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if v is not None:
-                used[c].add(r)
-    runs: list[tuple[int, int, set[int]]] = []
-    for c in range(width):
-        if not used[c]:
-            continue
+    runs: list[tuple[int, int, np.ndarray]] = []
+    for c in np.flatnonzero(present.any(axis=0)).tolist():
         if runs and runs[-1][1] == c - 1:
             c0, _, seen = runs[-1]
-            runs[-1] = (c0, c, seen | used[c])
+            runs[-1] = (c0, c, seen | present[:, c])
         else:
-            runs.append((c, c, set(used[c])))
-    bands: list[tuple[int, int, set[int]]] = []
+            runs.append((c, c, present[:, c]))
+    bands: list[tuple[int, int, np.ndarray]] = []
     for run in runs:
         if bands and _same_rows(bands[-1][2], run[2]):
             bands[-1] = (bands[-1][0], run[1], bands[-1][2] | run[2])
@@ -97,9 +105,14 @@ def _bands(rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[int, int]]:
     return [(c0, c1) for c0, c1, _ in bands]
 
 
-def _same_rows(a: set[int], b: set[int]) -> bool:
-    """One table across a spacer column: both sides start and end on the same rows."""
-    return min(a) == min(b) and max(a) == max(b) and len(a & b) >= 0.6 * len(a | b)
+def _same_rows(a: np.ndarray, b: np.ndarray) -> bool:
+    """One table across a spacer column: both sides start and end on the same rows.
+
+    `a` and `b` mark the rows each side uses; both use at least one.
+    """
+    first = int(np.argmax(a)) == int(np.argmax(b))
+    last = int(np.argmax(a[::-1])) == int(np.argmax(b[::-1]))
+    return first and last and int((a & b).sum()) >= 0.6 * int((a | b).sum())
 
 
 def _blocks(counts: Sequence[int]) -> list[tuple[int, int]]:
@@ -117,16 +130,17 @@ def _blocks(counts: Sequence[int]) -> list[tuple[int, int]]:
     return blocks
 
 
-def _drafts(rows: Sequence[Sequence[Cell]], filled: Sequence[Sequence[Cell]], merges: MergeMap,
+def _drafts(rows: Sequence[Sequence[Cell]], present: np.ndarray, merges: MergeMap,
             c0: int, c1: int, loose: bool) -> list[_Draft]:
     """Walk the blocks of one band and decide where each table starts and ends.
 
-    Structure (blocks, widths) is judged on `filled`, where a merged cell covers its
-    rows; header labels on the raw `rows`, where it is one cell.
+    Structure (blocks, widths) is judged on `present`, the cells with a value once a
+    merged cell covers its rows; header labels on the raw `rows`, where it is one cell.
     """
     cols = list(range(c0, c1 + 1))
-    band = [row[c0 : c1 + 1] for row in rows]
-    counts = [len(cells) - cells.count(None) for cells in (row[c0 : c1 + 1] for row in filled)]
+    whole = c0 == 0 and c1 + 1 == len(rows[0])
+    band = rows if whole else [row[c0 : c1 + 1] for row in rows]
+    counts: list[int] = present[:, c0 : c1 + 1].sum(axis=1).tolist()
     drafts: list[_Draft] = []
     titles: list[int] = []
     current: _Draft | None = None
@@ -247,14 +261,16 @@ def _folded(cells: Sequence[Cell]) -> list[str]:
     return [fold(str(v)) for v in cells if v is not None]
 
 
-def _build(grid: Grid, rows: Sequence[Sequence[Cell]], merges: MergeMap,
+def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: np.ndarray, merges: MergeMap,
            draft: _Draft) -> SourceTable:
     first = draft.body
     for r in range(draft.start, first):
         if r not in draft.header:
             draft.skipped.setdefault(r, SkipReason.BLANK)
     values = _fill_down(rows, merges, set(draft.header))
-    data = _classify(values, draft, first)
+    if values is not rows:
+        cells = _cell_array(values, len(values[0]))
+    data = _classify(values, cells, draft, first)
     cols = _kept_columns(values, draft, data)
     names = column_names(rows, draft.header, cols, merges,
                          lambda c: column_letter(grid.sheet_col(c)))
@@ -272,19 +288,54 @@ def _build(grid: Grid, rows: Sequence[Sequence[Cell]], merges: MergeMap,
     )
 
 
-def _classify(rows: Sequence[Sequence[Cell]], draft: _Draft, first: int) -> list[int]:
-    """Data row indexes; every other row of the table's area goes to draft.skipped."""
+def _classify(rows: Sequence[Sequence[Cell]], cells: np.ndarray, draft: _Draft,
+              first: int) -> list[int]:
+    """Data row indexes; every other row of the table's area goes to draft.skipped.
+
+    Only the rows _suspects finds are judged one by one; the others are data.
+    """
     headers = [_folded([rows[h][c] for c in draft.cols]) for h in draft.header]
-    data: list[int] = []
-    for r in range(first, draft.end + 1):
-        cells = [rows[r][c] for c in draft.cols]
-        reason = _row_reason(cells, headers)
-        if reason is None:
-            data.append(r)
-        else:
-            draft.skipped[r] = reason
+    block = cells[first : draft.end + 1, draft.cols[0] : draft.cols[-1] + 1]
+    keep = np.ones(len(block), dtype=bool)
+    for i in _suspects(block, any(headers)):
+        reason = _row_reason([rows[first + i][c] for c in draft.cols], headers)
+        if reason is not None:
+            draft.skipped[first + i] = reason
+            keep[i] = False
+    data: list[int] = (np.flatnonzero(keep) + first).tolist()
     _mark_footers(rows, draft, data)
     return data
+
+
+def _suspects(block: np.ndarray, headers: bool) -> list[int]:
+    """Rows of `block` that _row_reason may skip: a superset, found column by column.
+
+    A row can be skipped only when it is blank, when all its values are text (a repeated
+    header; only with `headers`), or when one of its texts holds a word _HINT finds.
+    """
+    types = np.frompyfunc(type, 1, 1)(block)
+    kinds = set(types.ravel().tolist())
+    if any(issubclass(k, str) and k is not str for k in kinds):
+        return list(range(len(block)))  # text of a str subclass: judge every row
+    texts = types == str  # noqa: E721 (elementwise, numpy)
+    values = block != None  # noqa: E711
+    n_values = values.sum(axis=1)
+    suspect = n_values == 0
+    if headers:
+        suspect |= texts.sum(axis=1) == n_values
+    first_texts = texts & (texts.cumsum(axis=1) <= 3)  # the texts _row_reason searches
+    for j in np.flatnonzero(first_texts.any(axis=0)).tolist():
+        column = block[:, j].copy()
+        column[~first_texts[:, j]] = ""
+        lines: list[str] = column.tolist()
+        spans = [m.span() for m in _HINT_JOINED.finditer("\x00" + "\x00".join(lines))]
+        if not spans:
+            continue
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
+        starts = np.cumsum(lengths) - lengths + 1
+        for a, b in (np.searchsorted(starts, np.array(spans), side="right") - 1).tolist():
+            suspect[max(a, 0) : b + 1] = True
+    return np.flatnonzero(suspect).tolist()
 
 
 def _row_reason(cells: Sequence[Cell], headers: Sequence[list[str]]) -> SkipReason | None:
@@ -357,9 +408,9 @@ def _frame(grid: Grid, rows: Sequence[Sequence[Cell]], data: Sequence[int], cols
            names: Sequence[str]) -> pd.DataFrame:
     """Columns of exact values: all-text columns as str, others as object (no coercion)."""
     columns: dict[str, pd.Series] = {}
+    by_column = list(zip(*[rows[r] for r in data], strict=True)) if data else []
     for c, name in zip(cols, names, strict=True):
-        values = [rows[r][c] for r in data]
-        columns[name] = to_series(values)
+        columns[name] = to_series(list(by_column[c]) if data else [])
     n = len(data)
     columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
     columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")

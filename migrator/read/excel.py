@@ -19,7 +19,7 @@ from typing import Any
 import python_calamine as pc
 
 from migrator.errors import ReadError
-from migrator.read.cells import clean_row
+from migrator.read.cells import clean_rows
 from migrator.read.guard import FileKind, check_cell_count, check_columns
 from migrator.read.model import Grid, Merge, SheetCells
 from migrator.read.padded import padded_formats
@@ -114,7 +114,7 @@ def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
     over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
-    rows = [clean_row(r) for r in data.to_python(skip_empty_area=False)]
+    rows = clean_rows(data.to_python(skip_empty_area=False))
     while rows and not rows[-1]:
         rows.pop()
     merged: list[Merge] = [

@@ -47,7 +47,7 @@ class Grid:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
 
 _DENSE_FLOOR = 1 << 20
@@ -72,8 +72,11 @@ class SheetCells:
         return self.area is not None and self.area <= max(2 * self.cells, _DENSE_FLOOR)
 
 
+_NONE = type(None)
+
+
 def to_series(values: list[Cell]) -> pd.Series:
     """A column of exact values: all-text as pandas str, anything else as object (no coercion)."""
-    if all(v is None or isinstance(v, str) for v in values):
+    if all(k is _NONE or issubclass(k, str) for k in set(map(type, values))):
         return pd.Series(values, dtype="str")
     return pd.Series(values, dtype="object")

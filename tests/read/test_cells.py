@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from migrator.read.cells import clean_cell, clean_text
+from migrator.read.cells import clean_cell, clean_row, clean_rows, clean_text
 from migrator.read.padded import render_padded
 
 
@@ -36,3 +36,35 @@ def test_clean_cell_numbers_exact(raw: object, seen: object) -> None:
 ])
 def test_render_padded_like_excel(value: int, fmt: str, seen: str) -> None:
     assert render_padded(value, fmt) == seen
+
+
+_AWKWARD = [
+    "ABC_x000D_DEF", "_x0041_", " lead", "trail ", "\u3000山田\u3000太郎\u3000", "\u00a0nbsp",
+    "zw\u200bj", "\ufeffbom", "a\x1f b", "line\r\nend", "tab\t", "  ", "", "plain", "_x00",
+    float("nan"), 2.0**53, 2.0**53 - 1, -(2.0**53), -0.0, 40.0, 0.1, float("inf"), True, False,
+    7, None, dt.datetime(2024, 4, 1, 9, 30), dt.date(2021, 4, 1), dt.time(8, 0),
+]
+
+
+def _typed(rows: list[list[object]]) -> list[list[tuple[str, str]]]:
+    return [[(type(v).__name__, repr(v)) for v in row] for row in rows]
+
+
+@pytest.mark.parametrize("step", [0, 1, 3, 7])
+def test_clean_rows_column_wise_same_as_clean_row(step: int) -> None:
+    """Columns of one type, of mixed types, dirty and clean: the bulk path keeps every
+    value and type that clean_row gives, trailing blanks dropped alike."""
+    n = len(_AWKWARD)
+    rows = [[_AWKWARD[(r * step + c) % n] for c in range(6)] for r in range(2 * n)]
+    rows += [["plain", "", None, "", "", ""], ["", "", "", "", "", ""]]
+    got = clean_rows([list(r) for r in rows])
+    assert _typed(got) == _typed([clean_row(list(r)) for r in rows])
+
+
+@pytest.mark.parametrize("column", [
+    ["a", "b ", " c", "d"], ["x \x1f", " y", "z"], ["_x0041__x0042_", "ok"],
+    [1.0, 2.5, float("nan"), -0.0, 2.0**53], ["", ""], [dt.date(2024, 1, 1), "t "],
+])
+def test_clean_rows_one_column_same_as_clean_row(column: list[object]) -> None:
+    rows = [[v] for v in column]
+    assert _typed(clean_rows(rows)) == _typed([clean_row([v]) for v in column])
