@@ -84,12 +84,19 @@ def test_card_fixture_mixed_suggest_records_cards_laid_out_differently() -> None
                                              "cells": by_card[("K-1001", 3)]}
 
 
-@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
-def test_card_fixture_run_auto_loads_every_card(path: Path, tmp_path: Path) -> None:
-    expected = golden(path)
+def run_auto(path: Path, tmp_path: Path) -> tuple[Any, Path]:
+    """`run --auto` of one fixture into a fresh SQLite file; the report (its accounting
+    checked) and the file."""
     db = tmp_path / "out.db"
     report = run([path], auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
     assert report.accounting_ok
+    return report, db
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_card_fixture_run_auto_loads_every_card(path: Path, tmp_path: Path) -> None:
+    expected = golden(path)
+    report, db = run_auto(path, tmp_path)
     customers = report.tables["customers"]
     assert (customers.rows_read, customers.rows_loaded) == (len(expected), len(expected))
     with sqlite3.connect(db) as conn:
@@ -111,9 +118,7 @@ def test_card_fixture_side_by_side_links_each_contact_to_its_own_card(tmp_path: 
     contacts, each contact under the customer of its own card."""
     path = CARDS / "cards_side_by_side.xlsx"
     expected = golden(path)
-    db = tmp_path / "out.db"
-    report = run([path], auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
-    assert report.accounting_ok
+    report, db = run_auto(path, tmp_path)
     contacts = report.tables["contacts"]
     assert (contacts.rows_read, contacts.rows_loaded) == (len(expected), len(expected))
     assert contacts_by_customer(db) == {c["values"]["顧客コード"]: c["values"]["担当者"]
@@ -138,9 +143,7 @@ def test_card_side_by_side_broken_card_is_rejected_with_its_lineage(tmp_path: Pa
     contact are rejected with the row the two cards share, K-1003 loads without a contact,
     and no row of the shared lineage is lost or counted twice."""
     path = side_by_side_variant(tmp_path, ["J4", "C7"])
-    db = tmp_path / "out.db"
-    report = run([path], auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
-    assert report.accounting_ok
+    report, db = run_auto(path, tmp_path)
     customers, contacts = report.tables["customers"], report.tables["contacts"]
     assert (customers.rows_read, customers.rows_loaded, customers.rows_rejected) == (4, 3, 1)
     assert (contacts.rows_read, contacts.rows_loaded, contacts.rows_rejected) == (3, 2, 1)
@@ -162,9 +165,7 @@ def test_card_side_by_side_without_codes_links_contacts_by_card(tmp_path: Path) 
     code from its name, and each contact the code of the card it was read from, though the
     contacts of the first row are fewer than the customers there."""
     path = side_by_side_variant(tmp_path, ["C3", "J3", "C13", "J13", "J7"])
-    db = tmp_path / "out.db"
-    report = run([path], auto=True, to=f"sqlite:///{db}", rejects_dir=tmp_path)
-    assert report.accounting_ok
+    report, db = run_auto(path, tmp_path)
     assert report.tables["customers"].rows_loaded == 4
     assert report.tables["contacts"].rows_loaded == 3
     with sqlite3.connect(db) as conn:
