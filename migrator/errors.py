@@ -107,6 +107,9 @@ class ReadError(MigratorError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+        return (type(self), (self.path, self.problem))  # a reading process sends it back
+
 
 class UsageError(MigratorError):
     """The call itself is wrong (exit code 2)."""

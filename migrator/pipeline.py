@@ -16,7 +16,7 @@ calls one cell at a time and gets the same database:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -39,6 +39,7 @@ from migrator.schema import TargetSchema, load_schema
 from migrator.tables import DedupedTables, MappedTables, SourceTables, ValidationReport
 from migrator.urls import default_target
 from migrator.validate import validate
+from migrator.validate.engine import import_gx
 
 Source = str | PathLike[str]
 
@@ -52,11 +53,20 @@ def find_duplicates(sources: Sequence[Source], *, mapping: Mapping | Source | No
     """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review;
     `against` matches them with the records already in that database too; `fixes` (a
     Fixes or a fixes YAML file) replaces a person's hand-fixed values before cleaning."""
+    return _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
+                    decisions=decisions, against=against, fixes=fixes, progress=progress)
+
+
+def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, auto: bool,
+             schema: TargetSchema | str | Path, options: ReadOptions | None,
+             decisions: Decisions | Path | None, against: str | None,
+             fixes: Fixes | Source | None, progress: Progress | None,
+             meanwhile: Callable[[], object] | None = None) -> DedupedTables:
     tick = progress or silent
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
     fixed = _given_fixes(fixes, target)
-    tables = read_sources(sources, options=options, progress=tick)
+    tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile)
     mapped = _mapped(tables, chosen, target)
     if fixed is not None:
         mapped = apply_fixes(mapped, fixed)
@@ -77,9 +87,9 @@ def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = Non
     hand-fixed values (a Fixes or a fixes YAML file). The result is what `load` and
     `export` take.
     """
-    deduped = find_duplicates(sources, mapping=mapping, auto=auto, schema=schema,
-                              options=options, decisions=decisions, against=against,
-                              fixes=fixes, progress=progress)
+    deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
+                       decisions=decisions, against=against, fixes=fixes, progress=progress,
+                       meanwhile=import_gx)
     return validate(deduped, suites=suites, docs=docs, against=against, progress=progress)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from os import PathLike
 from pathlib import Path
 
@@ -18,13 +18,15 @@ from migrator.read.excel import read_workbook
 from migrator.read.guard import FileKind, check_source
 from migrator.read.model import Grid
 from migrator.read.settings import ReadOptions
+from migrator.read.workers import Helper, helpers_available, plan
 from migrator.tables import SkippedSheet, SourceFile, SourceTable, SourceTables
 
 
 @fewer_collections()
 def read_sources(paths: Iterable[str | PathLike[str]], *,
                  options: ReadOptions | None = None,
-                 progress: Progress | None = None) -> SourceTables:
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> SourceTables:
     """Read every table of every file, with lineage; refuse unusable files in one sentence.
 
     >>> tables = read_sources(["sample_data/顧客台帳.xlsx"])
@@ -32,23 +34,64 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     [4, 5]
 
     Raises ReadError for the first file that cannot be used; nothing is returned then.
-    `progress` is told the bytes read so far, file by file.
+    `progress` is told the bytes read so far, file by file. Large files are read by
+    helper processes on the other cores (see `workers`); `meanwhile` is work this process
+    does while they read (the pipeline imports the validation engine), and its seconds are
+    not counted as reading.
     """
     started, clock = now_iso(), time.perf_counter()
     options = options or ReadOptions()
-    result = SourceTables(started_at=started)
     files = [Path(p) for p in paths]
     sizes = [_size(p) for p in files]
+    total = sum(sizes)
     tick = progress or silent
-    tick("reading", 0, sum(sizes))
-    for i, path in enumerate(files):
-        found = read_file(path, options)
-        result.extend(found)
-        result.skipped_sheets.extend(found.skipped_sheets)
-        result.files.append(SourceFile(path, _sha256(path), sizes[i]))
-        tick("reading", sum(sizes[:i + 1]), sum(sizes))
-    result.seconds = time.perf_counter() - clock
+    tick("reading", 0, total)
+    chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=helpers_available())
+    helpers = [Helper.start([i for i, w in enumerate(chosen) if w == h], files, options)
+               for h in sorted(set(chosen) - {0})]
+    found: dict[int, SourceTables | BaseException] = {}
+    busy = 0.0
+    try:
+        for i in (i for i, w in enumerate(chosen) if w == 0):
+            try:
+                found[i] = read_one(files[i], options)
+            except ReadError as error:
+                found[i] = error
+                break
+            tick("reading", sum(sizes[j] for j in found), total)
+        if meanwhile is not None and not any(isinstance(v, BaseException)
+                                             for v in found.values()):
+            began = time.perf_counter()
+            meanwhile()
+            busy = time.perf_counter() - began
+        for helper in helpers:
+            if any(isinstance(v, BaseException) and k < min(helper.indexes)
+                   for k, v in found.items()):
+                continue  # an earlier file already failed: what it read is not needed
+            found.update(zip(helper.indexes, helper.outcome(files), strict=False))
+            tick("reading", sum(sizes[j] for j in found), total)
+    finally:
+        for helper in helpers:
+            helper.stop()
+    result = SourceTables(started_at=started)
+    for i in range(len(files)):
+        if i not in found:
+            continue
+        part = found[i]
+        if isinstance(part, BaseException):
+            raise part
+        result.extend(part)
+        result.skipped_sheets.extend(part.skipped_sheets)
+        result.files.extend(part.files)
+    result.seconds = time.perf_counter() - clock - busy
     return result
+
+
+def read_one(path: Path, options: ReadOptions) -> SourceTables:
+    """`read_file`, with the file's size and hash in `files` (what the run report lists)."""
+    found = read_file(path, options)
+    found.files.append(SourceFile(path, _sha256(path), _size(path)))
+    return found
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,171 @@
+"""Read some files in other processes while this one reads the rest, or does other work.
+
+Reading is CPU-bound Python and Rust (calamine) under one GIL, so threads do not help:
+a 10 MB workbook takes about 5 s on one core while the second core idles. A helper process
+reads its share and sends the tables back pickled (about 0.3 s to unpickle 300,000 rows
+here, against 5.7 s to read them). Meanwhile this process reads its own share, and the
+pipeline imports Great Expectations (3-4 s), so neither waits for the other.
+
+Helpers are fresh interpreters (`python -m migrator.read.workers`), not forks: a fork
+of a process that runs threads (a Jupyter kernel, rich's progress display) can deadlock
+in the child, and a spawned `multiprocessing` child re-imports the caller's `__main__`,
+which re-runs an unguarded user script. A fresh interpreter costs about 0.7 s of startup
+on the helper's own core, paid while this process works.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from migrator.errors import ReadError
+
+HELPER_MIN_BYTES = 4 << 20
+"""A smaller file is read in this process: a helper's startup and the pickling would
+cost more than reading it here."""
+STARTUP_BYTES = 3 << 19
+"""A helper's interpreter startup (about 0.7 s), in bytes of workbook read meanwhile."""
+MEANWHILE_BYTES = 8 << 20
+"""The caller's meanwhile work (the Great Expectations import, about 3.7 s), in bytes of
+workbook read in the same time (xlsx reads at about 2 MB/s here)."""
+TRANSFER = 1.15
+"""A file read by a helper costs this much more: its tables are pickled and unpickled."""
+MAX_HELPERS = 3
+
+
+def helpers_available() -> int:
+    """How many other processes may read at once: one per usable core beyond this one.
+
+    `MIGRATOR_READ_HELPERS` overrides it (0 reads everything in this process)."""
+    given = os.environ.get("MIGRATOR_READ_HELPERS", "").strip()
+    if given.isdigit():
+        return int(given)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(0, min(MAX_HELPERS, cores - 1))
+
+
+def plan(sizes: list[int], *, meanwhile: bool, helpers: int,
+         min_bytes: int | None = None) -> list[int]:
+    """Which process reads each file: 0 is this one, 1..`helpers` are helpers.
+
+    Largest files first, each to the process that would finish soonest, costed in bytes:
+    this process starts with the meanwhile work, a helper with its startup, and a helper's
+    files cost `TRANSFER` times more. Files under `min_bytes` (`HELPER_MIN_BYTES`) stay here.
+    """
+    smallest = HELPER_MIN_BYTES if min_bytes is None else min_bytes
+    load = [float(MEANWHILE_BYTES if meanwhile else 0)] + [float(STARTUP_BYTES)] * helpers
+    chosen = [0] * len(sizes)
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        if sizes[i] < smallest:
+            continue
+        costs = [load[w] + sizes[i] * (TRANSFER if w else 1.0) for w in range(len(load))]
+        best = min(range(len(load)), key=costs.__getitem__)
+        chosen[i] = best
+        load[best] = costs[best]
+    return chosen
+
+
+@dataclass
+class Helper:
+    """One helper process reading `indexes` of the files; `outcome()` waits for it."""
+
+    indexes: list[int]
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]
+
+    @classmethod
+    def start(cls, indexes: list[int], files: list[Path], options: object) -> Helper:
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [package_root, *filter(None, [env.get("PYTHONPATH")])])
+        errors = tempfile.TemporaryFile()
+        process = subprocess.Popen([sys.executable, "-m", "migrator.read.workers"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=errors, env=env)
+        assert process.stdin is not None
+        with process.stdin:
+            pickle.dump(([str(files[i]) for i in indexes], options), process.stdin,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(indexes, process, errors)
+
+    def outcome(self, files: list[Path]) -> list[Any]:
+        """Per file, its SourceTables or the exception reading it raised (then nothing for
+        the files after it)."""
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            data = self.process.stdout.read()
+        code = self.process.wait()
+        try:
+            if code == 0 and data:
+                answer: list[Any] = pickle.loads(data)
+                return answer
+            first = files[self.indexes[0]].name
+            if code < 0:
+                raise ReadError(first, f"could not be read: the process reading it was "
+                                f"killed by signal {-code}" + (", probably for lack of "
+                                "memory" if code == -9 else ""))
+            self.errors.seek(0)
+            last = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"the process reading {first} failed"
+                               + (f": {last[-1]}" if last else f" (exit code {code})"))
+        finally:
+            self.errors.close()
+
+    def stop(self) -> None:
+        """Kill it if it still runs (this process gave up or was interrupted)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdout, self.process.stdin):
+            if stream is not None:
+                stream.close()
+        self.errors.close()
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error` if it survives pickling, else a RuntimeError that names it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def main() -> None:
+    """The helper: read the files named on stdin; write their tables, pickled, to stdout.
+
+    Nothing else may reach stdout, so whatever a library prints goes to stderr.
+    """
+    from migrator.gcpause import fewer_collections
+    from migrator.read.reader import read_one
+
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    names, options = pickle.load(sys.stdin.buffer)
+    results: list[Any] = []
+    with fewer_collections():
+        for name in names:
+            try:
+                results.append(read_one(Path(name), options))
+            except Exception as error:  # the caller raises it, in file order
+                traceback.print_exc()
+                results.append(_portable(error))
+                break
+    payload = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(payload)
+    out.close()
+
+
+if __name__ == "__main__":
+    main()

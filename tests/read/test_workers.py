@@ -1,0 +1,163 @@
+"""Files read by helper processes give exactly what reading them here gives: the same
+tables, lineage, skipped sheets, hashes and order, and the same error for the first file
+that cannot be used."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from migrator.errors import ReadError
+from migrator.read import read_sources, workers
+from migrator.read.settings import ReadOptions
+from migrator.read.workers import Helper, plan
+from migrator.tables import SourceTables
+from tests.conftest import SAMPLE_DATA, stored_rows
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SOURCES = [SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "部署別顧客.xlsx",
+           SAMPLE_DATA / "shop_export_cp932.csv", SAMPLE_DATA / "顧客カード.xlsx",
+           SAMPLE_DATA / "売上明細.xlsx"]
+BAD = FIXTURES / "bad"
+MB = 1 << 20
+
+
+@pytest.fixture
+def every_file_to_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sample files are small: let helpers take any file, two of them."""
+    monkeypatch.setattr(workers, "HELPER_MIN_BYTES", 0)
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "2")
+
+
+def serial(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> SourceTables | ReadError:
+    with monkeypatch.context() as m:
+        m.setenv("MIGRATOR_READ_HELPERS", "0")
+        try:
+            return read_sources(paths)
+        except ReadError as error:
+            return error
+
+
+def same_tables(got: SourceTables, expected: SourceTables) -> None:
+    assert [t.name for t in got] == [t.name for t in expected]
+    for a, b in zip(got, expected, strict=True):
+        assert (a.file, a.sheet, a.layout, a.header_rows, a.columns_at, a.cells) == (
+            b.file, b.sheet, b.layout, b.header_rows, b.columns_at, b.cells)
+        assert [(s.row, s.reason) for s in a.skipped] == [(s.row, s.reason) for s in b.skipped]
+        pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert got.skipped_sheets == expected.skipped_sheets
+    assert [(f.path, f.sha256, f.size) for f in got.files] == [
+        (f.path, f.sha256, f.size) for f in expected.files]
+
+
+def test_the_plan_gives_big_files_to_helpers_and_keeps_small_ones_here() -> None:
+    # the benchmark's pair: the sales sheet to a helper, the ledger here beside the GX import
+    assert plan([7 * MB, 11 * MB], meanwhile=True, helpers=1) == [0, 1]
+    assert plan([11 * MB], meanwhile=True, helpers=1) == [1]
+    assert plan([11 * MB], meanwhile=False, helpers=1) == [0]  # nothing to overlap with
+    assert plan([6 * MB, 6 * MB], meanwhile=False, helpers=1) == [0, 1]
+    assert plan([1 * MB, 2 * MB, 3 * MB], meanwhile=True, helpers=3) == [0, 0, 0]
+    assert plan([20 * MB, 20 * MB, 20 * MB], meanwhile=False, helpers=0) == [0, 0, 0]
+    assert sorted(plan([20 * MB, 20 * MB, 20 * MB], meanwhile=False, helpers=2)) == [0, 1, 2]
+
+
+@pytest.mark.usefixtures("every_file_to_a_helper")
+def test_helpers_read_what_this_process_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[list[int]] = []
+    start = Helper.start.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Helper], indexes: list[int], *args: object) -> Helper:
+        started.append(indexes)
+        return start(cls, indexes, *args)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Helper, "start", classmethod(counted))
+    ticks: list[tuple[int, int]] = []
+    got = read_sources(SOURCES, progress=lambda _s, done, total: ticks.append((done, total)),
+                       meanwhile=lambda: None)
+    assert len(started) == 2 and len(sum(started, [])) >= 2  # two helpers read a share
+    expected = serial(SOURCES, monkeypatch)
+    assert isinstance(expected, SourceTables)
+    same_tables(got, expected)
+    total = sum(f.stat().st_size for f in SOURCES)
+    assert ticks[0] == (0, total) and ticks[-1] == (total, total)
+    assert [done for done, _ in ticks] == sorted(done for done, _ in ticks)
+
+
+@pytest.mark.usefixtures("every_file_to_a_helper")
+@pytest.mark.parametrize("bad", ["encrypted_workbook.xlsx", "truncated_cp932_multibyte.csv",
+                                 "zip_bomb.xlsx", "empty.xlsx"])
+def test_a_file_a_helper_cannot_read_is_refused_as_here(bad: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [SAMPLE_DATA / "顧客台帳.xlsx", BAD / bad, SAMPLE_DATA / "売上明細.xlsx"]
+    expected = serial(paths, monkeypatch)
+    assert isinstance(expected, ReadError)
+    with pytest.raises(ReadError) as raised:
+        read_sources(paths, meanwhile=lambda: None)
+    assert str(raised.value) == str(expected) and raised.value.path == bad
+
+
+@pytest.mark.usefixtures("every_file_to_a_helper")
+def test_of_two_bad_files_the_first_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    for paths in ([BAD / "empty.xlsx", BAD / "binary.csv"],
+                  [BAD / "binary.csv", SAMPLE_DATA / "顧客台帳.xlsx", BAD / "empty.xlsx"]):
+        with pytest.raises(ReadError) as raised:
+            read_sources(paths, meanwhile=lambda: None)
+        assert raised.value.path == paths[0].name
+        assert str(raised.value) == str(serial(paths, monkeypatch))
+
+
+@pytest.mark.usefixtures("every_file_to_a_helper")
+def test_meanwhile_runs_once_and_its_seconds_are_not_reading() -> None:
+    calls: list[float] = []
+
+    def meanwhile() -> None:
+        calls.append(time.perf_counter())
+        time.sleep(0.6)
+
+    began = time.perf_counter()
+    tables = read_sources(SOURCES[:2], meanwhile=meanwhile)
+    wall = time.perf_counter() - began
+    assert len(calls) == 1
+    assert 0 < tables.seconds <= wall - 0.6
+
+
+def test_a_killed_helper_is_one_sentence_about_its_file() -> None:
+    files = [SAMPLE_DATA / "売上明細.xlsx"]
+    helper = Helper.start([0], files, ReadOptions())
+    os.kill(helper.process.pid, signal.SIGKILL)
+    with pytest.raises(ReadError, match=r"^売上明細\.xlsx: could not be read: the process "
+                       r"reading it was killed by signal 9, probably for lack of memory$"):
+        helper.outcome(files)
+
+
+def test_a_read_error_survives_the_trip_back() -> None:
+    error = pickle.loads(pickle.dumps(ReadError("a.xlsx", "is encrypted")))
+    assert (type(error), error.path, error.problem, str(error)) == (
+        ReadError, "a.xlsx", "is encrypted", "a.xlsx: is encrypted")
+
+
+def test_a_run_with_helpers_loads_what_a_run_without_loads(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from migrator import run
+
+    reports = []
+    for helpers in ("0", "2"):
+        monkeypatch.setattr(workers, "HELPER_MIN_BYTES", 0)
+        monkeypatch.setenv("MIGRATOR_READ_HELPERS", helpers)
+        url = f"sqlite:///{tmp_path / f'helpers_{helpers}.db'}"
+        reports.append(run(SOURCES, auto=True, to=url, rejects_dir=tmp_path / helpers))
+    alone, helped = (r.asdict() for r in reports)
+    assert helped["tables"] == alone["tables"] and helped["sources"] == alone["sources"]
+    assert helped["tables"]["customers"]["rows_loaded"] > 50
+    for table in ("customers", "contacts", "sales"):
+        rows = [[{k: v for k, v in row.items() if k != "_run_id"}
+                 for row in stored_rows(f"sqlite:///{tmp_path / f'helpers_{h}.db'}", table)]
+                for h in ("0", "2")]
+        assert rows[0] == rows[1]
