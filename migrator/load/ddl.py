@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sqlalchemy.types import TypeEngine
 
 RUN_ID = "_run_id"
+BY_HAND = "by hand"
+"""The `_run_id` of a record a person changed through the entry role (`migrator roles`)."""
 ROW_COLUMNS: tuple[str, ...] = (*LINEAGE_COLUMNS, RUN_ID)
 """Columns every data row carries besides its schema fields."""
 MARIADB_KEY_LENGTH = 255

@@ -9,6 +9,11 @@
   tables and views, temporary staging tables (on PostgreSQL it owns the target's tables
   and views, since only an owner may replace a view or add an index).
 
+A person's update through the entry role is marked: a trigger on each data table sets the
+record's `_run_id` to `by hand` when an update leaves it as it was (a run always writes
+its own). `migrator undo` then refuses to undo a run whose records were edited since,
+instead of silently putting them back.
+
 Roles are NOLOGIN: a DBA grants them to people (`GRANT migrator_reader TO alice`). Running
 it again brings the grants back to exactly these (what was granted by hand is revoked).
 PostgreSQL and MariaDB only: SQLite has no users.
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.errors import LoadError
+from migrator.load.ddl import BY_HAND, RUN_ID
 from migrator.urls import redact
 
 DATA = ("customers", "contacts", "sales")
@@ -69,7 +75,7 @@ def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
                      if not v.endswith("_masked")]
             statements = _masked_views(conn) + (
                 _postgresql(conn, names, views, sorted(present)) if dialect == "postgresql"
-                else _mariadb(conn, names, views))
+                else _mariadb(conn, names, views)) + _by_hand(conn, dialect)
             for statement in statements:
                 conn.exec_driver_sql(statement)
     except sa.exc.SQLAlchemyError as exc:
@@ -114,6 +120,24 @@ def _masked(quoted: str, name: str) -> str:
     else:
         return quoted
     return f"CASE WHEN {quoted} IS NULL THEN NULL ELSE {shown} END AS {quoted}"
+
+
+def _by_hand(conn: Any, dialect: str) -> list[str]:
+    """A BEFORE UPDATE trigger per data table: `_run_id` becomes `by hand` when the update
+    does not set it (migrator's loads and undo always do)."""
+    quote = conn.dialect.identifier_preparer.quote
+    if dialect == "postgresql":
+        out = [f"CREATE OR REPLACE FUNCTION migrator_by_hand() RETURNS trigger "
+               f"LANGUAGE plpgsql AS $$ BEGIN IF NEW.{RUN_ID} IS NOT DISTINCT FROM "
+               f"OLD.{RUN_ID} THEN NEW.{RUN_ID} := '{BY_HAND}'; END IF; RETURN NEW; END $$"]
+        for table in DATA:
+            out += [f"DROP TRIGGER IF EXISTS migrator_by_hand ON {quote(table)}",
+                    f"CREATE TRIGGER migrator_by_hand BEFORE UPDATE ON {quote(table)} "
+                    "FOR EACH ROW EXECUTE FUNCTION migrator_by_hand()"]
+        return out
+    return [f"CREATE OR REPLACE TRIGGER {quote('migrator_by_hand_' + table)} BEFORE UPDATE "
+            f"ON {quote(table)} FOR EACH ROW IF NEW.{RUN_ID} <=> OLD.{RUN_ID} THEN "
+            f"SET NEW.{RUN_ID} = '{BY_HAND}'; END IF" for table in DATA]
 
 
 def _postgresql(conn: Any, names: dict[str, str], views: list[str],

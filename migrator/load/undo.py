@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from migrator.drivers import describe
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import HISTORY, RUNS, UPDATED, as_json
-from migrator.load.ddl import RUN_ID
+from migrator.load.ddl import BY_HAND, RUN_ID
 from migrator.load.lock import lock_mariadb, lock_postgresql
 from migrator.load.sql import open_engine
 from migrator.target import missing_sqlite_file
@@ -107,6 +107,7 @@ def _undo(engine: Engine, run_id: str, target: str) -> UndoResult:
             _check_kept(run, updated, run_id)
             _check_later(conn, history, runs, run_id)
             _check_run_ids(conn, stored, updated, run_id)
+            _check_inserted(conn, stored, run, run_id)
             result = UndoResult(run_id, target)
             order = [t for t in stored.sorted_tables if RUN_ID in t.c]
             for table in order:
@@ -207,9 +208,42 @@ def _check_run_ids(conn: Connection, stored: MetaData,
                 .where(sa.or_(table.c[RUN_ID].is_(None), table.c[RUN_ID] != run_id))
             ).scalar_one()
         if changed:
-            raise LoadError(f"{changed:,} {name} records run {run_id} wrote were changed "
-                            "since outside migrator's history; undo cannot restore them "
-                            "safely")
+            raise LoadError(_changed_since(changed, name, run_id, conn, table))
+
+
+def _check_inserted(conn: Connection, stored: MetaData, run: Any, run_id: str) -> None:
+    """Refuse when fewer records carry the run's `_run_id` than it inserted and updated: the
+    others were changed (by hand, say) or deleted since, and undo would lose that."""
+    import sqlalchemy as sa
+
+    try:
+        counts = json.loads(run["counts"] or "{}")
+    except (TypeError, ValueError):
+        return
+    for name, c in counts.items():
+        if not isinstance(c, dict) or name not in stored.tables:
+            continue
+        table = stored.tables[name]
+        wrote = int(c.get("inserted") or 0) + int(c.get("updated") or 0)
+        carry = conn.execute(sa.select(sa.func.count()).select_from(table)
+                             .where(table.c[RUN_ID] == run_id)).scalar_one()
+        if carry < wrote:
+            raise LoadError(_changed_since(wrote - carry, name, run_id, conn, table))
+
+
+def _changed_since(changed: int, name: str, run_id: str, conn: Connection,
+                   table: Table) -> str:
+    """The sentence for records a run wrote that something outside its history changed
+    since; it names the edits the entry role made (`migrator roles` marks them)."""
+    import sqlalchemy as sa
+
+    by_hand = conn.execute(sa.select(sa.func.count()).select_from(table)
+                           .where(table.c[RUN_ID] == BY_HAND)).scalar_one()
+    marked = (f" ({by_hand:,} {name} records were edited by hand through the entry role)"
+              if by_hand else "")
+    return (f"{changed:,} {name} records run {run_id} wrote were changed since outside "
+            f"migrator's history{marked}; undo would lose those changes, so it changed "
+            "nothing")
 
 
 def _restore(conn: Connection, table: Table, updated: list[tuple[str, str]]) -> int:

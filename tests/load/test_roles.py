@@ -125,3 +125,30 @@ def test_the_loader_runs_migrator(people: dict[str, str], tmp_path: Path) -> Non
 def test_sqlite_has_no_roles_said_in_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="SQLite has no users or roles"):
         create_roles(f"sqlite:///{tmp_path / 'crm.db'}")
+
+
+def test_an_edit_by_hand_is_marked_and_undo_will_not_lose_it(people: dict[str, str],
+                                                               tmp_path: Path) -> None:
+    from migrator.load import undo
+    from tests.load.test_undo import edited_ledger
+
+    admin, entry = people["admin"], people["entry"]
+    (first,), = _rows(admin, "SELECT run_id FROM _runs")
+    assert _can(entry, "UPDATE customers SET name = CONCAT(name, '（手入力）') "
+                       "WHERE customer_code = '000008'")
+    assert _rows(admin, "SELECT customer_code FROM customers WHERE _run_id = 'by hand'") == [
+        ("000008",)]
+    with pytest.raises(LoadError, match=rf"^1 customers records run {first} wrote were changed "
+                       r"since outside migrator's history \(1 customers records were edited "
+                       r"by hand through the entry role\); undo would lose those changes"):
+        undo(first, admin)
+    edited = _rows(admin, "SELECT name FROM customers WHERE customer_code = '000008'")
+    assert str(edited[0][0]).endswith("（手入力）")
+    # migrator's own writes are never marked: the loader's next run stamps its run id
+    report = run([edited_ledger(tmp_path / "next")], auto=True, to=people["loader"],
+                 rejects_dir=tmp_path)
+    written = report.tables["customers"].updated + report.tables["customers"].inserted
+    assert written >= 3
+    assert _rows(admin, f"SELECT COUNT(*) FROM customers WHERE _run_id = '{report.run_id}'") == [
+        (written,)]
+    assert _rows(admin, "SELECT COUNT(*) FROM customers WHERE _run_id = 'by hand'") == [(0,)]
