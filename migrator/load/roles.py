@@ -88,7 +88,8 @@ def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
     readable = ", ".join(["customers_masked", "contacts_masked", "sales", *views])
     return RolesResult(redact(url), {
         names["reader"]: [f"SELECT {readable}"],
-        names["entry"]: ["SELECT, INSERT, UPDATE customers, contacts, sales"],
+        names["entry"]: ["SELECT, INSERT, UPDATE customers, contacts, sales",
+                         f"its updates marked _run_id = '{BY_HAND}'"],
         names["loader"]: ["every right on the target's tables, CREATE, temporary tables"],
     })
 
