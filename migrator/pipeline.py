@@ -68,6 +68,8 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
     fixed = _given_fixes(fixes, target)
     tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile)
     mapped = _mapped(tables, chosen, target)
+    if tables.meanwhile_seconds:  # the GX import that reading did not hide is validate's
+        mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
     if fixed is not None:
         mapped = apply_fixes(mapped, fixed)
     return dedupe(clean(mapped, progress=tick), decisions=decisions, against=against)

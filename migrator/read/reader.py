@@ -36,10 +36,11 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     Raises ReadError for the first file that cannot be used; nothing is returned then.
     `progress` is told the bytes read so far, file by file. Large files are read by
     helper processes on the other cores (see `workers`); `meanwhile` is work this process
-    does while they read (the pipeline imports the validation engine), and its seconds are
-    not counted as reading.
+    does while they read (the pipeline imports the validation engine). `seconds` is how
+    long reading took; `meanwhile_seconds` how much longer the call took for `meanwhile`
+    (none while the helpers were still reading).
     """
-    started, clock = now_iso(), time.perf_counter()
+    started, clock, wall = now_iso(), time.perf_counter(), time.time()
     options = options or ReadOptions()
     files = [Path(p) for p in paths]
     sizes = [_size(p) for p in files]
@@ -50,7 +51,6 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     helpers = [Helper.start([i for i, w in enumerate(chosen) if w == h], files, options)
                for h in sorted(set(chosen) - {0})]
     found: dict[int, SourceTables | BaseException] = {}
-    busy = 0.0
     try:
         for i in (i for i, w in enumerate(chosen) if w == 0):
             try:
@@ -59,11 +59,10 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
                 found[i] = error
                 break
             tick("reading", sum(sizes[j] for j in found), total)
+        own = time.perf_counter() - clock
         if meanwhile is not None and not any(isinstance(v, BaseException)
                                              for v in found.values()):
-            began = time.perf_counter()
             meanwhile()
-            busy = time.perf_counter() - began
         for helper in helpers:
             if any(isinstance(v, BaseException) and k < min(helper.indexes)
                    for k, v in found.items()):
@@ -83,7 +82,12 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
         result.extend(part)
         result.skipped_sheets.extend(part.skipped_sheets)
         result.files.extend(part.files)
-    result.seconds = time.perf_counter() - clock - busy
+    # reading took as long as its slowest process (plus the unpickling here); the rest of
+    # the wall time is what `meanwhile` added, which its caller counts as its own
+    read = max([own, *(h.finished - wall for h in helpers)]) + sum(h.unpickled for h in helpers)
+    elapsed = time.perf_counter() - clock
+    result.seconds = min(read, elapsed)
+    result.meanwhile_seconds = elapsed - result.seconds
     return result
 
 

@@ -20,6 +20,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,10 @@ class Helper:
     indexes: list[int]
     process: subprocess.Popen[bytes]
     errors: IO[bytes]
+    finished: float = 0.0
+    """When it had its answer ready (`time.time()`, the clock both processes share)."""
+    unpickled: float = 0.0
+    """Seconds this process took to unpickle the answer."""
 
     @classmethod
     def start(cls, indexes: list[int], files: list[Path], options: object) -> Helper:
@@ -108,8 +113,10 @@ class Helper:
         code = self.process.wait()
         try:
             if code == 0 and data:
-                answer: list[Any] = pickle.loads(data)
-                return answer
+                began = time.perf_counter()
+                self.finished, answer = pickle.loads(data)
+                self.unpickled = time.perf_counter() - began
+                return answer  # type: ignore[no-any-return]
             first = files[self.indexes[0]].name
             if code < 0:
                 raise ReadError(first, f"could not be read: the process reading it was "
@@ -162,7 +169,7 @@ def main() -> None:
                 traceback.print_exc()
                 results.append(_portable(error))
                 break
-    payload = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((time.time(), results), protocol=pickle.HIGHEST_PROTOCOL)
     out.write(payload)
     out.close()
 

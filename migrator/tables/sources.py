@@ -172,6 +172,9 @@ class SourceTables(list[SourceTable]):
         """When reading began (ISO 8601, UTC): the start of a run that goes on from here."""
         self.seconds = seconds
         """How long reading took."""
+        self.meanwhile_seconds = 0.0
+        """How much longer `read_sources` took for its `meanwhile` work, once reading was
+        done (the pipeline counts it in validate: it imports the validation engine)."""
 
     def summary_rows(self) -> list[tuple[Any, ...]]:
         """Per table: where it is, how it was read, and its size."""

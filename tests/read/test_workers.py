@@ -112,8 +112,11 @@ def test_of_two_bad_files_the_first_is_named(monkeypatch: pytest.MonkeyPatch) ->
         assert str(raised.value) == str(serial(paths, monkeypatch))
 
 
-@pytest.mark.usefixtures("every_file_to_a_helper")
-def test_meanwhile_runs_once_and_its_seconds_are_not_reading() -> None:
+@pytest.mark.parametrize("helpers", ["0", "2"])
+def test_meanwhile_runs_once_and_only_what_reading_did_not_hide_is_its_own(
+        helpers: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "HELPER_MIN_BYTES", 0)
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", helpers)
     calls: list[float] = []
 
     def meanwhile() -> None:
@@ -124,7 +127,13 @@ def test_meanwhile_runs_once_and_its_seconds_are_not_reading() -> None:
     tables = read_sources(SOURCES[:2], meanwhile=meanwhile)
     wall = time.perf_counter() - began
     assert len(calls) == 1
-    assert 0 < tables.seconds <= wall - 0.6
+    assert tables.seconds > 0 and tables.seconds + tables.meanwhile_seconds == pytest.approx(
+        wall, abs=0.05)
+    if helpers == "0":  # nothing read meanwhile: all of it is the caller's
+        assert tables.meanwhile_seconds >= 0.6
+    else:  # the helpers read while it slept: only what outlasted them is the caller's
+        assert tables.meanwhile_seconds <= 0.6
+        assert tables.seconds >= calls[0] - began
 
 
 def test_a_killed_helper_is_one_sentence_about_its_file() -> None:
