@@ -48,26 +48,41 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     tick = progress or silent
     tick("reading", 0, total)
     chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=helpers_available())
-    helpers = [Helper.start([i for i, w in enumerate(chosen) if w == h], files, options)
-               for h in sorted(set(chosen) - {0})]
+    helpers = []
+    for h in sorted(set(chosen) - {0}):
+        try:
+            helpers.append(Helper.start([i for i, w in enumerate(chosen) if w == h], files,
+                                        options))
+        except OSError:  # no process could be started: read its share here
+            chosen = [0 if w == h else w for w in chosen]
     found: dict[int, SourceTables | BaseException] = {}
-    try:
-        for i in (i for i, w in enumerate(chosen) if w == 0):
+
+    def read_here(indexes: list[int]) -> None:
+        for i in indexes:
             try:
                 found[i] = read_one(files[i], options)
             except ReadError as error:
                 found[i] = error
-                break
+                return
             tick("reading", sum(sizes[j] for j in found), total)
-        own = time.perf_counter() - clock
+
+    try:
+        read_here([i for i, w in enumerate(chosen) if w == 0])
+        own, busy = time.perf_counter() - clock, 0.0
         if meanwhile is not None and not any(isinstance(v, BaseException)
                                              for v in found.values()):
             meanwhile()
+            busy = time.perf_counter() - clock - own
         for helper in helpers:
             if any(isinstance(v, BaseException) and k < min(helper.indexes)
                    for k, v in found.items()):
                 continue  # an earlier file already failed: what it read is not needed
-            found.update(zip(helper.indexes, helper.outcome(files), strict=False))
+            answer = helper.outcome(files)
+            if answer is None:
+                read_here(helper.indexes)  # this process's own work after all
+                own = time.perf_counter() - clock - busy
+                continue
+            found.update(zip(helper.indexes, answer, strict=False))
             tick("reading", sum(sizes[j] for j in found), total)
     finally:
         for helper in helpers:

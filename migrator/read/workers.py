@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from migrator.errors import ReadError
+from migrator.tables import SourceTables
 
 HELPER_MIN_BYTES = 4 << 20
 """A smaller file is read in this process: a helper's startup and the pickling would
@@ -39,6 +40,8 @@ workbook read in the same time (xlsx reads at about 2 MB/s here)."""
 TRANSFER = 1.15
 """A file read by a helper costs this much more: its tables are pickled and unpickled."""
 MAX_HELPERS = 3
+PROTOCOL = 2
+"""What a helper is asked and answers; a helper of another version reads nothing."""
 
 
 def helpers_available() -> int:
@@ -99,35 +102,42 @@ class Helper:
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=errors, env=env)
         assert process.stdin is not None
-        with process.stdin:
-            pickle.dump(([str(files[i]) for i in indexes], options), process.stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with process.stdin:
+                pickle.dump((PROTOCOL, [str(files[i]) for i in indexes], options),
+                            process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:  # it ended at once; `outcome` finds it did nothing
+            pass
         return cls(indexes, process, errors)
 
-    def outcome(self, files: list[Path]) -> list[Any]:
+    def outcome(self, files: list[Path]) -> list[Any] | None:
         """Per file, its SourceTables or the exception reading it raised (then nothing for
-        the files after it)."""
+        the files after it); None when the helper could not do its work (it failed to
+        start, or runs other code than this process: migrator was upgraded meanwhile), so
+        this process reads those files itself."""
         assert self.process.stdout is not None
         with self.process.stdout:
             data = self.process.stdout.read()
         code = self.process.wait()
+        self.errors.close()
+        if code < 0:
+            raise ReadError(files[self.indexes[0]].name, "could not be read: the process "
+                            f"reading it was killed by signal {-code}"
+                            + (", probably for lack of memory" if code == -9 else ""))
+        if code != 0 or not data:
+            return None
+        began = time.perf_counter()
         try:
-            if code == 0 and data:
-                began = time.perf_counter()
-                self.finished, answer = pickle.loads(data)
-                self.unpickled = time.perf_counter() - began
-                return answer  # type: ignore[no-any-return]
-            first = files[self.indexes[0]].name
-            if code < 0:
-                raise ReadError(first, f"could not be read: the process reading it was "
-                                f"killed by signal {-code}" + (", probably for lack of "
-                                "memory" if code == -9 else ""))
-            self.errors.seek(0)
-            last = self.errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(f"the process reading {first} failed"
-                               + (f": {last[-1]}" if last else f" (exit code {code})"))
-        finally:
-            self.errors.close()
+            finished, answer = pickle.loads(data)
+        except Exception:  # not this version's answer
+            return None
+        self.unpickled = time.perf_counter() - began
+        if not (isinstance(finished, float) and isinstance(answer, list)
+                and 0 < len(answer) <= len(self.indexes)
+                and all(isinstance(a, SourceTables | BaseException) for a in answer)):
+            return None
+        self.finished = finished
+        return answer
 
     def stop(self) -> None:
         """Kill it if it still runs (this process gave up or was interrupted)."""
@@ -159,7 +169,9 @@ def main() -> None:
 
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    names, options = pickle.load(sys.stdin.buffer)
+    version, names, options = pickle.load(sys.stdin.buffer)
+    if version != PROTOCOL:  # started by another version of migrator: it reads them itself
+        sys.exit(3)
     results: list[Any] = []
     with fewer_collections():
         for name in names:

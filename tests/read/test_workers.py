@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -170,3 +171,28 @@ def test_a_run_with_helpers_loads_what_a_run_without_loads(tmp_path: Path,
                  for row in stored_rows(f"sqlite:///{tmp_path / f'helpers_{h}.db'}", table)]
                 for h in ("0", "2")]
         assert rows[0] == rows[1]
+
+
+@pytest.mark.usefixtures("every_file_to_a_helper")
+@pytest.mark.parametrize("trouble", ["another version", "no python", "cannot start"])
+def test_a_helper_that_cannot_do_its_work_leaves_it_to_this_process(
+        trouble: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = serial(SOURCES, monkeypatch)
+    assert isinstance(expected, SourceTables)
+    if trouble == "another version":  # migrator upgraded under a running kernel, say
+        monkeypatch.setattr(workers, "PROTOCOL", workers.PROTOCOL + 1)
+    elif trouble == "no python":
+        monkeypatch.setattr(sys, "executable", "/bin/false")
+    else:
+        monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
+    answers: list[object] = []
+    outcome = Helper.outcome
+
+    def watched(self: Helper, files: list[Path]) -> object:
+        answers.append(outcome(self, files))
+        return answers[-1]
+
+    monkeypatch.setattr(Helper, "outcome", watched)
+    got = read_sources(SOURCES, meanwhile=lambda: None)
+    same_tables(got, expected)
+    assert answers == ([] if trouble == "cannot start" else [None, None])
