@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ ORDERS = ["copy,copy_keyed,copy_then_keys,load,fastexcel",
           "copy_keyed,fastexcel,copy_then_keys,load,copy"]
 """The order of the load contenders (and the fastexcel read of the floor) in one process,
 rotated between repeats."""
+PART_ROWS = 1_000_000
 TIMEOUT = 1800  # seconds for one subprocess; nothing here should take that long
 LEDGER_COLUMNS = ["顧客コード", "会社名", "フリガナ", "TEL", "FAX", "メール", "郵便番号",
                   "都道府県", "市区町村", "番地", "担当者", "取引開始日"]
@@ -68,6 +70,8 @@ _RUNNER = r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 how, url, ledger, sales, mapping = sys.argv[1:6]
+import os
+sales = sales.split(os.pathsep)  # one file, or parts of at most a sheet's rows
 extra = sys.argv[6:]
 from pathlib import Path
 
@@ -82,7 +86,7 @@ def migrator_run():
         # the 1,000,000-customer ledger holds 12 million cells: past the default limit
         from migrator.read.settings import ReadLimits, ReadOptions
         options = ReadOptions(limits=ReadLimits(max_cells=100_000_000))
-        checked = prepare([Path(ledger), Path(sales)], mapping=Path(mapping), against=url,
+        checked = prepare([Path(ledger), *map(Path, sales)], mapping=Path(mapping), against=url,
                           options=options)
         report = load(checked, to=url, rejects_dir=Path(tmp)).report
         seconds = time.perf_counter() - t0
@@ -99,7 +103,7 @@ def fastexcel_read():
     import fastexcel
     t0 = time.perf_counter()
     rows = 0
-    for path, header in ((ledger, 2), (sales, 1)):
+    for path, header in ((ledger, 2), *((part, 1) for part in sales)):
         sheet = fastexcel.read_excel(path).load_sheet(0, header_row=header)
         sheet.__arrow_c_array__()  # the Arrow arrays, built in Rust (no pyarrow needed)
         rows += sheet.height
@@ -111,7 +115,7 @@ def pandas_run(method):
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     t0 = time.perf_counter()
     customers = pd.read_excel(ledger, engine="openpyxl", header=2)
-    sold = pd.read_excel(sales, engine="openpyxl", header=1)
+    sold = pd.concat([pd.read_excel(part, engine="openpyxl", header=1) for part in sales])
     t1 = time.perf_counter()
     method = None if method == "none" else method
     customers.to_sql("customers", engine, index=False, method=method, chunksize=1000)
@@ -129,7 +133,7 @@ def load_vs_copy(plain_url, keyed_url, hand_url, order):
     from migrator.load.ddl import build_metadata
     from migrator.load.prepare import prepare
 
-    cleaned = clean(apply_mapping(read_sources([Path(ledger), Path(sales)]),
+    cleaned = clean(apply_mapping(read_sources([Path(ledger), *map(Path, sales)]),
                                   Mapping.load(Path(mapping))))
     schema = cleaned.schema
     frames = cleaned.frames
@@ -239,37 +243,53 @@ def make_ledger(rows: int, seed: int = 11) -> Path:
     return cached_workbook(f"run_ledger_{rows}_s{seed}.xlsx", "顧客台帳", fill)
 
 
-def make_sales(sales: int, customers: int, seed: int = 13) -> Path:
-    """A fictional sales sheet shaped like 売上明細.xlsx, keyed by the ledger's codes."""
+def make_sales(sales: int, customers: int, seed: int = 13, first: int = 1) -> Path:
+    """A fictional sales sheet shaped like 売上明細.xlsx, keyed by the ledger's codes; slips
+    are numbered from `first`."""
 
     def fill(sheet: Any, date_fmt: Any) -> None:
         rng = random.Random(seed)
-        first = _write_header(sheet, "売上明細 2024年度（架空データ）", False, SALES_COLUMNS)
+        top = _write_header(sheet, "売上明細 2024年度（架空データ）", False, SALES_COLUMNS)
         start = dt.datetime(2024, 4, 1)
         for i in range(sales):
-            r = first + i
+            r = top + i
             product, price = rng.choice(PRODUCTS)
             quantity = rng.randint(1, 20)
-            sheet.write(r, 0, f"S{i + 1:08d}")
+            sheet.write(r, 0, f"S{first + i:08d}")
             sheet.write_datetime(r, 1, start + dt.timedelta(days=i * 365 // sales), date_fmt)
             sheet.write_row(r, 2, [f"C{rng.randint(1, customers):07d}", product, quantity,
                                    price, quantity * price])
 
-    return cached_workbook(f"run_sales_{sales}_c{customers}_s{seed}.xlsx", "売上明細", fill)
+    suffix = "" if first == 1 else f"_from{first}"
+    return cached_workbook(f"run_sales_{sales}_c{customers}_s{seed}{suffix}.xlsx", "売上明細",
+                           fill)
 
 
-def make_mapping(ledger: Path, sales: Path) -> Path:
+def make_sales_parts(sales: int, customers: int) -> list[Path]:
+    """`sales` rows in files of at most PART_ROWS (a sheet holds 1,048,576 rows: more are
+    silently dropped by the writer), numbered on from one part to the next."""
+    parts, first = [], 1
+    while first <= sales:
+        rows = min(PART_ROWS, sales - first + 1)
+        parts.append(make_sales(rows, customers, seed=13 + len(parts), first=first))
+        first += rows
+    return parts
+
+
+def make_mapping(ledger: Path, sales: Path | list[Path]) -> Path:
     """The suggested mapping of both files, checked to map every column; cached."""
     from migrator import load_schema, profile, read_sources, suggest_mapping
 
-    path = CACHE / f"run_mapping_{ledger.stem}_{sales.stem}.yaml"
+    sales = sales if isinstance(sales, list) else [sales]
+    parts = "" if len(sales) == 1 else f"_{len(sales)}parts"
+    path = CACHE / f"run_mapping_{ledger.stem}_{sales[0].stem}{parts}.yaml"
     if path.exists():
         return path
     schema = load_schema("crm")
     from migrator.read.settings import ReadLimits, ReadOptions
 
     big = ReadOptions(limits=ReadLimits(max_cells=100_000_000))  # 1M customers: 12M cells
-    mapping = suggest_mapping(profile(read_sources([ledger, sales], options=big)), schema)
+    mapping = suggest_mapping(profile(read_sources([ledger, *sales], options=big)), schema)
     mapping.check(schema, file=path.name)
     for source in mapping.sources:
         unmapped = [c for c, target in source.targets().items() if target is None]
@@ -297,7 +317,7 @@ def fresh_schema(db: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run_once(how: str, url: str, files: list[Path], *extra: str) -> dict[str, object]:
+def run_once(how: str, url: str, files: list[Path | str], *extra: str) -> dict[str, object]:
     out = subprocess.run([sys.executable, "-c", _RUNNER, how, url, *map(str, files), *extra],
                          check=False, capture_output=True, text=True, timeout=TIMEOUT)
     if out.returncode != 0:
@@ -319,7 +339,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         return scale([int(n) for n in args.scale.split(",")], args.db)
     ledger, sales = make_ledger(args.rows), make_sales(args.sales, args.rows)
     mapping = make_mapping(ledger, sales)
-    files = [ledger, sales, mapping]
+    files: list[Path | str] = [ledger, sales, mapping]
     runs: dict[str, list[dict[str, object]]] = {
         "migrator": [], "pandas-multi": [], "pandas-none": [], "load_vs_copy": []}
     for i in range(args.repeat):  # interleaved, so drift on a shared machine hits all alike
@@ -404,12 +424,13 @@ def scale(sizes: list[int], db: str) -> dict[str, object]:
     the loaded frames' in-memory size (`scale.json`)."""
     rows = []
     for size in sizes:
-        ledger, sales = make_ledger(size), make_sales(3 * size, size)
+        ledger, sales = make_ledger(size), make_sales_parts(3 * size, size)
         mapping = make_mapping(ledger, sales)
         print(f"  scale {size:,} customers + {3 * size:,} sales ...", file=sys.stderr,
               flush=True)
         with fresh_schema(db) as url:
-            result = run_once("migrator", url, [ledger, sales, mapping])
+            result = run_once("migrator", url, [ledger, os.pathsep.join(map(str, sales)),
+                                                mapping])
         rows.append({"customers": size, "sales": 3 * size, "seconds": result["seconds"],
                      "seconds_per_100k_customers": float(result["seconds"])  # type: ignore[arg-type]
                      * 100_000 / size,
