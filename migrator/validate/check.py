@@ -188,20 +188,22 @@ def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.Dat
         here = ref is not None and fk.ref_field in ref.columns
         if fk.column not in frame.columns or not (here or against):
             continue
-        keys = set(_convert(ref[fk.ref_field], "code").dropna()) \
-            if ref is not None and here else set()
+        keys = [_convert(ref[fk.ref_field], "code")] if ref is not None and here else []
         if against:
             stored = stored_frame(against, fk.ref_table, [fk.ref_field])
             if fk.ref_field in stored:
-                keys |= set(_convert(stored[fk.ref_field], "code").dropna())
-        seen = set(_convert(frame[fk.column], "code").dropna())
+                keys.append(_convert(stored[fk.ref_field], "code"))
+        # codes in text form are str: hashing them (pd.unique, isin) equals set algebra
+        seen = pd.unique(_convert(frame[fk.column], "code").dropna().to_numpy(dtype=object))
+        resolves = pd.Series(seen, dtype=object).isin(
+            pd.concat(keys, ignore_index=True).dropna() if keys else []).to_numpy()
         meta = {"rule": "foreign_key", "references": fk.references}
-        if len(seen & keys) <= FK_IN_SET_LIMIT:
+        if resolves.sum() <= FK_IN_SET_LIMIT:
             out.append({"type": IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen & keys)}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen[resolves])}})
         else:
             out.append({"type": NOT_IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen - keys)}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen[~resolves])}})
     return out
 
 
@@ -231,7 +233,9 @@ def _gx_frame(frame: pd.DataFrame, spec: TableSpec, columns: list[str]) -> pd.Da
 def _convert(column: pd.Series, kind: str | None) -> pd.Series:
     values = column.reset_index(drop=True)
     if kind in ("integer", "decimal"):
-        return pd.to_numeric(_per_distinct(values, _number), errors="coerce")
+        # _number gives a float (or NaN) per value: cast, no to_numeric pass over objects
+        return pd.Series(per_distinct(values, _number, np.nan).astype(np.float64),
+                         index=values.index)
     if kind == "date":
         return _per_distinct(values, _iso)
     if kind in ("text", "code"):
