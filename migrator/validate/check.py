@@ -1,10 +1,13 @@
 """Run the GX 1.x suites on a run's frames and collect every failing row with its lineage.
 
 GX sees a copy of each frame in the values' text form (dates as ISO strings, codes and
-phones as str) and amounts as floats, plus `_row_id` (the row's position). It runs with
-`result_format="COMPLETE"` and `unexpected_index_column_names=["_row_id"]`, so every
-failing row comes back, not GX's 200-row sample; each expectation's row list is checked
-against GX's `unexpected_count` before it joins the failure table.
+phones as str) and amounts as floats, plus `_row_id` (the row's position). When Data Docs
+are written, or a suite holds an expectation `rows.findable` does not mirror, the table
+runs with `result_format="COMPLETE"` and `unexpected_index_column_names=["_row_id"]`, so
+every failing row comes back, not GX's 200-row sample. Otherwise GX runs with `BASIC`
+(a third cheaper: it counts but does not list) and `rows.failing_positions` finds the
+rows of each expectation GX counted failures for. Either way each expectation's row list
+is checked against GX's `unexpected_count` before it joins the failure table.
 """
 
 from __future__ import annotations
@@ -27,10 +30,14 @@ from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
 from migrator.target import stored_frame
 from migrator.validate.engine import import_gx
+from migrator.validate.rows import failing_positions, findable
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
 ROW_ID = "_row_id"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
+COUNTS_FORMAT = {"result_format": "BASIC"}
+"""When no Data Docs are written and `rows.findable` holds for every expectation of a
+table: GX counts, `rows.failing_positions` lists the rows (see migrator.validate.rows)."""
 DOCS_SITE = "migrator"
 FK_IN_SET_LIMIT = 10_000
 """Above this many distinct resolving keys, foreign keys are checked by the complement."""
@@ -86,8 +93,10 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
             suite = to_gx_suite({**specs[table], "name": table, "expectations": configs},
                                 origin)
             gx_frame = _gx_frame(frame, schema.tables[table], _columns(configs))
-            rows, summary = _collect(table, frame, _run(context, source, table, suite,
-                                                        gx_frame))
+            ours = docs is None and all(findable(c, gx_frame) for c in configs)
+            outcome = _run(context, source, table, suite, gx_frame,
+                           COUNTS_FORMAT if ours else RESULT_FORMAT)
+            rows, summary = _collect(table, frame, outcome, gx_frame if ours else None)
             summary["skipped"] = skipped
             failures.append(rows[[c for c in (*FAILURE_COLUMNS, "rule", LINEAGE_SEQ)
                                   if c in rows]])
@@ -137,7 +146,8 @@ def _context(docs: Path | None) -> Any:
     return context
 
 
-def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFrame) -> Any:
+def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFrame,
+         result_format: dict[str, Any]) -> Any:
     """Data asset → whole-dataframe batch definition → validation definition → run."""
     gx = import_gx()
 
@@ -146,7 +156,7 @@ def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFra
     suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
-    return definition.run(batch_parameters={"dataframe": gx_frame}, result_format=RESULT_FORMAT)
+    return definition.run(batch_parameters={"dataframe": gx_frame}, result_format=result_format)
 
 
 def _applicable(configs: list[dict[str, Any]], frame: pd.DataFrame
@@ -178,20 +188,22 @@ def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.Dat
         here = ref is not None and fk.ref_field in ref.columns
         if fk.column not in frame.columns or not (here or against):
             continue
-        keys = set(_convert(ref[fk.ref_field], "code").dropna()) \
-            if ref is not None and here else set()
+        keys = [_convert(ref[fk.ref_field], "code")] if ref is not None and here else []
         if against:
             stored = stored_frame(against, fk.ref_table, [fk.ref_field])
             if fk.ref_field in stored:
-                keys |= set(_convert(stored[fk.ref_field], "code").dropna())
-        seen = set(_convert(frame[fk.column], "code").dropna())
+                keys.append(_convert(stored[fk.ref_field], "code"))
+        # codes in text form are str: hashing them (pd.unique, isin) equals set algebra
+        seen = pd.unique(_convert(frame[fk.column], "code").dropna().to_numpy(dtype=object))
+        resolves = pd.Series(seen, dtype=object).isin(
+            pd.concat(keys, ignore_index=True).dropna() if keys else []).to_numpy()
         meta = {"rule": "foreign_key", "references": fk.references}
-        if len(seen & keys) <= FK_IN_SET_LIMIT:
+        if resolves.sum() <= FK_IN_SET_LIMIT:
             out.append({"type": IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen & keys)}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen[resolves])}})
         else:
             out.append({"type": NOT_IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen - keys)}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen[~resolves])}})
     return out
 
 
@@ -221,7 +233,9 @@ def _gx_frame(frame: pd.DataFrame, spec: TableSpec, columns: list[str]) -> pd.Da
 def _convert(column: pd.Series, kind: str | None) -> pd.Series:
     values = column.reset_index(drop=True)
     if kind in ("integer", "decimal"):
-        return pd.to_numeric(_per_distinct(values, _number), errors="coerce")
+        # _number gives a float (or NaN) per value: cast, no to_numeric pass over objects
+        return pd.Series(per_distinct(values, _number, np.nan).astype(np.float64),
+                         index=values.index)
     if kind == "date":
         return _per_distinct(values, _iso)
     if kind in ("text", "code"):
@@ -254,9 +268,10 @@ def _iso(value: Any) -> str:
     return f"not a date: {value}"
 
 
-def _collect(table: str, frame: pd.DataFrame, outcome: Any
+def _collect(table: str, frame: pd.DataFrame, outcome: Any, gx_frame: pd.DataFrame | None
              ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Every failing row per expectation, checked against GX's unexpected_count."""
+    """Every failing row per expectation, checked against GX's unexpected_count: from GX's
+    unexpected_index_list, or found by `rows.failing_positions` in `gx_frame` when given."""
     parts, expectations = [], []
     for result in outcome.results:
         config = result.expectation_config
@@ -265,8 +280,15 @@ def _collect(table: str, frame: pd.DataFrame, outcome: Any
         _raise_if_broken(table, config.type, column, result.exception_info)
         detail = result.result or {}
         count = detail.get("unexpected_count")
-        positions = np.array(sorted({int(row[ROW_ID]) for row in
-                                     detail.get("unexpected_index_list") or []}), dtype=np.int64)
+        if gx_frame is None:
+            positions = _listed(detail)
+        elif count == 0:  # GX found none: nothing to look for
+            positions = np.empty(0, dtype=np.int64)
+        elif count is None:
+            raise RuntimeError(f"validate: {table} {config.type}({column}) has no "
+                               "unexpected_count from GX to check its failing rows against")
+        else:
+            positions = failing_positions({"type": config.type, "kwargs": kwargs}, gx_frame)
         if count is not None and len(positions) != count:
             raise RuntimeError(f"validate: {table} {config.type}({column}) listed "
                                f"{len(positions)} failing rows but GX counted {count}")
@@ -284,6 +306,11 @@ def _collect(table: str, frame: pd.DataFrame, outcome: Any
                   "evaluated_expectations": int(stats["evaluated_expectations"]),
                   "failed_expectations": int(stats["unsuccessful_expectations"]),
                   "expectations": expectations}
+
+
+def _listed(detail: dict[str, Any]) -> np.ndarray:
+    return np.array(sorted({int(row[ROW_ID]) for row in
+                            detail.get("unexpected_index_list") or []}), dtype=np.int64)
 
 
 def _failure_rows(table: str, frame: pd.DataFrame, expectation: str, rule: str | None,
