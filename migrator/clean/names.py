@@ -9,6 +9,7 @@ family and given name only where the source says where the split is (a space or 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pandas as pd
 
@@ -18,12 +19,18 @@ from migrator.errors import RejectReason
 from migrator.reference.companies import CANONICAL, MARKER, bare, english_form, match_key
 
 
+@cache
+def _canonical(marker: str) -> str:
+    """`（ 株 ）` → `株式会社`; a column names a handful of markers, each looked up once."""
+    return CANONICAL[bare(marker)]
+
+
 def _fold_japanese(name: str) -> tuple[str, str | None]:
     """The display name with its first legal form written out in place, and that form."""
     match = MARKER.search(name)
     if match is None:
         return name, None
-    form = CANONICAL[bare(match.group(0))]
+    form = _canonical(match.group(0))
     before, after = name[: match.start()].rstrip(), name[match.end() :]
     if not before:  # a prefix: `株式会社 山田商事` → `株式会社山田商事`
         return form + after.lstrip(), form
