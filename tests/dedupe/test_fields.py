@@ -40,3 +40,36 @@ def test_fields_folds_all_at_once_equal_one_by_one(batch: object, one: object,
                                    fields._kana_lines])
 def test_fields_folds_take_the_joined_path(lines: object) -> None:
     assert fold_joined(_texts(1), lines) is not None  # type: ignore[arg-type]
+
+
+def test_same_row_lookup_is_reindex_on_lineage() -> None:
+    """The moved parents found per child row by a dict are what reindex on the lineage
+    MultiIndex finds: first of repeated lineages, NaN where none, seq and missing parts."""
+    import numpy as np
+    import pandas as pd
+
+    from migrator.dedupe import stage as stage_module
+    from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
+
+    rng = random.Random(4)
+
+    def lineage(n: int) -> pd.DataFrame:
+        return pd.DataFrame({
+            LINEAGE_COLUMNS[0]: [rng.choice(["a.xlsx", "b.csv"]) for _ in range(n)],
+            LINEAGE_COLUMNS[1]: [rng.choice(["S1", None, np.nan]) for _ in range(n)],
+            LINEAGE_COLUMNS[2]: [rng.randint(1, 40) for _ in range(n)],
+            LINEAGE_SEQ: [rng.choice([0, 1, None]) for _ in range(n)]})
+
+    frame = lineage(3000)
+    moved = lineage(200).assign(old=[f"C{rng.randint(1, 50)}" for _ in range(200)],
+                                key=[rng.choice([f"K{rng.randint(1, 9)}", None])
+                                     for _ in range(200)])
+    got = stage_module._same_row(frame, moved)
+    found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
+                         index=stage_module._lineage_index(moved, row_seq(moved)))
+    found = found[~found.index.duplicated()]
+    want = found.reindex(stage_module._lineage_index(frame, row_seq(frame))).set_axis(
+        frame.index)
+    assert got is not None
+    pd.testing.assert_frame_equal(got, want)
+    assert got["old"].notna().sum() > 100
