@@ -18,6 +18,7 @@ import pandas as pd
 import phonenumbers as pn
 
 from migrator.clean.base import Context, Outcome
+from migrator.distinct import fold_joined
 from migrator.errors import RejectReason
 
 LEADING_ZERO_NOTE = "read from a number: leading 0 restored"
@@ -81,7 +82,7 @@ def assigned_phone_transform(series: pd.Series, ctx: Context) -> Outcome:
 def _transform(series: pd.Series, ctx: Context, *, assigned_only: bool) -> Outcome:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     quick = _quick_reader(ctx.region.upper())
-    found = [quick(value) for value in uniques] if quick is not None else [None] * len(uniques)
+    found = quick(list(uniques)) if quick is not None else [None] * len(uniques)
     rows = [row if row is not None else _row(_parse(value, ctx.region, assigned_only))
             for row, value in zip(found, uniques, strict=True)]
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
@@ -113,15 +114,24 @@ def _row(parsed: _Parsed) -> _Row:
 # would leave it as typed (no spaces at the ends, no prefix, no extension, no look-alike
 # dash) and hand it to `_national`.
 _PLAIN = re.compile(r"0[1-9](?:[0-9\-()./ ]*[0-9\-()./])?")
+# The same over texts joined by newlines: a line that is not plain, emptied; then every
+# character but digits and newlines dropped.
+_NOT_PLAIN_LINE = re.compile(r"^(?!0[1-9](?:[0-9\-()./ ]*[0-9\-()./])?$).*$", re.MULTILINE)
+_NOT_DIGIT_LINE = re.compile(r"[^0-9\n]")
+
+
+def _plain_digits(text: str) -> str:
+    return _NOT_DIGIT_LINE.sub("", _NOT_PLAIN_LINE.sub("", text))
 
 
 @cache
-def _quick_reader(region: str) -> Callable[[object], _Row | None] | None:
-    """`_parse` for the cells most ledgers hold, as a row, without its steps that change
+def _quick_reader(region: str) -> Callable[[list[object]], list[_Row | None]] | None:
+    """`_parse` for the cells most ledgers hold, as rows, without its steps that change
     nothing for them: a valid national number typed plainly (`03-1234-5678`, full-width
     too) is read from its digits and typed by the region's one regex, no PhoneNumber
-    built. None where `_parse` must decide (anything else, or not valid): the same answers,
-    held to `_parse` by tests/clean/test_phone.py.
+    built; the plain cells and their digits are found by two rewrites of all cells joined
+    by newlines. None where `_parse` must decide (anything else, or not valid): the same
+    answers, held to `_parse` by tests/clean/test_phone.py.
     """
     metadata = pn.PhoneMetadata.metadata_for_region(region)
     regions = pn.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code or 0, ()) \
@@ -134,18 +144,11 @@ def _quick_reader(region: str) -> Callable[[object], _Row | None] | None:
     international = re.compile(metadata.international_prefix) \
         if metadata.international_prefix else None
     trunk_prefix = re.compile(metadata.national_prefix_for_parsing or "0")
-    plain, normalize, not_digit = _PLAIN.fullmatch, unicodedata.normalize, _NOT_DIGIT.sub
     unknown, mobile, country = pn.PhoneNumberType.UNKNOWN, pn.PhoneNumberType.MOBILE, \
         f"+{metadata.country_code}"
 
-    def read(value: object) -> _Row | None:
-        if type(value) is not str:
-            return None
-        text = value if value.isascii() else normalize("NFKC", value)
-        if plain(text) is None:
-            return None
-        digits = not_digit("", text)
-        if international is not None and international.match(digits):
+    def read(digits: str) -> _Row | None:
+        if not digits or (international is not None and international.match(digits)):
             return None
         trunk = trunk_prefix.match(digits)
         if trunk is None or trunk.group(0) != "0" or any(trunk.groups()):
@@ -153,7 +156,15 @@ def _quick_reader(region: str) -> Callable[[object], _Row | None] | None:
         kind = kind_of(digits[1:])  # digits[1] is not 0: str(int(digits[1:])) as is
         return None if kind == unknown else (country + digits[1:], None, None, kind == mobile)
 
-    return read
+    def read_all(values: list[object]) -> list[_Row | None]:
+        texts = [("" if type(v) is not str else v if v.isascii()
+                  else unicodedata.normalize("NFKC", v)) for v in values]
+        lines = fold_joined(texts, _plain_digits)
+        if lines is None:  # a text holding a newline: one by one
+            lines = [_NOT_DIGIT.sub("", t) if _PLAIN.fullmatch(t) else "" for t in texts]
+        return [read(digits) for digits in lines]
+
+    return read_all
 
 
 def _parse(value: object, region: str, assigned_only: bool = False) -> _Parsed:
