@@ -21,3 +21,19 @@ def per_distinct(values: Any, convert: Callable[[Any], Any], missing: Any = None
     table[:-1] = [convert(v) for v in uniques]
     table[-1] = missing  # code -1: a missing cell
     return table[codes]
+
+
+def fold_joined(texts: list[str], fold: Callable[[str], str]) -> list[str] | None:
+    """`[fold(t) for t in texts]` as one `fold` of the texts joined by newlines.
+
+    For folds that change each line on its own (translate tables, NFKC, regexes that
+    cannot match a newline): one call over 100,000 values instead of 100,000 calls.
+    None when a text holds a newline itself, or the fold changed the number of lines.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    lines = fold(joined).split("\n")
+    return lines if len(lines) == len(texts) else None

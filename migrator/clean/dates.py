@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -70,12 +71,27 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     # One slot per distinct value plus a last one for NA, which code -1 picks.
     values, reasons, notes = (np.full(len(uniques) + 1, pd.NA, dtype=object) for _ in "vrn")
+    plain, normalize = _PLAIN.fullmatch, unicodedata.normalize
     for i, unique in enumerate(uniques):
+        if type(unique) is str and (found := plain(
+                unique if unique.isascii() else normalize("NFKC", unique))) is not None:
+            try:  # most cells: year, month and day in ASCII digits, no time, no spaces
+                values[i] = date(int(found[1] or found[5]), int(found[3] or found[6]),
+                                 int(found[4] or found[7]))
+                continue
+            except ValueError:
+                pass  # not a day of the calendar: _cell says which reason
         values[i], reasons[i], notes[i] = _cell(unique, ctx)
     out = [column[codes] for column in (values, reasons, notes)]
     if series.dtype == object:
         _reread_bools(series, codes, uniques, out, ctx)
     return Outcome(*(pd.Series(column, index=series.index, dtype=object) for column in out))
+
+
+# Text `_from_text` reads as YEAR_FIRST or NENGAPPI with ASCII digits and nothing else
+# to rewrite (once NFKC'd: no spaces, no time, no dash look-alike, not wareki).
+_PLAIN = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})"
+                    r"|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?")
 
 
 def day_first_transform(series: pd.Series, ctx: Context) -> Outcome:

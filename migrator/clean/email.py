@@ -57,21 +57,40 @@ def email_transform(series: pd.Series, ctx: Context) -> Outcome:
     with no valid address gets `invalid_email`.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed = [_parse(value) for value in uniques]
-    parsed.append(_EMPTY)  # code -1 (NA) picks the last entry
+    found = [_quick(value) for value in uniques]
+    rows = [(row, None, None, None) if row is not None else _row(_parse(value))
+            for row, value in zip(found, uniques, strict=True)]
+    rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
+    columns = list(zip(*rows, strict=True))
 
-    def column(attr: str) -> pd.Series:
-        per_value = np.array([getattr(p, attr) for p in parsed], dtype=object)
+    def column(i: int) -> pd.Series:
+        per_value = np.array(columns[i], dtype=object)
         data = per_value[codes]
         data[pd.isna(data)] = pd.NA
         return pd.Series(data, index=series.index, dtype="object")
 
     return Outcome(
-        values=column("value"),
-        reasons=column("reason"),
-        notes=column("note"),
-        extra={"other_emails": column("others")},
+        values=column(0),
+        reasons=column(1),
+        notes=column(2),
+        extra={"other_emails": column(3)},
     )
+
+
+def _row(parsed: _Parsed) -> tuple[str | None, str | None, str | None, str | None]:
+    return parsed.value, parsed.reason, parsed.note, parsed.others
+
+
+def _quick(value: object) -> str | None:
+    """`_parse(value).value` for a cell holding one plain address and nothing else to
+    unwrap (most cells), without a _Parsed; None where `_parse` must decide."""
+    if type(value) is not str:
+        return None
+    text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+    if not text or "@" not in text or text[0] in _WRAPPERS or text[-1] in _WRAPPERS \
+            or _SEPARATORS.search(text) is not None or _MAILTO.match(text) is not None:
+        return None
+    return _plain(text)
 
 
 def _parse(value: object) -> _Parsed:

@@ -12,11 +12,19 @@ from __future__ import annotations
 import re
 
 import jaconv
+import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from migrator.clean.base import Cell, Context, Outcome, apply_distinct, empty_reasons
-from migrator.distinct import per_distinct
+from migrator.clean.base import (
+    Cell,
+    Context,
+    Outcome,
+    apply_distinct,
+    apply_distinct_all,
+    empty_reasons,
+)
+from migrator.distinct import fold_joined
 from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
@@ -75,6 +83,37 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_LINE_SPACES = re.compile(r"[^\S\n]+")  # _SPACES on joined lines: a newline stays
+
+
+def _folded_lines(text: str) -> str:
+    return _LINE_SPACES.sub(" ", fold_width(text))
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """`[collapse_spaces(fold_width(t)) for t in texts]`, the rewrites run once over the
+    joined texts: each of fold_width's rewrites stays inside a line (its patterns do not
+    match a newline; jaconv replaces and translates characters), and so does the space
+    rewrite that keeps newlines. tests/clean/test_kana.py holds the two equal."""
+    lines = fold_joined(texts, _folded_lines)
+    if lines is None:
+        return [collapse_spaces(fold_width(text)) for text in texts]
+    return [line.strip() for line in lines]
+
+
+def _katakana_lines(text: str) -> str:
+    return _LINE_SPACES.sub(" ", jaconv.hira2kata(fold_width(text)))
+
+
+def to_katakana_all(texts: list[str]) -> list[str]:
+    """`[to_katakana(t) for t in texts]`, run once over the joined texts as `fold_all` is
+    (hira2kata is a translate table)."""
+    lines = fold_joined(texts, _katakana_lines)
+    if lines is None:
+        return [to_katakana(text) for text in texts]
+    return [line.strip() for line in lines]
+
+
 def is_blank(value: object) -> bool:
     """An empty cell: None, NaN, NA, or only spaces."""
     if isinstance(value, str):
@@ -97,8 +136,17 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     data = series.to_numpy(dtype=object)
     if infer_dtype(data, skipna=False) != "string":  # empties or numbers: the general path
         return apply_distinct(series, _width_one)
-    # Only text (a code or name column): one fold per distinct value, no Cell per value.
-    folded = per_distinct(data, lambda v: pd.NA if is_blank(v) else fold_width(v), pd.NA)
+    # Only text (a code or name column): the distinct values folded at once, no Cell per value.
+    codes, uniques = pd.factorize(data, use_na_sentinel=True)
+    texts: list[str] = list(uniques)
+    lines = fold_joined(texts, fold_width)
+    if lines is None:
+        lines = [fold_width(text) for text in texts]
+    table = np.empty(len(texts) + 1, dtype=object)
+    table[:-1] = [pd.NA if is_blank(text) else line
+                  for text, line in zip(texts, lines, strict=True)]
+    table[-1] = pd.NA  # code -1: a missing cell (none in a text column)
+    folded = table[codes]
     return Outcome(values=pd.Series(folded, index=series.index, dtype=object),
                    reasons=empty_reasons(series.index))
 
@@ -106,6 +154,22 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
 def to_katakana(text: str) -> str:
     """Hiragana and half-width kana to full-width katakana, spaces to one ASCII space."""
     return collapse_spaces(jaconv.hira2kata(fold_width(text)))
+
+
+def _kana_many(values: list[object]) -> list[Cell]:
+    """`_kana_one` of each value, the text ones converted all at once."""
+    texts = [v for v in values if type(v) is str]
+    converted = iter(to_katakana_all(texts))
+    return [_kana_cell(v, next(converted)) if type(v) is str else _kana_one(v) for v in values]
+
+
+def _kana_cell(value: str, kana: str) -> Cell:
+    """`_kana_one(value)` given `to_katakana(value)`."""
+    if is_blank(value):
+        return Cell()
+    if _KANJI.search(kana) or _LATIN.search(kana):
+        return Cell(reason=RejectReason.INVALID_KANA)
+    return Cell(value=kana)
 
 
 def _kana_one(value: object) -> Cell:
@@ -127,4 +191,4 @@ def kana_transform(series: pd.Series, ctx: Context) -> Outcome:
     typed. A reading that holds kanji or Latin letters (`山田`) is the wrong data in the
     column, rejected as `invalid_kana` rather than converted.
     """
-    return apply_distinct(series, _kana_one)
+    return apply_distinct_all(series, _kana_many)

@@ -9,13 +9,27 @@ family and given name only where the source says where the split is (a space or 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pandas as pd
 
-from migrator.clean.base import Cell, Context, Outcome, apply_distinct
-from migrator.clean.kana import collapse_spaces, fold_width, is_blank
+from migrator.clean.base import Cell, Context, Outcome, apply_distinct, apply_distinct_all
+from migrator.clean.kana import collapse_spaces, fold_all, fold_width, is_blank
 from migrator.errors import RejectReason
-from migrator.reference.companies import CANONICAL, MARKER, bare, english_form, match_key
+from migrator.reference.companies import (
+    CANONICAL,
+    MARKER,
+    bare,
+    english_form,
+    match_key,
+    match_keys,
+)
+
+
+@cache
+def _canonical(marker: str) -> str:
+    """`（ 株 ）` → `株式会社`; a column names a handful of markers, each looked up once."""
+    return CANONICAL[bare(marker)]
 
 
 def _fold_japanese(name: str) -> tuple[str, str | None]:
@@ -23,7 +37,7 @@ def _fold_japanese(name: str) -> tuple[str, str | None]:
     match = MARKER.search(name)
     if match is None:
         return name, None
-    form = CANONICAL[bare(match.group(0))]
+    form = _canonical(match.group(0))
     before, after = name[: match.start()].rstrip(), name[match.end() :]
     if not before:  # a prefix: `株式会社 山田商事` → `株式会社山田商事`
         return form + after.lstrip(), form
@@ -45,13 +59,35 @@ def _company_one(value: object) -> Cell:
     return Cell(value=display, extra=(key, form))
 
 
+def _company_many(values: list[object]) -> list[Cell]:
+    """`_company_one` of each value, the text ones folded and keyed all at once."""
+    texts = [v for v in values if isinstance(v, str)]
+    names = fold_all(texts)
+    keys = iter(match_keys(names))
+    cells = iter([_company_cell(text, name, next(keys)) for text, name in zip(texts, names,
+                                                                            strict=True)])
+    return [next(cells) if isinstance(v, str) else _company_one(v) for v in values]
+
+
+def _company_cell(value: str, name: str, key: str) -> Cell:
+    """`_company_one(value)` given its folded `name` and that name's `match_key`."""
+    if is_blank(value):
+        return Cell(extra=(pd.NA, pd.NA))
+    display, form = _fold_japanese(name)
+    if form is None:
+        _, form = english_form(name)
+    if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
+        return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
+    return Cell(value=display, extra=(key, form))
+
+
 def company_transform(series: pd.Series, ctx: Context) -> Outcome:
     """Company names with one written legal form, plus `match_key` and `legal_form`.
 
     Example: `(株) 山田商事` → `株式会社山田商事`, key `山田商事`, form `株式会社`.
     English names keep their display (`Blue Harbor, Inc.`); only the key drops `Inc.`.
     """
-    return apply_distinct(series, _company_one, ("match_key", "legal_form"))
+    return apply_distinct_all(series, _company_many, ("match_key", "legal_form"))
 
 
 _HONORIFIC_SUFFIX = re.compile(r"\s*(?:様|さま|殿|さん)$")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -455,4 +456,8 @@ def _text_changed(before: pd.Series, after: pd.Series, cleaned: pd.Series) -> pd
 def _texts(values: np.ndarray) -> np.ndarray:
     if infer_dtype(values, skipna=False) in ("string", "empty"):
         return values
+    if set(map(type, values)) in ({date}, {int}):
+        # dates or ints only: equal values write alike, so str() once per distinct value
+        codes, uniques = pd.factorize(values)
+        return np.array([str(u) for u in uniques], dtype=object)[codes]
     return np.fromiter(map(str, values), dtype=object, count=len(values))

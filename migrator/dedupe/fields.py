@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jaconv
 import numpy as np
 import pandas as pd
 
-from migrator.reference.companies import match_key
+from migrator.distinct import fold_joined
+from migrator.reference.companies import match_keys
 from migrator.reference.kanji import FOLD
 from migrator.reference.mail import SHARED_DOMAINS
 from migrator.schema import TableSpec
@@ -49,18 +51,18 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     if name is not None:
         key = f"_{name}_key"
         source = frame[key] if key in frame else frame[name]
-        out["name"] = _fold(source, _name_key)
+        out["name"] = _fold(source, match_keys)
     for comparator, attribute, wanted, fold in (
-            ("kana", "semantic", ("kana",), _kana_text),
-            ("email", "format", ("email",), _plain_text),
-            ("postal", "format", ("jp_postal_or_us_zip",), _plain_text),
-            ("region", "format", ("prefecture_or_usps",), _plain_text)):
+            ("kana", "semantic", ("kana",), _kana_texts),
+            ("email", "format", ("email",), _plain_texts),
+            ("postal", "format", ("jp_postal_or_us_zip",), _plain_texts),
+            ("region", "format", ("prefecture_or_usps",), _plain_texts)):
         column = _first(frame, spec, attribute, wanted)
         if column is not None:
             out[comparator] = _fold(frame[column], fold)
     phones = [f for f, s in fields.items() if s.format == "e164" and f in frame]
     for i, column in enumerate(phones[:3]):
-        out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_text)
+        out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_texts)
     if "email" in out:
         emails = pd.Series(out["email"], dtype=object)
         domains = pd.Series([e.partition("@")[2] if isinstance(e, str) else e for e in emails],
@@ -68,11 +70,11 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
         out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
     address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
     if address:
-        out["address"] = _fold(_joined(frame, address), _address_text)
+        out["address"] = _fold(_joined(frame, address), _address_texts)
     pk = spec.primary_key
-    code = _fold(frame[pk], _plain_text) if pk in frame else _blank(len(frame))
+    code = _fold(frame[pk], _plain_texts) if pk in frame else _blank(len(frame))
     code[generated] = MISSING
-    group = _fold(frame[group_by], _plain_text) if group_by and group_by in frame else None
+    group = _fold(frame[group_by], _plain_texts) if group_by and group_by in frame else None
     return Prepared(out, code, group)
 
 
@@ -93,11 +95,11 @@ def _first(frame: pd.DataFrame, spec: TableSpec, attribute: str,
                  if getattr(s, attribute) in wanted and f in frame), None)
 
 
-def _fold(values: pd.Series, fold: object) -> np.ndarray:
-    """`fold` once per distinct value; missing cells become MISSING."""
+def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]) -> np.ndarray:
+    """`fold` of the distinct values as text, all at once; missing cells become MISSING."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [fold(v) for v in uniques]  # type: ignore[operator]
+    table[:-1] = fold([v if type(v) is str else str(v) for v in uniques])
     table[-1] = MISSING
     return table[codes]
 
@@ -108,13 +110,21 @@ def _blank(n: int) -> np.ndarray:
     return out
 
 
-def _name_key(value: object) -> str:
-    """The company matching key clean made, for a name that has none yet (a person's)."""
-    return match_key(str(value))
-
-
 def _plain_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+def _plain_texts(texts: list[str]) -> list[str]:
+    """`_plain_text` of each text; NFKC and casefold (both character by character, no
+    newline made or removed) over the texts joined by newlines, then a strip per line."""
+    lines = fold_joined(texts, _nfkc_casefold)
+    if lines is None:
+        return [_plain_text(text) for text in texts]
+    return [line.strip() for line in lines]
+
+
+def _nfkc_casefold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 _BLOCK = re.compile(r"(\d)(?:丁目|番地|番|の)(?=\d)")
@@ -132,3 +142,46 @@ def _address_text(value: object) -> str:
 def _kana_text(value: object) -> str:
     text = jaconv.hira2kata(unicodedata.normalize("NFKC", str(value)))
     return "".join(c for c in text if not c.isspace() and c not in "・･")
+
+
+def _address_texts(texts: list[str]) -> list[str]:
+    """`_address_text` of each text, over the texts joined by newlines (every rewrite maps
+    characters, or digits and block words, inside a line)."""
+    lines = fold_joined(texts, _address_lines)
+    return [_address_text(text) for text in texts] if lines is None else lines
+
+
+def _address_lines(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(FOLD)
+    text = _LAST.sub(r"\1", _BLOCK.sub(r"\1-", _DASH.sub("-", text)))
+    return text.translate(_ADDRESS_CHARS)
+
+
+def _kana_texts(texts: list[str]) -> list[str]:
+    """`_kana_text` of each text, over the texts joined by newlines."""
+    lines = fold_joined(texts, _kana_lines)
+    return [_kana_text(text) for text in texts] if lines is None else lines
+
+
+def _kana_lines(text: str) -> str:
+    return jaconv.hira2kata(unicodedata.normalize("NFKC", text)).translate(_KANA_CHARS)
+
+
+class _Kept(dict[int, str | None]):
+    """A translate table that keeps the characters `keep(char)` says, and newlines;
+    filled on first sight of a character."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__({ord("\n"): "\n"})
+        self.keep = keep
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = char if self.keep(char) else None
+        self[code] = kept
+        return kept
+
+
+_DASH = re.compile(r"[‐‑‒–—―ー−－]")
+_ADDRESS_CHARS = _Kept(lambda c: c == "-" or unicodedata.category(c)[0] not in "PZSC")
+_KANA_CHARS = _Kept(lambda c: not c.isspace() and c not in "・･")

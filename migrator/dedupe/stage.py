@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -188,10 +188,26 @@ def _same_row(frame: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame | None:
     """Per child row, the moved parent read from the same source row (old and new key)."""
     if moved.empty or not all(c in frame for c in LINEAGE_COLUMNS):
         return None
-    found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
-                         index=_lineage_index(moved, row_seq(moved)))
-    found = found[~found.index.duplicated()]
-    return found.reindex(_lineage_index(frame, row_seq(frame))).set_axis(frame.index)
+    olds, keys = moved["old"].to_numpy(), moved["key"].to_numpy()
+    if olds.dtype != object or keys.dtype != object:
+        found = pd.DataFrame({"old": olds, "key": keys},
+                             index=_lineage_index(moved, row_seq(moved)))
+        found = found[~found.index.duplicated()]
+        return found.reindex(_lineage_index(frame, row_seq(frame))).set_axis(frame.index)
+    # Text keys (the usual case): a dict of the few moved rows, looked up per child row,
+    # is what reindex on a MultiIndex gives, without factorizing and sorting every level.
+    first: dict[tuple[str, ...], int] = {}
+    for i, row in enumerate(_lineage_rows(moved, row_seq(moved))):
+        first.setdefault(row, i)
+    at = np.fromiter((first.get(row, -1) for row in _lineage_rows(frame, row_seq(frame))),
+                     dtype=np.int64, count=len(frame))
+    out = {}
+    for name, values in (("old", olds), ("key", keys)):
+        column = np.empty(len(frame), dtype=object)
+        column[:] = np.nan  # reindex's filler for a row not found
+        column[at >= 0] = values[at[at >= 0]]
+        out[name] = column
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _generated(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
@@ -210,6 +226,14 @@ def _generated(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np.nda
     same_key = _lineage_index(frame, frame[pk].tolist()).isin(
         _lineage_index(made, made["after"].tolist()))
     return found & (~shared | same_key)
+
+
+def _lineage_rows(frame: pd.DataFrame, last: Sequence[object]) -> Iterator[tuple[str, ...]]:
+    """`_lineage_index(frame, last)` as tuples, in frame order."""
+    parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(
+        frame[list(LINEAGE_COLUMNS)].notna(), "").astype(str)
+    return zip(*(parts[c].tolist() for c in parts.columns), [str(v) for v in last],
+               strict=True)
 
 
 def _lineage_index(frame: pd.DataFrame, last: Sequence[object] | None = None

@@ -191,9 +191,19 @@ def test_dates_bool_never_collapses_into_serial_one() -> None:
 
 def test_dates_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = record_calls(monkeypatch, dates_module, "_read")
+    plain_calls: list[str] = []
+    real = dates_module._PLAIN
+
+    class Recording:
+        def fullmatch(self, text: str) -> object:
+            plain_calls.append(text)
+            return real.fullmatch(text)
+
+    monkeypatch.setattr(dates_module, "_PLAIN", Recording())
     series = pd.Series(["R3.4.1", "2021/4/1", 44197, None] * 2500, dtype="object")
     outcome = date_transform(series, Context())
-    assert sorted(map(str, calls)) == ["2021/4/1", "44197", "R3.4.1"]
+    assert sorted(plain_calls) == ["2021/4/1", "R3.4.1"]  # text: the plain-date test first
+    assert sorted(map(str, calls)) == ["44197", "R3.4.1"]  # then _read where it is no match
     assert (outcome.values.iloc[:3] == [date(2021, 4, 1)] * 2 + [date(2021, 1, 1)]).all()
 
 
@@ -220,3 +230,37 @@ def test_date_dmy_transform_reads_day_first() -> None:
 
     out = get_transform("date_dmy")(pd.Series(["1/4/2021", "13/4/2021"], dtype=object), Context())
     assert out.values.tolist() == [date(2021, 4, 1), date(2021, 4, 13)]
+
+
+def _typed_dates(seed: int) -> list[object]:
+    """Dates typed every way, ASCII and full width, with impossible days and near misses."""
+    import random
+
+    rng = random.Random(seed)
+    full = str.maketrans("0123456789/.-", "０１２３４５６７８９／．－")
+    values: list[object] = []
+    for _ in range(3000):
+        y, m, d = rng.randint(0, 10000), rng.randint(0, 13), rng.randint(0, 32)
+        sep = rng.choice("/.-")
+        for text in (f"{y:04d}{sep}{m}{sep}{d}", f"{y:04d}{sep}{m:02d}{sep}{d:02d}",
+                     f"{y}年{m}月{d}日", f"{y:04d}年{m:02d}月{d:02d}", f"{y:04d}/{m}-{d}",
+                     f"{m}/{d}/{y:04d}", f"{y:04d}{m:02d}{d:02d}", f" {y:04d}/{m}/{d} ",
+                     f"{y:04d}/{m}/{d} 10:30", f"{y:04d}/{m}/{d}(月)", f"{y:04d}ー{m}ー{d}",
+                     f"{y:04d} / {m} / {d}", f"{y:05d}/{m}/{d}", f"R{m}.{d}.{y % 10}"):
+            values += [text, text.translate(full)]
+    return [*values, "", "令和元年5月1日", "2021/4/1\n", "٢٠٢١/4/1"]
+
+
+@pytest.mark.parametrize("day_first", [False, True])
+def test_date_transform_quick_path_is_cell_per_value(day_first: bool) -> None:
+    """Plain dates read without `_cell` give what `_cell` gives, value by value."""
+    from migrator.clean import dates as dates_module
+
+    ctx = Context(day_first=day_first)
+    values = _typed_dates(int(day_first))
+    outcome = date_transform(pd.Series(values, dtype=object), ctx)
+    got = list(zip(outcome.values, outcome.reasons, outcome.notes, strict=True))
+    for value, row in zip(values, got, strict=True):
+        want = dates_module._cell(value, ctx)
+        assert [None if pd.isna(x) else x for x in row] == [
+            None if pd.isna(x) else x for x in want], value

@@ -72,10 +72,12 @@ def test_email_outcome_is_aligned() -> None:
 
 
 def test_email_validates_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    quick = record_calls(monkeypatch, email_module, "_quick")
     seen = record_calls(monkeypatch, email_module, "_parse")
     column = pd.Series(["a@example.jp", "nope", None] * 300)
     outcome = email_transform(column, Context())
-    assert sorted(map(str, seen)) == ["a@example.jp", "nope"]
+    assert sorted(map(str, quick)) == ["a@example.jp", "nope"]
+    assert seen == ["nope"]  # the plain address needs no second look
     assert outcome.values.count() == 300
 
 
@@ -119,3 +121,24 @@ _ONE_ADDRESS = _TRICKY + ["'a@x.jp", "a@x.jp'", "<a@x.jp>", "mailto:a@x.jp", "MA
 def test_email_one_address_shortcut_matches_the_list_path(value: str) -> None:
     """A trailing `,` sends the same single address through the general list path."""
     assert email_module._parse(value) == email_module._parse(value + ",")
+
+
+@pytest.mark.parametrize("value", [*_ONE_ADDRESS, " a@x.jp ", "ａ＠ｘ．ｊｐ", " A@Example.CO.JP　",
+                                   "a@x.jp,b@y.jp", "a@x.jp b@y.jp", "", "  ", "@", "a@", "@x.jp",
+                                   "a@x.jp\n", "a@X.JP;", "mailto:a@x.jp"])
+def test_email_quick_read_is_parse(value: str) -> None:
+    """Where the one-plain-address read decides a cell, `_parse` decides it the same way."""
+    quick = email_module._quick(value)
+    if quick is not None:
+        assert email_module._parse(value) == email_module._Parsed(value=quick)
+    column = email_transform(pd.Series([value], dtype=object), Context())
+    parsed = email_module._parse(value)
+    assert [None if pd.isna(x) else x for x in (
+        column.values[0], column.reasons[0], column.notes[0], column.extra["other_emails"][0])] \
+        == [parsed.value, parsed.reason, parsed.note, parsed.others]
+
+
+def test_email_quick_read_takes_plain_addresses() -> None:
+    assert email_module._quick(" A@Example.CO.JP　") == "A@example.co.jp"
+    assert email_module._quick("ａ＠ｘ．ｊｐ") == "a@x.jp"
+    assert email_module._quick("a@x.jp,b@y.jp") is None  # a list: _parse's work

@@ -29,10 +29,11 @@ def test_kana_registry_names_the_module_functions() -> None:
 
 
 def test_kana_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = record_calls(monkeypatch, kana_module, "_kana_one")
+    calls = record_calls(monkeypatch, kana_module, "_kana_many")
     series = pd.Series(["やまだ", "ﾔﾏﾀﾞ", None, "山田"] * 25_000)
     outcome = kana_transform(series, Context())
-    assert sorted(map(str, calls)) == ["やまだ", "山田", "ﾔﾏﾀﾞ"]
+    assert len(calls) == 1
+    assert sorted(map(str, calls[0])) == ["やまだ", "山田", "ﾔﾏﾀﾞ"]  # type: ignore[call-overload]
     assert outcome.values.iloc[:4].tolist()[:2] == ["ヤマダ", "ヤマダ"]
     assert outcome.reasons.value_counts().to_dict() == {"invalid_kana": 25_000}
 
@@ -43,3 +44,57 @@ def test_width_keeps_string_dtype_input_and_index() -> None:
     assert outcome.values.tolist()[0] == "03" and outcome.values.tolist()[2] == "ヤマダ"
     assert pd.isna(outcome.values[20]) and outcome.reasons.isna().all()
     assert list(outcome.values.index) == [10, 20, 30]
+
+
+def _awkward_texts(seed: int) -> list[str]:
+    """Texts built from the characters every fold treats specially, next to each other."""
+    import random
+
+    rng = random.Random(seed)
+    parts = ["ｶﾞ", "ｶ", "ﾞ", "ﾟ", "ﾊ", "ｳﾞ", "ｰ", "ー", "－", "−", "‐", "—", "0", "9", "a", "Z",
+             "０", "Ａ", "ｚ", "！", "!", "（", "）", "(", ")", "（株）", "（１２）", "～", "㈱",
+             "①", "髙", "神", "　", " ", "\t", "\r", "\x1c", "\u2028", "\u0301", "e\u0301",
+             "やまだ", "ヤマダ", "山田", "・", "･", "\uff5e", "\uff5f", "\uff60", "ﾝ", "\uff9f",
+             "\u3099", "ゔ", "ゝ", "ㇰ", "&", "＆"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 8))) for _ in range(3000)]
+    return texts + ["", " ", "　", "ｶ\nﾞ", "a\nb", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_width_and_kana_folds_of_joined_texts_are_the_folds_of_each(seed: int) -> None:
+    """The joined-text folds give, text by text, what the one-text folds give."""
+    from migrator.clean.kana import (
+        collapse_spaces,
+        fold_all,
+        fold_width,
+        to_katakana,
+        to_katakana_all,
+    )
+    from migrator.distinct import fold_joined
+
+    texts = _awkward_texts(seed)
+    assert fold_all(texts) == [collapse_spaces(fold_width(t)) for t in texts]
+    assert to_katakana_all(texts) == [to_katakana(t) for t in texts]
+    clean = [t for t in texts if "\n" not in t]  # the joined path itself, not its fallback
+    assert fold_joined(clean, kana_module._katakana_lines) is not None
+    assert fold_joined(clean, kana_module._folded_lines) is not None
+    assert fold_all(clean) == [collapse_spaces(fold_width(t)) for t in clean]
+    assert to_katakana_all(clean) == [to_katakana(t) for t in clean]
+    assert fold_all([]) == to_katakana_all([]) == []
+
+
+def test_kana_transform_is_kana_one_per_value() -> None:
+    values: list[object] = [*_awkward_texts(9), None, 3, 2.5, True, "  "]
+    outcome = kana_transform(pd.Series(values, dtype=object), Context())
+    for value, got, reason in zip(values, outcome.values, outcome.reasons, strict=True):
+        cell = kana_module._kana_one(value) if value is not None else kana_module.Cell()
+        assert (got if not pd.isna(got) else None, reason if not pd.isna(reason) else None) == (
+            cell.value if not pd.isna(cell.value) else None, cell.reason), value
+
+
+def test_width_transform_is_fold_width_per_value() -> None:
+    texts = _awkward_texts(5)
+    outcome = width_transform(pd.Series(texts, dtype=object), Context())
+    want = [pd.NA if not t.strip(" \t\r\n\u3000") else kana_module.fold_width(t) for t in texts]
+    assert [None if pd.isna(v) else v for v in outcome.values] == [
+        None if pd.isna(v) else v for v in want]

@@ -50,10 +50,31 @@ def test_names_registry_names_the_module_functions() -> None:
 
 
 def test_company_name_computes_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = record_calls(monkeypatch, names_module, "_company_one")
+    calls = record_calls(monkeypatch, names_module, "_company_many")
     series = pd.Series(["(株)山田商事", "山田商事㈱", None] * 50_000)
     outcome = company_transform(series, Context())
-    assert len(calls) == 2
+    assert calls == [["(株)山田商事", "山田商事㈱"]]
     assert outcome.values.value_counts().to_dict() == {
         "株式会社山田商事": 50_000, "山田商事株式会社": 50_000,
     }
+
+
+def test_company_transform_is_company_one_per_value() -> None:
+    """All names at once give, name by name, what `_company_one` gives."""
+    import random
+
+    rng = random.Random(3)
+    parts = ["(株)", "（株）", "( 株 )", "㈱", "株式会社", "有限会社", "NPO法人", " Inc.", ", Ltd.",
+             " Co.", " and ", "＆", "&", "山田", "ヤマダ", "やまだ", "ﾔﾏﾀﾞ", "ＡＢＣ", "abc", "髙",
+             "　", " ", "\t", "・", "-", "１２", "支店", "\u0301", "İ", "ß"]
+    values: list[object] = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
+                            for _ in range(4000)]
+    values += [None, 12, 3.5, "山田\n商事", "(株\n)", "  "]
+    outcome = company_transform(pd.Series(values, dtype=object), Context())
+    got = list(zip(outcome.values, outcome.reasons, outcome.extra["match_key"],
+                   outcome.extra["legal_form"], strict=True))
+    for value, row in zip(values, got, strict=True):
+        cell = names_module._company_one(value)
+        want = (cell.value, cell.reason, *cell.extra)
+        assert [None if pd.isna(x) else x for x in row] == [
+            None if pd.isna(x) else x for x in want], value

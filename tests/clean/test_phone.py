@@ -114,10 +114,25 @@ def test_phone_outcome_is_aligned_and_typed() -> None:
 
 
 def test_phone_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct value is read once: by the plain-number reader, and by `_parse` only
+    where that reader cannot decide it."""
     seen = record_calls(monkeypatch, phone_module, "_parse")
+    quick_seen: list[object] = []
+    real = phone_module._quick_reader
+
+    def reader(region: str) -> object:
+        read = real(region)
+
+        def recording(values: list[object]) -> object:
+            quick_seen.extend(values)
+            return read(values)
+        return recording
+
+    monkeypatch.setattr(phone_module, "_quick_reader", reader)
     column = pd.Series(["03-5123-4567", "090-1234-5678", None, "abc"] * 250)
     outcome = phone_transform(column, Context())
-    assert sorted(map(str, seen)) == ["03-5123-4567", "090-1234-5678", "abc"]
+    assert sorted(map(str, quick_seen)) == ["03-5123-4567", "090-1234-5678", "abc"]
+    assert seen == ["abc"]
     assert outcome.values.count() == 500
     assert (outcome.reasons == "invalid_phone").sum() == 250
 
@@ -185,3 +200,77 @@ def test_number_type_is_phonenumbers_own_answer(region: str) -> None:
     kinds = [pn.number_type(n) for n in numbers]
     assert [number_type(n) for n in numbers] == kinds
     assert len(set(kinds)) >= 3  # valid numbers of several types among them, and invalid ones
+
+
+def _awkward_phones(region: str, seed: int) -> list[object]:
+    """Numbers of every type the region has, typed every way people type them, and wrong."""
+    import random
+
+    rng = random.Random(f"{region}{seed}")
+    examples = [str(e.national_number) for t in range(12)
+                if (e := pn.example_number_for_type(region, t)) is not None]
+    cc = pn.country_code_for_region(region)
+    full = str.maketrans("0123456789-()", "０１２３４５６７８９－（）")
+    values: list[object] = []
+    for _ in range(400):
+        national = rng.choice(examples)
+        keep = rng.randint(1, len(national))
+        digits = national[:keep] + "".join(rng.choice("0123456789")
+                                           for _ in range(len(national) - keep))
+        digits = digits[: rng.choice([len(digits) - 1, len(digits), len(digits)])] + \
+            rng.choice(["", "", "", "7"])
+        cut = sorted(rng.sample(range(1, max(len(digits), 3)), 2))
+        sep = rng.choice(["-", "-", " ", ".", "/", "ー", "－", "", "  "])
+        dashed = "0" + digits[: cut[0]] + sep + digits[cut[0]: cut[1]] + sep + digits[cut[1]:]
+        values += [
+            "0" + digits, dashed, dashed.translate(full), f"+{cc}-{digits}",
+            f"+{cc} {dashed[1:]}", f"({'0' + digits[:cut[0]]}){digits[cut[0]:]}",
+            f" {dashed} ", f"{dashed} 内線{rng.randint(1, 999)}", f"{dashed} ext. 12",
+            f"TEL: {dashed}", f"{dashed}x", f"0{dashed}", "00" + digits, "010" + digits,
+            f"0{rng.randint(1, 99)}{digits}", "0" + digits + "a", f"0{digits}\u3000",
+            int(digits), f"0{digits[:2]}--{digits[2:]}",
+            "0" + digits[:-1] + "٣", "1" + digits, dashed + "-", "0-" + digits]
+    values += ["(212) 555-0100", "+1 212 555 0100", "+44 20 7946 0018", "020 7946 0018",
+               "0003768123456", "0002123456", "", "-", "0", "01", "0" * 12, None, True, 3.5]
+    return values
+
+
+@pytest.mark.parametrize("region", ["JP", "GB", "DE", "FR", "KR", "CN", "AU", "US", "IT"])
+@pytest.mark.parametrize("seed", range(3))
+def test_phone_quick_reader_agrees_with_parse(region: str, seed: int) -> None:
+    """Where the plain-number reader decides a cell, `_parse` decides it the same way, over
+    every type's numbers, +CC forms, full-width, extensions, prefixes and invalid digits."""
+    quick = phone_module._quick_reader(region)
+    values = _awkward_phones(region, seed)
+    decided = 0
+    # all at once (the cells joined by newlines), and one by one once a cell holds one
+    for batch in (values, [*values, "03-1234-5678\n", "\n0312345678"]):
+        rows = [None] * len(batch) if quick is None else quick(batch)
+        assert len(rows) == len(batch)
+        for value, row in zip(batch, rows, strict=True):
+            if row is not None:
+                decided += 1
+                assert row == phone_module._row(phone_module._parse(value, region)), value
+    if region in ("JP", "DE", "FR"):  # a trunk 0 and a country code of their own
+        assert decided > len(values) // 5
+    if region in ("GB", "US", "IT"):  # a code shared with other regions, or no trunk 0
+        assert quick is None
+
+
+@pytest.mark.parametrize("region", ["JP", "GB", "US"])
+def test_phone_transform_matches_parse_per_value(region: str) -> None:
+    """The whole column, cleaned at once, equals `_parse` on each cell."""
+    values = _awkward_phones(region, 7)
+    column = pd.Series(values, dtype=object)
+    for assigned_only in (False, True):
+        transform = phone_module.assigned_phone_transform if assigned_only else phone_transform
+        outcome = transform(column, Context(region=region))
+        expected = [phone_module._row(phone_module._EMPTY if v is None else
+                                      phone_module._parse(v, region, assigned_only))
+                    for v in values]
+        got = list(zip(outcome.values, outcome.reasons, outcome.notes,
+                       outcome.extra["is_mobile"], strict=True))
+        for (value, reason, note, mobile), want, raw in zip(got, expected, values, strict=True):
+            assert (None if pd.isna(value) else value, None if pd.isna(reason) else reason,
+                    None if pd.isna(note) else note,
+                    None if pd.isna(mobile) else bool(mobile)) == want, raw

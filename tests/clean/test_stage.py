@@ -126,3 +126,29 @@ def test_clean_numbers_the_lines_of_a_multi_line_invoice() -> None:
                              "_source_sheet": ["s"] * 2, "_source_row": [2, 3]})
     assert number_lines("customers", repeated, customers).empty  # customers: duplicates
     assert repeated["customer_code"].tolist() == ["C1", "C1"]
+
+
+def test_stage_change_test_writes_each_value_as_str_does() -> None:
+    """Dates and ints are written once per distinct value; every other column per cell;
+    either way a cell is changed exactly when str(before) != str(after)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+
+    from migrator.clean import stage as stage_module
+
+    days = [dt.date(2021, 4, d) for d in (1, 2, 3)]
+    columns = [
+        (days * 3, [days[0]] * 9),
+        ([1, 2, 3] * 3, [Decimal(1), Decimal("2.0"), 3] * 3),
+        ([1, 1.0, True, 2] * 2, [1, 1, 1, 2] * 2),  # equal but written differently
+        ([dt.datetime(2021, 4, 1), days[0], "2021-04-01"] * 2, days[:1] * 6),
+        ([np.int64(5), 5, 5.0] * 2, [5] * 6),
+    ]
+    for before, after in columns:
+        b, a = pd.Series(before, dtype=object), pd.Series(after, dtype=object)
+        changed = stage_module._text_changed(b, a, pd.Series(True, index=b.index))
+        assert changed.tolist() == [str(x) != str(y) for x, y in zip(before, after,
+                                                                    strict=True)], before
+        assert stage_module._texts(b.to_numpy(dtype=object)).tolist() == [str(x) for x in before]

@@ -8,7 +8,9 @@ import unicodedata
 
 import jaconv
 
-from migrator.reference.companies import MARKER, english_form, match_key
+from migrator.distinct import fold_joined
+from migrator.reference import companies
+from migrator.reference.companies import MARKER, english_form, match_key, match_keys
 from migrator.reference.kanji import FOLD
 
 
@@ -31,5 +33,24 @@ def test_match_key_equals_its_definition_on_random_text() -> None:
              for _ in range(20_000)]
     names += ["(株)やまだ商事", "ヤマダ商事㈱", "Yamada & Co., Ltd.", "髙﨑 and さくら"]
     assert [match_key(n) for n in names] == [_by_steps(n) for n in names]
+    # all at once: over the names joined, and one by one once a name holds a newline
+    assert match_keys(names) == [_by_steps(n) for n in names]
+    assert fold_joined(names, companies._key_lines) is not None
+    with_newline = [*names[:500], "Yamada\nand Co.", "(株\n)山田", "\n"]
+    assert match_keys(with_newline) == [_by_steps(n) for n in with_newline]
     assert match_key("Yamada & Co., Ltd.") == "yamada&"
     assert match_key("(株)やまだ商事") == match_key("ヤマダ商事㈱") == "ヤマダ商事"
+
+
+def test_marker_first_letter_test_finds_the_same_markers() -> None:
+    rng = random.Random(5)
+    parts = ["(", "（", ")", "）", " ", "株", "有", "社", "財", "一", "一社", "NPO", "ＮＰＯ",
+             "法人",
+             "会社", "株式", "医療", "学校", "団", "同", "名", "資", "㈱", "㈲", "山田", "x"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    plain = companies._marker_pattern(first_letter=False)
+    assert plain.pattern != MARKER.pattern
+    for text in texts:
+        assert [m.span() for m in MARKER.finditer(text)] == [
+            m.span() for m in plain.finditer(text)], text
+    assert sum(bool(MARKER.search(t)) for t in texts) > 5_000  # markers among them

@@ -1,0 +1,75 @@
+"""The prepared columns' folds, run over all distinct values at once, against one by one."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from migrator.dedupe import fields
+from migrator.distinct import fold_joined
+from migrator.reference.companies import match_key
+
+_PARTS = ["錦", "4", "４", "丁目", "29", "番地", "番", "号", "の", "2", "－", "-", "ー", "−", "‐",
+          " ", "　", "\t", "\r", "\x1c", "\u2028", "Ａ", "b", "C", "ß", "İ", "ﬁ", "㈱", "(株)",
+          "やまだ", "ﾔﾏﾀﾞ", "ヤマダ", "・", "･", "髙", "﨑", "\u0301", "e\u0301", "!", "@",
+          "Example.CO.JP", "東京都", "〒100-0001", "and", "＆", "1-2-3"]
+
+
+def _texts(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(_PARTS) for _ in range(rng.randint(0, 9))) for _ in range(4000)]
+    return [*texts, "", " ", "　"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(("batch", "one"), [
+    (fields._plain_texts, fields._plain_text), (fields._address_texts, fields._address_text),
+    (fields._kana_texts, fields._kana_text),
+    (fields.match_keys, match_key)], ids=["plain", "address", "kana", "name"])
+def test_fields_folds_all_at_once_equal_one_by_one(batch: object, one: object,
+                                                   seed: int) -> None:
+    texts = _texts(seed)
+    want = [one(t) for t in texts]  # type: ignore[operator]
+    assert batch(texts) == want  # type: ignore[operator]
+    with_newline = [*texts[:50], "錦\n4丁目", "\n", "ab\ncd"]  # one by one, the same
+    assert batch(with_newline) == [one(t) for t in with_newline]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("lines", [fields._nfkc_casefold, fields._address_lines,
+                                   fields._kana_lines])
+def test_fields_folds_take_the_joined_path(lines: object) -> None:
+    assert fold_joined(_texts(1), lines) is not None  # type: ignore[arg-type]
+
+
+def test_same_row_lookup_is_reindex_on_lineage() -> None:
+    """The moved parents found per child row by a dict are what reindex on the lineage
+    MultiIndex finds: first of repeated lineages, NaN where none, seq and missing parts."""
+    import numpy as np
+    import pandas as pd
+
+    from migrator.dedupe import stage as stage_module
+    from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
+
+    rng = random.Random(4)
+
+    def lineage(n: int) -> pd.DataFrame:
+        return pd.DataFrame({
+            LINEAGE_COLUMNS[0]: [rng.choice(["a.xlsx", "b.csv"]) for _ in range(n)],
+            LINEAGE_COLUMNS[1]: [rng.choice(["S1", None, np.nan]) for _ in range(n)],
+            LINEAGE_COLUMNS[2]: [rng.randint(1, 40) for _ in range(n)],
+            LINEAGE_SEQ: [rng.choice([0, 1, None]) for _ in range(n)]})
+
+    frame = lineage(3000)
+    moved = lineage(200).assign(old=[f"C{rng.randint(1, 50)}" for _ in range(200)],
+                                key=[rng.choice([f"K{rng.randint(1, 9)}", None])
+                                     for _ in range(200)])
+    got = stage_module._same_row(frame, moved)
+    found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
+                         index=stage_module._lineage_index(moved, row_seq(moved)))
+    found = found[~found.index.duplicated()]
+    want = found.reindex(stage_module._lineage_index(frame, row_seq(frame))).set_axis(
+        frame.index)
+    assert got is not None
+    pd.testing.assert_frame_equal(got, want)
+    assert got["old"].notna().sum() > 100
