@@ -22,6 +22,7 @@ serve these names better, and fixed weights need no training run per client.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from rapidfuzz.process import cpdist
 
 from migrator.dedupe.fields import MISSING, Prepared
 
+_NOT_DIGIT = re.compile(r"[^0-9]")
 MAX_BLOCK = 50
 """Rows sharing one blocking key beyond which the key pairs nothing (a shared switchboard)."""
 MERGE_AT = 0.9
@@ -125,6 +127,8 @@ def score_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray) -> Pair
         elif name in FUZZY:
             levels, floor, no = FUZZY[name]
             differ = present & ~equal  # equal texts are 100 similar and no edit apart
+            if name == "name":  # サンプル商事12 and サンプル商事13 are two companies: 0 similar
+                differ &= ~_other_numbers(column, left, right)
             similarity = _similarity(column[left], column[right], differ)
             similarity[equal] = 100.0
             points = np.where(present & (similarity < floor), no, 0.0)
@@ -147,6 +151,17 @@ def score_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray) -> Pair
         named.append(name)
     score = 1.0 / (1.0 + np.exp(-total))
     return Pairs(left, right, score, _agreed_names(agreed, named), len(left))
+
+
+def _other_numbers(names: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair, both names hold digits and not the same ones (`第2工場`, `店舗12`): numbered
+    companies, branches and sites differ in little else, so their names never agree."""
+    ids, uniques = pd.factorize(names, use_na_sentinel=True)
+    digits = pd.Series(uniques, dtype=object).str.replace(_NOT_DIGIT, "", regex=True)
+    numbers, _ = pd.factorize(digits.where(digits != "", None), use_na_sentinel=True)
+    per_row = numbers[ids]
+    a, b = per_row[left], per_row[right]
+    return (a >= 0) & (b >= 0) & (a != b)
 
 
 def _value_ids(column: np.ndarray) -> np.ndarray:

@@ -355,3 +355,35 @@ def test_dedupe_prepares_a_table_without_rows_with_an_email_field() -> None:
                           "name": pd.Series(dtype=object), "email": pd.Series(dtype=object)})
     prepared = prepare(frame, spec, np.zeros(0, dtype=bool), None)
     assert len(prepared.code) == 0
+
+
+def _customers(rows: dict[str, list[Any]]) -> DedupedTables:
+    from migrator import load_schema
+    from migrator.tables import RULES, MappedTables
+
+    n = len(next(iter(rows.values())))
+    frame = pd.DataFrame({**rows, "_source_file": "numbered.csv", "_source_sheet": None,
+                          "_source_row": list(range(2, n + 2)), RULES: 0})
+    mapped = MappedTables(schema=load_schema("crm"), frames={"customers": frame},
+                          rows_read={"customers": n}, rules=[{}])
+    return dedupe(clean(mapped))
+
+
+def test_dedupe_keeps_numbered_companies_at_one_address_apart() -> None:
+    """サンプル商事12 and サンプル商事13 in one building, one mail domain, one reading: two
+    companies (their names differ only in the number), not one typed twice; the same
+    name typed with full-width digits or without its legal form is still one."""
+    place = {"postal_code": ["100-0001"] * 4, "region": ["東京都"] * 4,
+             "city": ["千代田区"] * 4, "address_line1": ["1-1-1"] * 4,
+             "name_kana": ["サンプルショウジ"] * 4}
+    found = _customers({
+        "customer_code": [None] * 4,
+        "name": ["株式会社サンプル商事12", "株式会社サンプル商事13", "サンプル商事１２",
+                 "株式会社サンプル商事14"],
+        "phone": ["03-5001-0001", "03-5001-0002", "03-5001-0001", "03-5001-0004"],
+        "email": ["a@sample.example.co.jp", "b@sample.example.co.jp",
+                  "a@sample.example.co.jp", "d@sample.example.co.jp"], **place})
+    assert found.counts()["customers"].merged == 1
+    assert found.merges["_source_row"].tolist() == [4]  # 12 typed twice; 13 and 14 stand
+    # no pair of two numbers even waits for review: only 12 and its second typing pair up
+    assert found.pairs[["left_source_row", "right_source_row"]].values.tolist() == [[2, 4]]
