@@ -32,8 +32,9 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
 from migrator.dedupe.fields import MISSING, Prepared
+from migrator.distinct import fold_joined
 
-_NOT_DIGIT = re.compile(r"[^0-9]")
+_NOT_DIGIT = re.compile(r"[^0-9\n]")
 MAX_BLOCK = 50
 """Rows sharing one blocking key beyond which the key pairs nothing (a shared switchboard)."""
 MERGE_AT = 0.9
@@ -157,8 +158,11 @@ def _other_numbers(names: np.ndarray, left: np.ndarray, right: np.ndarray) -> np
     """Per pair, both names hold digits and not the same ones (`第2工場`, `店舗12`): numbered
     companies, branches and sites differ in little else, so their names never agree."""
     ids, uniques = pd.factorize(names, use_na_sentinel=True)
-    digits = pd.Series(uniques, dtype=object).str.replace(_NOT_DIGIT, "", regex=True)
-    numbers, _ = pd.factorize(digits.where(digits != "", None), use_na_sentinel=True)
+    texts = uniques.tolist()
+    digits = fold_joined(texts, lambda joined: _NOT_DIGIT.sub("", joined)) or \
+        [_NOT_DIGIT.sub("", text).replace("\n", "") for text in texts]
+    numbers, _ = pd.factorize(np.array([d or None for d in digits], dtype=object),
+                              use_na_sentinel=True)
     per_row = numbers[ids]
     a, b = per_row[left], per_row[right]
     return (a >= 0) & (b >= 0) & (a != b)
