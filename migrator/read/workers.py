@@ -23,8 +23,12 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
+import pandas as pd
 
 from migrator.errors import ReadError
 from migrator.tables import SourceTables
@@ -40,8 +44,12 @@ workbook read in the same time (xlsx reads at about 2 MB/s here)."""
 TRANSFER = 1.15
 """A file read by a helper costs this much more: its tables are pickled and unpickled."""
 MAX_HELPERS = 3
-PROTOCOL = 2
+PROTOCOL = 3
 """What a helper is asked and answers; a helper of another version reads nothing."""
+_EPOCH = date(1970, 1, 1).toordinal()
+
+Packed = list[tuple[int, int, int, Any, np.ndarray]]
+"""Date columns sent as day numbers: (answer, table, position, name, days; NaT blank)."""
 
 
 def helpers_available() -> int:
@@ -128,14 +136,15 @@ class Helper:
             return None
         began = time.perf_counter()
         try:
-            finished, answer = pickle.loads(data)
+            finished, answer, packed = pickle.loads(data)
         except Exception:  # not this version's answer
             return None
-        self.unpickled = time.perf_counter() - began
         if not (isinstance(finished, float) and isinstance(answer, list)
                 and 0 < len(answer) <= len(self.indexes)
                 and all(isinstance(a, SourceTables | BaseException) for a in answer)):
             return None
+        unpack_dates(answer, packed)
+        self.unpickled = time.perf_counter() - began
         self.finished = finished
         return answer
 
@@ -148,6 +157,44 @@ class Helper:
             if stream is not None:
                 stream.close()
         self.errors.close()
+
+
+def pack_dates(answer: list[Any]) -> Packed:
+    """Take the columns holding only dates (and blanks) out of the answer's frames, as day
+    numbers: pickle writes a date object by object (0.48 s of the 0.9 s it took to pickle
+    a 300,000-row sales sheet), numpy writes an int64 buffer."""
+    packed: Packed = []
+    for a, tables in enumerate(answer):
+        if not isinstance(tables, SourceTables):
+            continue
+        for t, table in enumerate(tables):
+            frame, taken = table.frame, []
+            for position, name in enumerate(frame.columns):
+                column = frame.iloc[:, position]
+                if column.dtype != object or not len(column):
+                    continue
+                values = column.tolist()
+                if not set(map(type, values)) <= {date, type(None)} or \
+                        all(v is None for v in values):
+                    continue
+                days = np.fromiter((v.toordinal() if v is not None else _EPOCH
+                                    for v in values), dtype=np.int64, count=len(values))
+                sent = (days - _EPOCH).astype("datetime64[D]")
+                sent[column.isna().to_numpy()] = np.datetime64("NaT")
+                packed.append((a, t, position, name, sent))
+                taken.append(position)
+            if taken:
+                table.frame = frame.iloc[:, [i for i in range(frame.shape[1])
+                                             if i not in set(taken)]]
+    return packed
+
+
+def unpack_dates(answer: list[Any], packed: Packed) -> None:
+    """Put pack_dates' columns back where they were, as date objects and None."""
+    for a, t, position, name, days in packed:
+        frame = answer[a][t].frame
+        frame.insert(position, name, pd.Series(days.astype(object), index=frame.index,
+                                               dtype=object), allow_duplicates=True)
 
 
 def _portable(error: BaseException) -> BaseException:
@@ -181,7 +228,9 @@ def main() -> None:
                 traceback.print_exc()
                 results.append(_portable(error))
                 break
-    payload = pickle.dumps((time.time(), results), protocol=pickle.HIGHEST_PROTOCOL)
+    finished = time.time()
+    packed = pack_dates(results)
+    payload = pickle.dumps((finished, results, packed), protocol=pickle.HIGHEST_PROTOCOL)
     out.write(payload)
     out.close()
 

@@ -196,3 +196,31 @@ def test_a_helper_that_cannot_do_its_work_leaves_it_to_this_process(
     got = read_sources(SOURCES, meanwhile=lambda: None)
     same_tables(got, expected)
     assert answers == ([] if trouble == "cannot start" else [None, None])
+
+
+def test_date_columns_travel_as_day_numbers_and_come_back_as_they_were() -> None:
+    """Only columns of dates and blanks are packed; mixed, datetime, all-blank and
+    duplicate-named columns keep their place, values and types."""
+    import datetime as dt
+
+    from migrator.tables import SourceTable
+
+    day = dt.date(2024, 4, 1)
+    frame = pd.DataFrame({
+        "売上日": [day, None, dt.date(1900, 1, 1), dt.date(9999, 12, 31)],
+        "mixed": [day, "2024/4/2", None, 3],
+        "at": [dt.datetime(2024, 4, 1, 9, 30), None, None, None],
+        "blank": [None, None, None, None],
+    }, dtype=object)
+    frame.insert(2, "売上日", [None, day, day, None], allow_duplicates=True)
+    frame["_source_row"] = pd.Series([2, 3, 4, 5], dtype="int64")
+    answer: list[object] = [SourceTables([SourceTable(file="f.xlsx", sheet="s",
+                                                      frame=frame.copy())]), ReadError("g", "x")]
+    packed = workers.pack_dates(answer)
+    assert [(p[2], p[3]) for p in packed] == [(0, "売上日"), (2, "売上日")]
+    travelled = pickle.loads(pickle.dumps(answer))
+    workers.unpack_dates(travelled, pickle.loads(pickle.dumps(packed)))
+    back = travelled[0][0].frame
+    pd.testing.assert_frame_equal(back, frame)
+    assert [type(v) for v in back.iloc[:, 0]] == [dt.date, type(None), dt.date, dt.date]
+    assert back.columns.tolist() == frame.columns.tolist()
