@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
-from migrator.clean.base import Cell, Context, Outcome, apply_distinct, apply_distinct_all
-from migrator.clean.kana import collapse_spaces, fold_all, fold_width, is_blank
+from migrator.clean.base import (
+    Cell,
+    Columns,
+    Context,
+    Outcome,
+    apply_distinct,
+    apply_distinct_columns,
+    text_columns,
+)
+from migrator.clean.kana import collapse_spaces, fold_lines, fold_width, is_blank
+from migrator.distinct import LineOf
 from migrator.errors import RejectReason
 from migrator.reference.companies import (
     CANONICAL,
     MARKER,
+    MARKER_FIRST,
+    MARKER_LINES,
     bare,
     english_form,
     match_key,
-    match_keys,
+    match_key_lines,
 )
 
 
@@ -59,26 +71,52 @@ def _company_one(value: object) -> Cell:
     return Cell(value=display, extra=(key, form))
 
 
-def _company_many(values: list[object]) -> list[Cell]:
-    """`_company_one` of each value, the text ones folded and keyed all at once."""
-    texts = [v for v in values if isinstance(v, str)]
-    names = fold_all(texts)
-    keys = iter(match_keys(names))
-    cells = iter([_company_cell(text, name, next(keys)) for text, name in zip(texts, names,
-                                                                            strict=True)])
-    return [next(cells) if isinstance(v, str) else _company_one(v) for v in values]
+# A legal form with the one space fold_lines may leave on each side: `rstrip` of what
+# comes before, `lstrip` of what follows a prefix form. The lookahead lets a search skip
+# to a space or a form's first letter.
+_MARKER_SPACED = re.compile(rf"(?=[ {MARKER_FIRST}])( ?)({MARKER_LINES.pattern})( ?)")
 
 
-def _company_cell(value: str, name: str, key: str) -> Cell:
-    """`_company_one(value)` given its folded `name` and that name's `match_key`."""
-    if is_blank(value):
-        return Cell(extra=(pd.NA, pd.NA))
-    display, form = _fold_japanese(name)
-    if form is None:
-        _, form = english_form(name)
-    if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
-        return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
-    return Cell(value=display, extra=(key, form))
+def _company_texts(texts: list[str]) -> Columns | None:
+    """`_company_one` of each text as Columns, from the texts joined by newlines: folded,
+    their first legal forms written out and their keys made by one rewrite each over all
+    of them, a Python call only per legal form found. None where a text holds a newline.
+    tests/clean/test_names.py holds it to `_company_one`."""
+    if not texts:
+        return Columns([], [], None, ([], []))
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    names = fold_lines(joined)  # each line as collapse_spaces leaves it: one space at most
+    if names.count("\n") != len(texts) - 1:
+        return None
+    forms: list[object] = [None] * len(texts)
+    line_of = LineOf()
+
+    def fold(match: re.Match[str]) -> str:  # _fold_japanese of one line, at its first form
+        line = line_of(match)
+        if forms[line] is not None:  # not the line's first form
+            return match.group(0)
+        form = forms[line] = _canonical(match.group(2))
+        start = match.start()
+        if start == 0 or match.string[start - 1] == "\n":  # a prefix (lines are stripped)
+            return form
+        return form + match.group(3)
+
+    displays: list[Any] = _MARKER_SPACED.sub(fold, names).split("\n")
+    keys: list[Any] = match_key_lines(names, forms).split("\n")
+    reasons: list[object] = [pd.NA] * len(texts)
+    legal_forms = [pd.NA if form is None else form for form in forms]
+    for i in [i for i, key in enumerate(keys) if not key]:  # blank, only a legal form, or
+        displays[i] = keys[i] = legal_forms[i] = pd.NA     # only punctuation
+        if not is_blank(texts[i]):
+            reasons[i] = RejectReason.INVALID_COMPANY_NAME
+    return Columns(displays, reasons, None, (keys, legal_forms))
+
+
+def _company_many(values: list[object]) -> Columns:
+    """`_company_one` of each value, as Columns: the text ones all at once."""
+    return text_columns(values, _company_texts, _company_one, 2)
 
 
 def company_transform(series: pd.Series, ctx: Context) -> Outcome:
@@ -87,7 +125,7 @@ def company_transform(series: pd.Series, ctx: Context) -> Outcome:
     Example: `(株) 山田商事` → `株式会社山田商事`, key `山田商事`, form `株式会社`.
     English names keep their display (`Blue Harbor, Inc.`); only the key drops `Inc.`.
     """
-    return apply_distinct_all(series, _company_many, ("match_key", "legal_form"))
+    return apply_distinct_columns(series, _company_many, ("match_key", "legal_form"))
 
 
 _HONORIFIC_SUFFIX = re.compile(r"\s*(?:様|さま|殿|さん)$")
