@@ -138,7 +138,8 @@ def text_columns(
     """Columns for `values`: the text ones at once by `texts`, the others a Cell each by
     `clean_one`, and all of them so where `texts` answers None (a text holding a newline)."""
     at = [i for i, value in enumerate(values) if isinstance(value, str)]
-    others = [i for i, value in enumerate(values) if not isinstance(value, str)]
+    others = [i for i, value in enumerate(values) if not isinstance(value, str)] \
+        if len(at) < len(values) else []
     quick = texts([cast(str, values[i]) for i in at] if others else cast(list[str], values))
     if quick is None:
         return cell_columns([clean_one(value) for value in values], width)

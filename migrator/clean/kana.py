@@ -86,7 +86,9 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_LINE_SPACES = re.compile(r"[^\S\n]+")  # _SPACES on joined lines: a newline stays
+# _SPACES on joined lines, a newline kept: the runs a space replaces, but not one that is
+# a space already (most are: a rewrite fewer per name)
+_LINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _LINE_ENDS = re.compile(r"^ | $", re.MULTILINE)  # then `strip` of each line
 
 

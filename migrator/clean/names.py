@@ -24,12 +24,10 @@ from migrator.clean.base import (
     text_columns,
 )
 from migrator.clean.kana import collapse_spaces, fold_lines, fold_width, is_blank
-from migrator.distinct import LineOf
 from migrator.errors import RejectReason
 from migrator.reference.companies import (
     CANONICAL,
     MARKER,
-    MARKER_FIRST,
     MARKER_LINES,
     bare,
     english_form,
@@ -71,47 +69,51 @@ def _company_one(value: object) -> Cell:
     return Cell(value=display, extra=(key, form))
 
 
-# A legal form with the one space fold_lines may leave on each side: `rstrip` of what
-# comes before, `lstrip` of what follows a prefix form. The lookahead lets a search skip
-# to a space or a form's first letter.
-_MARKER_SPACED = re.compile(rf"(?=[ {MARKER_FIRST}])( ?)({MARKER_LINES.pattern})( ?)")
+# Each line of names joined by newlines as (before, space, first legal form, space, rest):
+# the line is the five joined, the form and before and rest empty where it has none.
+# fold_lines leaves one space at most between words, so `before` is `rstrip`ped and
+# `rest` `lstrip`ped as _fold_japanese does.
+_FIRST_MARKER = re.compile(rf"^(?:([^\n]*?)( ?)({MARKER_LINES.pattern})( ?))?([^\n]*)",
+                           re.MULTILINE)
+
+
+class _Canonical(dict[str, str | None]):
+    """`_canonical` as a dict, read once per line: no marker ("") has no form."""
+
+    def __missing__(self, marker: str) -> str | None:
+        form = self[marker] = _canonical(marker) if marker else None
+        return form
+
+
+_FORM_OF = _Canonical()
 
 
 def _company_texts(texts: list[str]) -> Columns | None:
     """`_company_one` of each text as Columns, from the texts joined by newlines: folded,
-    their first legal forms written out and their keys made by one rewrite each over all
-    of them, a Python call only per legal form found. None where a text holds a newline.
-    tests/clean/test_names.py holds it to `_company_one`."""
+    split at their first legal forms and keyed by one regex run each over all of them.
+    None where a text holds a newline. tests/clean/test_names.py holds it to
+    `_company_one`."""
     if not texts:
         return Columns([], [], None, ([], []))
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return None
-    names = fold_lines(joined)  # each line as collapse_spaces leaves it: one space at most
-    if names.count("\n") != len(texts) - 1:
+    names = fold_lines(joined)
+    parts = _FIRST_MARKER.findall(names)
+    if len(parts) != len(texts):
         return None
-    forms: list[object] = [None] * len(texts)
-    line_of = LineOf()
-
-    def fold(match: re.Match[str]) -> str:  # _fold_japanese of one line, at its first form
-        line = line_of(match)
-        if forms[line] is not None:  # not the line's first form
-            return match.group(0)
-        form = forms[line] = _canonical(match.group(2))
-        start = match.start()
-        if start == 0 or match.string[start - 1] == "\n":  # a prefix (lines are stripped)
-            return form
-        return form + match.group(3)
-
-    displays: list[Any] = _MARKER_SPACED.sub(fold, names).split("\n")
+    form_of = _FORM_OF
+    forms: list[Any] = [form_of[marker] for _, _, marker, _, _ in parts]
+    displays: list[Any] = [  # _fold_japanese: the form written out, at the start or in place
+        (before + form_of[marker] + space + rest if before else form_of[marker] + rest)
+        if marker else rest for before, _, marker, space, rest in parts]
     keys: list[Any] = match_key_lines(names, forms).split("\n")
-    reasons: list[object] = [pd.NA] * len(texts)
-    legal_forms = [pd.NA if form is None else form for form in forms]
+    reasons: list[Any] = [pd.NA] * len(texts)
     for i in [i for i, key in enumerate(keys) if not key]:  # blank, only a legal form, or
-        displays[i] = keys[i] = legal_forms[i] = pd.NA     # only punctuation
+        displays[i] = keys[i] = forms[i] = pd.NA           # only punctuation
         if not is_blank(texts[i]):
             reasons[i] = RejectReason.INVALID_COMPANY_NAME
-    return Columns(displays, reasons, None, (keys, legal_forms))
+    return Columns(displays, reasons, None, (keys, [pd.NA if f is None else f for f in forms]))
 
 
 def _company_many(values: list[object]) -> Columns:
