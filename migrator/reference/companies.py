@@ -61,39 +61,28 @@ ENGLISH_FORMS: dict[str, str] = {
 """English legal forms (lower case, no final dot) and how `legal_form` writes them."""
 
 
-def _forms() -> tuple[list[str], list[str]]:
-    """(the forms written without brackets, longest first; the bracketed abbreviations)."""
+def _marker_pattern(first_letter: bool = True, lines: bool = False) -> re.Pattern[str]:
     full: list[str] = list(LEGAL_FORMS)
     bracketed: list[str] = []
     bare: list[str] = []
     for abbreviations in LEGAL_FORMS.values():
         for abbr in abbreviations:
             (bracketed if abbr.isalpha() and "法人" not in abbr else bare).append(abbr)
-    return sorted(full + bare, key=len, reverse=True), bracketed
-
-
-def _first_letters() -> str:
-    """The characters a marker starts with, escaped for a character set."""
-    return re.escape("".join(sorted({"(", "（", *(form[0] for form in _forms()[0])})))
-
-
-def _marker_pattern(first_letter: bool = True, lines: bool = False) -> re.Pattern[str]:
-    longest, bracketed = _forms()
+    longest = sorted(full + bare, key=len, reverse=True)
     brackets = "|".join(sorted(bracketed, key=len, reverse=True))
     # every match starts with a bracket or a form's first letter: testing that first makes
     # a search 5x faster, the same matches
-    ahead = rf"(?=[{_first_letters()}])" if first_letter else ""
+    first = "".join(sorted({"(", "（", *(form[0] for form in longest)}))
+    ahead = rf"(?=[{re.escape(first)}])" if first_letter else ""
     space = r"[^\S\n]*" if lines else r"\s*"
     return re.compile(rf"{ahead}(?:[(（]{space}(?:{brackets}){space}[)）]|"
                       + "|".join(map(re.escape, longest)) + ")")
 
 
+MARKER = _marker_pattern()
 CANONICAL = {abbr: form for form, abbrs in LEGAL_FORMS.items() for abbr in abbrs} | {
     form: form for form in LEGAL_FORMS
 }
-MARKER = _marker_pattern()
-MARKER_FIRST = _first_letters()
-"""The characters a MARKER match starts with, escaped for a character set."""
 MARKER_LINES = _marker_pattern(lines=True)
 """MARKER for texts joined by newlines: the spaces it allows inside brackets stop at one."""
 
