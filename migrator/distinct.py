@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,3 +38,19 @@ def fold_joined(texts: list[str], fold: Callable[[str], str]) -> list[str] | Non
         return None
     lines = fold(joined).split("\n")
     return lines if len(lines) == len(texts) else None
+
+
+class LineOf:
+    """The line number of each match of a regex over texts joined by newlines, for matches
+    met in order (`re.sub` and `finditer` meet them so): one count of newlines since the
+    last match instead of a search per line."""
+
+    def __init__(self) -> None:
+        self.line = 0
+        self.pos = 0
+
+    def __call__(self, match: re.Match[str]) -> int:
+        start = match.start()
+        self.line += match.string.count("\n", self.pos, start)
+        self.pos = start
+        return self.line

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -80,25 +80,83 @@ def apply_distinct_all(
 ) -> Outcome:
     """`apply_distinct` with one call for all the distinct values, for a transform that
     does its work on many values at once: `clean_all(values)` is a Cell per value."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    cells = clean_all(list(uniques)) + [Cell(extra=(pd.NA,) * len(extra_names))]
     width = len(extra_names)
-    # Cell fields as columns: (value, reason, note, extra 0, extra 1, ...), one row per cell
+    return apply_distinct_columns(
+        series, lambda values: cell_columns(clean_all(values), width), extra_names)
+
+
+class Columns(NamedTuple):
+    """What a transform decided for each distinct value, one list per Outcome column, pd.NA
+    where a value has none: 100,000 values need no Cell each, nor a pass to sort them."""
+
+    values: list[Any]
+    reasons: list[Any]
+    notes: list[Any] | None = None
+    """None where no value has a note."""
+    extra: tuple[list[Any], ...] = ()
+
+
+def cell_columns(cells: Sequence[Cell], width: int) -> Columns:
+    """Cells as Columns (None as pd.NA), with `width` extra columns."""
     blank = (pd.NA,) * width
-    columns = list(zip(*[(*cell[:3], *(cell.extra or blank)[:width]) for cell in cells],
-                       strict=True))
+    rows = [(*cell[:3], *(cell.extra or blank)[:width]) for cell in cells]
+    if not rows:
+        return Columns([], [], None, tuple([] for _ in range(width)))
+    # a list per field, not zip(*rows): that makes an iterator per row, and 100,000 new
+    # objects wake the garbage collector over the whole heap (3x slower in a transform)
+    columns = [[pd.NA if row[i] is None else row[i] for row in rows] for i in range(3 + width)]
+    notes = columns[2] if any(cell.note for cell in cells) else None
+    return Columns(columns[0], columns[1], notes, tuple(columns[3:]))
+
+
+def apply_distinct_columns(
+    series: pd.Series, clean_columns: Callable[[list[object]], Columns],
+    extra_names: Sequence[str] = ()
+) -> Outcome:
+    """`apply_distinct_all` for a transform that answers in Columns, not a Cell per value."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    columns = clean_columns(list(uniques))
 
     def spread(column: Sequence[object]) -> pd.Series:
-        table = np.empty(len(cells), dtype=object)
-        table[:] = [pd.NA if value is None else value for value in column]
-        # code -1 (an empty cell) takes the last entry, the empty Cell appended above
+        table = np.empty(len(column) + 1, dtype=object)
+        table[:-1] = column
+        table[-1] = pd.NA  # code -1 (an empty cell) takes the last entry
         return pd.Series(table[codes], index=series.index, dtype="object")
 
-    notes = spread(columns[2]) if any(columns[2]) else None
-    extra = {name: spread(columns[3 + i]) for i, name in enumerate(extra_names)}
     return Outcome(
-        values=spread(columns[0]),
-        reasons=spread(columns[1]),
-        notes=notes,
-        extra=extra,
+        values=spread(columns.values),
+        reasons=spread(columns.reasons),
+        notes=spread(columns.notes) if columns.notes is not None else None,
+        extra={name: spread(column)
+               for name, column in zip(extra_names, columns.extra, strict=True)},
     )
+
+
+def text_columns(
+    values: list[object], texts: Callable[[list[str]], Columns | None],
+    clean_one: Callable[[object], Cell], width: int = 0
+) -> Columns:
+    """Columns for `values`: the text ones at once by `texts`, the others a Cell each by
+    `clean_one`, and all of them so where `texts` answers None (a text holding a newline)."""
+    at = [i for i, value in enumerate(values) if isinstance(value, str)]
+    others = [i for i, value in enumerate(values) if not isinstance(value, str)] \
+        if len(at) < len(values) else []
+    quick = texts([cast(str, values[i]) for i in at] if others else cast(list[str], values))
+    if quick is None:
+        return cell_columns([clean_one(value) for value in values], width)
+    if not others:
+        return quick
+    slow = cell_columns([clean_one(values[i]) for i in others], width)
+
+    def merge(a: list[object] | None, b: list[object] | None) -> list[object]:
+        out: list[object] = [pd.NA] * len(values)
+        for positions, column in ((at, a), (others, b)):
+            if column is not None:
+                for i, value in zip(positions, column, strict=True):
+                    out[i] = value
+        return out
+
+    notes = None if quick.notes is None and slow.notes is None else merge(quick.notes,
+                                                                          slow.notes)
+    return Columns(merge(quick.values, slow.values), merge(quick.reasons, slow.reasons), notes,
+                   tuple(merge(a, b) for a, b in zip(quick.extra, slow.extra, strict=True)))

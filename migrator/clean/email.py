@@ -61,7 +61,7 @@ def email_transform(series: pd.Series, ctx: Context) -> Outcome:
     rows = [(row, None, None, None) if row is not None else _row(_parse(value))
             for row, value in zip(found, uniques, strict=True)]
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
-    columns = list(zip(*rows, strict=True))
+    columns = [[row[i] for row in rows] for i in range(4)]  # not zip(*rows): see cell_columns
 
     def column(i: int) -> pd.Series:
         per_value = np.array(columns[i], dtype=object)

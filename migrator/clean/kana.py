@@ -10,6 +10,7 @@ registered name. `width_transform` therefore folds only what is unambiguous.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import jaconv
 import numpy as np
@@ -18,13 +19,15 @@ from pandas.api.types import infer_dtype
 
 from migrator.clean.base import (
     Cell,
+    Columns,
     Context,
     Outcome,
     apply_distinct,
-    apply_distinct_all,
+    apply_distinct_columns,
     empty_reasons,
+    text_columns,
 )
-from migrator.distinct import fold_joined
+from migrator.distinct import LineOf, fold_joined
 from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
@@ -83,35 +86,35 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_LINE_SPACES = re.compile(r"[^\S\n]+")  # _SPACES on joined lines: a newline stays
+# _SPACES on joined lines, a newline kept: the runs a space replaces, but not one that is
+# a space already (most are: a rewrite fewer per name)
+_LINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+_LINE_ENDS = re.compile(r"^ | $", re.MULTILINE)  # then `strip` of each line
 
 
-def _folded_lines(text: str) -> str:
-    return _LINE_SPACES.sub(" ", fold_width(text))
+def fold_lines(text: str) -> str:
+    """`collapse_spaces(fold_width(line))` of each line of `text`, texts joined by newlines."""
+    return _LINE_ENDS.sub("", _LINE_SPACES.sub(" ", fold_width(text)))
 
 
 def fold_all(texts: list[str]) -> list[str]:
     """`[collapse_spaces(fold_width(t)) for t in texts]`, the rewrites run once over the
     joined texts: each of fold_width's rewrites stays inside a line (its patterns do not
-    match a newline; jaconv replaces and translates characters), and so does the space
-    rewrite that keeps newlines. tests/clean/test_kana.py holds the two equal."""
-    lines = fold_joined(texts, _folded_lines)
-    if lines is None:
-        return [collapse_spaces(fold_width(text)) for text in texts]
-    return [line.strip() for line in lines]
+    match a newline; jaconv replaces and translates characters), and so do the space
+    rewrites that keep newlines. tests/clean/test_kana.py holds the two equal."""
+    lines = fold_joined(texts, fold_lines)
+    return [collapse_spaces(fold_width(text)) for text in texts] if lines is None else lines
 
 
 def _katakana_lines(text: str) -> str:
-    return _LINE_SPACES.sub(" ", jaconv.hira2kata(fold_width(text)))
+    return _LINE_ENDS.sub("", _LINE_SPACES.sub(" ", jaconv.hira2kata(fold_width(text))))
 
 
 def to_katakana_all(texts: list[str]) -> list[str]:
     """`[to_katakana(t) for t in texts]`, run once over the joined texts as `fold_all` is
     (hira2kata is a translate table)."""
     lines = fold_joined(texts, _katakana_lines)
-    if lines is None:
-        return [to_katakana(text) for text in texts]
-    return [line.strip() for line in lines]
+    return [to_katakana(text) for text in texts] if lines is None else lines
 
 
 def is_blank(value: object) -> bool:
@@ -156,20 +159,36 @@ def to_katakana(text: str) -> str:
     return collapse_spaces(jaconv.hira2kata(fold_width(text)))
 
 
-def _kana_many(values: list[object]) -> list[Cell]:
-    """`_kana_one` of each value, the text ones converted all at once."""
-    texts = [v for v in values if type(v) is str]
-    converted = iter(to_katakana_all(texts))
-    return [_kana_cell(v, next(converted)) if type(v) is str else _kana_one(v) for v in values]
+_NOT_KANA_LINE = re.compile(rf"(?:{_KANJI.pattern}|{_LATIN.pattern})[^\n]*")
+"""A kanji or Latin letter and the rest of its line: one match per line that holds any."""
 
 
-def _kana_cell(value: str, kana: str) -> Cell:
-    """`_kana_one(value)` given `to_katakana(value)`."""
-    if is_blank(value):
-        return Cell()
-    if _KANJI.search(kana) or _LATIN.search(kana):
-        return Cell(reason=RejectReason.INVALID_KANA)
-    return Cell(value=kana)
+def _kana_texts(texts: list[str]) -> Columns | None:
+    """`_kana_one` of each text as Columns, the texts converted and checked all at once
+    (joined by newlines); None where a text holds a newline."""
+    if not texts:
+        return Columns([], [])
+    converted = "\n".join(texts)
+    if converted.count("\n") != len(texts) - 1:
+        return None
+    converted = _katakana_lines(converted)
+    lines: list[Any] = converted.split("\n")
+    if len(lines) != len(texts):
+        return None
+    for i in [i for i, line in enumerate(lines) if not line]:
+        if is_blank(texts[i]):
+            lines[i] = pd.NA
+    reasons: list[object] = [pd.NA] * len(lines)
+    line_of = LineOf()
+    for match in _NOT_KANA_LINE.finditer(converted):
+        i = line_of(match)
+        lines[i], reasons[i] = pd.NA, RejectReason.INVALID_KANA
+    return Columns(lines, reasons)
+
+
+def _kana_many(values: list[object]) -> Columns:
+    """`_kana_one` of each value, as Columns: the text ones all at once."""
+    return text_columns(values, _kana_texts, _kana_one)
 
 
 def _kana_one(value: object) -> Cell:
@@ -191,4 +210,4 @@ def kana_transform(series: pd.Series, ctx: Context) -> Outcome:
     typed. A reading that holds kanji or Latin letters (`山田`) is the wrong data in the
     column, rejected as `invalid_kana` rather than converted.
     """
-    return apply_distinct_all(series, _kana_many)
+    return apply_distinct_columns(series, _kana_many)

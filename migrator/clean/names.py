@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
-from migrator.clean.base import Cell, Context, Outcome, apply_distinct, apply_distinct_all
-from migrator.clean.kana import collapse_spaces, fold_all, fold_width, is_blank
+from migrator.clean.base import (
+    Cell,
+    Columns,
+    Context,
+    Outcome,
+    apply_distinct,
+    apply_distinct_columns,
+    text_columns,
+)
+from migrator.clean.kana import collapse_spaces, fold_lines, fold_width, is_blank
 from migrator.errors import RejectReason
 from migrator.reference.companies import (
     CANONICAL,
     MARKER,
+    MARKER_LINES,
     bare,
     english_form,
     match_key,
-    match_keys,
+    match_key_lines,
 )
 
 
@@ -59,26 +69,56 @@ def _company_one(value: object) -> Cell:
     return Cell(value=display, extra=(key, form))
 
 
-def _company_many(values: list[object]) -> list[Cell]:
-    """`_company_one` of each value, the text ones folded and keyed all at once."""
-    texts = [v for v in values if isinstance(v, str)]
-    names = fold_all(texts)
-    keys = iter(match_keys(names))
-    cells = iter([_company_cell(text, name, next(keys)) for text, name in zip(texts, names,
-                                                                            strict=True)])
-    return [next(cells) if isinstance(v, str) else _company_one(v) for v in values]
+# Each line of names joined by newlines as (before, space, first legal form, space, rest):
+# the line is the five joined, the form and before and rest empty where it has none.
+# fold_lines leaves one space at most between words, so `before` is `rstrip`ped and
+# `rest` `lstrip`ped as _fold_japanese does.
+_FIRST_MARKER = re.compile(rf"^(?:([^\n]*?)( ?)({MARKER_LINES.pattern})( ?))?([^\n]*)",
+                           re.MULTILINE)
 
 
-def _company_cell(value: str, name: str, key: str) -> Cell:
-    """`_company_one(value)` given its folded `name` and that name's `match_key`."""
-    if is_blank(value):
-        return Cell(extra=(pd.NA, pd.NA))
-    display, form = _fold_japanese(name)
-    if form is None:
-        _, form = english_form(name)
-    if not key:  # only a legal form (`株式会社`, `(株)`) or only punctuation
-        return Cell(reason=RejectReason.INVALID_COMPANY_NAME, extra=(pd.NA, pd.NA))
-    return Cell(value=display, extra=(key, form))
+class _Canonical(dict[str, str | None]):
+    """`_canonical` as a dict, read once per line: no marker ("") has no form."""
+
+    def __missing__(self, marker: str) -> str | None:
+        form = self[marker] = _canonical(marker) if marker else None
+        return form
+
+
+_FORM_OF = _Canonical()
+
+
+def _company_texts(texts: list[str]) -> Columns | None:
+    """`_company_one` of each text as Columns, from the texts joined by newlines: folded,
+    split at their first legal forms and keyed by one regex run each over all of them.
+    None where a text holds a newline. tests/clean/test_names.py holds it to
+    `_company_one`."""
+    if not texts:
+        return Columns([], [], None, ([], []))
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    names = fold_lines(joined)
+    parts = _FIRST_MARKER.findall(names)
+    if len(parts) != len(texts):
+        return None
+    form_of = _FORM_OF
+    forms: list[Any] = [form_of[marker] for _, _, marker, _, _ in parts]
+    displays: list[Any] = [  # _fold_japanese: the form written out, at the start or in place
+        (before + form_of[marker] + space + rest if before else form_of[marker] + rest)
+        if marker else rest for before, _, marker, space, rest in parts]
+    keys: list[Any] = match_key_lines(names, forms).split("\n")
+    reasons: list[Any] = [pd.NA] * len(texts)
+    for i in [i for i, key in enumerate(keys) if not key]:  # blank, only a legal form, or
+        displays[i] = keys[i] = forms[i] = pd.NA           # only punctuation
+        if not is_blank(texts[i]):
+            reasons[i] = RejectReason.INVALID_COMPANY_NAME
+    return Columns(displays, reasons, None, (keys, [pd.NA if f is None else f for f in forms]))
+
+
+def _company_many(values: list[object]) -> Columns:
+    """`_company_one` of each value, as Columns: the text ones all at once."""
+    return text_columns(values, _company_texts, _company_one, 2)
 
 
 def company_transform(series: pd.Series, ctx: Context) -> Outcome:
@@ -87,7 +127,7 @@ def company_transform(series: pd.Series, ctx: Context) -> Outcome:
     Example: `(株) 山田商事` → `株式会社山田商事`, key `山田商事`, form `株式会社`.
     English names keep their display (`Blue Harbor, Inc.`); only the key drops `Inc.`.
     """
-    return apply_distinct_all(series, _company_many, ("match_key", "legal_form"))
+    return apply_distinct_columns(series, _company_many, ("match_key", "legal_form"))
 
 
 _HONORIFIC_SUFFIX = re.compile(r"\s*(?:様|さま|殿|さん)$")

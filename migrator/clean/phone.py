@@ -86,7 +86,7 @@ def _transform(series: pd.Series, ctx: Context, *, assigned_only: bool) -> Outco
     rows = [row if row is not None else _row(_parse(value, ctx.region, assigned_only))
             for row, value in zip(found, uniques, strict=True)]
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
-    columns = list(zip(*rows, strict=True))
+    columns = [[row[i] for row in rows] for i in range(4)]  # not zip(*rows): see cell_columns
 
     def column(i: int, dtype: str) -> pd.Series:
         per_value = np.array(columns[i], dtype=object)

@@ -77,19 +77,25 @@ def test_width_and_kana_folds_of_joined_texts_are_the_folds_of_each(seed: int) -
     assert to_katakana_all(texts) == [to_katakana(t) for t in texts]
     clean = [t for t in texts if "\n" not in t]  # the joined path itself, not its fallback
     assert fold_joined(clean, kana_module._katakana_lines) is not None
-    assert fold_joined(clean, kana_module._folded_lines) is not None
+    assert fold_joined(clean, kana_module.fold_lines) is not None
     assert fold_all(clean) == [collapse_spaces(fold_width(t)) for t in clean]
     assert to_katakana_all(clean) == [to_katakana(t) for t in clean]
     assert fold_all([]) == to_katakana_all([]) == []
 
 
-def test_kana_transform_is_kana_one_per_value() -> None:
-    values: list[object] = [*_awkward_texts(9), None, 3, 2.5, True, "  "]
+@pytest.mark.parametrize("newline", [False, True])
+def test_kana_transform_is_kana_one_per_value(newline: bool) -> None:
+    """All values at once give, value by value, what `_kana_one` gives: the texts over
+    them joined by newlines, and one by one once a text holds a newline."""
+    texts = [t for t in _awkward_texts(9) if newline or "\n" not in t]
+    assert (kana_module._kana_texts(texts) is None) == newline
+    values: list[object] = [*texts, None, 3, 2.5, True, "  ", "山田", "yamada", "ヤマダ\u3000太郎"]
     outcome = kana_transform(pd.Series(values, dtype=object), Context())
     for value, got, reason in zip(values, outcome.values, outcome.reasons, strict=True):
-        cell = kana_module._kana_one(value) if value is not None else kana_module.Cell()
+        cell = kana_module._kana_one(value)
         assert (got if not pd.isna(got) else None, reason if not pd.isna(reason) else None) == (
             cell.value if not pd.isna(cell.value) else None, cell.reason), value
+    assert outcome.reasons.notna().sum() > 100 and outcome.values.notna().sum() > 1000
 
 
 def test_width_transform_is_fold_width_per_value() -> None:

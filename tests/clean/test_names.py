@@ -59,22 +59,57 @@ def test_company_name_computes_once_per_distinct_value(monkeypatch: pytest.Monke
     }
 
 
-def test_company_transform_is_company_one_per_value() -> None:
-    """All names at once give, name by name, what `_company_one` gives."""
+def _company_corpus(seed: int) -> list[str]:
+    """Names built from every legal form people write, spaces, widths and branch names."""
     import random
 
-    rng = random.Random(3)
-    parts = ["(株)", "（株）", "( 株 )", "㈱", "株式会社", "有限会社", "NPO法人", " Inc.", ", Ltd.",
-             " Co.", " and ", "＆", "&", "山田", "ヤマダ", "やまだ", "ﾔﾏﾀﾞ", "ＡＢＣ", "abc", "髙",
-             "　", " ", "\t", "・", "-", "１２", "支店", "\u0301", "İ", "ß"]
-    values: list[object] = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
-                            for _ in range(4000)]
-    values += [None, 12, 3.5, "山田\n商事", "(株\n)", "  "]
+    from migrator.reference.companies import ENGLISH_FORMS, LEGAL_FORMS
+
+    rng = random.Random(seed)
+    forms = [*LEGAL_FORMS, *(a for abbrs in LEGAL_FORMS.values() for a in abbrs)]
+    bracketed = [f"{o}{s}{a}{s}{c}" for a in forms for o, c in (("(", ")"), ("（", "）"))
+                 for s in ("", " ", "　")]
+    english = [f"{sep}{word}{dot}" for word in ENGLISH_FORMS for sep in (" ", ", ", "、", ",")
+               for dot in ("", ".")] + [" INC.", " Co., Ltd.", " CORP", " and", " ＆"]
+    parts = ["山田", "ヤマダ", "やまだ", "ﾔﾏﾀﾞ", "ＡＢＣ", "abc", "髙", "商事", "大阪支店", "支店",
+             "　", " ", "  ", "\t", "・", "-", "１２", "\u0301", "İ", "ß", "(", "）", "株", "NPO",
+             "Ｎ", "\x1c", "\u2028"]
+    names = []
+    for _ in range(6000):
+        pieces = [rng.choice(parts) for _ in range(rng.randint(0, 4))]
+        for _ in range(rng.randint(0, 2)):  # forms before, after or in the middle
+            pieces.insert(rng.randint(0, len(pieces)), rng.choice(forms + bracketed + ["㈱", "㈲"]))
+        if rng.random() < 0.3:
+            pieces.append(rng.choice(english))
+        names.append("".join(pieces))
+    names += forms + bracketed + [e.strip() for e in english] + [
+        "", " ", "　", "\t", "山田商事株式会社 大阪支店", "株式会社", "(株)", " ㈱ ",
+        "Blue Harbor, Inc.", "Inc.", ", Ltd.", "山田 (株) 大阪支店", "（株）山田商事（有）"]
+    return names
+
+
+def _company_rows(values: list[object]) -> list[list[object]]:
     outcome = company_transform(pd.Series(values, dtype=object), Context())
-    got = list(zip(outcome.values, outcome.reasons, outcome.extra["match_key"],
-                   outcome.extra["legal_form"], strict=True))
-    for value, row in zip(values, got, strict=True):
-        cell = names_module._company_one(value)
-        want = (cell.value, cell.reason, *cell.extra)
-        assert [None if pd.isna(x) else x for x in row] == [
-            None if pd.isna(x) else x for x in want], value
+    return [[None if pd.isna(x) else x for x in row] for row in zip(
+        outcome.values, outcome.reasons, outcome.extra["match_key"],
+        outcome.extra["legal_form"], strict=True)]
+
+
+def _company_ones(values: list[object]) -> list[list[object]]:
+    cells = [names_module._company_one(v) for v in values]
+    return [[None if pd.isna(x) else x for x in (c.value, c.reason, *c.extra)] for c in cells]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_company_transform_is_company_one_per_value(seed: int) -> None:
+    """All names at once give, name by name, what `_company_one` gives: over the names
+    joined by newlines, with other values beside them, and one by one once a name holds
+    a newline."""
+    texts = _company_corpus(seed)
+    assert names_module._company_texts(texts) is not None  # the joined path itself
+    assert _company_rows(list(texts)) == _company_ones(list(texts))
+    mixed: list[object] = [*texts, None, 12, 3.5, True, "  "]
+    assert _company_rows(mixed) == _company_ones(mixed)
+    newline: list[object] = [*texts[:800], "山田\n商事", "(株\n)", "山田\n(株)", 7]
+    assert names_module._company_texts([v for v in newline if isinstance(v, str)]) is None
+    assert _company_rows(newline) == _company_ones(newline)

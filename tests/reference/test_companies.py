@@ -35,11 +35,27 @@ def test_match_key_equals_its_definition_on_random_text() -> None:
     assert [match_key(n) for n in names] == [_by_steps(n) for n in names]
     # all at once: over the names joined, and one by one once a name holds a newline
     assert match_keys(names) == [_by_steps(n) for n in names]
-    assert fold_joined(names, companies._key_lines) is not None
+    assert fold_joined(names, companies.match_key_lines) is not None
     with_newline = [*names[:500], "Yamada\nand Co.", "(株\n)山田", "\n"]
     assert match_keys(with_newline) == [_by_steps(n) for n in with_newline]
     assert match_key("Yamada & Co., Ltd.") == "yamada&"
     assert match_key("(株)やまだ商事") == match_key("ヤマダ商事㈱") == "ヤマダ商事"
+
+
+def test_english_form_lines_is_english_form_of_each_line() -> None:
+    rng = random.Random(8)
+    parts = [" ", "  ", "\t", ",", "、", ", ", "Inc", "inc.", "Co", "CO.", "Ltd", "L.L.C",
+             "K.K", "and", "Yamada", "山田", ".", "\u3000", "\x1c", "ltd."]
+    names = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
+    names += ["Blue Harbor, Inc.", "Inc.", ", Ltd.", " Co., Ltd. ", ""]
+    want = [english_form(name) for name in names]
+    forms: list[object] = [None] * len(names)
+    stripped = companies.english_form_lines("\n".join(names), forms).split("\n")
+    assert list(zip(stripped, forms, strict=True)) == want
+    assert sum(form is not None for form in forms) > 2_000
+    kept = ["x"] * len(names)  # a line whose slot already holds a form keeps it
+    companies.english_form_lines("\n".join(names), kept)  # type: ignore[arg-type]
+    assert kept == ["x"] * len(names)
 
 
 def test_marker_first_letter_test_finds_the_same_markers() -> None:
