@@ -113,8 +113,14 @@ def english_form(name: str) -> tuple[str, str | None]:
     return name[: match.start()], _english_words(match.group(0))
 
 
+_RE_CASE = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+"""Letters `re.IGNORECASE` takes for i, s and k (`İnc`, `ıNC`, `ſ`, the Kelvin sign) that
+`str.lower` does not write as them."""
+
+
 def _english_words(tail: str) -> str:
-    return ", ".join(ENGLISH_FORMS[w.lower()] for w in _ENGLISH_WORD.findall(tail))
+    return ", ".join(ENGLISH_FORMS[w.translate(_RE_CASE).lower()]
+                     for w in _ENGLISH_WORD.findall(tail))
 
 
 def english_form_lines(text: str, forms: list[object] | None = None) -> str:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import jaconv
+import pandas as pd
 
 from migrator.distinct import fold_joined
 from migrator.reference import companies
@@ -70,3 +71,16 @@ def test_marker_first_letter_test_finds_the_same_markers() -> None:
         assert [m.span() for m in MARKER.finditer(text)] == [
             m.span() for m in plain.finditer(text)], text
     assert sum(bool(MARKER.search(t)) for t in texts) > 5_000  # markers among them
+
+
+def test_english_forms_in_letters_case_blind_matching_takes_for_ascii() -> None:
+    """`İnc` (dotted capital I), `ınc` (dotless i) and the Kelvin sign match the forms'
+    pattern case-blind; they are read as the form, not a crash on the lookup."""
+    from migrator.clean.base import Context
+    from migrator.clean.names import company_transform
+
+    assert english_form("Foo İnc") == ("Foo", "Inc.")
+    assert english_form("Bar ınc.") == ("Bar", "Inc.")
+    assert english_form("Baz \u212a\u212a") == english_form("Baz KK")
+    cleaned = company_transform(pd.Series(["Foo İnc", "山田商事㈱"]), Context())
+    assert cleaned.extra["legal_form"].tolist() == ["Inc.", "株式会社"]
