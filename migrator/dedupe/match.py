@@ -4,7 +4,8 @@ once, and clusters from the pairs above a threshold.
 Blocking keeps the cost near-linear: only rows that share a key (the company key, a
 phone, an e-mail, a customer code, a reading, a postal code with the name's first two
 characters) are compared, never all pairs; a key shared by more than MAX_BLOCK rows is
-too common to be evidence and pairs nothing. Each pair's score adds the log-odds of what
+too common to be evidence and pairs nothing, an address already when more than ten share it
+(BLOCK_LIMITS). Each pair's score adds the log-odds of what
 its fields say (agree, nearly agree, disagree, or one side empty) to a prior, in the
 manner of Fellegi and Sunter, with weights set by hand and checked against generated
 truth; string similarity is rapidfuzz's, computed for all pairs at once in C++
@@ -37,6 +38,11 @@ from migrator.distinct import fold_joined
 _NOT_DIGIT = re.compile(r"[^0-9\n]")
 MAX_BLOCK = 50
 """Rows sharing one blocking key beyond which the key pairs nothing (a shared switchboard)."""
+BLOCK_LIMITS = {"address": 10}
+"""A smaller limit for a weaker key: more than ten customers at one address is an office
+building's tenants, where the address says nothing of who is whom (a million-customer
+ledger in a few cities had 18 per address: 11 million pairs to score, all of strangers).
+Tenants typed twice still meet on their name, phone, e-mail or postal code and name."""
 MERGE_AT = 0.9
 """A pair scoring this or more is the same record."""
 REVIEW_AT = 0.3
@@ -81,13 +87,14 @@ class Pairs:
 def candidate_pairs(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of rows that shares a blocking key, each pair once (i < j)."""
     cols = prepared.columns
-    keys = [prepared.code, *(cols[c] for c in ("name", "phone", "email", "kana", "address",
-                                                "domain") if c in cols)]
+    keys = [(prepared.code, MAX_BLOCK), *((cols[c], BLOCK_LIMITS.get(c, MAX_BLOCK)) for c in (
+        "name", "phone", "email", "kana", "address", "domain") if c in cols)]
     if "postal" in cols and "name" in cols:
-        keys.append(_joined(cols["postal"], pd.Series(cols["name"]).str[:2].to_numpy()))
+        keys.append((_joined(cols["postal"], pd.Series(cols["name"]).str[:2].to_numpy()),
+                     MAX_BLOCK))
     if prepared.group is not None:  # a child table: within one parent, every pair
-        keys = [prepared.group]
-    found = [_block(key) for key in keys]
+        keys = [(prepared.group, MAX_BLOCK)]
+    found = [_block(key, limit) for key, limit in keys]
     both = np.concatenate([f for f in found if len(f)]) if any(len(f) for f in found) \
         else np.empty((0, 2), dtype=np.int64)
     if not len(both):
@@ -251,8 +258,9 @@ def _apart_clusters(n: int, pairs: Pairs, keep: np.ndarray,
     return out
 
 
-def _block(key: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows with the same non-missing key; big blocks pair nothing."""
+def _block(key: np.ndarray, limit: int = MAX_BLOCK) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows with the same non-missing key; blocks of more than
+    `limit` rows pair nothing."""
     codes, _ = pd.factorize(pd.Series(key, dtype=object).replace(MISSING, None),
                             use_na_sentinel=True)
     rows = np.flatnonzero(codes >= 0)
@@ -261,10 +269,10 @@ def _block(key: np.ndarray) -> np.ndarray:
     order = rows[np.argsort(codes[rows], kind="stable")]
     sorted_codes = codes[order]
     sizes = np.bincount(sorted_codes)
-    small = sizes[sorted_codes] <= MAX_BLOCK
+    small = sizes[sorted_codes] <= limit
     order, sorted_codes = order[small], sorted_codes[small]
     out = []
-    for d in range(1, min(MAX_BLOCK, int(sizes.max()))):
+    for d in range(1, min(limit, int(sizes.max()))):
         same = sorted_codes[:-d] == sorted_codes[d:]
         if not same.any():
             break

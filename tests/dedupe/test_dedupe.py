@@ -387,3 +387,27 @@ def test_dedupe_keeps_numbered_companies_at_one_address_apart() -> None:
     assert found.merges["_source_row"].tolist() == [4]  # 12 typed twice; 13 and 14 stand
     # no pair of two numbers even waits for review: only 12 and its second typing pair up
     assert found.pairs[["left_source_row", "right_source_row"]].values.tolist() == [[2, 4]]
+
+
+def test_dedupe_pairs_tenants_of_a_crowded_building_only_by_stronger_keys() -> None:
+    """Ten customers at one address are compared pair by pair; eleven are an office
+    building's tenants, whom the address alone does not pair (their other keys still do)."""
+    import numpy as np
+
+    from migrator.dedupe.fields import Prepared
+    from migrator.dedupe.match import BLOCK_LIMITS, candidate_pairs
+
+    def pairs(n: int, phones: list[str]) -> set[tuple[int, int]]:
+        texts = {"name": [f"テナント{chr(0x30A2 + i)}" for i in range(n)],
+                 "address": ["東京都千代田区丸の内1-1-1"] * n, "phone": phones}
+        prepared = Prepared({k: np.array(v, dtype=object) for k, v in texts.items()},
+                            code=np.array([""] * n, dtype=object), group=None)
+        left, right = candidate_pairs(prepared)
+        return set(zip(left.tolist(), right.tolist(), strict=True))
+
+    limit = BLOCK_LIMITS["address"]
+    assert len(pairs(limit, [""] * limit)) == limit * (limit - 1) // 2
+    crowded = limit + 1
+    assert pairs(crowded, [""] * crowded) == set()
+    shared_phone = ["+81355011201", "+81355011201"] + [""] * (crowded - 2)
+    assert pairs(crowded, shared_phone) == {(0, 1)}
