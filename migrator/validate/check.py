@@ -39,8 +39,11 @@ COUNTS_FORMAT = {"result_format": "BASIC"}
 """When no Data Docs are written and `rows.findable` holds for every expectation of a
 table: GX counts, `rows.failing_positions` lists the rows (see migrator.validate.rows)."""
 DOCS_SITE = "migrator"
-FK_IN_SET_LIMIT = 10_000
-"""Above this many distinct resolving keys, foreign keys are checked by the complement."""
+FK_IN_SET_LIMIT = 1_000
+"""Above this many distinct resolving keys, foreign keys are checked by the complement:
+GX turns each expectation into a pydantic model and back some 160 times per run, visiting
+every value of its set each time (validate took 1.22 s with 9,500 keys in the set on
+10,000 customers, 0.36 s with the complement)."""
 
 
 @dataclass
@@ -178,8 +181,8 @@ def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.Dat
     target (never stored in the JSON). Without either, the database checks it.
 
     The set given to GX is the column's distinct values that resolve, which flags exactly
-    the rows that do not. Past FK_IN_SET_LIMIT values GX slows down (it copies the set
-    about a hundred times per run), so the same check is then stated the other way round:
+    the rows that do not. Past FK_IN_SET_LIMIT values GX slows down (it walks the set
+    some 160 times per run), so the same check is then stated the other way round:
     the values that do not resolve must not occur (expect_column_values_to_not_be_in_set).
     """
     out = []
