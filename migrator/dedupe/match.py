@@ -4,12 +4,12 @@ once, and clusters from the pairs above a threshold.
 Blocking keeps the cost near-linear: only rows that share a key (the company key, a
 phone, an e-mail, a customer code, a reading, a postal code with the name's first two
 characters) are compared, never all pairs; a key shared by more than MAX_BLOCK rows is
-too common to be evidence and pairs nothing, an address already when more than ten share it
-(BLOCK_LIMITS). Each pair's score adds the log-odds of what
-its fields say (agree, nearly agree, disagree, or one side empty) to a prior, in the
-manner of Fellegi and Sunter, with weights set by hand and checked against generated
-truth; string similarity is rapidfuzz's, computed for all pairs at once in C++
-(`cpdist`), so no Python loop runs per pair.
+too common to be evidence and pairs nothing (an address already when more than ten share
+it, BLOCK_LIMITS). Each pair's score adds the log-odds of what its fields say (agree,
+nearly agree, disagree, or one side empty) to a prior, in the manner of Fellegi and
+Sunter, with weights set by hand and checked against generated truth; string similarity
+is rapidfuzz's, computed for all pairs at once in C++ (`cpdist`), so no Python loop runs
+per pair.
 
 Why not splink: measured on the same generated truth (benchmarks/bench_dedupe.py, 10k,
 100k and 1M rows), splink 5 on DuckDB with EM-trained weights reached pairwise precision
