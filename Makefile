@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+# pytest-xdist: one worker per core; PYTEST_WORKERS=0 runs in one process (for --pdb, -x)
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test lab bench services system-deps lint clean
 
@@ -23,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/migrator demo
 
 test: $(STAMP) services system-deps lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --quiet migrator tests benchmarks sample_data

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -143,6 +145,32 @@ def fresh_python(code: str) -> str:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     return done.stdout.strip()
+
+
+def migrator_in_process(*args: object, cwd: Path = ROOT) -> CompletedProcess[str]:
+    """`migrator ARGS` run by this interpreter, answered as `subprocess.run` would: the exit
+    code, stdout and stderr. For tests whose point is what a command does, not the process
+    boundary: a child would import pandas and Great Expectations again (3-4 s each). The
+    exit codes and one-sentence errors of a real child keep their own tests (test_cli.py)."""
+    import contextlib
+    import io
+
+    from migrator.cli import main
+
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exit_:
+            if exit_.code is None or isinstance(exit_.code, int):
+                code = exit_.code or 0
+            else:  # sys.exit("message"): printed on stderr, exit 1, as Python does
+                print(exit_.code, file=sys.stderr)
+                code = 1
+    return CompletedProcess(["migrator", *argv], code, out.getvalue(), err.getvalue())
 
 
 def heavy_modules_after(statement: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, heavy_modules_after
+from tests.conftest import FIXTURES, ROOT, heavy_modules_after, migrator_in_process
 
 MIGRATOR = [sys.executable, "-m", "migrator"]
 
@@ -107,7 +107,7 @@ def test_cli_suggest_bad_schema_one_sentence(tmp_path: Path) -> None:
 
 def test_cli_demo_loads_and_answers(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
-    result = run("demo", "--db", str(db))
+    result = migrator_in_process("demo", "--db", db)
     assert result.returncode == 0, result.stderr
     assert "accounting (read = loaded + merged + rejected): holds" in result.stdout
     assert "Customers who bought a toner cartridge" in result.stdout

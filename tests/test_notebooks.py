@@ -43,6 +43,7 @@ def run_notebook(path: Path, folder: Path, extra: list[str] | None = None
     cells in the same kernel; the notebook, its text output, and the seconds it took."""
     import nbclient
     import nbformat
+    from traitlets.config import Config
 
     (folder / "notebooks").mkdir(parents=True, exist_ok=True)
     link = folder / "sample_data"
@@ -52,8 +53,14 @@ def run_notebook(path: Path, folder: Path, extra: list[str] | None = None
     shutil.copy(path, copy)
     notebook = nbformat.read(copy, as_version=4)
     notebook.cells += [nbformat.v4.new_code_cell(code) for code in extra or []]
+    # the kernel talks over Unix sockets in `folder`: a TCP port is picked, freed and only
+    # then bound by the kernel, which another kernel or connection of a parallel pytest
+    # worker can take meanwhile ("Kernel died before replying to kernel_info")
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(folder / "kernel")
     started = time.perf_counter()
-    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", config=config,
                             resources={"metadata": {"path": str(copy.parent)}}).execute()
     seconds = time.perf_counter() - started
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]

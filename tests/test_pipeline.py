@@ -213,14 +213,12 @@ def test_pipeline_run_takes_a_mapping_object_and_times_each_stage(tmp_path: Path
 
 def test_pipeline_a_header_only_table_loads_nothing_and_says_so(tmp_path: Path) -> None:
     """A CSV holding only its header line: the run succeeds, loads nothing, says why."""
-    import subprocess
-    import sys
+    from tests.conftest import migrator_in_process
 
     source = tmp_path / "header_only.csv"
     source.write_text("顧客コード,会社名,TEL\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "migrator", "run", str(source), "--auto",
-                           "--to", f"sqlite:///{tmp_path / 'e.db'}", "--quiet"],
-                          capture_output=True, text=True)
+    done = migrator_in_process("run", source, "--auto", "--to", f"sqlite:///{tmp_path / 'e.db'}",
+                               "--quiet", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "nothing to load into customers: the sources hold no data rows for it" in \
         done.stdout

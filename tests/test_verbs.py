@@ -3,8 +3,6 @@ the database `migrator run` gives; each verb prints itself and refuses a wrong i
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from migrator import (
 )
 from migrator.demo import SOURCES
 from migrator.errors import StageOrderError
-from tests.conftest import ROOT, SAMPLE_DATA, stored_rows
+from tests.conftest import ROOT, SAMPLE_DATA, migrator_in_process, stored_rows
 
 FILES = [SAMPLE_DATA / n for n in SOURCES]
 MAPPING = SAMPLE_DATA / "mapping.yaml"
@@ -33,10 +31,8 @@ TABLES = ["customers", "contacts", "sales", "customer_purchase_history",
 def test_verbs_one_by_one_give_the_database_migrator_run_gives(
         two_targets: tuple[str, str], tmp_path: Path) -> None:
     by_cli, by_verbs = two_targets
-    done = subprocess.run([sys.executable, "-m", "migrator", "run", *map(str, FILES),
-                           "--mapping", str(MAPPING), "--to", by_cli, "--rejects",
-                           str(tmp_path / "cli"), "--quiet"],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = migrator_in_process("run", *FILES, "--mapping", MAPPING, "--to", by_cli,
+                               "--rejects", tmp_path / "cli", "--quiet")
     assert done.returncode == 0, done.stderr
 
     tables = read_sources(FILES)

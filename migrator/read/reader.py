@@ -97,12 +97,13 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
         result.extend(part)
         result.skipped_sheets.extend(part.skipped_sheets)
         result.files.extend(part.files)
-    # reading took as long as its slowest process (plus the unpickling here); the rest of
-    # the wall time is what `meanwhile` added, which its caller counts as its own
-    read = max([own, *(h.finished - wall for h in helpers)]) + sum(h.unpickled for h in helpers)
+    # `meanwhile` added only what it outlasted the slowest reader by, which its caller counts
+    # as its own; the rest of the wall time is reading's, stopping the helpers and joining
+    # their tables included (on a busy machine that can take a tenth of a second)
+    read = max([own, *(h.finished - wall for h in helpers)])
     elapsed = time.perf_counter() - clock
-    result.seconds = min(read, elapsed)
-    result.meanwhile_seconds = elapsed - result.seconds
+    result.meanwhile_seconds = min(max(0.0, own + busy - read), elapsed)
+    result.seconds = elapsed - result.meanwhile_seconds
     return result
 
 

@@ -21,7 +21,7 @@ from migrator.dedupe import Decisions, review
 from migrator.demo import SOURCES
 from migrator.errors import DecisionsError, StageOrderError
 from migrator.tables import DedupedTables
-from tests.conftest import FIXTURES, ROOT, SAMPLE_DATA
+from tests.conftest import FIXTURES, SAMPLE_DATA, migrator_in_process
 
 HERE = FIXTURES / "pipeline"
 
@@ -157,14 +157,10 @@ def test_dedupe_decisions_file_errors_are_one_sentence(tmp_path: Path) -> None:
 
 
 def test_dedupe_command_shows_clusters_and_writes_review(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     out = tmp_path / "review.yaml"
-    done = subprocess.run([sys.executable, "-m", "migrator", "dedupe",
-                           str(HERE / "same_client_two_departments.csv"), "--mapping",
-                           str(HERE / "same_client_two_departments.mapping.yaml"),
-                           "--review", str(out)], capture_output=True, text=True, cwd=ROOT)
+    done = migrator_in_process("dedupe", HERE / "same_client_two_departments.csv", "--mapping",
+                               HERE / "same_client_two_departments.mapping.yaml",
+                               "--review", out)
     assert done.returncode == 0, done.stderr
     assert "customers: 9 pairs compared, 2 clusters merged, 1 groups need review" in done.stdout
     assert f"1 group(s) of likely duplicates need review: {out}" in done.stdout

@@ -13,7 +13,7 @@ import pytest
 
 from migrator import export, run
 from migrator.errors import ExportError
-from tests.conftest import stored_rows
+from tests.conftest import migrator_in_process, stored_rows
 from tests.export.conftest import SAMPLE, SAMPLE_FILES, checked_from, read_back
 
 
@@ -108,8 +108,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_exports_sources_and_says_the_accounting(tmp_path) -> None:
-    done = _cli("export", *map(str, SAMPLE_FILES), "--mapping", str(SAMPLE / "mapping.yaml"),
-                "--format", "dynamics", "--out", str(tmp_path))
+    done = migrator_in_process("export", *SAMPLE_FILES, "--mapping", SAMPLE / "mapping.yaml",
+                               "--format", "dynamics", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "customers: 163 read = 103 exported + 60 merged + 0 rejected (holds)" in done.stdout
     assert (tmp_path / "accounts.csv").read_bytes().startswith(b"\xef\xbb\xbfAccount Name,")

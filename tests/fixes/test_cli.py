@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from migrator.fixes import Fixes
-from tests.conftest import ROOT
+from tests.conftest import ROOT, migrator_in_process
 from tests.fixes.conftest import MAPPING, SAMPLE_DATA, SAMPLE_FILES, SAMPLE_FIXES, TOKYO
 
 TOKYO_FILE = SAMPLE_DATA / TOKYO[0]
@@ -26,8 +26,9 @@ def _cli(*args: object) -> subprocess.CompletedProcess[str]:
 
 def test_cli_run_replays_the_fixes_file(tmp_path: Path) -> None:
     db, report = tmp_path / "crm.db", tmp_path / "report.json"
-    done = _cli("run", *SAMPLE_FILES, "--mapping", MAPPING, "--fixes", SAMPLE_FIXES, "--to",
-                f"sqlite:///{db}", "--rejects", tmp_path, "--report", report, "--quiet")
+    done = migrator_in_process("run", *SAMPLE_FILES, "--mapping", MAPPING, "--fixes",
+                               SAMPLE_FIXES, "--to", f"sqlite:///{db}", "--rejects", tmp_path,
+                               "--report", report, "--quiet")
     assert done.returncode == 0, done.stderr
     assert "  2 hand fixes applied, 0 stale" in done.stdout.splitlines()
     lines = done.stdout.splitlines()
@@ -49,8 +50,9 @@ def test_cli_run_replays_the_fixes_file(tmp_path: Path) -> None:
 
 def test_cli_run_without_fixes_reports_none(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    done = _cli("run", TOKYO_FILE, "--mapping", MAPPING, "--to",
-                f"sqlite:///{tmp_path / 'crm.db'}", "--rejects", tmp_path, "--report", report)
+    done = migrator_in_process("run", TOKYO_FILE, "--mapping", MAPPING, "--to",
+                               f"sqlite:///{tmp_path / 'crm.db'}", "--rejects", tmp_path,
+                               "--report", report)
     assert done.returncode == 0, done.stderr
     assert "hand fix" not in done.stdout
     doc = json.loads(report.read_text(encoding="utf-8"))
@@ -75,15 +77,15 @@ def test_cli_dedupe_says_which_fixes_are_stale(tmp_path: Path) -> None:
     fixes = Fixes.load(SAMPLE_FIXES)
     fixes.fix("customers", "phone", (*TOKYO, 17), "０１１－９４８－２４０８", "011-948-2408")
     path = fixes.save(tmp_path / "fixes.yaml")
-    done = _cli("dedupe", TOKYO_FILE, "--mapping", MAPPING, "--fixes", path)
+    done = migrator_in_process("dedupe", TOKYO_FILE, "--mapping", MAPPING, "--fixes", path)
     assert done.returncode == 0, done.stderr
     assert ("  2 hand fixes applied, 1 stale (the source changed): customers.phone at "
             "部署別顧客.xlsx [東京支店] row 17") in done.stdout.splitlines()
 
 
 def test_cli_export_replays_the_fixes(tmp_path: Path) -> None:
-    done = _cli("export", TOKYO_FILE, "--mapping", MAPPING, "--fixes", SAMPLE_FIXES,
-                "--format", "hubspot", "--out", tmp_path)
+    done = migrator_in_process("export", TOKYO_FILE, "--mapping", MAPPING, "--fixes",
+                               SAMPLE_FIXES, "--format", "hubspot", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     # the bad phones load empty (cell issues) with or without the fixes: nothing rejected
     assert "  customers: 60 read = 48 exported + 12 merged + 0 rejected (holds)" in \

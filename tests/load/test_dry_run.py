@@ -12,7 +12,7 @@ import pytest
 
 from migrator.load import LoadError, redact
 from migrator.pipeline import run
-from tests.conftest import ROOT, SAMPLE_DATA
+from tests.conftest import ROOT, SAMPLE_DATA, migrator_in_process
 from tests.load.test_load import contacts, customers, frames, run_load, snapshot
 from tests.load.test_refused import REFUSE_MARIADB, REFUSE_POSTGRESQL, execute
 
@@ -82,18 +82,17 @@ def test_cli_dry_run_of_a_refused_load_exits_1_in_one_sentence(target_url: str,
     refuses them. `--dry-run` exits 1 with the real run's sentence, and writes nothing."""
     files = [str(SAMPLE_DATA / n) for n in ("顧客台帳.xlsx", "売上明細.xlsx")]
 
-    def cli(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "migrator", "run", *files, "--mapping",
-             str(SAMPLE_DATA / "mapping.yaml"), "--to", target_url, "--rejects",
-             str(tmp_path / "rejects"), "--review", str(tmp_path / "review.yaml"), *extra],
-            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    args = ["run", *files, "--mapping", str(SAMPLE_DATA / "mapping.yaml"), "--to", target_url,
+            "--rejects", str(tmp_path / "rejects"), "--review", str(tmp_path / "review.yaml")]
 
     run([SAMPLE_DATA / "顧客台帳.xlsx"], mapping=SAMPLE_DATA / "mapping.yaml", to=target_url,
         rejects_dir=tmp_path / "first")
     refuse_sales(target_url)
     before = snapshot(target_url)
-    dry, real = cli("--dry-run"), cli()
+    # the dry run in a real child (its exit code and one sentence), the real run in-process
+    dry = subprocess.run([sys.executable, "-m", "migrator", *args, "--dry-run"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    real = migrator_in_process(*args)
     assert (dry.returncode, dry.stdout) == (1, "")
     assert dry.stderr == real.stderr and dry.stderr.count("\n") == 1
     assert dry.stderr.startswith(f"Error: the database refused the load into "

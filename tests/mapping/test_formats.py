@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from migrator.mapping.spec import Mapping, SourceSpec
 from migrator.profile import profile
 from migrator.schema import load_schema
 from migrator.tables import SourceTable
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, migrator_in_process
 
 SCHEMA = load_schema("crm")
 FORMATS = FIXTURES / "formats"
@@ -84,15 +82,11 @@ def test_formats_run_auto_accounts_for_every_row(name: str, tmp_path: Path) -> N
 
 def test_formats_cli_run_auto_exits_0_and_suggest_names_the_format(tmp_path: Path) -> None:
     source = str(FORMATS / "google_contacts.csv")
-    result = subprocess.run(
-        [sys.executable, "-m", "migrator", "run", source, "--auto", "--quiet",
-         "--to", f"sqlite:///{tmp_path / 'out.db'}", "--rejects", str(tmp_path)],
-        capture_output=True, text=True, timeout=300)
+    result = migrator_in_process("run", source, "--auto", "--quiet",
+                                 "--to", f"sqlite:///{tmp_path / 'out.db'}", "--rejects", tmp_path)
     assert result.returncode == 0, result.stderr
-    result = subprocess.run(
-        [sys.executable, "-m", "migrator", "suggest", source, "-o", str(tmp_path / "m.yaml"),
-         "--synonyms", str(tmp_path / "synonyms.yaml")],
-        capture_output=True, text=True, timeout=300)
+    result = migrator_in_process("suggest", source, "-o", tmp_path / "m.yaml",
+                                 "--synonyms", tmp_path / "synonyms.yaml")
     assert result.returncode == 0, result.stderr
     assert "  recognised format: Google Contacts CSV (google_contacts)\n" in result.stdout
     assert "Phone 1 - Value" not in result.stdout.split("not loaded:", 1)[1]

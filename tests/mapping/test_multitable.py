@@ -23,7 +23,7 @@ from migrator.profile import profile
 from migrator.read import read_sources
 from migrator.report import RunReport
 from tests.conftest import FIXTURES, stored_rows
-from tests.test_cli import run as cli
+from tests.conftest import migrator_in_process as cli
 
 MULTI = ["read/legend_beside_table.xlsx", "read/two_tables_stacked.xlsx",
          "read/cards_with_list_sheet.xlsx", "read/two_row_unmerged_header.xlsx",

@@ -65,7 +65,10 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
          f"--LabApp.workspaces_dir={state / 'workspaces'}",
          "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.extension_manager=readonly"],
+         "--LabApp.extension_manager=readonly",
+         # kernels on Unix sockets: a TCP port picked, freed and only then bound by the kernel
+         # can be taken meanwhile by a parallel pytest worker's kernel or connection
+         "--KernelManager.transport=ipc", f"--KernelManager.ip={state / 'kernel'}"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from migrator import read_sources, run
 from migrator.mapping import suggest_mapping
 from migrator.profile import profile
 from migrator.tables import SourceTable
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, migrator_in_process
 
 CARDS = FIXTURES / "cards"
 WORKBOOKS = sorted(CARDS.glob("*.xlsx"))
@@ -177,11 +175,9 @@ def test_card_side_by_side_without_codes_links_contacts_by_card(tmp_path: Path) 
 
 
 def test_card_fixture_cli_run_auto_mixed_exits_0(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "migrator", "run", str(CARDS / "cards_mixed_variants.xlsx"),
-         "--auto", "--quiet", "--to", f"sqlite:///{tmp_path / 'out.db'}",
-         "--rejects", str(tmp_path)],
-        capture_output=True, text=True, timeout=300)
+    result = migrator_in_process("run", CARDS / "cards_mixed_variants.xlsx", "--auto",
+                                 "--quiet", "--to", f"sqlite:///{tmp_path / 'out.db'}",
+                                 "--rejects", tmp_path)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "out.db") as conn:
         assert conn.execute("SELECT count(*) FROM customers").fetchone() == (6,)

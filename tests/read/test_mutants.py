@@ -27,6 +27,9 @@ ODS whose repeated rows expand to 1,000,000, takes about 11 s alone on this mach
 twice that with the corpus read on both cores of a busy one."""
 
 
+pytestmark = pytest.mark.xdist_group("mutants")
+"""Under pytest-xdist both tests run on one worker, so the module's corpus is built once."""
+
 SHARDS = 2
 """Processes reading the corpus at once: the test waits for them, so both cores work."""
 
