@@ -96,8 +96,6 @@ class Helper:
     errors: IO[bytes]
     finished: float = 0.0
     """When it had its answer ready (`time.time()`, the clock both processes share)."""
-    unpickled: float = 0.0
-    """Seconds this process took to unpickle the answer."""
 
     @classmethod
     def start(cls, indexes: list[int], files: list[Path], options: object) -> Helper:
@@ -134,7 +132,6 @@ class Helper:
                             + (", probably for lack of memory" if code == -9 else ""))
         if code != 0 or not data:
             return None
-        began = time.perf_counter()
         try:
             finished, answer, packed = pickle.loads(data)
         except Exception:  # not this version's answer
@@ -144,7 +141,6 @@ class Helper:
                 and all(isinstance(a, SourceTables | BaseException) for a in answer)):
             return None
         unpack_dates(answer, packed)
-        self.unpickled = time.perf_counter() - began
         self.finished = finished
         return answer
 
