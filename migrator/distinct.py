@@ -33,11 +33,17 @@ def fold_joined(texts: list[str], fold: Callable[[str], str]) -> list[str] | Non
     """
     if not texts:
         return []
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
+    joined = join_lines(texts)
+    if joined is None:
         return None
     lines = fold(joined).split("\n")
     return lines if len(lines) == len(texts) else None
+
+
+def join_lines(texts: list[str]) -> str | None:
+    """The texts joined by newlines, one text per line; None when a text holds a newline."""
+    joined = "\n".join(texts)
+    return joined if joined.count("\n") == len(texts) - 1 else None
 
 
 class LineOf:

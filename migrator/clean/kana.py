@@ -27,7 +27,7 @@ from migrator.clean.base import (
     empty_reasons,
     text_columns,
 )
-from migrator.distinct import LineOf, fold_joined
+from migrator.distinct import LineOf, fold_joined, join_lines
 from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
@@ -168,10 +168,10 @@ def _kana_texts(texts: list[str]) -> Columns | None:
     (joined by newlines); None where a text holds a newline."""
     if not texts:
         return Columns([], [])
-    converted = "\n".join(texts)
-    if converted.count("\n") != len(texts) - 1:
+    joined = join_lines(texts)
+    if joined is None:
         return None
-    converted = _katakana_lines(converted)
+    converted = _katakana_lines(joined)
     lines: list[Any] = converted.split("\n")
     if len(lines) != len(texts):
         return None

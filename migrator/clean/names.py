@@ -24,6 +24,7 @@ from migrator.clean.base import (
     text_columns,
 )
 from migrator.clean.kana import collapse_spaces, fold_lines, fold_width, is_blank
+from migrator.distinct import join_lines
 from migrator.errors import RejectReason
 from migrator.reference.companies import (
     CANONICAL,
@@ -95,8 +96,8 @@ def _company_texts(texts: list[str]) -> Columns | None:
     `_company_one`."""
     if not texts:
         return Columns([], [], None, ([], []))
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
+    joined = join_lines(texts)
+    if joined is None:
         return None
     names = fold_lines(joined)
     parts = _FIRST_MARKER.findall(names)
