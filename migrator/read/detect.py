@@ -8,10 +8,11 @@ unless they are blank, subtotals, totals, notes, footers or a repeated header.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,7 @@ _HEADER_SEARCH = 12  # rows of a block searched for its header
 _LOOKAHEAD = 20  # rows below a header candidate used to judge its width
 _PREAMBLE_SEARCH = 40  # key-value lines above a header (statistics exports) searched past
 _PREAMBLE_ROWS = 3  # key-value lines above a table (作成者, 山田) read as its titles
+_NONE = type(None)
 
 
 @dataclass
@@ -277,7 +279,7 @@ def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: np.ndarray, merges
     cols = _kept_columns(values, draft, data)
     names = column_names(rows, draft.header, cols, merges,
                          lambda c: column_letter(grid.sheet_col(c)))
-    frame = _frame(grid, values, data, cols, names)
+    frame = _frame(grid, cells, data, cols, names)
     skipped = [SkippedRow(grid.sheet_row(r) + 1, reason)
                for r, reason in sorted(draft.skipped.items())]
     return SourceTable(
@@ -315,33 +317,66 @@ def _suspects(block: np.ndarray, headers: bool) -> list[int]:
 
     A row can be skipped only when it is blank, when all its values are text (a repeated
     header; only with `headers`), or when one of its texts holds a word _HINT finds.
+    Which cells are text or hold a value is told per column from the set of its types
+    (most columns hold one), not by a Python call per cell.
     """
-    types = np.frompyfunc(type, 1, 1)(block)
-    kinds = set(types.ravel().tolist())
+    height, width = block.shape
+    columns = [block[:, j].tolist() for j in range(width)]
+    texts, values, kinds = _kinds(columns, height)
     if any(issubclass(k, str) and k is not str for k in kinds):
-        return list(range(len(block)))  # text of a str subclass: judge every row
-    texts = types == str  # noqa: E721 (elementwise, numpy)
-    values = block != None  # noqa: E711
-    n_values = values.sum(axis=1)
+        return list(range(height))  # text of a str subclass: judge every row
+    n_values = values.sum(axis=0)
     suspect = n_values == 0
     if headers:
-        suspect |= texts.sum(axis=1) == n_values
-    first_texts = texts & (texts.cumsum(axis=1) <= 3)  # the texts _row_reason searches
-    for j in np.flatnonzero(first_texts.any(axis=0)).tolist():
-        column = block[:, j].copy()
-        column[~first_texts[:, j]] = ""
-        lines: list[str] = column.tolist()
-        joined = "\x00" + "\x00".join(lines)
-        if not _may_hint(joined):
+        suspect |= texts.sum(axis=0) == n_values
+    seen = np.zeros(height, dtype=np.int64)
+    for j, lines in enumerate(columns):
+        seen += texts[j]
+        first = texts[j] & (seen <= 3)  # the texts _row_reason searches
+        if not first.any():
             continue
-        spans = [m.span() for m in _HINT_JOINED.finditer(joined)]
-        if not spans:
-            continue
-        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
-        starts = np.cumsum(lengths) - lengths + 1
-        for a, b in (np.searchsorted(starts, np.array(spans), side="right") - 1).tolist():
-            suspect[max(a, 0) : b + 1] = True
+        if not first.all():
+            column = block[:, j].copy()
+            column[~first] = ""
+            lines = column.tolist()
+        _hinted(lines, suspect)
     return np.flatnonzero(suspect).tolist()
+
+
+def _kinds(columns: list[list[Cell]], height: int) -> tuple[np.ndarray, np.ndarray, set[type]]:
+    """Per column (first axis): which cells are str, which hold a value; and every type."""
+    texts = np.zeros((len(columns), height), dtype=bool)
+    values = np.zeros((len(columns), height), dtype=bool)
+    every: set[type] = set()
+    for j, column in enumerate(columns):
+        kinds = set(map(type, column))
+        every |= kinds
+        if kinds == {str}:
+            texts[j] = values[j] = True
+        elif str not in kinds and _NONE not in kinds:
+            values[j] = True
+        elif str not in kinds:
+            values[j] = np.fromiter(map(operator.is_not, column, repeat(None)), dtype=bool,
+                                    count=height)
+        else:
+            types = np.fromiter(map(type, column), dtype=object, count=height)
+            texts[j] = types == str  # noqa: E721 (elementwise, numpy)
+            values[j] = types != _NONE
+    return texts, values, every
+
+
+def _hinted(lines: list[str], suspect: np.ndarray) -> None:
+    """Mark in `suspect` the rows whose text in `lines` ("" for none) _HINT may match."""
+    joined = "\x00" + "\x00".join(lines)
+    if not _may_hint(joined):
+        return
+    spans = [m.span() for m in _HINT_JOINED.finditer(joined)]
+    if not spans:
+        return
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
+    starts = np.cumsum(lengths) - lengths + 1
+    for a, b in (np.searchsorted(starts, np.array(spans), side="right") - 1).tolist():
+        suspect[max(a, 0) : b + 1] = True
 
 
 def _may_hint(text: str) -> bool:
@@ -417,18 +452,20 @@ def _fill_down(rows: Sequence[Sequence[Cell]], merges: MergeMap,
     return filled
 
 
-def _frame(grid: Grid, rows: Sequence[Sequence[Cell]], data: Sequence[int], cols: Sequence[int],
+def _frame(grid: Grid, cells: np.ndarray, data: Sequence[int], cols: Sequence[int],
            names: Sequence[str]) -> pd.DataFrame:
-    """Columns of exact values: all-text columns as str, others as object (no coercion)."""
+    """Columns of exact values: all-text columns as str, others as object (no coercion).
+
+    `cells` is the table's rows as a 2-D array: a column is taken from it in one step.
+    """
     columns: dict[str, pd.Series] = {}
-    by_column = list(zip(*[rows[r] for r in data], strict=True)) if data else []
+    at = np.asarray(data, dtype=np.int64)
     for c, name in zip(cols, names, strict=True):
-        columns[name] = to_series(list(by_column[c]) if data else [])
+        columns[name] = to_series(cells[at, c].tolist() if data else [])
     n = len(data)
     columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
     columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")
-    at = np.asarray(data, dtype=np.int64) if grid.row_numbers is None else np.asarray(
-        [grid.sheet_row(r) for r in data], dtype=np.int64)
+    if grid.row_numbers is not None:
+        at = np.asarray([grid.sheet_row(r) for r in data], dtype=np.int64)
     columns[SOURCE_ROW] = pd.Series(at + 1, dtype="int64")
     return pd.DataFrame(columns)
-
