@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -90,69 +91,84 @@ Every alternative starts with one character, which lets `re` skip ahead fast.
 
 
 def clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """clean_row over every row of a sheet, worked column by column.
+    """clean_row over every row of a sheet, in place, worked column by column.
 
     A sheet's column mostly holds one type: one regex search over a column's joined
-    text and one numpy pass over its floats replace a Python call per cell. Rows of
-    different lengths (never from calamine's dense layout) are cleaned row by row.
+    text and one numpy pass over its floats replace a Python call per cell, and only
+    the cells that change are written back into their rows (most texts do not), so the
+    rows are never rebuilt. Rows of different lengths (never from calamine's dense
+    layout) are cleaned row by row.
     """
     if not rows:
         return []
     if len(set(map(len, rows))) != 1:
         return [clean_row(r) for r in rows]
-    columns = [_clean_column(col) for col in zip(*rows, strict=True)]
-    while columns and columns[-1].count(None) == len(columns[-1]):
-        columns.pop()
-    if not columns:
-        return [[] for _ in rows]
-    out = list(map(list, zip(*columns, strict=True)))
-    last = columns[-1]
-    if None in last:
-        for r in np.flatnonzero(np.fromiter(last, dtype=object, count=len(last)) == None):  # noqa: E711
-            row = out[r]
-            while row and row[-1] is None:
-                row.pop()
-    return out
+    height, width = len(rows), len(rows[0])
+    if not width:
+        return rows
+    grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=height * width)
+    grid = grid.reshape(height, width)
+    for c in range(width):
+        where, values = _changes(grid[:, c])
+        for r, value in zip(where, values, strict=True):
+            rows[r][c] = value
+    last = grid[:, -1].copy()
+    last[where] = np.fromiter(values, dtype=object, count=len(values))
+    for r in np.flatnonzero(last == None).tolist():  # noqa: E711
+        row = rows[r]
+        while row and row[-1] is None:
+            row.pop()
+    return rows
 
 
-def _clean_column(col: Sequence[Any]) -> Sequence[Any]:
-    """clean_cell over one column: its text and its floats each handled in bulk."""
-    kinds = set(map(type, col))
-    if str not in kinds and float not in kinds:
-        return col
+def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:
+    """Where clean_cell changes a column's cells, and into what: its text and its floats
+    each handled in bulk."""
+    cells = column.tolist()
+    kinds = set(map(type, cells))
     if kinds == {str}:
-        return _clean_texts(col)
+        return _text_changes(cells)
     if kinds == {float}:
-        return _clean_floats(col)
-    cells = np.fromiter(col, dtype=object, count=len(col))
-    kind = np.fromiter(map(type, col), dtype=object, count=len(col))
-    for typ, clean in ((str, _clean_texts), (float, _clean_floats)):
-        where = kind == typ
-        n = int(where.sum())
-        if n:
-            cells[where] = np.fromiter(clean(cells[where].tolist()), dtype=object, count=n)
-    result: list[Any] = cells.tolist()
-    return result
+        return list(range(len(cells))), _clean_floats(cells)
+    if str not in kinds and float not in kinds:
+        return [], []
+    kind = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    where: list[int] = []
+    values: list[Any] = []
+    for typ in (str, float):
+        at = np.flatnonzero(kind == typ)
+        if not len(at):
+            continue
+        some = column[at].tolist()
+        if typ is str:
+            changed, new = _text_changes(some)
+            where += at[changed].tolist()
+            values += new
+        else:
+            where += at.tolist()
+            values += _clean_floats(some)
+    return where, values
 
 
-def _clean_texts(texts: Sequence[str]) -> list[str | None]:
-    """clean_text over many cells: only the cells a search of their joined text flags."""
+def _text_changes(texts: list[str]) -> tuple[list[int], list[str | None]]:
+    """Where clean_text changes a column of texts, and into what: only the cells a search
+    of their joined text flags, and the empty ones (two separators in a row)."""
     joined = "\x1f" + "\x1f".join(texts) + "\x1f"
     spans = [m.span() for m in JOINED_DIRTY.finditer(joined)]
-    out: list[str | None] = [v or None for v in texts] if "" in texts else list(texts)
-    if not spans:
-        return out
+    empty = "\x1f\x1f" in joined  # a cell holding U+001F can look empty: then time only
+    if not spans and not empty:
+        return [], []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    flagged: set[int] = set(np.flatnonzero(lengths == 1).tolist()) if empty else set()
     # Cell i starts at starts[i]; a match touches the cells from the one holding its
     # first character to the one after its end, so a separator match flags both sides.
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    starts = np.cumsum(lengths) - lengths + 1
-    bounds = np.searchsorted(starts, np.array(spans), side="right") - 1
-    flagged: set[int] = set()
-    for first, last in bounds.tolist():
-        flagged.update(range(max(first, 0), min(last, len(texts) - 1) + 1))
-    for i in flagged:
-        out[i] = clean_text(texts[i])
-    return out
+    if spans:
+        starts = np.cumsum(lengths) - lengths + 1
+        bounds = np.searchsorted(starts, np.array(spans), side="right") - 1
+        for first, last in bounds.tolist():
+            flagged.update(range(max(first, 0), min(last, len(texts) - 1) + 1))
+    where = sorted(flagged)
+    return where, [clean_text(texts[i]) for i in where]
 
 
 def _clean_floats(values: Sequence[float]) -> list[Any]:

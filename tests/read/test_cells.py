@@ -63,6 +63,7 @@ def test_clean_rows_column_wise_same_as_clean_row(step: int) -> None:
 
 @pytest.mark.parametrize("column", [
     ["a", "b ", " c", "d"], ["x \x1f", " y", "z"], ["_x0041__x0042_", "ok"],
+    ["a\x1f", "\x1fb", "c"], ["", None, " d", None], [None, 2.0, "e", ""],
     [1.0, 2.5, float("nan"), -0.0, 2.0**53], ["", ""], [dt.date(2024, 1, 1), "t "],
 ])
 def test_clean_rows_one_column_same_as_clean_row(column: list[object]) -> None:
