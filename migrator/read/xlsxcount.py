@@ -6,7 +6,8 @@ A1 and one in XFD1048576 ask for 17 billion cells. Parsing the XML to find out w
 cost what reading it does, so this uses byte searches at C speed: count the cells with
 content (`</c>`; an empty cell is written `<c .../>`), and check that every cell lies
 inside the `<dimension ref=...>` the sheet declares (Excel, LibreOffice and openpyxl
-write it first). Then the declared dimension bounds the dense area. A sheet without
+write it first; cellrefs.py reads every cell's position at once, a regex decides what it
+cannot). Then the declared dimension bounds the dense area. A sheet without
 one (openpyxl's write-only mode) has its farthest row and column measured instead,
 with a regex match per cell. When a cell lies outside the dimension or does not name
 its position (`<c r="B7"`), the area is unknown and the sheet is read sparsely.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from migrator.read.cellrefs import inside
 from migrator.read.model import SheetCells
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})'
@@ -64,7 +66,9 @@ class XlsxSheetCounter:
             if self._prefix is None:
                 return
         self.cells += data.count(self._close)
-        if self._bounded and self._outside is not None and self._outside.search(data):
+        if self._bounded and self._outside is not None and self._dimension is not None \
+                and not inside(data, self._tag, *self._dimension) \
+                and self._outside.search(data):
             self._bounded = False
         elif self._bounded and self._outside is None and self.measure:
             self._measure(data)
@@ -93,6 +97,7 @@ class XlsxSheetCounter:
             return b""
         p = self._prefix = m.group(1) or b""
         self._close = b"</" + p + b"c>"
+        self._tag = b"<" + p + b"c"
         c = b"<" + re.escape(p) + b"c"
         if self._dimension is None:
             self._unplaced = re.compile(c + rb'(?:[>/]| (?!r="))')

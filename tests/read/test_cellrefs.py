@@ -1,0 +1,76 @@
+"""cellrefs.inside, the bulk check of cell positions: it says "inside" only where the
+scan's regex finds no cell outside the dimension, and says it for ordinary sheets."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from migrator.read.cellrefs import inside
+from migrator.read.xlsxcount import XlsxSheetCounter
+
+
+def _outside(prefix: bytes, column: bytes, row: bytes) -> re.Pattern[bytes]:
+    counter = XlsxSheetCounter("s")
+    counter.feed(b'<worksheet><dimension ref="A1:' + column + row + b'"/><'
+                 + prefix + b"sheetData>")
+    assert counter._outside is not None
+    return counter._outside
+
+
+def _cells(refs: list[bytes], prefix: bytes = b"") -> bytes:
+    c = b"<" + prefix + b"c"
+    return b"".join(c + b" " + r + b' t="s"><v>1</v></' + prefix + b"c>" for r in refs)
+
+
+def test_inside_ordinary_cells() -> None:
+    data = b'<row r="1">' + _cells([b'r="A1"', b'r="G9"', b'r="C300002"']) + b"</row>"
+    assert not _outside(b"", b"G", b"300002").search(data)
+    assert inside(data, b"<c", b"G", b"300002")
+    assert inside(b"<cols><col min='1'/></cols>", b"<c", b"G", b"9")
+
+
+@pytest.mark.parametrize("data", [
+    b"<c>1</c>", b'<c/>', b'<c s="1" r="A1"><v>1</v></c>', b'<c  r="A1"><v>1</v></c>',
+    _cells([b'r="A1"', b'r="H1"']), _cells([b'r="AA1"']), _cells([b'r="A300003"']),
+    _cells([b'r="A1000000"']), _cells([b'r="A9"', b'r="G400000"']),
+])
+def test_not_inside_where_the_regex_finds_a_cell_outside(data: bytes) -> None:
+    assert _outside(b"", b"G", b"300002").search(data)
+    assert not inside(data, b"<c", b"G", b"300002")
+
+
+def test_prefixed_tags() -> None:
+    regex = _outside(b"x:", b"AB", b"99")
+    for refs, out in (([b'r="AB99"', b'r="Z1"'], False), ([b'r="AC1"'], True),
+                      ([b'r="A100"'], True)):
+        data = _cells(refs, b"x:")
+        assert bool(regex.search(data)) == out
+        assert inside(data, b"<x:c", b"AB", b"99") == (not out)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_inside_never_where_the_regex_matches(seed: int) -> None:
+    """Random positions around the bounds, some malformed: "inside" always agrees with
+    the regex, and every chunk of well-formed positions gets an answer from numpy."""
+    rnd = random.Random(seed)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for _ in range(300):
+        column = "".join(rnd.choice(letters) for _ in range(rnd.randint(1, 3))).encode()
+        row = str(rnd.randint(1, 10**rnd.randint(1, 7) - 1)).encode()
+        regex = _outside(b"", column, row)
+        refs = []
+        for _ in range(rnd.randint(1, 6)):
+            col = "".join(rnd.choice(letters[:4] + letters[-3:])
+                          for _ in range(rnd.randint(1, len(column) + 1)))
+            r = str(max(1, int(row) + rnd.randint(-3, 3)))
+            refs.append(b'r="' + col.encode() + r.encode() + b'"')
+        if rnd.random() < 0.2:
+            refs.append(rnd.choice([b'r=""', b'r="A"', b'r="12"', b's="1"', b'r="a1"']))
+        data = _cells(refs)
+        if inside(data, b"<c", column, row):
+            assert not regex.search(data)
+        elif all(re.fullmatch(rb'r="[A-Z]+[0-9]+"', r) for r in refs):
+            assert regex.search(data)
