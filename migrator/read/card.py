@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 
 import pandas as pd
 
@@ -107,14 +107,17 @@ def _inner_table(rows: Rows, r: int) -> int | None:
 def _run_end(rows: Rows, start: int) -> int:
     """The last row before the first blank row after `start`, or the last row.
 
-    Rows are tested in growing slices at C speed (a list of 100,000 rows is one run).
+    Rows are tested in growing slices at C speed (a list of 100,000 rows is one run):
+    only a row that ends with an empty cell (or has none) can be blank, and the readers
+    drop trailing empty cells.
     """
     last, step = start, 16
     while last + 1 < len(rows):
         part = rows[last + 1 : last + 1 + step]
-        blank = list(map(operator.eq, map(len, part), map(operator.countOf, part, repeat(None))))
-        if True in blank:
-            return last + blank.index(True)
+        ends = map(next, map(reversed, part), repeat(None))
+        for at in compress(range(len(part)), map(operator.is_, ends, repeat(None))):
+            if not _filled(part[at]):
+                return last + at
         last += len(part)
         step = min(4 * step, 1 << 16)
     return last

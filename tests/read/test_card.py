@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from migrator.read.card import _Field, cards_table, find_cards
 from migrator.read.model import Grid
 
@@ -106,3 +108,22 @@ def test_cards_table_synonym_labels_share_a_column() -> None:
     table = cards_table([c for g in grids for c in find_cards(g) or []])
     assert table.columns == ["会社名", "TEL", "担当者"]
     assert table.frame["TEL"].tolist() == ["03-1", "207-1"]
+
+
+def test_run_end_stops_at_the_first_blank_row() -> None:
+    """_run_end, which tests rows in slices, ends a run where a row-by-row walk does."""
+    from migrator.read.card import _filled, _run_end
+
+    def walk(rows: list[list[object]], start: int) -> int:
+        last = start
+        while last + 1 < len(rows) and _filled(rows[last + 1]):
+            last += 1
+        return last
+
+    rnd = random.Random(7)
+    shapes: list[list[object]] = [[], [None], [None, 1], [1, None], ["x"], [None, None, "y"],
+                                  [0], [None, None]]
+    for _ in range(500):
+        rows = [rnd.choice(shapes) for _ in range(rnd.randint(1, 200))]
+        start = rnd.randrange(len(rows))
+        assert _run_end(rows, start) == walk(rows, start)
