@@ -170,11 +170,12 @@ def pack_dates(answer: list[Any]) -> Packed:
                 if column.dtype != object or not len(column):
                     continue
                 values = column.tolist()
-                if not set(map(type, values)) <= {date, type(None)} or \
-                        all(v is None for v in values):
+                kinds = set(map(type, values))
+                if not kinds <= {date, type(None)} or date not in kinds:
                     continue
-                days = np.fromiter((v.toordinal() if v is not None else _EPOCH
-                                    for v in values), dtype=np.int64, count=len(values))
+                days = np.fromiter(map(date.toordinal, values) if len(kinds) == 1 else
+                                   (v.toordinal() if v is not None else _EPOCH for v in values),
+                                   dtype=np.int64, count=len(values))
                 sent = (days - _EPOCH).astype("datetime64[D]")
                 sent[column.isna().to_numpy()] = np.datetime64("NaT")
                 packed.append((a, t, position, name, sent))
