@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pandas as pd
 
@@ -31,8 +31,10 @@ from migrator.rejects import (
     empty_frame,
     reason_pairs,
 )
-from migrator.schema import TargetSchema
 from migrator.tables.sources import SourceFile
+
+if TYPE_CHECKING:  # pydantic's import is 0.07 s of a read helper's start-up, which needs none
+    from migrator.schema import TargetSchema
 
 RULES = "_rules"
 """Hidden column of a mapped frame: which entry of MappedTables.rules cleans the row."""
