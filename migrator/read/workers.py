@@ -3,8 +3,9 @@
 Reading is CPU-bound Python and Rust (calamine) under one GIL, so threads do not help:
 a 10 MB workbook takes about 5 s on one core while the second core idles. A helper process
 reads its share and sends the tables back pickled (about 0.3 s to unpickle 300,000 rows
-here, against 5.7 s to read them). Meanwhile this process reads its own share, and the
-pipeline imports Great Expectations (3-4 s), so neither waits for the other.
+here, against 5.7 s to read them; unpickled here as they arrive). Meanwhile this process
+reads its own share, and the pipeline imports Great Expectations (3-4 s), so neither
+waits for the other.
 
 Helpers are fresh interpreters (`python -m migrator.read.workers`), not forks: a fork
 of a process that runs threads (a Jupyter kernel, rich's progress display) can deadlock
@@ -122,20 +123,21 @@ class Helper:
         start, or runs other code than this process: migrator was upgraded meanwhile), so
         this process reads those files itself."""
         assert self.process.stdout is not None
-        with self.process.stdout:
-            data = self.process.stdout.read()
+        with self.process.stdout as stream:
+            try:  # unpickled as it arrives, while the helper still pickles the rest
+                got = pickle.load(stream)
+            except Exception:  # nothing, cut short, or not this version's answer
+                got = None
+            stream.read()
         code = self.process.wait()
         self.errors.close()
         if code < 0:
             raise ReadError(files[self.indexes[0]].name, "could not be read: the process "
                             f"reading it was killed by signal {-code}"
                             + (", probably for lack of memory" if code == -9 else ""))
-        if code != 0 or not data:
+        if code != 0 or not isinstance(got, tuple) or len(got) != 3:
             return None
-        try:
-            finished, answer, packed = pickle.loads(data)
-        except Exception:  # not this version's answer
-            return None
+        finished, answer, packed = got
         if not (isinstance(finished, float) and isinstance(answer, list)
                 and 0 < len(answer) <= len(self.indexes)
                 and all(isinstance(a, SourceTables | BaseException) for a in answer)):
@@ -227,8 +229,8 @@ def main() -> None:
                 break
     finished = time.time()
     packed = pack_dates(results)
-    payload = pickle.dumps((finished, results, packed), protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(payload)
+    # written frame by frame, so that the caller unpickles while this pickles the rest
+    pickle.dump((finished, results, packed), out, protocol=pickle.HIGHEST_PROTOCOL)
     out.close()
 
 
