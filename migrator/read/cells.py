@@ -112,6 +112,8 @@ def clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
         where, values = _changes(grid[:, c])
         for r, value in zip(where, values, strict=True):
             rows[r][c] = value
+    # `where` and `values` are the last column's: a row that ends blank once cleaned
+    # loses its trailing blanks
     last = grid[:, -1].copy()
     last[where] = np.fromiter(values, dtype=object, count=len(values))
     for r in np.flatnonzero(last == None).tolist():  # noqa: E711
