@@ -1,9 +1,9 @@
 """write_tables: frames → database rows, in one transaction, as an idempotent upsert.
 
-Tables this run creates get their secondary indexes (and, on PostgreSQL, their foreign
-keys) after the rows are in: building an index once is cheaper than growing it row by
-row, and PostgreSQL checks a foreign key added to a full table with one join instead
-of one lookup per row. How rows are compared and written is `upsert`'s business. A
+Tables this run creates get their secondary indexes (and, on PostgreSQL, their primary
+and foreign keys) after the rows are in: building an index once is cheaper than growing
+it row by row, and PostgreSQL checks a foreign key added to a full table with one join
+instead of one lookup per row. How rows are compared and written is `upsert`'s business. A
 failure anywhere rolls everything back.
 
 A dry run is the same load, rolled back at the end instead of committed: its counts are
