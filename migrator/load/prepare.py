@@ -95,14 +95,12 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     if not wanted or frame.empty or not all(c in frame.columns for c in LINEAGE_COLUMNS):
         return frame
     frame = frame.copy()
-    file, sheet, row = (frame[c].astype(object) for c in LINEAGE_COLUMNS)
-    basis = (f"{name}|" + file.astype(str) + "|" + sheet.where(sheet.notna(), "").astype(str)
-             + "|" + row.astype(str))
-    if LINEAGE_SEQ in frame.columns:
-        seq = pd.Series(row_seq(frame), index=frame.index)
-        basis = basis.where(seq == 0, basis + "|" + seq.astype(str))
+    file, sheet, row = (frame[c].tolist() for c in LINEAGE_COLUMNS)
+    seqs = row_seq(frame)
+    basis = [f"{name}|{f}|{'' if pd.isna(s) else s}|{r}" + (f"|{q}" if q else "")
+             for f, s, r, q in zip(file, sheet, row, seqs, strict=True)]
     made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
-                      for b in basis.tolist()], index=frame.index, dtype=object)
+                      for b in basis], index=frame.index, dtype=object)
     for key in wanted:
         frame[key] = made if key not in frame.columns else frame[key].where(
             frame[key].notna(), made).astype(object)
