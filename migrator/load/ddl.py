@@ -141,15 +141,18 @@ def check_existing(conn: Connection, metadata: MetaData) -> set[str]:
 
 
 def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data: set[str],
-                  *, stand_ins: bool = False) -> list[ExecutableDDLElement]:
-    """Create the missing tables; return the index and key DDL to run once rows are in.
+                  *, stand_ins: bool = False
+                  ) -> tuple[list[ExecutableDDLElement], list[ExecutableDDLElement]]:
+    """Create the missing tables; return the DDL to run once rows are in: the primary
+    keys and indexes, then the foreign keys (they wait until rejected rows are gone).
 
     `data` are the tables this load writes rows to: they get their indexes (and, on
-    PostgreSQL, their primary and foreign keys, see `_keyless`) later. MariaDB commits at every CREATE INDEX, so
-    there the tables are created whole. MariaDB also commits every CREATE TABLE, so a dry
-    run there (`stand_ins`) creates the `data` tables TEMPORARY instead: the connection
-    keeps them to itself and drops them when it closes. MariaDB refuses foreign keys on
-    them, and their secondary indexes change nothing a load is told, so both are left out.
+    PostgreSQL, their primary and foreign keys, see `_keyless`) later. MariaDB commits at
+    every CREATE INDEX, so there the tables are created whole. MariaDB also commits every
+    CREATE TABLE, so a dry run there (`stand_ins`) creates the `data` tables TEMPORARY
+    instead: the connection keeps them to itself and drops them when it closes. MariaDB
+    refuses foreign keys on them, and their secondary indexes change nothing a load is
+    told, so both are left out.
     """
     from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
@@ -160,10 +163,10 @@ def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data
             ddl = str(CreateTable(table, include_foreign_key_constraints=[])
                       .compile(dialect=conn.dialect))
             conn.exec_driver_sql(ddl.replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
-        return []
+        return [], []
     if dialect not in ("postgresql", "sqlite"):
         metadata.create_all(conn, tables=missing, checkfirst=False)
-        return []
+        return [], []
     keys: list[ExecutableDDLElement] = []
     indexes: list[ExecutableDDLElement] = []
     references: list[ExecutableDDLElement] = []
@@ -187,7 +190,7 @@ def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data
         else:
             for element in created:
                 conn.execute(element)
-    return [*keys, *indexes, *references]
+    return [*keys, *indexes], references
 
 
 def _keyless(table: Table) -> Table:

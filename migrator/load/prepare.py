@@ -22,7 +22,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
 from migrator.errors import LoadError
-from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
+from migrator.lineage import LINEAGE_COLUMNS, row_seq
 from migrator.load.ddl import RUN_ID
 from migrator.schema import TableSpec
 
@@ -82,6 +82,18 @@ def prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> Pre
     _check_keys(name, pk, values, frame)
     return Prepared(name, spec, fields, [*fields, *LINEAGE_COLUMNS, RUN_ID], values, kinds,
                     len(frame))
+
+
+def key_values(name: str, spec: TableSpec, frame: pd.DataFrame) -> np.ndarray:
+    """The primary key of every row of `frame`, as `prepare` writes it."""
+    pk = spec.primary_key
+    if frame.empty and pk not in frame.columns:
+        return _objects([])
+    frame = generate_keys(name, spec, frame)
+    if pk not in frame.columns:
+        raise LoadError(f"the {name} table has no {pk} column, its primary key; map a source "
+                        f"column to {name}.{pk}.")
+    return _column(frame.reset_index(drop=True), pk, spec.fields[pk].type, name)
 
 
 def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
