@@ -46,6 +46,7 @@ class LoadAhead:
         self.url = url
         self.run_id = run_id
         self._outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
+        self._abandoned = threading.Event()
         self._asked = False
         self.settled = False
         """True once `finish` committed the rows written ahead."""
@@ -71,9 +72,15 @@ class LoadAhead:
 
     def _work(self, schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> None:
         try:
-            self._result = write_settled(self.url, schema, frames, self.run_id, self._settle)
+            self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
+                                         progress=self._going)
         except BaseException as exc:  # handed to `finish`, which decides
             self._result = exc
+
+    def _going(self, _step: str, _done: int, _total: int) -> None:
+        """Told of each COPY chunk: stops an abandoned load there, not at its end."""
+        if self._abandoned.is_set():
+            raise _Abandoned
 
     def _settle(self) -> Outcome:
         self.written.set()
@@ -99,5 +106,6 @@ class LoadAhead:
 
     def abandon(self) -> None:
         """Roll back what went in ahead (validation failed)."""
+        self._abandoned.set()
         self._outcomes.put(None)
         self._thread.join()
