@@ -76,20 +76,27 @@ extra = sys.argv[6:]
 from pathlib import Path
 
 def migrator_run():
-    # prepare() then load() is what run() does; apart, the loaded frames can be measured
+    # run(), with the checked frames caught on their way to load() to measure their size
     import resource, tempfile
-    from migrator.pipeline import prepare
-    from migrator.load import load
+    import migrator.pipeline as pipeline
+    caught = {}
+    loading = pipeline.load
+
+    def load(checked, **kwargs):
+        caught["checked"] = checked
+        return loading(checked, **kwargs)
+
+    pipeline.load = load
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         # the 1,000,000-customer ledger holds 12 million cells: past the default limit
         from migrator.read.settings import ReadLimits, ReadOptions
         options = ReadOptions(limits=ReadLimits(max_cells=100_000_000))
-        checked = prepare([Path(ledger), *map(Path, sales)], mapping=Path(mapping), against=url,
-                          options=options)
-        report = load(checked, to=url, rejects_dir=Path(tmp)).report
+        report = pipeline.run([Path(ledger), *map(Path, sales)], mapping=Path(mapping), to=url,
+                              rejects_dir=Path(tmp), options=options)
         seconds = time.perf_counter() - t0
+        checked = caught["checked"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the read helpers
     frames = sum(int(f.memory_usage(deep=True).sum()) for f in checked.frames.values())

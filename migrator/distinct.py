@@ -17,9 +17,16 @@ def per_distinct(values: Any, convert: Callable[[Any], Any], missing: Any = None
     with `values`. Distinct means equal and of equal hash, so 1 and 1.0 count as one:
     use it where equal values convert alike.
     """
+    return per_distinct_all(values, lambda distinct: [convert(v) for v in distinct], missing)
+
+
+def per_distinct_all(values: Any, convert: Callable[[list[Any]], list[Any]],
+                     missing: Any = None) -> np.ndarray:
+    """`per_distinct` for a `convert` that takes every distinct value at once (one call
+    over names joined by newlines, say) and returns their conversions in order."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [convert(v) for v in uniques]
+    table[:-1] = convert(uniques.tolist())
     table[-1] = missing  # code -1: a missing cell
     return table[codes]
 

@@ -16,6 +16,7 @@ calls one cell at a time and gets the same database:
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -27,6 +28,7 @@ from migrator.dedupe import review as review_of
 from migrator.errors import MigratorError
 from migrator.fixes import Fixes, apply_fixes
 from migrator.load import load
+from migrator.load.ahead import LoadAhead
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
 from migrator.mapping.learn import default_path
 from migrator.mapping.spec import LOW_CONFIDENCE
@@ -111,13 +113,23 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
     after mapping; the report says how many applied and which are stale.
     `progress(step, done, total)` follows each step
     (`reading`, `cleaning`, `validating`, `loading`); `docs` writes GX Data Docs there.
+    Into PostgreSQL, the rows go into the load's transaction while they are validated
+    (`LoadAhead`); the rejected ones are taken out again before anything is committed.
     """
     url = to or default_target([Path(s) for s in sources])
-    checked = prepare(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                      decisions=decisions, against=url, suites=suites, docs=docs,
-                      fixes=fixes, progress=progress)
-    report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
-                  progress=progress).report
+    deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
+                       decisions=decisions, against=url, fixes=fixes, progress=progress,
+                       meanwhile=import_gx)
+    run_id = uuid.uuid4().hex[:12]
+    ahead = None if dry_run else LoadAhead.start(deduped, url, run_id)
+    try:
+        checked = validate(deduped, suites=suites, docs=docs, against=url, progress=progress)
+        report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
+                      run_id=run_id, progress=progress, ahead=ahead).report
+    except BaseException:
+        if ahead is not None:  # its transaction must not outlive the run
+            ahead.abandon()
+        raise
     if review is not None and not dry_run:
         review_of(checked).save(review)
     return report

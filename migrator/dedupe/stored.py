@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from migrator.distinct import per_distinct_all
 from migrator.lineage import LINEAGE_COLUMNS
-from migrator.reference.companies import match_key
+from migrator.reference.companies import match_keys
 from migrator.schema import TableSpec
 from migrator.target import stored_frame
 
@@ -28,11 +29,11 @@ def stored_rows(url: str, table: str, spec: TableSpec) -> pd.DataFrame:
         return frame
     for name, field in spec.fields.items():
         if field.semantic == "company_name" and name in frame:
-            frame[f"_{name}_key"] = frame[name].map(_key, na_action="ignore")
+            frame[f"_{name}_key"] = per_distinct_all(frame[name], _keys)
     frame[STORED] = True
     return frame
 
 
-def _key(name: object) -> object:
-    key = match_key(str(name))
-    return key or None
+def _keys(names: list[object]) -> list[object]:
+    """The match key of each distinct name, None for a name that has none."""
+    return [key or None for key in match_keys([str(n) for n in names])]

@@ -171,7 +171,9 @@ def _keep_differences(table: str, out: pd.DataFrame, frame: pd.DataFrame, spec: 
     theirs = frame.loc[merged, kept].astype(object).to_numpy()
     ours = out.loc[target, kept].astype(object).to_numpy()
     lines: dict[int, list[str]] = {}
-    for row, survivor, values, have in zip(merged, target, theirs, ours, strict=True):
+    maybe = _may_differ(theirs, ours)  # a re-run merges each row with its stored twin
+    for row, survivor, values, have in zip(merged[maybe], target[maybe], theirs[maybe],
+                                           ours[maybe], strict=True):
         held = {str(v) for v in have if not pd.isna(v)}
         extra = [f"{f} {v}" for f, v in zip(kept, values, strict=True)
                  if not pd.isna(v) and str(v) not in held]
@@ -194,6 +196,17 @@ def _keep_differences(table: str, out: pd.DataFrame, frame: pd.DataFrame, spec: 
     before, after = before[fresh], [a for a, f in zip(after, fresh, strict=True) if f]
     out.loc[rows, NOTES] = after
     return changes_frame(table, out.loc[rows], NOTES, before, after, "survivor_kept_values")
+
+
+def _may_differ(theirs: np.ndarray, ours: np.ndarray) -> np.ndarray:
+    """Rows where a value of `theirs` is present and not the same field's value of `ours`:
+    the only rows that can hold a value the survivor lacks (a value equal to the
+    survivor's in its own field is held by it)."""
+    missing = pd.isna(theirs)
+    same = np.zeros(theirs.shape, dtype=bool)
+    both = ~missing & ~pd.isna(ours)
+    same[both] = [a == b for a, b in zip(theirs[both], ours[both], strict=True)]
+    return (~missing & ~same).any(axis=1)
 
 
 def _noted(before: object, lines: list[str]) -> str:

@@ -141,15 +141,18 @@ def check_existing(conn: Connection, metadata: MetaData) -> set[str]:
 
 
 def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data: set[str],
-                  *, stand_ins: bool = False) -> list[ExecutableDDLElement]:
-    """Create the missing tables; return the index and key DDL to run once rows are in.
+                  *, stand_ins: bool = False
+                  ) -> tuple[list[ExecutableDDLElement], list[ExecutableDDLElement]]:
+    """Create the missing tables; return the DDL to run once rows are in: the primary
+    keys and indexes, then the foreign keys (they wait until rejected rows are gone).
 
     `data` are the tables this load writes rows to: they get their indexes (and, on
-    PostgreSQL, their foreign keys) later. MariaDB commits at every CREATE INDEX, so
-    there the tables are created whole. MariaDB also commits every CREATE TABLE, so a dry
-    run there (`stand_ins`) creates the `data` tables TEMPORARY instead: the connection
-    keeps them to itself and drops them when it closes. MariaDB refuses foreign keys on
-    them, and their secondary indexes change nothing a load is told, so both are left out.
+    PostgreSQL, their primary and foreign keys, see `_keyless`) later. MariaDB commits at
+    every CREATE INDEX, so there the tables are created whole. MariaDB also commits every
+    CREATE TABLE, so a dry run there (`stand_ins`) creates the `data` tables TEMPORARY
+    instead: the connection keeps them to itself and drops them when it closes. MariaDB
+    refuses foreign keys on them, and their secondary indexes change nothing a load is
+    told, so both are left out.
     """
     from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
@@ -160,24 +163,49 @@ def create_tables(conn: Connection, metadata: MetaData, existing: set[str], data
             ddl = str(CreateTable(table, include_foreign_key_constraints=[])
                       .compile(dialect=conn.dialect))
             conn.exec_driver_sql(ddl.replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
-        return []
+        return [], []
     if dialect not in ("postgresql", "sqlite"):
         metadata.create_all(conn, tables=missing, checkfirst=False)
-        return []
-    later: list[ExecutableDDLElement] = []
+        return [], []
+    keys: list[ExecutableDDLElement] = []
+    indexes: list[ExecutableDDLElement] = []
+    references: list[ExecutableDDLElement] = []
+    keyless: set[str] = set()
     for table in missing:
         deferred = table.name in data
-        keys: list[Any] | None = [] if deferred and dialect == "postgresql" else None
-        conn.execute(CreateTable(table, include_foreign_key_constraints=keys))
-        indexes = [CreateIndex(index) for index in sorted(table.indexes, key=_index_name)]
+        created = [CreateIndex(index) for index in sorted(table.indexes, key=_index_name)]
+        if deferred and dialect == "postgresql":
+            conn.execute(CreateTable(_keyless(table)))
+            keyless.add(table.name)
+            keys.append(AddConstraint(table.primary_key))
+            references += [AddConstraint(fk) for fk in table.foreign_key_constraints]
+        else:  # a key to a table without its primary key yet waits for that key
+            waiting = [fk for fk in table.foreign_key_constraints
+                       if fk.referred_table.name in keyless]
+            conn.execute(CreateTable(table, include_foreign_key_constraints=[
+                fk for fk in table.foreign_key_constraints if fk not in waiting]))
+            references += [AddConstraint(fk) for fk in waiting]
         if deferred:
-            later += indexes
-            if keys is not None:
-                later += [AddConstraint(fk) for fk in table.foreign_key_constraints]
+            indexes += created
         else:
-            for element in indexes:
+            for element in created:
                 conn.execute(element)
-    return later
+    return [*keys, *indexes], references
+
+
+def _keyless(table: Table) -> Table:
+    """`table` without its primary key and foreign keys, for COPY to fill before they are
+    built: a key built once over the loaded rows costs less than one kept up row by row.
+    Duplicate keys never reach the database (`prepare` refuses them), so the key's
+    refusals come no later than they did; unique constraints stay, so a schema's unique
+    field is still refused at its table's step."""
+    import sqlalchemy as sa
+
+    columns = [sa.Column(c.name, c.type, nullable=c.nullable, autoincrement=False)
+               for c in table.columns]
+    unique = [sa.UniqueConstraint(*c.columns.keys(), name=c.name) for c in table.constraints
+              if isinstance(c, sa.UniqueConstraint)]
+    return sa.Table(table.name, sa.MetaData(), *columns, *unique)
 
 
 def _index_name(index: Any) -> str:

@@ -22,7 +22,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.distinct import per_distinct
 from migrator.errors import LoadError
-from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
+from migrator.lineage import LINEAGE_COLUMNS, row_seq
 from migrator.load.ddl import RUN_ID
 from migrator.schema import TableSpec
 
@@ -84,6 +84,18 @@ def prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> Pre
                     len(frame))
 
 
+def key_values(name: str, spec: TableSpec, frame: pd.DataFrame) -> np.ndarray:
+    """The primary key of every row of `frame`, as `prepare` writes it."""
+    pk = spec.primary_key
+    if frame.empty and pk not in frame.columns:
+        return _objects([])
+    frame = generate_keys(name, spec, frame)
+    if pk not in frame.columns:
+        raise LoadError(f"the {name} table has no {pk} column, its primary key; map a source "
+                        f"column to {name}.{pk}.")
+    return _column(frame.reset_index(drop=True), pk, spec.fields[pk].type, name)
+
+
 def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """Fill the schema's `generated` keys a row lacks with an id derived from its lineage.
 
@@ -95,14 +107,12 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     if not wanted or frame.empty or not all(c in frame.columns for c in LINEAGE_COLUMNS):
         return frame
     frame = frame.copy()
-    file, sheet, row = (frame[c].astype(object) for c in LINEAGE_COLUMNS)
-    basis = (f"{name}|" + file.astype(str) + "|" + sheet.where(sheet.notna(), "").astype(str)
-             + "|" + row.astype(str))
-    if LINEAGE_SEQ in frame.columns:
-        seq = pd.Series(row_seq(frame), index=frame.index)
-        basis = basis.where(seq == 0, basis + "|" + seq.astype(str))
+    file, sheet, row = (frame[c].tolist() for c in LINEAGE_COLUMNS)
+    seqs = row_seq(frame)
+    basis = [f"{name}|{f}|{'' if pd.isna(s) else s}|{r}" + (f"|{q}" if q else "")
+             for f, s, r, q in zip(file, sheet, row, seqs, strict=True)]
     made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
-                      for b in basis.tolist()], index=frame.index, dtype=object)
+                      for b in basis], index=frame.index, dtype=object)
     for key in wanted:
         frame[key] = made if key not in frame.columns else frame[key].where(
             frame[key].notna(), made).astype(object)

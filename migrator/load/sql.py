@@ -1,9 +1,9 @@
 """write_tables: frames → database rows, in one transaction, as an idempotent upsert.
 
-Tables this run creates get their secondary indexes (and, on PostgreSQL, their foreign
-keys) after the rows are in: building an index once is cheaper than growing it row by
-row, and PostgreSQL checks a foreign key added to a full table with one join instead
-of one lookup per row. How rows are compared and written is `upsert`'s business. A
+Tables this run creates get their secondary indexes (and, on PostgreSQL, their primary
+and foreign keys) after the rows are in: building an index once is cheaper than growing
+it row by row, and PostgreSQL checks a foreign key added to a full table with one join
+instead of one lookup per row. How rows are compared and written is `upsert`'s business. A
 failure anywhere rolls everything back.
 
 A dry run is the same load, rolled back at the end instead of committed: its counts are
@@ -20,10 +20,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
+from migrator.lineage import LINEAGE_COLUMNS
 from migrator.load.bookkeeping import (
     HISTORY,
     run_id_of,
@@ -38,8 +40,16 @@ from migrator.load.ddl import (
     view_statements,
 )
 from migrator.load.lock import lock_mariadb, lock_postgresql
-from migrator.load.prepare import Prepared, prepare
-from migrator.load.upsert import History, TableCounts, is_empty, upsert
+from migrator.load.prepare import Prepared, key_values, prepare
+from migrator.load.upsert import (
+    History,
+    TableCounts,
+    Written,
+    drop_rows,
+    is_empty,
+    settle_rows,
+    write_rows,
+)
 from migrator.progress import Progress, silent
 from migrator.schema import TargetSchema
 from migrator.target import missing_sqlite_file, unusable_url
@@ -48,7 +58,29 @@ from migrator.urls import redact, scrub
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
 
-__all__ = ["TableCounts", "write_tables"]
+__all__ = ["Outcome", "TableCounts", "write_tables"]
+
+
+@dataclass
+class Outcome:
+    """What a load learns only once its rows are checked: which of them to keep, and
+    what to record of the run."""
+
+    run: dict[str, Any] | Callable[[], dict[str, Any]]
+    """The `_runs` row's content, or a callable that makes it when it is written."""
+    rejects: pd.DataFrame
+    merges: pd.DataFrame | None = None
+    issues: pd.DataFrame | None = None
+    frames: dict[str, pd.DataFrame] | None = None
+    """The checked frames, each the written one less some rows; None keeps every row."""
+    progress: Progress | None = None
+    waited: Callable[[float], None] | None = None
+
+
+class Unsettled(Exception):
+    """The rows written cannot be settled, and nothing was: the checked frames are not
+    the written rows less some, or the connection was lost while they waited. Load the
+    checked rows the usual way."""
 
 
 @dataclass
@@ -61,6 +93,8 @@ class _State:
     """False when a failed load could not drop the tables it created."""
     waited: float | None = None
     """Seconds the load waited for another run loading into the same target."""
+    outcome: Outcome | None = None
+    """What `settle` said, once it did."""
 
     def waiting(self, started: bool) -> None:
         self.progress("waiting", 0 if started else 1, 1)
@@ -87,8 +121,24 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
         >>> counts["customers"]
         TableCounts(inserted=120, updated=0, unchanged=0)
     """
+    outcome = Outcome(run, rejects, merges, issues, progress=progress, waited=waited)
+    return write_settled(url, schema, frames, run_id_of(run() if callable(run) else run),
+                         lambda: outcome, dry_run=dry_run, fault=fault, progress=progress)
+
+
+def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame],
+                  run_id: str, settle: Callable[[], Outcome], *, dry_run: bool = False,
+                  fault: Callable[[str], None] | None = None,
+                  progress: Progress | None = None) -> dict[str, TableCounts]:
+    """write_tables, whose rows go in before `settle()` says which of them to keep and
+    what to record of the run (`Outcome`); it is called once, in the transaction, when
+    every row is written and the new tables' keys and indexes are built.
+
+    When the checked frames are not the written rows less some, or the connection was
+    lost while waiting, Unsettled is raised before anything is settled, and the
+    transaction is rolled back.
+    """
     target = redact(url)
-    run_id = run_id_of(run() if callable(run) else run)
     prepared = [prepare(name, schema.tables[name], frames[name], run_id)
                 for name in _ordered(schema, frames)]
     engine = open_engine(url)
@@ -98,10 +148,13 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
     loaded = False
 
     def bookkeeping(conn: Connection, counts: dict[str, TableCounts]) -> None:
+        outcome = state.outcome
+        assert outcome is not None
+        run = outcome.run() if callable(outcome.run) else outcome.run
         write_bookkeeping(
-            conn, metadata, run={**(run() if callable(run) else run), "dry_run": dry_run},
-            run_id=run_id, target=target, counts={t: asdict(c) for t, c in counts.items()},
-            rejects=rejects, merges=merges, issues=issues)
+            conn, metadata, run={**run, "dry_run": dry_run}, run_id=run_id, target=target,
+            counts={t: asdict(c) for t, c in counts.items()}, rejects=outcome.rejects,
+            merges=outcome.merges, issues=outcome.issues)
 
     try:
         if dry_run and new_file:  # an empty database holds what the new file would
@@ -109,12 +162,13 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
             engine = open_engine("sqlite://")
         with _one_load_at_a_time(engine, state):
             counts = _write(engine, metadata, prepared, state, fault, schema, bookkeeping,
-                            dry_run=dry_run, run_id=run_id)
+                            settle, dry_run=dry_run, run_id=run_id)
         loaded = not dry_run
-        if waited is not None and state.waited is not None:
-            waited(state.waited)
+        told = state.outcome.waited if state.outcome is not None else None
+        if told is not None and state.waited is not None:
+            told(state.waited)
         return counts
-    except LoadError:
+    except (LoadError, Unsettled):
         raise
     except Exception as exc:  # a fault anywhere must roll back and read as one sentence
         raise LoadError(_db_message(exc, target, state.step, state.undone)) from exc
@@ -137,8 +191,9 @@ def _one_load_at_a_time(engine: Engine, state: _State) -> Iterator[None]:
 
 def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: _State,
            fault: Callable[[str], None] | None, schema: TargetSchema,
-           bookkeeping: Callable[[Connection, dict[str, TableCounts]], None], *,
-           dry_run: bool, run_id: str) -> dict[str, TableCounts]:
+           bookkeeping: Callable[[Connection, dict[str, TableCounts]], None],
+           settle: Callable[[], Outcome], *, dry_run: bool, run_id: str
+           ) -> dict[str, TableCounts]:
     """The load's one transaction, committed, or for a dry run rolled back; on a failure,
     MariaDB's new tables are dropped again."""
     try:
@@ -149,8 +204,8 @@ def _write(engine: Engine, metadata: MetaData, prepared: list[Prepared], state: 
             with conn.begin() as transaction:
                 if conn.dialect.name == "postgresql":
                     state.waited = lock_postgresql(conn, state.waiting)
-                counts = _run_steps(conn, metadata, prepared, state, fault, schema=schema,
-                                    dry_run=dry_run, run_id=run_id)
+                counts = _run_steps(conn, metadata, prepared, state, fault, settle,
+                                    schema=schema, dry_run=dry_run, run_id=run_id)
                 _step(state, fault, "bookkeeping")
                 if not dry_run or _transactional_ddl(conn):
                     bookkeeping(conn, counts)
@@ -207,8 +262,9 @@ def _step(state: _State, fault: Callable[[str], None] | None, name: str) -> None
 
 
 def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
-               state: _State, fault: Callable[[str], None] | None, *, schema: TargetSchema,
-               dry_run: bool, run_id: str) -> dict[str, TableCounts]:
+               state: _State, fault: Callable[[str], None] | None,
+               settle: Callable[[], Outcome], *, schema: TargetSchema, dry_run: bool,
+               run_id: str) -> dict[str, TableCounts]:
     """Tables, views and rows, in `conn`'s transaction; what each table got."""
     import sqlalchemy as sa
 
@@ -218,15 +274,14 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
     views_before = set(sa.inspect(conn).get_view_names())
     if not stand_ins:
         state.created = ([t.name for t in metadata.sorted_tables if t.name not in existing], [])
-    later = create_tables(conn, metadata, existing, {t.name for t in prepared},
-                          stand_ins=stand_ins)
+    indexes, references = create_tables(conn, metadata, existing, {t.name for t in prepared},
+                                        stand_ins=stand_ins)
     if not stand_ins:  # MariaDB would commit these at once, even in a dry run
         upgrade_bookkeeping(conn, metadata, existing)
         _step(state, fault, "views")
         for statement in view_statements(schema, conn.dialect.name):
             conn.exec_driver_sql(statement)
         state.created[1].extend(v for v in schema.views if v not in views_before)
-    counts = {}
     total, done = sum(t.size for t in prepared), 0
     state.progress("loading", 0, total)
 
@@ -235,18 +290,84 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
         done += rows
         state.progress("loading", done, total)
 
-    # MariaDB's dry run has no bookkeeping tables to keep history in (see above)
-    history = None if stand_ins else History(metadata.tables[HISTORY], run_id)
+    written: list[Written] = []
     for table in prepared:
         _step(state, fault, f"table:{table.name}")
         stored = metadata.tables[table.name]
         empty = table.name not in existing or is_empty(conn, stored)
-        counts[table.name] = upsert(conn, stored, table, empty=empty, advance=advance,
-                                    history=history)
+        keyed_now = table.name in existing or conn.dialect.name != "postgresql"
+        if empty and keyed_now and _refers_to_staged(table, written):
+            empty = False  # its rows would name customers merged only once settled
+        written.append(write_rows(conn, stored, table, empty=empty, advance=advance))
     _step(state, fault, "indexes")
-    for element in later:
+    for element in indexes:
+        conn.execute(element)
+    outcome = settle()
+    dropped = _dropped(written, outcome.frames)
+    if outcome.frames is not None:
+        _alive(conn)
+    state.outcome = outcome
+    state.progress = outcome.progress or state.progress
+    state.progress("loading", total, total)
+    # MariaDB's dry run has no bookkeeping tables to keep history in (see above)
+    history = None if stand_ins else History(metadata.tables[HISTORY], run_id)
+    counts = {}
+    for rows in written:
+        _step(state, fault, f"table:{rows.table.name}")
+        drop_rows(conn, rows, dropped[rows.table.name])
+        counts[rows.table.name] = settle_rows(conn, rows, history=history)
+    _step(state, fault, "indexes")
+    for element in references:
         conn.execute(element)
     return counts
+
+
+def _same_rows(table: Prepared, frame: pd.DataFrame) -> bool:
+    """Whether `frame` holds the written rows, all of them, in order: by their lineage,
+    cheaper than making their keys again (a generated key hashes each row's lineage)."""
+    if len(frame) != table.size or not all(c in frame.columns for c in LINEAGE_COLUMNS):
+        return False
+    return all(np.array_equal(table.values[c], frame[c].to_numpy(dtype=object, na_value=None))
+               for c in LINEAGE_COLUMNS)
+
+
+def _refers_to_staged(table: Prepared, written: list[Written]) -> bool:
+    """Whether a foreign key of `table` names a table whose rows wait in a stage."""
+    staged = {rows.table.name for rows in written if rows.stage is not None}
+    return any(fk.references.partition(".")[0] in staged for fk in table.spec.foreign_keys)
+
+
+def _alive(conn: Connection) -> None:
+    """Unsettled when the connection was lost while the rows waited to be settled."""
+    import sqlalchemy as sa
+
+    try:
+        conn.exec_driver_sql("SELECT 1")
+    except sa.exc.DBAPIError as exc:
+        raise Unsettled("the connection was lost while the rows waited") from exc
+
+
+def _dropped(written: list[Written], checked: dict[str, pd.DataFrame] | None
+             ) -> dict[str, list[Any]]:
+    """Per table, the keys of the written rows the checked frame no longer holds;
+    Unsettled unless each checked frame is its written rows, in order, less those."""
+    dropped: dict[str, list[Any]] = {rows.table.name: [] for rows in written}
+    if checked is None:
+        return dropped
+    if set(checked) != set(dropped):
+        raise Unsettled(f"tables {sorted(checked)}, written {sorted(dropped)}")
+    for rows in written:
+        table = rows.table
+        if _same_rows(table, checked[table.name]):
+            continue
+        keys = pd.Index(table.values[table.spec.primary_key])
+        kept = key_values(table.name, table.spec, checked[table.name])
+        keep = keys.isin(kept)
+        if int(keep.sum()) != len(kept) or not np.array_equal(keys[keep], kept):
+            raise Unsettled(f"{table.name}: the checked keys are not the written "
+                                    "keys less some, in order")
+        dropped[table.name] = keys[~keep].tolist()
+    return dropped
 
 
 def _transactional_ddl(conn: Connection) -> bool:

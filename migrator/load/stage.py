@@ -17,7 +17,8 @@ from pathlib import Path
 
 from migrator.errors import AccountingError
 from migrator.gcpause import fewer_collections
-from migrator.load.sql import write_tables
+from migrator.load.ahead import LoadAhead
+from migrator.load.sql import Outcome, write_tables
 from migrator.load.upsert import TableCounts
 from migrator.progress import Progress, now_iso
 from migrator.rejects_file import write_rejects
@@ -57,12 +58,14 @@ class LoadResult:
 @fewer_collections()
 def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path | None = None,
          dry_run: bool = False, run_id: str | None = None,
-         progress: Progress | None = None) -> LoadResult:
+         progress: Progress | None = None, ahead: LoadAhead | None = None) -> LoadResult:
     """Upsert the validated tables into `to` in one transaction, with the run's bookkeeping.
 
     `to` is an SQLAlchemy URL; by default $DATABASE_URL, else `migrator.db` beside the
     first source. The rejected rows go to `rejects-<run>.csv` and `.xlsx` in
     `rejects_dir` (default: beside the sources). A dry run compares and writes nothing.
+    `ahead` is the load of these rows that `run` started before validating them
+    (`LoadAhead`): it is settled with them instead of writing them again.
 
     Example:
         >>> result = load(validate(dedupe(cleaned)), to="sqlite:///crm.db")
@@ -109,10 +112,18 @@ def load(checked: ValidationReport, to: str | None = None, *, rejects_dir: Path 
         def waited(seconds: float) -> None:
             report.waited_seconds = seconds
 
-        counts = write_tables(url, checked.schema, checked.frames, run=run_row,
-                              rejects=checked.rejects, merges=checked.merges,
-                              issues=checked.issues,
-                              dry_run=dry_run, progress=progress, waited=waited)
+        counts = None
+        if ahead is not None and (dry_run or (ahead.url, ahead.run_id) != (url, report.run_id)):
+            ahead.abandon()
+        elif ahead is not None:
+            counts = ahead.finish(Outcome(run_row, checked.rejects, checked.merges,
+                                          checked.issues, frames=checked.frames,
+                                          progress=progress, waited=waited))
+        if counts is None:
+            counts = write_tables(url, checked.schema, checked.frames, run=run_row,
+                                  rejects=checked.rejects, merges=checked.merges,
+                                  issues=checked.issues,
+                                  dry_run=dry_run, progress=progress, waited=waited)
         placed = report.rejects_file or report.cell_issues_file
         if files and not dry_run:
             _publish(files, Path(placed).parent if placed else None)

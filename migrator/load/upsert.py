@@ -8,6 +8,10 @@ default collations ignore case), and one INSERT ... SELECT of just those rows me
 them (ON CONFLICT on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE on MariaDB).
 Unchanged rows are never written, so their `_run_id` keeps naming the run that wrote them.
 
+An upsert comes in two halves, so that rows can be written while another check still
+runs on them: `write_rows` puts them in (the table or the stage) and `settle_rows`
+compares and merges; between the two, `drop_rows` takes back rows the check rejected.
+
 Given a `History`, the upsert first keeps what `migrator undo` needs in `_history`: every
 row it is about to update, as it was, in one INSERT ... SELECT that builds the JSON in
 the database (a per-row Python round trip cost more than the update itself). Inserted
@@ -59,20 +63,46 @@ def is_empty(conn: Connection, stored: Table) -> bool:
     return conn.execute(sa.select(sa.literal(1)).select_from(stored).limit(1)).first() is None
 
 
-def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
-           advance: Callable[[int], None] = lambda _rows: None,
-           history: History | None = None) -> TableCounts:
-    """Write the new and changed rows of `table` into `stored`; what was inserted, updated
-    and left unchanged.
+@dataclass
+class Written:
+    """One table's rows as the first half of an upsert left them: in the table itself
+    (an empty table) or in a temporary staging table beside it."""
 
-    `advance(n)` is told each time n more rows went to the database (for progress).
-    With `history`, the inserted keys and the updated rows' previous values go to `_history`.
-    """
+    stored: Table
+    table: Prepared
+    stage: Table | None
+    """None when the rows went straight into `stored`."""
+    rows: int
+    """Rows written, less those `drop_rows` took back."""
+
+
+def write_rows(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
+               advance: Callable[[int], None] = lambda _rows: None) -> Written:
+    """The first half of an upsert: every row of `table` into `stored` when it is empty,
+    else into a staging table; nothing is compared yet."""
     if empty or not table.size:
         if table.size:
             _insert(conn, stored, table, advance)
-        return TableCounts(table.size, 0, 0)
-    stage = _stage(conn, stored, table, advance)
+        return Written(stored, table, None, table.size)
+    return Written(stored, table, _stage(conn, stored, table, advance), table.size)
+
+
+def drop_rows(conn: Connection, written: Written, keys: list[Any]) -> None:
+    """Take back the written rows with these primary keys (rows a later check rejected)."""
+    into = written.stage if written.stage is not None else written.stored
+    pk = into.c[written.table.spec.primary_key]
+    for start in range(0, len(keys), BATCH):
+        done = conn.execute(into.delete().where(pk.in_(keys[start:start + BATCH])))
+        written.rows -= done.rowcount
+
+
+def settle_rows(conn: Connection, written: Written, *, history: History | None = None
+                ) -> TableCounts:
+    """The second half of an upsert: count what is new and what changed, keep the changed
+    rows' history, merge them; what was inserted, updated and left unchanged."""
+    stored, table, stage = written.stored, written.table, written.stage
+    if stage is None:
+        return TableCounts(written.rows, 0, 0)
     inserted, updated = _compare(conn, stored, stage, table)
     if history is not None and updated:
         _keep_updated(conn, history, table, stored, stage)
@@ -80,7 +110,7 @@ def upsert(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
         _merge(conn, stored, stage, table)
     # on a failure the rollback (or, for MariaDB, closing the connection) drops it
     conn.exec_driver_sql(f"DROP {_temporary(conn)}TABLE {_quote(conn, stage.name)}")
-    return TableCounts(inserted, updated, table.size - inserted - updated)
+    return TableCounts(inserted, updated, written.rows - inserted - updated)
 
 
 def _keep_updated(conn: Connection, history: History, table: Prepared, stored: Table,

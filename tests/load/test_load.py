@@ -167,13 +167,16 @@ def test_load_writes_no_helper_columns_and_every_lineage_column(target_url: str)
 
 
 def test_load_builds_indexes_and_foreign_keys_after_the_rows(target_url: str) -> None:
-    """Tables created by the run get their indexes (and PostgreSQL its keys) at the end."""
+    """Tables created by the run get their indexes (and PostgreSQL its primary and foreign
+    keys) at the end; every key is there and enforced once the load committed."""
     run_load(target_url)
     engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         inspector = sa.inspect(conn)
         keys = {t: [(k["constrained_columns"], k["referred_table"])
                     for k in inspector.get_foreign_keys(t)] for t in ("contacts", "sales")}
+        primary = {t: inspector.get_pk_constraint(t)["constrained_columns"]
+                   for t in DATA_TABLES}
         indexed = {tuple(i["column_names"]) for i in inspector.get_indexes("sales")}
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -183,9 +186,15 @@ def test_load_builds_indexes_and_foreign_keys_after_the_rows(target_url: str) ->
             conn.exec_driver_sql("INSERT INTO sales (sale_id, customer_code, sale_date, "
                                  "_run_id) VALUES ('S9', 'NOPE', '2024-01-01', 'x')")
         conn.rollback()
+        with pytest.raises(sa.exc.IntegrityError):  # and so is the primary key
+            conn.exec_driver_sql("INSERT INTO customers (customer_code, name, _run_id) "
+                                 "SELECT customer_code, name, 'x' FROM customers")
+        conn.rollback()
     engine.dispose()
     assert keys == {"contacts": [(["customer_code"], "customers")],
                     "sales": [(["customer_code"], "customers")]}
+    assert primary == {"customers": ["customer_code"], "contacts": ["contact_id"],
+                       "sales": ["sale_id"]}
     assert ("customer_code",) in indexed
 
 

@@ -45,14 +45,18 @@ def refused(url: str, **changes: object) -> str:
 
 
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
-@pytest.mark.parametrize(("table", "said"), [
-    ("sales", "raise exception on table sales in function refuse_row()"),  # COPY, empty
-    ("customers", "raise exception in function refuse_row()"),  # staged, then merged
-])
-def test_load_trigger_raising_new_is_named_not_echoed_postgresql(target_url: str, table: str,
-                                                                 said: str) -> None:
+@pytest.mark.parametrize(("table", "first", "said"), [
+    ("sales", {"customers": pd.DataFrame()},  # empty tables: COPY
+     "raise exception on table sales in function refuse_row()"),
+    ("sales", {"customers": customers(), "contacts": contacts()},  # customers staged: so are
+     "raise exception in function refuse_row()"),                  # the sales that name them
+    ("customers", {"customers": customers(), "contacts": contacts()},  # staged, then merged
+     "raise exception in function refuse_row()"),
+], ids=["copied", "staged-after-customers", "staged"])
+def test_load_trigger_raising_new_is_named_not_echoed_postgresql(
+        target_url: str, table: str, first: dict[str, pd.DataFrame], said: str) -> None:
     """A trigger's RAISE of NEW puts the whole row in the message's first line."""
-    run_load(target_url, {"customers": customers(), "contacts": contacts()})
+    run_load(target_url, first)
     execute(target_url, *(s.format(table=table) for s in REFUSE_POSTGRESQL))
     assert refused(target_url, extra=True) == (
         f"the database refused the load into {redact(target_url)} at step table:{table} "

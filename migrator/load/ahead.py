@@ -1,0 +1,111 @@
+"""LoadAhead: the deduplicated rows go into PostgreSQL while validation still runs.
+
+Validation only sets rows aside: what it passes on is each deduplicated frame less the
+rows it rejected, in the same order, with the same values. So `run` starts the load of
+the deduplicated frames in a thread before it validates. The server parses the COPY and
+builds the new tables' keys and indexes on its own core while this process runs the
+checks; once they are done (`finish`), the rejected rows are taken back out by key in the
+same transaction, and the load goes on as `write_tables` would: merges, foreign keys,
+bookkeeping, one commit.
+
+Nothing is committed before `finish`. Until the rows are settled, anything that goes
+wrong only costs time: a row validation would have rejected breaks the COPY, the checked
+frames are not the written rows less some, the connection was lost while the rows
+waited (`Unsettled`). The transaction is rolled back, and `load` writes the checked rows
+the usual way, failing, if it does, with the usual sentence. Once settled, a failure is
+the load's failure. Only PostgreSQL gains (SQLite writes in this process, MariaDB commits
+DDL at once), and only a run whose rows validation leaves as they are: privacy policies
+mask or hash values in validation's output.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import TYPE_CHECKING
+
+from migrator.load.sql import Outcome, Unsettled, write_settled
+from migrator.load.upsert import TableCounts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from migrator.schema import TargetSchema
+    from migrator.tables import DedupedTables
+
+
+class _Abandoned(Exception):
+    """Validation failed or was interrupted: roll back what went in ahead."""
+
+
+class LoadAhead:
+    """A load of the deduplicated rows, started in a thread, waiting to be settled."""
+
+    def __init__(self, url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame],
+                 run_id: str) -> None:
+        self.url = url
+        self.run_id = run_id
+        self._outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
+        self._abandoned = threading.Event()
+        self._asked = False
+        self.settled = False
+        """True once `finish` committed the rows written ahead."""
+        self.written = threading.Event()
+        """Set once every row is in and the load waits to be settled."""
+        self._result: dict[str, TableCounts] | BaseException | None = None
+        self._thread = threading.Thread(target=self._work, args=(schema, frames),
+                                        name="migrator-load-ahead", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, deduped: DedupedTables, url: str, run_id: str) -> LoadAhead | None:
+        """A load ahead of validation into `url`, or None where it cannot gain or hold."""
+        import sqlalchemy as sa
+
+        try:
+            backend = sa.engine.make_url(url).get_backend_name()
+        except (sa.exc.ArgumentError, ValueError):
+            return None
+        if backend != "postgresql" or any(p != "keep" for _, p in deduped.trail.privacy):
+            return None
+        return cls(url, deduped.schema, deduped.frames, run_id)
+
+    def _work(self, schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> None:
+        try:
+            self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
+                                         progress=self._going)
+        except BaseException as exc:  # handed to `finish`, which decides
+            self._result = exc
+
+    def _going(self, _step: str, _done: int, _total: int) -> None:
+        """Told of each COPY chunk: stops an abandoned load there, not at its end."""
+        if self._abandoned.is_set():
+            raise _Abandoned
+
+    def _settle(self) -> Outcome:
+        self.written.set()
+        outcome = self._outcomes.get()
+        if outcome is None:
+            raise _Abandoned
+        self._asked = True
+        return outcome
+
+    def finish(self, outcome: Outcome) -> dict[str, TableCounts] | None:
+        """Settle the rows with what validation decided and commit; the counts, or None
+        when nothing was settled and the checked rows are still to be loaded."""
+        self._outcomes.put(outcome)
+        self._thread.join()
+        result = self._result
+        if isinstance(result, dict):
+            self.settled = True
+            return result
+        if not self._asked or isinstance(result, Unsettled | _Abandoned):
+            return None
+        assert isinstance(result, BaseException)
+        raise result
+
+    def abandon(self) -> None:
+        """Roll back what went in ahead (validation failed)."""
+        self._abandoned.set()
+        self._outcomes.put(None)
+        self._thread.join()

@@ -1,0 +1,190 @@
+"""LoadAhead: rows written into PostgreSQL while validation runs leave the target exactly
+as the usual load does; anything that goes wrong before they are settled only costs time,
+anything after is the load's failure, and nothing outlives a failed run."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from migrator.errors import LoadError
+from migrator.load.ahead import LoadAhead
+from migrator.pipeline import find_duplicates, run
+from migrator.report import RunReport
+from migrator.urls import redact
+from migrator.validate import validate
+from tests.conftest import SAMPLE_DATA, scratch_database
+from tests.load.test_load import snapshot
+
+pipeline = importlib.import_module("migrator.pipeline")
+sql = importlib.import_module("migrator.load.sql")
+
+SOURCES = [SAMPLE_DATA / "顧客カード.xlsx", SAMPLE_DATA / "売上明細.xlsx"]
+"""Eight customer cards and every sale: most sales name customers only the ledger holds,
+so validation rejects them, and the rows written ahead must be taken out again."""
+MAPPING = SAMPLE_DATA / "mapping.yaml"
+RUN_COLUMNS = {"_run_id", "run_id", "previous_run_id"}
+
+
+def content(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table but `_runs`, its rows without the run ids (each run has its own)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            out = {}
+            for name in sorted(set(inspector.get_table_names()) - {"_runs"}):
+                columns = [c["name"] for c in inspector.get_columns(name)
+                           if c["name"] not in RUN_COLUMNS]
+                listed = ", ".join(f'"{c}"' for c in columns)
+                out[name] = sorted(tuple(map(repr, r)) for r in
+                                   conn.exec_driver_sql(f'SELECT {listed} FROM "{name}"'))
+            return out
+    finally:
+        engine.dispose()
+
+
+def started(monkeypatch: pytest.MonkeyPatch, *, ahead: bool = True) -> list[LoadAhead]:
+    """The loads `run` starts ahead (none when `ahead` is False: the usual load)."""
+    made: list[LoadAhead] = []
+    original = LoadAhead.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type[LoadAhead], *args: Any) -> LoadAhead | None:
+        load = original(cls, *args) if ahead else None
+        if load is not None:
+            made.append(load)
+        return load
+
+    monkeypatch.setattr(LoadAhead, "start", classmethod(start))
+    return made
+
+
+def twice(url: str, tmp_path: Path) -> tuple[RunReport, RunReport]:
+    """A first run into `url`, and the same again (the staged path: rows are stored)."""
+    first = run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path / "first")
+    second = run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path / "second")
+    return first, second
+
+
+def tables(report: RunReport) -> dict[str, dict[str, Any]]:
+    return {name: t.asdict() for name, t in report.tables.items()}
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_run_settles_the_rows_it_wrote_ahead_as_the_usual_load_would(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = started(monkeypatch)
+    ahead = twice(target_url, tmp_path / "ahead")
+    assert [load.settled for load in made] == [True, True]
+    with scratch_database("postgresql", tmp_path / "plain") as plain_url:
+        started(monkeypatch, ahead=False)
+        plain = twice(plain_url, tmp_path / "plain")
+        assert content(target_url) == content(plain_url)
+    assert [tables(r) for r in ahead] == [tables(r) for r in plain]
+    sales = ahead[0].tables["sales"]
+    assert sales.rows_rejected > 0 and sales.inserted == sales.rows_loaded > 0
+    assert (ahead[1].tables["sales"].unchanged, ahead[1].tables["sales"].inserted) == (
+        sales.rows_loaded, 0)
+    assert len(content(target_url)["sales"]) == sales.rows_loaded
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_checked_rows_not_the_written_ones_are_loaded_the_usual_way(target_url: str,
+                                                                    tmp_path: Path) -> None:
+    """Customers in another order than written: the rows written ahead are rolled back
+    and the checked ones loaded, as they are."""
+    deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
+    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    assert ahead is not None
+    checked = validate(deduped, against=target_url)
+    reordered = checked.frames["customers"].iloc[::-1].reset_index(drop=True)
+    checked.frames["customers"] = reordered
+    load = importlib.import_module("migrator.load.stage").load
+    result = load(checked, to=target_url, run_id="r" * 12, rejects_dir=tmp_path, ahead=ahead)
+    assert not ahead.settled
+    assert result["customers"].inserted == len(reordered)
+    assert len(content(target_url)["customers"]) == len(reordered)
+
+
+def kill(url: str, app: str) -> None:
+    """Terminate the backends of `app` (the connection a load runs on)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        killed = conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+            "WHERE application_name = %(app)s", {"app": app}).scalars().all()
+    engine.dispose()
+    assert killed == [True]
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_connection_lost_before_the_rows_are_settled_costs_only_time(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed while validation runs: nothing was settled, so the checked rows are loaded
+    the usual way, on a new connection, and the run succeeds."""
+    app = "migrator_ahead_before"
+    url = f"{target_url}&application_name={app}"
+    made = started(monkeypatch)
+    checks = pipeline.validate
+
+    def killing(*args: Any, **kwargs: Any) -> Any:
+        assert made[0].written.wait(60)  # the rows are in; the load waits to be settled
+        kill(target_url, app)
+        return checks(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "validate", killing)
+    report = run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path)
+    assert report.status == "succeeded" and not made[0].settled
+    assert len(content(target_url)["sales"]) == report.tables["sales"].rows_loaded > 0
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_connection_lost_once_settling_fails_the_run_and_writes_nothing(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed as the rejected rows are taken out: the load's failure, one sentence, no
+    second try, and the target as it was (here: empty, not even a table)."""
+    app = "migrator_ahead_after"
+    url = f"{target_url}&application_name={app}"
+    started(monkeypatch)
+    drop = sql.drop_rows
+
+    def killing(*args: Any, **kwargs: Any) -> None:
+        kill(target_url, app)
+        drop(*args, **kwargs)
+
+    monkeypatch.setattr(sql, "drop_rows", killing)
+    with pytest.raises(LoadError) as caught:
+        run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path / "rejects")
+    assert str(caught.value) == (f"the database connection was lost during the load into "
+                                 f"{redact(url)}; nothing was written.")
+    assert snapshot(target_url) == {}
+    assert not (tmp_path / "rejects").exists()
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_failed_validation_rolls_back_what_went_in_ahead(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its thread ends and its connection closes: no transaction (nor the load lock)
+    outlives the run."""
+    app = "migrator_ahead_abandoned"
+    url = f"{target_url}&application_name={app}"
+    made = started(monkeypatch)
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("validation broke")
+
+    monkeypatch.setattr(pipeline, "validate", failing)
+    with pytest.raises(RuntimeError, match="validation broke"):
+        run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path)
+    assert made and not made[0]._thread.is_alive() and not made[0].settled
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        left = conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE "
+                                    "application_name = %(app)s", {"app": app}).scalar()
+    engine.dispose()
+    assert left == 0
+    assert snapshot(target_url) == {}
