@@ -59,6 +59,23 @@ Codes = dict[str, dict[tuple[Any, ...], Any]]
 Homes = dict[str, dict[tuple[Any, ...], str]]
 """Per parent table: the country each source row (lineage and seq) names, for its
 children."""
+Reasons = dict[Any, list[str]]
+"""Per rejected row (its index label), its reasons: a dict, so rows that pass (nearly all)
+cost nothing."""
+
+
+class _Lineage:
+    """One table's row keys (lineage and seq), read once: the countries, the parents'
+    codes and the links all key rows by them, and cleaning never changes them."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.read: list[tuple[Any, ...]] | None = None
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        if self.read is None:
+            self.read = row_keys(self.frame)
+        return self.read
 
 
 @fewer_collections()
@@ -109,12 +126,12 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
     out = frame.copy()
-    reasons = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
+    reasons: Reasons = {}
     logs: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
     fields = [f for f in out.columns if f in spec.fields]
     fields.sort(key=lambda f: _order(spec.fields[f]))
-    countries = _Homes(table, mapped.schema, homes, _region(out, spec))
+    countries = _Homes(table, mapped.schema, homes, _region(out, spec), _Lineage(frame))
     for name in fields:
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
@@ -130,14 +147,15 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                     _route_extras(out, name, result, spec.fields)
         column_done()
     countries.keep(out)
-    logs += link_keys(table, out, mapped.schema, codes)
+    logs += link_keys(table, out, mapped.schema, codes, lineage=countries.lineage.keys())
     logs.append(number_lines(table, out, spec))
     _require(out, spec, reasons)
-    bad = reasons.map(bool)
-    rejected = rejects_frame(table, frame[bad], ["; ".join(r) for r in reasons[bad]])
+    bad = frame.index.isin(list(reasons))
+    rejected = rejects_frame(table, frame[bad],
+                             ["; ".join(reasons[i]) for i in frame.index[bad]])
     kept = out[~bad].reset_index(drop=True)  # `_rules` stays: dedupe ranks sources by it
     # a rejected row's record keeps its raw values: only the kept rows' issues are issues
-    issues = [found[~found.index.isin(frame.index[bad.to_numpy()])] for found in issues]
+    issues = [found[~found.index.isin(frame.index[bad])] for found in issues]
     return (kept, concat_frames(logs, CHANGE_COLUMNS), rejected,
             concat_frames(issues, ISSUE_COLUMNS))
 
@@ -179,7 +197,8 @@ def _assign(frame: pd.DataFrame, rows: Rows, name: str, values: pd.Series) -> No
 
 
 def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
-              codes: Codes) -> list[pd.DataFrame]:
+              codes: Codes, *, lineage: list[tuple[Any, ...]] | None = None
+              ) -> list[pd.DataFrame]:
     """Parents without a key get a stable one; their children's rows follow.
 
     A table that other tables reference (customers) and whose key the schema generates
@@ -187,10 +206,11 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
     field (`(株)山田商事` and `山田商事㈱` get the same code), so next month's sheet gives
     the same customer the same code. A child row (a contact, a sale) without its foreign
     key is linked to the parent read from the same source row: the same lineage and, for
-    cards side by side that share it, the same `_lineage_seq`.
+    cards side by side that share it, the same `_lineage_seq`. `lineage` is the frame's
+    row_keys, when the caller has them.
     """
     spec = schema.tables[table]
-    lineage = row_keys(frame)
+    lineage = row_keys(frame) if lineage is None else lineage
     logs = []
     for fk in spec.foreign_keys:
         parents = codes.get(fk.ref_table)
@@ -305,8 +325,9 @@ class _Homes:
     mapping's `country:` on the column decides for every row of its source.
     """
 
-    def __init__(self, table: str, schema: TargetSchema, homes: Homes, fallback: str) -> None:
-        self.table, self.schema, self.homes = table, schema, homes
+    def __init__(self, table: str, schema: TargetSchema, homes: Homes, fallback: str,
+                 lineage: _Lineage) -> None:
+        self.table, self.schema, self.homes, self.lineage = table, schema, homes, lineage
         self.spec = schema.tables[table]
         self.found: pd.Series | None = None
         self.fallback = self.default = fallback
@@ -315,11 +336,10 @@ class _Homes:
         """Per row, the country the row or its parent names (NA where none does)."""
         if self.found is None:
             found = row_countries(frame, self.spec)
-            lineage = row_keys(frame)
             for fk in self.spec.foreign_keys:
                 parents = self.homes.get(fk.ref_table, {})
                 if fk.ref_table != self.table and parents:
-                    inherited = pd.Series([parents.get(key) for key in lineage],
+                    inherited = pd.Series([parents.get(key) for key in self.lineage.keys()],
                                           index=frame.index, dtype=object)
                     found = found.where(found.notna(), inherited)
             self.found = found.where(found.notna(), pd.NA)
@@ -354,7 +374,7 @@ class _Homes:
             return
         named = self.named(frame)
         self.homes[self.table] = {
-            key: code for key, code in zip(row_keys(frame), named, strict=True)
+            key: code for key, code in zip(self.lineage.keys(), named, strict=True)
             if isinstance(code, str)}
 
 
@@ -376,7 +396,7 @@ def _sheets(frame: pd.DataFrame) -> pd.Series:
     return parts[0] + "\x1f" + parts[1]
 
 
-def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, on_error: str,
+def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: Reasons, on_error: str,
            rule: str, logs: list[pd.DataFrame], table: str,
            issues: list[pd.DataFrame]) -> pd.Series:
     failed = result.reasons.notna()
@@ -388,7 +408,7 @@ def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, 
                                   f"{rule}: nulled (on_error: null)"))
     else:
         for i in failed[failed].index:
-            reasons.at[i] = [*reasons.at[i], f"{result.reasons.at[i]}:{name}"]
+            reasons.setdefault(i, []).append(f"{result.reasons.at[i]}:{name}")
     values = result.values.astype(object)
     return values.where(values.notna(), None)
 
@@ -417,13 +437,13 @@ def _route_extras(frame: pd.DataFrame, name: str, result: Outcome,
             frame.loc[rows, extra] = current.where(current.notna(), values)
 
 
-def _require(frame: pd.DataFrame, spec: TableSpec, reasons: pd.Series) -> None:
+def _require(frame: pd.DataFrame, spec: TableSpec, reasons: Reasons) -> None:
     generated = set(spec.generated)
     for name, f in spec.fields.items():
         if f.required and name not in generated:
             missing = frame[name].isna() if name in frame else pd.Series(True, frame.index)
             for i in missing[missing].index:
-                reasons.at[i] = [*reasons.at[i], RejectReason.MISSING_REQUIRED.at(name)]
+                reasons.setdefault(i, []).append(RejectReason.MISSING_REQUIRED.at(name))
 
 
 def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
