@@ -15,7 +15,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,14 @@ children."""
 Reasons = dict[Any, list[str]]
 """Per rejected row (its index label), its reasons: a dict, so rows that pass (nearly all)
 cost nothing."""
+
+
+class _Read(NamedTuple):
+    """Which rows of one transform's Outcome failed (a reason) and which hold a value,
+    found once for the change log and the values both."""
+
+    failed: np.ndarray
+    present: np.ndarray
 
 
 class _Lineage:
@@ -139,10 +147,13 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                     part = out if where is None else out.loc[where]
                     ctx = Context(region=region, related=_related(part, spec))
                     result = get_transform(transform)(part[name], ctx)
-                    logs.append(_changes(table, part, name, result, transform))
+                    failed = result.reasons.notna().to_numpy()
+                    present = result.values.notna().to_numpy()
+                    logs.append(_changes(table, part, name, result, transform,
+                                         present & ~failed))
                     on_error = rule.on_error or default_on_error(spec, name)
-                    values = _apply(part, name, result, reasons, on_error, transform,
-                                    logs, table, issues)
+                    values = _apply(part, name, result, _Read(failed, present), reasons,
+                                    on_error, transform, logs, table, issues)
                     _assign(out, where, name, values)
                     _route_extras(out, name, result, spec.fields)
         column_done()
@@ -396,21 +407,23 @@ def _sheets(frame: pd.DataFrame) -> pd.Series:
     return parts[0] + "\x1f" + parts[1]
 
 
-def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: Reasons, on_error: str,
-           rule: str, logs: list[pd.DataFrame], table: str,
+def _apply(frame: pd.DataFrame, name: str, result: Outcome, read: _Read, reasons: Reasons,
+           on_error: str, rule: str, logs: list[pd.DataFrame], table: str,
            issues: list[pd.DataFrame]) -> pd.Series:
-    failed = result.reasons.notna()
-    if on_error == "issue":
-        issues.append(issues_frame(table, frame.loc[failed], name, result.reasons[failed]))
-    elif on_error == "null":
-        nulled = frame.loc[failed]
-        logs.append(changes_frame(table, nulled, name, nulled[name], None,
-                                  f"{rule}: nulled (on_error: null)"))
-    else:
-        for i in failed[failed].index:
-            reasons.setdefault(i, []).append(f"{result.reasons.at[i]}:{name}")
-    values = result.values.astype(object)
-    return values.where(values.notna(), None)
+    if read.failed.any():
+        failed = pd.Series(read.failed, index=frame.index)
+        if on_error == "issue":
+            issues.append(issues_frame(table, frame.loc[failed], name, result.reasons[failed]))
+        elif on_error == "null":
+            nulled = frame.loc[failed]
+            logs.append(changes_frame(table, nulled, name, nulled[name], None,
+                                      f"{rule}: nulled (on_error: null)"))
+        else:
+            for i in failed[failed].index:
+                reasons.setdefault(i, []).append(f"{result.reasons.at[i]}:{name}")
+    values = result.values.to_numpy(dtype=object, copy=True)
+    values[~read.present] = None
+    return pd.Series(values, index=result.values.index, dtype=object, name=result.values.name)
 
 
 def _route_extras(frame: pd.DataFrame, name: str, result: Outcome,
@@ -447,18 +460,20 @@ def _require(frame: pd.DataFrame, spec: TableSpec, reasons: Reasons) -> None:
 
 
 def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
-             rule: str) -> pd.DataFrame:
-    """Changed cells, and cells the transform noted (`phone: well-formed, but in a range
-    ...`); a noted cell's rule carries its note."""
+             rule: str, cleaned: np.ndarray) -> pd.DataFrame:
+    """Changed cells of the `cleaned` rows (a value, no reason), and cells the transform
+    noted (`phone: well-formed, but in a range ...`); a noted cell's rule carries its note."""
     before, after = frame[name], result.values
-    changed = _text_changed(before, after, after.notna() & result.reasons.isna())
+    changed = _text_changed(before, after, pd.Series(cleaned, index=frame.index))
+    lineage = [c for c in LINEAGE_COLUMNS if c in frame]  # all the log reads of a row
     notes = result.notes
     if notes is None or not notes.notna().any():
-        rows = frame.loc[changed]
+        rows = frame.loc[changed, lineage]
         return changes_frame(table, rows, name, before[changed], after[changed], rule)
     noted = notes.notna().to_numpy() & result.reasons.isna().to_numpy()
     keep = changed | noted
-    log = changes_frame(table, frame.loc[keep], name, before[keep], after[keep], rule)
+    log = changes_frame(table, frame.loc[keep, lineage], name, before[keep], after[keep],
+                        rule)
     log["rule"] = [rule if pd.isna(n) else f"{rule}: {n}" for n in notes[keep]]
     return log
 
@@ -480,4 +495,10 @@ def _texts(values: np.ndarray) -> np.ndarray:
         # dates or ints only: equal values write alike, so str() once per distinct value
         codes, uniques = pd.factorize(values)
         return np.array([str(u) for u in uniques], dtype=object)[codes]
-    return np.fromiter(map(str, values), dtype=object, count=len(values))
+    # else str() once per object: a transform spreads one object over the rows of each
+    # distinct value, and equal values need not write alike (Decimal 1.0 and 1.00)
+    codes, ids = pd.factorize(np.fromiter(map(id, values), dtype=np.uint64,
+                                          count=len(values)))
+    first = np.empty(len(ids), dtype=np.intp)
+    first[codes] = np.arange(len(values))
+    return np.fromiter(map(str, values[first]), dtype=object, count=len(ids))[codes]
