@@ -74,8 +74,9 @@ class _Read(NamedTuple):
 
 
 class _Lineage:
-    """One table's row keys (lineage and seq), read once: the countries, the parents'
-    codes and the links all key rows by them, and cleaning never changes them."""
+    """One table's row keys (lineage and seq), read once and only when a row needs them:
+    the countries, the parents' codes and the links key rows by them, and cleaning never
+    changes them (300,000 sales from their own workbook need none)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
@@ -90,14 +91,15 @@ class _Lineage:
         """`parents.get(key)` for each row's key; a row read from a sheet (file and sheet)
         that no parent row was read from finds None without a look-up, so 300,000 sales
         from their own workbook cost one pass over the parents' keys."""
-        keys = self.keys()
         sheets = {key[:2] for key in parents}
         codes, pairs = self._sheets()
         if all(pair in sheets for pair in pairs):
-            return [parents.get(key) for key in keys]
-        found: list[Any] = [None] * len(keys)
+            return [parents.get(key) for key in self.keys()]
+        found: list[Any] = [None] * len(self.frame)
         wanted = [i for i, pair in enumerate(pairs) if pair in sheets]
-        for i in np.flatnonzero(np.isin(codes, wanted)).tolist():
+        rows = np.flatnonzero(np.isin(codes, wanted)).tolist()
+        keys = self.keys() if rows else []
+        for i in rows:
             found[i] = parents.get(keys[i])
         return found
 
@@ -189,7 +191,7 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                     _route_extras(out, name, result, spec.fields)
         column_done()
     countries.keep(out)
-    logs += link_keys(table, out, mapped.schema, codes, lineage=countries.lineage.keys())
+    logs += _link_keys(table, out, mapped.schema, codes, countries.lineage)
     logs.append(number_lines(table, out, spec))
     _require(out, spec, reasons)
     bad = frame.index.isin(list(reasons))
@@ -239,8 +241,7 @@ def _assign(frame: pd.DataFrame, rows: Rows, name: str, values: pd.Series) -> No
 
 
 def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
-              codes: Codes, *, lineage: list[tuple[Any, ...]] | None = None
-              ) -> list[pd.DataFrame]:
+              codes: Codes) -> list[pd.DataFrame]:
     """Parents without a key get a stable one; their children's rows follow.
 
     A table that other tables reference (customers) and whose key the schema generates
@@ -248,11 +249,15 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
     field (`(株)山田商事` and `山田商事㈱` get the same code), so next month's sheet gives
     the same customer the same code. A child row (a contact, a sale) without its foreign
     key is linked to the parent read from the same source row: the same lineage and, for
-    cards side by side that share it, the same `_lineage_seq`. `lineage` is the frame's
-    row_keys, when the caller has them.
+    cards side by side that share it, the same `_lineage_seq`.
     """
+    return _link_keys(table, frame, schema, codes, _Lineage(frame))
+
+
+def _link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema, codes: Codes,
+               lineage: _Lineage) -> list[pd.DataFrame]:
+    """link_keys, the row keys read only where a row is linked, keyed or referenced."""
     spec = schema.tables[table]
-    lineage = row_keys(frame) if lineage is None else lineage
     logs = []
     for fk in spec.foreign_keys:
         parents = codes.get(fk.ref_table)
@@ -265,7 +270,8 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
         if len(rows):
             frame[fk.column] = frame[fk.column].astype(object)
             frame.loc[frame.index[rows], fk.column] = pd.Series(
-                [parents.get(lineage[i]) for i in rows], index=frame.index[rows], dtype=object)
+                [parents.get(lineage.keys()[i]) for i in rows], index=frame.index[rows],
+                dtype=object)
         filled = missing & frame[fk.column].notna()
         logs.append(changes_frame(table, frame[filled], fk.column, None,
                                   frame.loc[filled, fk.column], f"linked_to_{fk.ref_table}"))
@@ -276,19 +282,19 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
         frame[pk] = None
     if pk in spec.generated:
         logs.append(_generate(table, frame, spec, lineage))
-    codes[table] = dict(zip(lineage, frame[pk], strict=True))
+    codes[table] = dict(zip(lineage.keys(), frame[pk], strict=True))
     return logs
 
 
 def _generate(table: str, frame: pd.DataFrame, spec: TableSpec,
-              lineage: list[tuple[Any, ...]]) -> pd.DataFrame:
+              lineage: _Lineage) -> pd.DataFrame:
     pk = spec.primary_key
     missing = frame[pk].isna()
     key = _match_basis(frame, spec)
     made = {}
     for i in np.flatnonzero(missing.to_numpy()):
         value = key.iat[i] if key is not None else None
-        basis = value if pd.notna(value) else key_basis(lineage[i])
+        basis = value if pd.notna(value) else key_basis(lineage.keys()[i])
         made[frame.index[i]] = "G" + hashlib.sha1(
             str(basis).encode("utf-8")).hexdigest()[:10].upper()
     if made:
