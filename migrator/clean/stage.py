@@ -404,19 +404,24 @@ class _Homes:
             return
         part = frame if rows is None else frame.loc[rows]
         named = self.named(frame)
-        country = named.loc[part.index]
+        country = named if rows is None else named.loc[part.index]
         unknown = country.isna()
         if unknown.any() and transform != "amount":
             sheets = _sheets(part.loc[unknown])
             country = country.where(~unknown, sheet_countries(
                 part.loc[unknown, name], sheets, named, self.default))
-        country = country.fillna(self.default)
-        found = country.unique().tolist()
+        # the table's country where none is found: only rows unknown before may be NA
+        codes = country.to_numpy(dtype=object, copy=True)
+        at = np.flatnonzero(unknown.to_numpy())
+        still = codes[at]
+        still[pd.isna(still)] = self.default
+        codes[at] = still
+        which, found = pd.factorize(codes)
         if len(found) == 1:
             yield rows, str(found[0])
             return
-        for code in found:
-            yield part.index[(country == code).to_numpy()], str(code)
+        for i, code in enumerate(found.tolist()):
+            yield part.index[which == i], str(code)
 
     def keep(self, frame: pd.DataFrame) -> None:
         """Remember each source row's country for the tables that reference this one."""
