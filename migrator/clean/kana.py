@@ -117,10 +117,14 @@ def to_katakana_all(texts: list[str]) -> list[str]:
     return [to_katakana(text) for text in texts] if lines is None else lines
 
 
+_BLANK = " \t\r\n\u3000"
+"""The spaces a blank cell holds, if anything."""
+
+
 def is_blank(value: object) -> bool:
     """An empty cell: None, NaN, NA, or only spaces."""
     if isinstance(value, str):
-        return not value.strip(" \t\r\n\u3000")
+        return not value.strip(_BLANK)
     return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
 
 
@@ -146,7 +150,7 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     if lines is None:
         lines = [fold_width(text) for text in texts]
     table = np.empty(len(texts) + 1, dtype=object)
-    table[:-1] = [pd.NA if is_blank(text) else line
+    table[:-1] = [pd.NA if not text.strip(_BLANK) else line  # is_blank of a text, no call
                   for text, line in zip(texts, lines, strict=True)]
     table[-1] = pd.NA  # code -1: a missing cell (none in a text column)
     folded = table[codes]

@@ -12,10 +12,11 @@ that per column; nothing is dropped silently.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,63 @@ Codes = dict[str, dict[tuple[Any, ...], Any]]
 Homes = dict[str, dict[tuple[Any, ...], str]]
 """Per parent table: the country each source row (lineage and seq) names, for its
 children."""
+Reasons = dict[Any, list[str]]
+"""Per rejected row (its index label), its reasons: a dict, so rows that pass (nearly all)
+cost nothing."""
+
+
+class _Read(NamedTuple):
+    """Which rows of one transform's Outcome failed (a reason) and which hold a value,
+    found once for the change log and the values both."""
+
+    failed: np.ndarray
+    present: np.ndarray
+
+
+class _Lineage:
+    """One table's row keys (lineage and seq), read once and only when a row needs them:
+    the countries, the parents' codes and the links key rows by them, and cleaning never
+    changes them (300,000 sales from their own workbook need none)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.read: list[tuple[Any, ...]] | None = None
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        if self.read is None:
+            self.read = row_keys(self.frame)
+        return self.read
+
+    def look_up(self, parents: dict[tuple[Any, ...], Any]) -> list[Any]:
+        """`parents.get(key)` for each row's key; a row read from a sheet (file and sheet)
+        that no parent row was read from finds None without a look-up, so 300,000 sales
+        from their own workbook cost one pass over the parents' keys."""
+        sheets = {key[:2] for key in parents}
+        codes, pairs = self._sheets()
+        if all(pair in sheets for pair in pairs):
+            return [parents.get(key) for key in self.keys()]
+        found: list[Any] = [None] * len(self.frame)
+        wanted = [i for i, pair in enumerate(pairs) if pair in sheets]
+        rows = np.flatnonzero(np.isin(codes, wanted)).tolist()
+        keys = self.keys() if rows else []
+        for i in rows:
+            found[i] = parents.get(keys[i])
+        return found
+
+    def _sheets(self) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+        """Per row, a code for its (file, sheet), and the pairs by code, as row_keys
+        writes them (a missing part None)."""
+        parts = []
+        for column in LINEAGE_COLUMNS[:2]:
+            if column not in self.frame:
+                parts.append((np.zeros(len(self.frame), dtype=np.intp), [None]))
+                continue
+            codes, uniques = pd.factorize(self.frame[column].astype(object))
+            parts.append((codes + 1, [None, *uniques.tolist()]))  # code -1: missing
+        (files, file_of), (sheets, sheet_of) = parts
+        codes, firsts = pd.factorize(files * len(sheet_of) + sheets)
+        return codes, [(file_of[int(c) // len(sheet_of)], sheet_of[int(c) % len(sheet_of)])
+                       for c in firsts]
 
 
 @fewer_collections()
@@ -109,12 +167,12 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
     out = frame.copy()
-    reasons = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
+    reasons: Reasons = {}
     logs: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
     fields = [f for f in out.columns if f in spec.fields]
     fields.sort(key=lambda f: _order(spec.fields[f]))
-    countries = _Homes(table, mapped.schema, homes, _region(out, spec))
+    countries = _Homes(table, mapped.schema, homes, _region(out, spec), _Lineage(frame))
     for name in fields:
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
@@ -122,22 +180,26 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                     part = out if where is None else out.loc[where]
                     ctx = Context(region=region, related=_related(part, spec))
                     result = get_transform(transform)(part[name], ctx)
-                    logs.append(_changes(table, part, name, result, transform))
+                    failed = result.reasons.notna().to_numpy()
+                    present = result.values.notna().to_numpy()
+                    logs.append(_changes(table, part, name, result, transform,
+                                         present & ~failed))
                     on_error = rule.on_error or default_on_error(spec, name)
-                    values = _apply(part, name, result, reasons, on_error, transform,
-                                    logs, table, issues)
+                    values = _apply(part, name, result, _Read(failed, present), reasons,
+                                    on_error, transform, logs, table, issues)
                     _assign(out, where, name, values)
                     _route_extras(out, name, result, spec.fields)
         column_done()
     countries.keep(out)
-    logs += link_keys(table, out, mapped.schema, codes)
+    logs += _link_keys(table, out, mapped.schema, codes, countries.lineage)
     logs.append(number_lines(table, out, spec))
     _require(out, spec, reasons)
-    bad = reasons.map(bool)
-    rejected = rejects_frame(table, frame[bad], ["; ".join(r) for r in reasons[bad]])
+    bad = frame.index.isin(list(reasons))
+    rejected = rejects_frame(table, frame[bad],
+                             ["; ".join(reasons[i]) for i in frame.index[bad]])
     kept = out[~bad].reset_index(drop=True)  # `_rules` stays: dedupe ranks sources by it
     # a rejected row's record keeps its raw values: only the kept rows' issues are issues
-    issues = [found[~found.index.isin(frame.index[bad.to_numpy()])] for found in issues]
+    issues = [found[~found.index.isin(frame.index[bad])] for found in issues]
     return (kept, concat_frames(logs, CHANGE_COLUMNS), rejected,
             concat_frames(issues, ISSUE_COLUMNS))
 
@@ -189,8 +251,13 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
     key is linked to the parent read from the same source row: the same lineage and, for
     cards side by side that share it, the same `_lineage_seq`.
     """
+    return _link_keys(table, frame, schema, codes, _Lineage(frame))
+
+
+def _link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema, codes: Codes,
+               lineage: _Lineage) -> list[pd.DataFrame]:
+    """link_keys, the row keys read only where a row is linked, keyed or referenced."""
     spec = schema.tables[table]
-    lineage = row_keys(frame)
     logs = []
     for fk in spec.foreign_keys:
         parents = codes.get(fk.ref_table)
@@ -203,7 +270,8 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
         if len(rows):
             frame[fk.column] = frame[fk.column].astype(object)
             frame.loc[frame.index[rows], fk.column] = pd.Series(
-                [parents.get(lineage[i]) for i in rows], index=frame.index[rows], dtype=object)
+                [parents.get(lineage.keys()[i]) for i in rows], index=frame.index[rows],
+                dtype=object)
         filled = missing & frame[fk.column].notna()
         logs.append(changes_frame(table, frame[filled], fk.column, None,
                                   frame.loc[filled, fk.column], f"linked_to_{fk.ref_table}"))
@@ -214,19 +282,19 @@ def link_keys(table: str, frame: pd.DataFrame, schema: TargetSchema,
         frame[pk] = None
     if pk in spec.generated:
         logs.append(_generate(table, frame, spec, lineage))
-    codes[table] = dict(zip(lineage, frame[pk], strict=True))
+    codes[table] = dict(zip(lineage.keys(), frame[pk], strict=True))
     return logs
 
 
 def _generate(table: str, frame: pd.DataFrame, spec: TableSpec,
-              lineage: list[tuple[Any, ...]]) -> pd.DataFrame:
+              lineage: _Lineage) -> pd.DataFrame:
     pk = spec.primary_key
     missing = frame[pk].isna()
     key = _match_basis(frame, spec)
     made = {}
     for i in np.flatnonzero(missing.to_numpy()):
         value = key.iat[i] if key is not None else None
-        basis = value if pd.notna(value) else key_basis(lineage[i])
+        basis = value if pd.notna(value) else key_basis(lineage.keys()[i])
         made[frame.index[i]] = "G" + hashlib.sha1(
             str(basis).encode("utf-8")).hexdigest()[:10].upper()
     if made:
@@ -259,10 +327,12 @@ def number_lines(table: str, frame: pd.DataFrame, spec: TableSpec) -> pd.DataFra
             not all(c in frame for c in LINEAGE_COLUMNS):
         return changes_frame(table, frame.iloc[0:0], pk, None, None, "numbered_line")
     file, sheet, row = LINEAGE_COLUMNS
-    parts = pd.DataFrame({"file": frame[file].astype(object).fillna(""),
-                          "sheet": frame[sheet].astype(object).fillna(""),
-                          "key": frame[pk].astype(object), "row": frame[row]})
-    parts = parts[parts["key"].notna()]
+    keys = frame[pk]
+    # a key repeated in one sheet is repeated in the table: most keys (sale ids) are not
+    repeated = frame[keys.notna() & keys.duplicated(keep=False)]
+    parts = pd.DataFrame({"file": repeated[file].astype(object).fillna(""),
+                          "sheet": repeated[sheet].astype(object).fillna(""),
+                          "key": repeated[pk].astype(object), "row": repeated[row]})
     parts = parts[parts.duplicated(["file", "sheet", "key"], keep=False)]
     if parts.empty:
         return changes_frame(table, frame.iloc[0:0], pk, None, None, "numbered_line")
@@ -305,8 +375,9 @@ class _Homes:
     mapping's `country:` on the column decides for every row of its source.
     """
 
-    def __init__(self, table: str, schema: TargetSchema, homes: Homes, fallback: str) -> None:
-        self.table, self.schema, self.homes = table, schema, homes
+    def __init__(self, table: str, schema: TargetSchema, homes: Homes, fallback: str,
+                 lineage: _Lineage) -> None:
+        self.table, self.schema, self.homes, self.lineage = table, schema, homes, lineage
         self.spec = schema.tables[table]
         self.found: pd.Series | None = None
         self.fallback = self.default = fallback
@@ -315,11 +386,10 @@ class _Homes:
         """Per row, the country the row or its parent names (NA where none does)."""
         if self.found is None:
             found = row_countries(frame, self.spec)
-            lineage = row_keys(frame)
             for fk in self.spec.foreign_keys:
                 parents = self.homes.get(fk.ref_table, {})
                 if fk.ref_table != self.table and parents:
-                    inherited = pd.Series([parents.get(key) for key in lineage],
+                    inherited = pd.Series(self.lineage.look_up(parents),
                                           index=frame.index, dtype=object)
                     found = found.where(found.notna(), inherited)
             self.found = found.where(found.notna(), pd.NA)
@@ -334,19 +404,24 @@ class _Homes:
             return
         part = frame if rows is None else frame.loc[rows]
         named = self.named(frame)
-        country = named.loc[part.index]
+        country = named if rows is None else named.loc[part.index]
         unknown = country.isna()
         if unknown.any() and transform != "amount":
             sheets = _sheets(part.loc[unknown])
             country = country.where(~unknown, sheet_countries(
                 part.loc[unknown, name], sheets, named, self.default))
-        country = country.fillna(self.default)
-        found = country.unique().tolist()
+        # the table's country where none is found: only rows unknown before may be NA
+        codes = country.to_numpy(dtype=object, copy=True)
+        at = np.flatnonzero(unknown.to_numpy())
+        still = codes[at]
+        still[pd.isna(still)] = self.default
+        codes[at] = still
+        which, found = pd.factorize(codes)
         if len(found) == 1:
             yield rows, str(found[0])
             return
-        for code in found:
-            yield part.index[(country == code).to_numpy()], str(code)
+        for i, code in enumerate(found.tolist()):
+            yield part.index[which == i], str(code)
 
     def keep(self, frame: pd.DataFrame) -> None:
         """Remember each source row's country for the tables that reference this one."""
@@ -354,7 +429,7 @@ class _Homes:
             return
         named = self.named(frame)
         self.homes[self.table] = {
-            key: code for key, code in zip(row_keys(frame), named, strict=True)
+            key: code for key, code in zip(self.lineage.keys(), named, strict=True)
             if isinstance(code, str)}
 
 
@@ -364,8 +439,14 @@ def _region(frame: pd.DataFrame, spec: TableSpec) -> str:
     if region is None:
         return "JP"
     values = region.dropna().astype(str)
-    us = values.str.fullmatch(r"[A-Z]{2}").mean() if len(values) else 0.0
+    if not len(values):
+        return "JP"
+    codes, uniques = pd.factorize(values)  # a few dozen regions over 100,000 rows
+    us = np.array([bool(_USPS.fullmatch(u)) for u in uniques])[codes].mean()
     return "US" if us >= 0.8 else "JP"
+
+
+_USPS = re.compile(r"[A-Z]{2}")
 
 
 def _sheets(frame: pd.DataFrame) -> pd.Series:
@@ -376,21 +457,23 @@ def _sheets(frame: pd.DataFrame) -> pd.Series:
     return parts[0] + "\x1f" + parts[1]
 
 
-def _apply(frame: pd.DataFrame, name: str, result: Outcome, reasons: pd.Series, on_error: str,
-           rule: str, logs: list[pd.DataFrame], table: str,
+def _apply(frame: pd.DataFrame, name: str, result: Outcome, read: _Read, reasons: Reasons,
+           on_error: str, rule: str, logs: list[pd.DataFrame], table: str,
            issues: list[pd.DataFrame]) -> pd.Series:
-    failed = result.reasons.notna()
-    if on_error == "issue":
-        issues.append(issues_frame(table, frame.loc[failed], name, result.reasons[failed]))
-    elif on_error == "null":
-        nulled = frame.loc[failed]
-        logs.append(changes_frame(table, nulled, name, nulled[name], None,
-                                  f"{rule}: nulled (on_error: null)"))
-    else:
-        for i in failed[failed].index:
-            reasons.at[i] = [*reasons.at[i], f"{result.reasons.at[i]}:{name}"]
-    values = result.values.astype(object)
-    return values.where(values.notna(), None)
+    if read.failed.any():
+        failed = pd.Series(read.failed, index=frame.index)
+        if on_error == "issue":
+            issues.append(issues_frame(table, frame.loc[failed], name, result.reasons[failed]))
+        elif on_error == "null":
+            nulled = frame.loc[failed]
+            logs.append(changes_frame(table, nulled, name, nulled[name], None,
+                                      f"{rule}: nulled (on_error: null)"))
+        else:
+            for i in failed[failed].index:
+                reasons.setdefault(i, []).append(f"{result.reasons.at[i]}:{name}")
+    values = result.values.to_numpy(dtype=object, copy=True)
+    values[~read.present] = None
+    return pd.Series(values, index=result.values.index, dtype=object, name=result.values.name)
 
 
 def _route_extras(frame: pd.DataFrame, name: str, result: Outcome,
@@ -417,28 +500,30 @@ def _route_extras(frame: pd.DataFrame, name: str, result: Outcome,
             frame.loc[rows, extra] = current.where(current.notna(), values)
 
 
-def _require(frame: pd.DataFrame, spec: TableSpec, reasons: pd.Series) -> None:
+def _require(frame: pd.DataFrame, spec: TableSpec, reasons: Reasons) -> None:
     generated = set(spec.generated)
     for name, f in spec.fields.items():
         if f.required and name not in generated:
             missing = frame[name].isna() if name in frame else pd.Series(True, frame.index)
             for i in missing[missing].index:
-                reasons.at[i] = [*reasons.at[i], RejectReason.MISSING_REQUIRED.at(name)]
+                reasons.setdefault(i, []).append(RejectReason.MISSING_REQUIRED.at(name))
 
 
 def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
-             rule: str) -> pd.DataFrame:
-    """Changed cells, and cells the transform noted (`phone: well-formed, but in a range
-    ...`); a noted cell's rule carries its note."""
+             rule: str, cleaned: np.ndarray) -> pd.DataFrame:
+    """Changed cells of the `cleaned` rows (a value, no reason), and cells the transform
+    noted (`phone: well-formed, but in a range ...`); a noted cell's rule carries its note."""
     before, after = frame[name], result.values
-    changed = _text_changed(before, after, after.notna() & result.reasons.isna())
+    changed = _text_changed(before, after, pd.Series(cleaned, index=frame.index))
+    lineage = [c for c in LINEAGE_COLUMNS if c in frame]  # all the log reads of a row
     notes = result.notes
     if notes is None or not notes.notna().any():
-        rows = frame.loc[changed]
+        rows = frame.loc[changed, lineage]
         return changes_frame(table, rows, name, before[changed], after[changed], rule)
     noted = notes.notna().to_numpy() & result.reasons.isna().to_numpy()
     keep = changed | noted
-    log = changes_frame(table, frame.loc[keep], name, before[keep], after[keep], rule)
+    log = changes_frame(table, frame.loc[keep, lineage], name, before[keep], after[keep],
+                        rule)
     log["rule"] = [rule if pd.isna(n) else f"{rule}: {n}" for n in notes[keep]]
     return log
 
@@ -460,4 +545,10 @@ def _texts(values: np.ndarray) -> np.ndarray:
         # dates or ints only: equal values write alike, so str() once per distinct value
         codes, uniques = pd.factorize(values)
         return np.array([str(u) for u in uniques], dtype=object)[codes]
-    return np.fromiter(map(str, values), dtype=object, count=len(values))
+    # else str() once per object: a transform spreads one object over the rows of each
+    # distinct value, and equal values need not write alike (Decimal 1.0 and 1.00)
+    codes, ids = pd.factorize(np.fromiter(map(id, values), dtype=np.uint64,
+                                          count=len(values)))
+    first = np.empty(len(ids), dtype=np.intp)
+    first[codes] = np.arange(len(values))
+    return np.fromiter(map(str, values[first]), dtype=object, count=len(ids))[codes]

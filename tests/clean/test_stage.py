@@ -129,8 +129,8 @@ def test_clean_numbers_the_lines_of_a_multi_line_invoice() -> None:
 
 
 def test_stage_change_test_writes_each_value_as_str_does() -> None:
-    """Dates and ints are written once per distinct value; every other column per cell;
-    either way a cell is changed exactly when str(before) != str(after)."""
+    """Dates and ints are written once per distinct value, every other column once per
+    object; either way a cell is changed exactly when str(before) != str(after)."""
     import datetime as dt
     from decimal import Decimal
 
@@ -139,12 +139,15 @@ def test_stage_change_test_writes_each_value_as_str_does() -> None:
     from migrator.clean import stage as stage_module
 
     days = [dt.date(2021, 4, d) for d in (1, 2, 3)]
+    tenth, hundredth = Decimal("1.0"), Decimal("1.00")
     columns = [
         (days * 3, [days[0]] * 9),
         ([1, 2, 3] * 3, [Decimal(1), Decimal("2.0"), 3] * 3),
         ([1, 1.0, True, 2] * 2, [1, 1, 1, 2] * 2),  # equal but written differently
         ([dt.datetime(2021, 4, 1), days[0], "2021-04-01"] * 2, days[:1] * 6),
         ([np.int64(5), 5, 5.0] * 2, [5] * 6),
+        # one object per distinct value, as transforms spread them; equal but written apart
+        ([tenth, hundredth, tenth, hundredth, 1], [hundredth, hundredth, tenth, tenth, tenth]),
     ]
     for before, after in columns:
         b, a = pd.Series(before, dtype=object), pd.Series(after, dtype=object)
