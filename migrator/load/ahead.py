@@ -73,7 +73,7 @@ class LoadAhead:
     def _work(self, schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> None:
         try:
             self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
-                                         progress=self._going)
+                                         progress=self._going, queued=False)
         except BaseException as exc:  # handed to `finish`, which decides
             self._result = exc
 

@@ -95,6 +95,8 @@ class _State:
     """Seconds the load waited for another run loading into the same target."""
     outcome: Outcome | None = None
     """What `settle` said, once it did."""
+    queued: bool = True
+    """Whether COPY sends from a thread of its own (see `write_rows`)."""
 
     def waiting(self, started: bool) -> None:
         self.progress("waiting", 0 if started else 1, 1)
@@ -129,7 +131,8 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
 def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame],
                   run_id: str, settle: Callable[[], Outcome], *, dry_run: bool = False,
                   fault: Callable[[str], None] | None = None,
-                  progress: Progress | None = None) -> dict[str, TableCounts]:
+                  progress: Progress | None = None, queued: bool = True
+                  ) -> dict[str, TableCounts]:
     """write_tables, whose rows go in before `settle()` says which of them to keep and
     what to record of the run (`Outcome`); it is called once, in the transaction, when
     every row is written and the new tables' keys and indexes are built.
@@ -143,7 +146,7 @@ def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame
                 for name in _ordered(schema, frames)]
     engine = open_engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
-    state = _State(progress=progress or silent)
+    state = _State(progress=progress or silent, queued=queued)
     new_file = missing_sqlite_file(engine)
     loaded = False
 
@@ -298,7 +301,8 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[Prepared],
         keyed_now = table.name in existing or conn.dialect.name != "postgresql"
         if empty and keyed_now and _refers_to_staged(table, written):
             empty = False  # its rows would name customers merged only once settled
-        written.append(write_rows(conn, stored, table, empty=empty, advance=advance))
+        written.append(write_rows(conn, stored, table, empty=empty, advance=advance,
+                                  queued=state.queued))
     _step(state, fault, "indexes")
     for element in indexes:
         conn.execute(element)
