@@ -20,6 +20,7 @@ mask or hash values in validation's output.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from typing import TYPE_CHECKING
@@ -59,9 +60,12 @@ class LoadAhead:
 
     @classmethod
     def start(cls, deduped: DedupedTables, url: str, run_id: str) -> LoadAhead | None:
-        """A load ahead of validation into `url`, or None where it cannot gain or hold."""
+        """A load ahead of validation into `url`, or None where it cannot gain or hold,
+        or where `MIGRATOR_LOAD_AHEAD=0` asks for the usual load."""
         import sqlalchemy as sa
 
+        if os.environ.get("MIGRATOR_LOAD_AHEAD", "").strip() == "0":
+            return None
         try:
             backend = sa.engine.make_url(url).get_backend_name()
         except (sa.exc.ArgumentError, ValueError):

@@ -188,3 +188,17 @@ def test_a_failed_validation_rolls_back_what_went_in_ahead(
     engine.dispose()
     assert left == 0
     assert snapshot(target_url) == {}
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_load_goes_ahead_only_into_postgresql_and_unless_told_not_to(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deduped = find_duplicates(SOURCES, mapping=MAPPING)
+    assert LoadAhead.start(deduped, f"sqlite:///{tmp_path / 'crm.db'}", "r" * 12) is None
+    monkeypatch.setenv("MIGRATOR_LOAD_AHEAD", "0")
+    assert LoadAhead.start(deduped, target_url, "r" * 12) is None
+    monkeypatch.setenv("MIGRATOR_LOAD_AHEAD", "1")
+    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    assert ahead is not None
+    ahead.abandon()
+    assert not ahead.settled and snapshot(target_url) == {}
