@@ -3,8 +3,13 @@
 Tables this run creates get their secondary indexes (and, on PostgreSQL, their primary
 and foreign keys) after the rows are in: building an index once is cheaper than growing
 it row by row, and PostgreSQL checks a foreign key added to a full table with one join
-instead of one lookup per row. How rows are compared and written is `upsert`'s business. A
-failure anywhere rolls everything back.
+instead of one lookup per row. How rows are compared and written is `upsert`'s business.
+A failure anywhere rolls everything back.
+
+Every table's rows go in first (into the table, or a stage beside it), then the load is
+settled: rows taken back out, stages compared and merged, foreign keys added, the run
+recorded. `write_tables` settles at once; `write_settled` waits in between for what only
+validation knows (`Outcome`), so that `LoadAhead` can write the rows while it runs.
 
 A dry run is the same load, rolled back at the end instead of committed: its counts are
 what the database accepted, and a load the database refuses fails the dry run with the
