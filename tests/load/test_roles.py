@@ -16,6 +16,10 @@ from migrator.errors import LoadError
 from migrator.load.roles import create_roles
 from tests.conftest import SAMPLE_DATA, scratch_database
 
+# roles and database grants are the server's, not a scratch schema's: two workers granting
+# and dropping them at once collide ("tuple concurrently updated"), so one worker runs these
+pytestmark = pytest.mark.xdist_group("server_roles")
+
 LEDGER, SALES = SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "売上明細.xlsx"
 
 
