@@ -77,12 +77,18 @@ class LoadAhead:
     def _work(self, schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> None:
         try:
             self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
+                                         fault=self._stop_if_abandoned,
                                          progress=self._going, queued=False)
         except BaseException as exc:  # handed to `finish`, which decides
             self._result = exc
 
-    def _going(self, _step: str, _done: int, _total: int) -> None:
+    def _going(self, step: str, _done: int, _total: int) -> None:
         """Told of each COPY chunk: stops an abandoned load there, not at its end."""
+        self._stop_if_abandoned(step)
+
+    def _stop_if_abandoned(self, _step: str) -> None:
+        """Told of each step, the last before the commit: a run interrupted while its
+        rows are settled (Ctrl-C in `finish`) rolls them back instead of committing."""
         if self._abandoned.is_set():
             raise _Abandoned
 

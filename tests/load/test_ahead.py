@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from migrator.errors import LoadError
 from migrator.load.ahead import LoadAhead
+from migrator.load.sql import Outcome
 from migrator.pipeline import find_duplicates, run
 from migrator.report import RunReport
 from migrator.urls import redact
@@ -201,4 +202,18 @@ def test_a_load_goes_ahead_only_into_postgresql_and_unless_told_not_to(
     ahead = LoadAhead.start(deduped, target_url, "r" * 12)
     assert ahead is not None
     ahead.abandon()
+    assert not ahead.settled and snapshot(target_url) == {}
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path: Path) -> None:
+    """Ctrl-C while `finish` waits: the run abandons the load, and the settling stops at
+    its next step instead of committing rows whose rejects file was never published."""
+    deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
+    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    assert ahead is not None and ahead.written.wait(60)
+    checked = validate(deduped, against=target_url)
+    ahead._abandoned.set()  # what abandon() sets first, as the interrupt reaches the run
+    with pytest.raises(LoadError, match="it was rolled back and nothing was written"):
+        ahead.finish(Outcome({"run_id": "r" * 12}, checked.rejects, frames=checked.frames))
     assert not ahead.settled and snapshot(target_url) == {}
