@@ -82,6 +82,7 @@ def write_rows(conn: Connection, stored: Table, table: Prepared, *, empty: bool,
     """The first half of an upsert: every row of `table` into `stored` when it is empty,
     else into a staging table; nothing is compared yet.
 
+    `advance(n)` is told each time n more rows went to the database (for progress).
     `queued`: PostgreSQL's COPY sends each chunk from a thread of its own while the next
     is built. A load that runs in a thread beside other work sends them itself: its
     waits for the server then leave the GIL to that work, with no third thread to hand
@@ -105,7 +106,9 @@ def drop_rows(conn: Connection, written: Written, keys: list[Any]) -> None:
 def settle_rows(conn: Connection, written: Written, *, history: History | None = None
                 ) -> TableCounts:
     """The second half of an upsert: count what is new and what changed, keep the changed
-    rows' history, merge them; what was inserted, updated and left unchanged."""
+    rows' history, merge them; what was inserted, updated and left unchanged.
+
+    With `history`, the updated rows' previous values go to `_history`."""
     stored, table, stage = written.stored, written.table, written.stage
     if stage is None:
         return TableCounts(written.rows, 0, 0)
