@@ -22,11 +22,14 @@ PostgreSQL and MariaDB only: SQLite has no users.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrator.errors import LoadError
 from migrator.load.ddl import BY_HAND, RUN_ID
 from migrator.urls import redact
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DATA = ("customers", "contacts", "sales")
 MASKED_PHONES = ("phone", "fax", "mobile")
@@ -65,19 +68,13 @@ def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
         raise LoadError(f"roles are made for PostgreSQL and MariaDB, not {dialect}")
     names = {kind: f"{prefix}_{kind}" for kind in ("reader", "entry", "loader")}
     try:
-        with engine.begin() as conn:
-            present = set(sa.inspect(conn).get_table_names())
-            missing = [t for t in DATA if t not in present]
-            if missing:
-                raise LoadError(f"{redact(url)} has no {', '.join(missing)} table: load it "
-                                "with migrator run first")
-            views = [v for v in sa.inspect(conn).get_view_names()
-                     if not v.endswith("_masked")]
-            statements = _masked_views(conn) + (
-                _postgresql(conn, names, views, sorted(present)) if dialect == "postgresql"
-                else _mariadb(conn, names, views)) + _by_hand(conn, dialect)
-            for statement in statements:
-                conn.exec_driver_sql(statement)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                views = _set_up(engine, url, dialect, names)
+                break
+            except sa.exc.InternalError as exc:
+                if attempt == ATTEMPTS or _RACED not in str(exc.orig):
+                    raise
     except sa.exc.SQLAlchemyError as exc:
         cause = type(getattr(exc, "orig", None) or exc).__name__
         raise LoadError(f"could not set up the roles in {redact(url)} ({cause}); the "
@@ -92,6 +89,31 @@ def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
                          f"its updates marked _run_id = '{BY_HAND}'"],
         names["loader"]: ["every right on the target's tables, CREATE, temporary tables"],
     })
+
+
+ATTEMPTS = 3
+_RACED = "tuple concurrently updated"
+"""PostgreSQL (before 17) fails a GRANT ON DATABASE whose catalog row a VACUUM is
+updating in place at that moment; the same transaction again succeeds."""
+
+
+def _set_up(engine: Engine, url: str, dialect: str, names: dict[str, str]) -> list[str]:
+    """The masked views, the roles and their grants, in one transaction; the views."""
+    import sqlalchemy as sa
+
+    with engine.begin() as conn:
+        present = set(sa.inspect(conn).get_table_names())
+        missing = [t for t in DATA if t not in present]
+        if missing:
+            raise LoadError(f"{redact(url)} has no {', '.join(missing)} table: load it "
+                            "with migrator run first")
+        views = [v for v in sa.inspect(conn).get_view_names() if not v.endswith("_masked")]
+        statements = _masked_views(conn) + (
+            _postgresql(conn, names, views, sorted(present)) if dialect == "postgresql"
+            else _mariadb(conn, names, views)) + _by_hand(conn, dialect)
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    return views
 
 
 def _masked_views(conn: Any) -> list[str]:

@@ -3,9 +3,11 @@ asserting what succeeds and what is refused."""
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,3 +158,31 @@ def test_an_edit_by_hand_is_marked_and_undo_will_not_lose_it(people: dict[str, s
     assert _rows(admin, f"SELECT COUNT(*) FROM customers WHERE _run_id = '{report.run_id}'") == [
         (written,)]
     assert _rows(admin, "SELECT COUNT(*) FROM customers WHERE _run_id = 'by hand'") == [(0,)]
+
+
+def test_a_grant_raced_by_a_vacuum_is_tried_again(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    roles = importlib.import_module("migrator.load.roles")
+    set_up, calls = roles._set_up, []
+
+    def raced(*args: Any) -> list[str]:
+        calls.append(1)
+        if len(calls) == 1:  # what PostgreSQL says when VACUUM updates the row meanwhile
+            raise sa.exc.InternalError("GRANT", {}, Exception("tuple concurrently updated"))
+        return set_up(*args)
+
+    monkeypatch.setattr(roles, "_set_up", raced)
+    with scratch_database("postgresql", tmp_path / "t") as url:
+        run([LEDGER, SALES], auto=True, to=url, rejects_dir=tmp_path)
+        prefix = f"t{uuid.uuid4().hex[:8]}"
+        try:
+            made = create_roles(url, prefix=prefix)
+            assert len(calls) == 2
+            assert f"{prefix}_loader" in made.grants
+            assert _rows(url, "SELECT rolname FROM pg_roles WHERE rolname = "
+                         f"'{prefix}_loader'") == [(f"{prefix}_loader",)]
+        finally:
+            with _admin(url).begin() as conn:
+                for kind in ("reader", "entry", "loader"):
+                    conn.exec_driver_sql(f"DROP OWNED BY {prefix}_{kind}")
+                    conn.exec_driver_sql(f"DROP ROLE {prefix}_{kind}")
