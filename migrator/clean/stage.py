@@ -24,6 +24,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Context, Outcome
 from migrator.clean.country import row_countries, sheet_countries, table_default
+from migrator.clean.helper import COST, ColumnHelper, Job
 from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
@@ -123,7 +124,9 @@ class _Lineage:
 def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedTables:
     """Clean every target frame of `mapped` (apply_mapping's result).
 
-    `progress` is told the columns cleaned so far, over all tables.
+    `progress` is told the columns cleaned so far, over all tables. Large columns whose
+    transform reads only the column are shared with a helper process on another core
+    (`migrator.clean.helper`).
 
     Example:
         >>> cleaned = clean(apply_mapping(tables, mapping))
@@ -146,13 +149,19 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
         done += 1
         tick("cleaning", done, total)
 
-    for table in schema.table_order(list(mapped.frames)):
-        kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
-                                                      column_done)
-        frames[table] = kept
-        changes.append(logged)
-        rejects.append(rejected)
-        issues.append(found)
+    order = schema.table_order(list(mapped.frames))
+    helper = ColumnHelper.start(_offered(mapped, order))
+    try:
+        for table in order:
+            kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
+                                                          column_done, helper)
+            frames[table] = kept
+            changes.append(logged)
+            rejects.append(rejected)
+            issues.append(found)
+    finally:
+        if helper is not None:
+            helper.close()
     return CleanedTables(
         schema=schema, frames=frames, rows_read=dict(mapped.rows_read),
         rejects=concat_frames(rejects, REJECT_COLUMNS),
@@ -161,8 +170,32 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
         trail=mapped.trail.then("clean", time.perf_counter() - started))
 
 
+def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
+    """The columns a helper process may clean, in the order this stage reaches them: the
+    first transform of a field whose one rule covers every row, where the transform reads
+    nothing but the column."""
+    jobs = []
+    for table in order:
+        frame, spec = mapped.frames[table], mapped.schema.tables[table]
+        for name in _fields(frame, spec):
+            groups = list(_rule_groups(mapped, table, name, frame))
+            if len(groups) != 1:
+                continue
+            chain = groups[0][1].transform or _defaults(spec.fields[name])
+            if chain and chain[0] in COST:
+                jobs.append(Job(table, name, chain[0], frame[name]))
+    return jobs
+
+
+def _fields(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
+    """The schema's fields of `frame`, in the order they are cleaned."""
+    fields = [f for f in frame.columns if f in spec.fields]
+    fields.sort(key=lambda f: _order(spec.fields[f]))
+    return fields
+
+
 def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
-                 column_done: Callable[[], None]
+                 column_done: Callable[[], None], helper: ColumnHelper | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
@@ -170,16 +203,19 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
     reasons: Reasons = {}
     logs: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
-    fields = [f for f in out.columns if f in spec.fields]
-    fields.sort(key=lambda f: _order(spec.fields[f]))
+    fields = _fields(out, spec)
     countries = _Homes(table, mapped.schema, homes, _region(out, spec), _Lineage(frame))
     for name in fields:
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
                 for where, region in countries.groups(out, rows, name, transform, rule):
                     part = out if where is None else out.loc[where]
-                    ctx = Context(region=region, related=_related(part, spec))
-                    result = get_transform(transform)(part[name], ctx)
+                    result = None
+                    if helper is not None and where is None:
+                        result = helper.take(table, name, transform, part[name])
+                    if result is None:
+                        ctx = Context(region=region, related=_related(part, spec))
+                        result = get_transform(transform)(part[name], ctx)
                     failed = result.reasons.notna().to_numpy()
                     present = result.values.notna().to_numpy()
                     logs.append(_changes(table, part, name, result, transform,

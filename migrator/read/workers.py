@@ -7,11 +7,8 @@ here, against 5.7 s to read them; unpickled here as they arrive). Meanwhile this
 reads its own share, and the pipeline imports Great Expectations (3-4 s), so neither
 waits for the other.
 
-Helpers are fresh interpreters (`python -m migrator.read.workers`), not forks: a fork
-of a process that runs threads (a Jupyter kernel, rich's progress display) can deadlock
-in the child, and a spawned `multiprocessing` child re-imports the caller's `__main__`,
-which re-runs an unguarded user script. A fresh interpreter costs about 0.7 s of startup
-on the helper's own core, paid while this process works.
+Helpers are fresh interpreters (`migrator.interpreters`): about 0.7 s of startup on the
+helper's own core, paid while this process works.
 """
 
 from __future__ import annotations
@@ -32,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.errors import ReadError
+from migrator.interpreters import answer_stream, spare_cores, start_helper
 from migrator.tables import SourceTables
 
 HELPER_MIN_BYTES = 4 << 20
@@ -57,14 +55,7 @@ def helpers_available() -> int:
     """How many other processes may read at once: one per usable core beyond this one.
 
     `MIGRATOR_READ_HELPERS` overrides it (0 reads everything in this process)."""
-    given = os.environ.get("MIGRATOR_READ_HELPERS", "").strip()
-    if given.isdigit():
-        return int(given)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(0, min(MAX_HELPERS, cores - 1))
+    return spare_cores("MIGRATOR_READ_HELPERS", MAX_HELPERS)
 
 
 def plan(sizes: list[int], *, meanwhile: bool, helpers: int,
@@ -100,14 +91,8 @@ class Helper:
 
     @classmethod
     def start(cls, indexes: list[int], files: list[Path], options: object) -> Helper:
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [package_root, *filter(None, [env.get("PYTHONPATH")])])
         errors = tempfile.TemporaryFile()
-        process = subprocess.Popen([sys.executable, "-m", "migrator.read.workers"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=errors, env=env)
+        process = start_helper("migrator.read.workers", errors)
         assert process.stdin is not None
         try:
             with process.stdin:
@@ -213,8 +198,7 @@ def main() -> None:
     from migrator.gcpause import fewer_collections
     from migrator.read.reader import read_one
 
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    out = answer_stream()
     version, names, options = pickle.load(sys.stdin.buffer)
     if version != PROTOCOL:  # started by another version of migrator: it reads them itself
         sys.exit(3)

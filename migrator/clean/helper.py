@@ -1,0 +1,321 @@
+"""Clean some columns in another process while this one cleans the rest.
+
+Cleaning is Python under one GIL: the 100,000-customer benchmark's 400,000 rows take
+about 2.5 s on one core while the second idles. A column whose transform reads nothing
+but the column (names, e-mail addresses, widths) can be cleaned anywhere and in any
+order, so a helper process (a fresh interpreter, `migrator.interpreters`) takes the
+columns it can finish, by estimate, before this process gets to them, then the others
+from the end of the stage's order; this process works from the start, and cleans a
+column itself when the helper has not begun it. The stage still logs every change,
+applies every reason and keeps every lineage here, from the helper's Outcome as from
+its own.
+
+A column the helper cleaned is used only if it still holds the values sent (a full
+name's parts, routed by an earlier transform, may have filled it meanwhile); else, and
+when the helper fails or was started by another version of migrator, this process
+cleans the column itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import IO
+
+import pandas as pd
+
+from migrator.clean.base import Context, Outcome
+from migrator.interpreters import answer_stream, spare_cores, start_helper
+
+COST = {"company_name": 5.0, "email": 4.0, "person_name": 3.0, "kana": 2.5, "width": 0.8}
+"""Transforms a helper may run, with their cost in µs per distinct value here (the clean
+benchmark's every-value-distinct rates, rounded up). They read nothing of the Context the
+stage passes (its region, the row's related fields), only the column, so the helper runs
+them with a default Context. Dates are not offered: pickling datetimes costs more than
+reading them."""
+TRANSFER = 0.25
+"""µs per row this process spends sending a column and taking its Outcome back."""
+WORTH = 0.02
+"""Seconds of work a column must save beyond its transfer to be offered."""
+MIN_WORK = 0.3
+"""Seconds of offered work below which no helper starts: its startup (about 0.5 s on its
+own core) would leave it little to do before this process gets there itself."""
+SAMPLE = 2_000
+"""Values read to estimate how many distinct values a column holds."""
+STARTUP = 0.5
+"""Seconds a helper started now takes to begin its first column."""
+SLOWER = 1.2
+"""A column takes the helper this much longer than this process: it comes and goes
+pickled."""
+PROTOCOL = 1
+"""What a helper is asked and answers; a helper of another version cleans nothing."""
+
+
+@dataclass
+class Job:
+    """One column offered to the helper: its first transform over the mapped values."""
+
+    table: str
+    field: str
+    transform: str
+    values: pd.Series
+    owner: str = ""
+    """Who cleans it, once this process reached it: 'here' or 'helper'."""
+    work: float = 0.0
+    """The seconds it would take here (estimated)."""
+
+
+class ColumnHelper:
+    """A helper process cleaning offered columns; `take` answers for one of them.
+
+    Both processes hold the GIL in long stretches (a regular expression over 100,000
+    joined names is one C call), so neither waits on the other's threads: this process
+    pickles every offered column at the start and a thread only writes the bytes; the
+    helper announces each column before it cleans it, and this process says which ones it
+    cleans itself. The answers are kept as bytes and unpickled when the stage takes them.
+    A column both start at once (the notices crossed) is cleaned twice; only this
+    process's result is used.
+    """
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.jobs = jobs
+        self.index = {(job.table, job.field): i for i, job in enumerate(jobs)}
+        self.started: set[int] = set()
+        self.answers: dict[int, bytes] = {}
+        self.cond = threading.Condition()
+        self.alive = True
+        self.took: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.errors = tempfile.TemporaryFile()
+        self.process = start_helper("migrator.clean.helper", self.errors)
+        order = _schedule(jobs, STARTUP)  # pickled while the helper starts
+        self.frames = [_frame(b"H", 0, (PROTOCOL, [(i, jobs[i].transform) for i in order]))]
+        self.frames += [_frame(b"D", i, jobs[i].values) for i in order]
+        self.threads = [threading.Thread(target=self._send, daemon=True,
+                                         name="migrator-clean-send"),
+                        threading.Thread(target=self._receive, daemon=True,
+                                         name="migrator-clean-receive")]
+        for thread in self.threads:
+            thread.start()
+
+    @classmethod
+    def start(cls, jobs: list[Job]) -> ColumnHelper | None:
+        """A helper for the `jobs` (in the stage's order) worth sending, or None when it
+        would not pay: too little work, no spare core, or `MIGRATOR_CLEAN_HELPERS=0`."""
+        jobs = [job for job in jobs if job.transform in COST]
+        for job in jobs:
+            job.work = _work(job)
+        jobs = [job for job in jobs if job.work > len(job.values) * TRANSFER / 1e6 + WORTH]
+        if not jobs or sum(job.work for job in jobs) < MIN_WORK:
+            return None
+        if spare_cores("MIGRATOR_CLEAN_HELPERS", 1) < 1:
+            return None
+        try:
+            return cls(jobs)
+        except OSError:  # no interpreter to start: this process cleans everything
+            return None
+
+    def take(self, table: str, field: str, transform: str,
+             values: pd.Series) -> Outcome | None:
+        """The helper's Outcome of `transform` over `values`, or None: this process
+        cleans the column (the helper had not begun it, failed, or the column changed)."""
+        i = self.index.get((table, field))
+        if i is None or self.jobs[i].owner or self.jobs[i].transform != transform:
+            return None
+        job = self.jobs[i]
+        with self.cond:
+            if i not in self.answers and (i not in self.started or not self.alive):
+                job.owner = "here"
+                self.took.put(i)
+                return None
+            job.owner = "helper"
+            while i not in self.answers and self.alive:
+                self.cond.wait()
+            data = self.answers.pop(i, None)
+        try:
+            outcome = pickle.loads(data) if data else None
+        except Exception:  # not this version's answer: cleaned here
+            return None
+        if not isinstance(outcome, Outcome) or not job.values.equals(values):
+            return None
+        return outcome
+
+    def close(self) -> None:
+        """Stop the helper (whatever it still cleans is no longer wanted)."""
+        with self.cond:
+            self.alive = False
+            self.cond.notify_all()
+        self.took.put(None)
+        _end(self.process, self.errors, self.threads)
+
+    def _send(self) -> None:
+        stream = self.process.stdin
+        assert stream is not None
+        try:
+            for frame in self.frames:
+                stream.write(frame)
+                stream.flush()
+            self.frames = []
+            while (i := self.took.get()) is not None:
+                stream.write(_frame(b"T", i))
+                stream.flush()
+        except (OSError, ValueError):  # it ended (failed or killed): `_receive` sees it
+            pass
+
+    def _receive(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        try:
+            while True:
+                kind, i, data = _read_frame(stream)
+                with self.cond:
+                    if kind == b"S":
+                        self.started.add(i)
+                    elif kind == b"D":
+                        self.answers[i] = data
+                    self.cond.notify_all()
+        except Exception:  # the end of its answers, or not this version's answer
+            pass
+        finally:
+            with self.cond:
+                self.alive = False
+                self.cond.notify_all()
+
+
+def _schedule(jobs: list[Job], ready: float) -> list[int]:
+    """The order the helper takes the columns in: first those it can finish (by the
+    estimates) before this process gets to them, in this process's order; then the rest
+    from the end, which this process reaches last. `ready` is when the helper can begin."""
+    helper, here, first = ready, 0.0, []
+    for i, job in enumerate(jobs):
+        if helper + job.work * SLOWER < here:
+            first.append(i)
+            helper += job.work * SLOWER
+        else:
+            here += job.work
+    return first + [i for i in reversed(range(len(jobs))) if i not in first]
+
+
+def _end(process: subprocess.Popen[bytes], errors: IO[bytes],
+         threads: list[threading.Thread] | None = None) -> None:
+    """Kill the helper if it still runs, and let go of its pipes and threads."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for thread in threads or []:
+        thread.join(timeout=5)
+    for stream in (process.stdout, process.stdin):
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:  # unwritten bytes to a helper that is gone
+                pass
+    errors.close()
+
+
+def _work(job: Job) -> float:
+    """The seconds `job` would take here: its distinct values, estimated from an even
+    sample, times its transform's cost."""
+    values = job.values
+    step = max(1, len(values) // SAMPLE)
+    sample = values.iloc[::step].dropna()
+    if sample.empty:
+        return 0.0
+    distinct = len(pd.unique(sample.to_numpy(dtype=object))) / len(sample) * len(values)
+    return distinct * COST[job.transform] / 1e6
+
+
+_HEAD = struct.Struct("<cIQ")
+"""A frame: its kind, the column's number, the size of the pickle after it.
+
+To the helper: H (the columns in the order to take them), D (a column's values), T (a
+column this process cleans itself). From it: S (it begins a column), D (its Outcome)."""
+
+
+def _frame(kind: bytes, i: int, message: object = None) -> bytes:
+    data = b"" if message is None else pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEAD.pack(kind, i, len(data)) + data
+
+
+def _read_frame(stream: IO[bytes]) -> tuple[bytes, int, bytes]:
+    """The next frame's kind, column and pickled bytes; EOFError at the end."""
+    kind, i, size = _HEAD.unpack(_read_exactly(stream, _HEAD.size))
+    return kind, i, _read_exactly(stream, size)
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """`size` bytes (an unbuffered stream returns what has arrived); EOFError if cut short."""
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
+        if not n:
+            raise EOFError
+        got += n
+    return bytes(data)
+
+
+def _answer(out: IO[bytes], i: int, transform: str, values: pd.Series) -> None:
+    from migrator.clean.registry import get_transform
+
+    out.write(_frame(b"S", i))
+    out.flush()
+    try:
+        outcome = get_transform(transform)(values, Context())
+        frame = _frame(b"D", i, outcome)
+    except Exception:  # the caller cleans this column itself and meets the error there
+        traceback.print_exc()
+        frame = _frame(b"D", i)
+    out.write(frame)
+    out.flush()
+
+
+def main() -> None:
+    """The helper: clean the columns it is sent, in the order given, but for those the
+    caller says it cleans itself; write each Outcome to stdout."""
+    from migrator.gcpause import fewer_collections
+
+    out = answer_stream()
+    stdin = os.fdopen(sys.stdin.fileno(), "rb", buffering=0)  # select() sees what is unread
+    kind, _, data = _read_frame(stdin)
+    header = pickle.loads(data) if kind == b"H" else None
+    if not isinstance(header, tuple) or header[0] != PROTOCOL:  # another version's caller
+        sys.exit(3)
+    values: dict[int, pd.Series] = {}
+    took: set[int] = set()
+
+    def receive(until: int | None = None) -> None:
+        """Take in what has arrived, and wait for column `until`'s values."""
+        while (until is not None and until not in values and until not in took) or \
+                select.select([stdin], [], [], 0)[0]:
+            kind, i, data = _read_frame(stdin)
+            if kind == b"T":
+                took.add(i)
+                values.pop(i, None)
+            elif kind == b"D" and i not in took:
+                values[i] = pickle.loads(data)
+
+    with fewer_collections():
+        for i, transform in header[1]:
+            try:
+                receive()
+                if i in took:
+                    continue
+                receive(until=i)
+            except EOFError:
+                break
+            if i in values:
+                _answer(out, i, transform, values.pop(i))
+    out.close()
+
+
+if __name__ == "__main__":
+    main()

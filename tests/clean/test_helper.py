@@ -1,0 +1,195 @@
+"""Columns cleaned by the helper process come out exactly as if this process cleaned them,
+and a helper that fails, is killed or runs other code costs nothing but its time."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from migrator.clean.base import Context
+from migrator.clean.helper import ColumnHelper, Job
+from migrator.clean.registry import get_transform
+from migrator.tables import CleanedTables
+from tests.clean.sample_run import SAMPLES, as_csv, run
+
+helper = importlib.import_module("migrator.clean.helper")
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the helper's timing notes are Linux pipes")
+
+
+def _same(a: CleanedTables, b: CleanedTables) -> None:
+    assert a.frames.keys() == b.frames.keys()
+    for table in a.frames:
+        assert as_csv(a.frames[table]) == as_csv(b.frames[table]), table
+    for part in ("rejects", "changes", "issues"):
+        assert as_csv(getattr(a, part)) == as_csv(getattr(b, part)), part
+
+
+@pytest.fixture
+def every_column_to_the_helper(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Offer every column a helper may clean, in the stage's order, and have the stage
+    wait for the helper to begin each one: the helper cleans them all."""
+    monkeypatch.setattr(helper, "MIN_WORK", 0.0)
+    monkeypatch.setattr(helper, "WORTH", -1.0)
+    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
+    monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "1")
+    taken = {"helper": 0, "here": 0}
+    take = ColumnHelper.take
+
+    def patient(self: ColumnHelper, table: str, field: str, transform: str,
+                values: pd.Series) -> object:
+        i = self.index.get((table, field))
+        deadline = time.monotonic() + 60
+        with self.cond:
+            while (i is not None and i not in self.started and self.alive
+                   and time.monotonic() < deadline):
+                self.cond.wait(0.05)
+        outcome = take(self, table, field, transform, values)
+        if i is not None and self.jobs[i].transform == transform:
+            taken["helper" if outcome is not None else "here"] += 1
+        return outcome
+
+    monkeypatch.setattr(ColumnHelper, "take", patient)
+    return taken
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_columns_the_helper_cleans_come_out_as_cleaned_here(
+        name: str, every_column_to_the_helper: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = run(name)
+    with monkeypatch.context() as m:
+        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+        alone = run(name)
+    assert every_column_to_the_helper["helper"] > 0
+    _same(shared, alone)
+
+
+def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
+        every_column_to_the_helper: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as m:
+        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+        alone = run("顧客台帳.xlsx")
+    monkeypatch.setattr(helper, "PROTOCOL", helper.PROTOCOL + 1)  # only this side's
+    shared = run("顧客台帳.xlsx")
+    assert every_column_to_the_helper["helper"] == 0
+    assert every_column_to_the_helper["here"] > 0
+    _same(shared, alone)
+
+
+def test_a_helper_killed_midway_leaves_its_columns_to_the_stage(
+        every_column_to_the_helper: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as m:
+        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+        alone = run("顧客台帳.xlsx")
+    take = ColumnHelper.take
+
+    def killing(self: ColumnHelper, *args: Any) -> object:
+        outcome = take(self, *args)
+        if outcome is not None and self.process.poll() is None:  # after its first column
+            self.process.kill()
+            self.process.wait()
+        return outcome
+
+    monkeypatch.setattr(ColumnHelper, "take", killing)
+    shared = run("顧客台帳.xlsx")
+    assert every_column_to_the_helper["helper"] >= 1
+    assert every_column_to_the_helper["here"] >= 1
+    _same(shared, alone)
+
+
+def _names(n: int) -> pd.Series:
+    return pd.Series([f"(株)サンプル{i}" if i % 3 else f"ｻﾝﾌﾟﾙ商事{i} 株式会社" for i in range(n)],
+                     name="name")
+
+
+def _wait_started(column: ColumnHelper, i: int) -> None:
+    deadline = time.monotonic() + 60
+    with column.cond:
+        while i not in column.started and column.alive and time.monotonic() < deadline:
+            column.cond.wait(0.05)
+    assert i in column.started
+
+
+def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_here() -> None:
+    names, mails = _names(500), pd.Series([f" User{i}@Example.CO.JP " for i in range(500)])
+    jobs = [Job("customers", "name", "company_name", names),
+            Job("customers", "email", "email", mails)]
+    column = ColumnHelper(jobs)
+    try:
+        _wait_started(column, 0)
+        got = column.take("customers", "name", "company_name", names.copy())
+        assert got is not None
+        mine = get_transform("company_name")(names, Context())
+        pd.testing.assert_series_equal(got.values, mine.values)
+        pd.testing.assert_series_equal(got.reasons, mine.reasons)
+        assert got.extra.keys() == mine.extra.keys()
+        assert column.take("customers", "name", "company_name", names) is None  # once only
+        _wait_started(column, 1)
+        changed = mails.copy()
+        changed.iloc[7] = "someone@else.example"  # filled meanwhile by an earlier field
+        assert column.take("customers", "email", "email", changed) is None
+    finally:
+        column.close()
+    assert column.process.poll() is not None
+
+
+def test_a_column_this_process_takes_first_is_not_cleaned_by_the_helper() -> None:
+    jobs = [Job("sales", "product", "width", pd.Series([f"ﾃｽﾄ{i}" for i in range(300)])),
+            Job("sales", "sale_id", "width", pd.Series([f"Ｓ{i}" for i in range(300)]))]
+    column = ColumnHelper(jobs)
+    try:
+        assert column.take("sales", "product", "width", jobs[0].values) is None  # not begun
+        assert jobs[0].owner == "here"
+        _wait_started(column, 1)
+        assert column.take("sales", "sale_id", "width", jobs[1].values) is not None
+        assert 0 not in column.started
+    finally:
+        column.close()
+
+
+@pytest.mark.parametrize("transform", sorted(helper.COST))
+def test_the_transforms_a_helper_runs_read_nothing_of_the_context(transform: str) -> None:
+    values = pd.Series(["(株)山田商事", "ﾔﾏﾀﾞ ﾀﾛｳ", " Taro.Yamada@Example.jp ", "山田　太郎",
+                        "ＡＢＣ－１２３", None, "03-1234-5678", "Acme Inc.", "12345"],
+                       dtype=object)
+    related = {"region": pd.Series(["CA"] * len(values)),
+               "country": pd.Series(["US"] * len(values))}
+    plain = get_transform(transform)(values, Context())
+    other = get_transform(transform)(values, Context(region="US", day_first=True,
+                                                     date1904=True, related=related))
+    pd.testing.assert_series_equal(plain.values, other.values)
+    pd.testing.assert_series_equal(plain.reasons, other.reasons)
+    assert plain.extra.keys() == other.extra.keys()
+    for name in plain.extra:
+        pd.testing.assert_series_equal(plain.extra[name], other.extra[name])
+
+
+def test_the_helper_takes_first_what_it_can_finish_before_this_process_gets_there() -> None:
+    works = [0.08, 0.5, 0.4, 0.02, 0.08, 0.24, 0.23]  # the benchmark's estimates
+    jobs = [Job("t", str(i), "width", pd.Series(dtype=object), work=w)
+            for i, w in enumerate(works)]
+    assert helper._schedule(jobs, 0.0) == [2, 3, 6, 5, 4, 1, 0]
+    # started cold, it cannot finish the e-mail addresses before this process gets there
+    assert helper._schedule(jobs, 0.5)[:3] == [3, 4, 5]
+
+
+def test_no_helper_for_small_work_or_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = _names(10_000)
+    assert ColumnHelper.start([Job("customers", "name", "company_name", names)]) is None
+    monkeypatch.setattr(helper, "MIN_WORK", 0.0)
+    monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+    assert ColumnHelper.start([Job("customers", "name", "company_name", names)]) is None
+    monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "1")
+    started = ColumnHelper.start([Job("customers", "name", "company_name", names)])
+    assert started is not None
+    started.close()
+    # a column of a few distinct values saves less than it costs to send
+    few = pd.Series(["ﾃｽﾄ"] * 50_000)
+    assert ColumnHelper.start([Job("sales", "product", "width", few)]) is None
