@@ -31,6 +31,13 @@ def _same(a: CleanedTables, b: CleanedTables) -> None:
         assert as_csv(getattr(a, part)) == as_csv(getattr(b, part)), part
 
 
+def _alone(name: str, monkeypatch: pytest.MonkeyPatch) -> CleanedTables:
+    """`name` cleaned in this process only."""
+    with monkeypatch.context() as m:
+        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+        return run(name)
+
+
 @pytest.fixture
 def every_column_to_the_helper(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Offer every column a helper may clean, in the stage's order, and have the stage
@@ -64,18 +71,14 @@ def test_columns_the_helper_cleans_come_out_as_cleaned_here(
         name: str, every_column_to_the_helper: dict[str, int],
         monkeypatch: pytest.MonkeyPatch) -> None:
     shared = run(name)
-    with monkeypatch.context() as m:
-        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
-        alone = run(name)
+    alone = _alone(name, monkeypatch)
     assert every_column_to_the_helper["helper"] > 0
     _same(shared, alone)
 
 
 def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
         every_column_to_the_helper: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    with monkeypatch.context() as m:
-        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
-        alone = run("顧客台帳.xlsx")
+    alone = _alone("顧客台帳.xlsx", monkeypatch)
     monkeypatch.setattr(helper, "PROTOCOL", helper.PROTOCOL + 1)  # only this side's
     shared = run("顧客台帳.xlsx")
     assert every_column_to_the_helper["helper"] == 0
@@ -85,9 +88,7 @@ def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
 
 def test_a_helper_killed_midway_leaves_its_columns_to_the_stage(
         every_column_to_the_helper: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    with monkeypatch.context() as m:
-        m.setenv("MIGRATOR_CLEAN_HELPERS", "0")
-        alone = run("顧客台帳.xlsx")
+    alone = _alone("顧客台帳.xlsx", monkeypatch)
     take = ColumnHelper.take
 
     def killing(self: ColumnHelper, *args: Any) -> object:
