@@ -49,6 +49,8 @@ class Prepared:
     kinds: dict[str, str]
     """Per column, its schema type (`text` for lineage and `_run_id`, `integer` for the row)."""
     size: int
+    missing: dict[str, np.ndarray]
+    """Per column, where its value is None (found once, for every COPY chunk)."""
 
     def records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
         """Rows `start:stop` as dicts, for executemany."""
@@ -64,24 +66,30 @@ def prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> Pre
     if frame.empty and pk not in frame.columns:
         columns = [pk, *LINEAGE_COLUMNS, RUN_ID]
         return Prepared(name, spec, [pk], columns, {c: _objects([]) for c in columns},
-                        {pk: spec.fields[pk].type, **lineage_kinds}, 0)
+                        {pk: spec.fields[pk].type, **lineage_kinds}, 0,
+                        {c: np.zeros(0, dtype=bool) for c in columns})
     frame = generate_keys(name, spec, frame)
     if pk not in frame.columns:
         raise LoadError(f"the {name} table has no {pk} column, its primary key; map a source "
                         f"column to {name}.{pk}.")
     frame = frame.reset_index(drop=True)
     fields = [f for f in spec.fields if f in frame.columns]
-    values = {f: _column(frame, f, spec.fields[f].type, name) for f in fields}
+    values, missing = {}, {}
+    for f in fields:
+        values[f], missing[f] = _column_missing(frame, f, spec.fields[f].type, name)
     for column in LINEAGE_COLUMNS:
         if column in frame.columns:
-            values[column] = _column(frame, column, lineage_kinds[column], name)
+            values[column], missing[column] = _column_missing(frame, column,
+                                                              lineage_kinds[column], name)
         else:
-            values[column] = _objects([None] * len(frame))
-    values[RUN_ID] = _objects([run_id] * len(frame))
+            values[column], missing[column] = (_objects([None] * len(frame)),
+                                               np.ones(len(frame), dtype=bool))
+    values[RUN_ID], missing[RUN_ID] = (_objects([run_id] * len(frame)),
+                                       np.zeros(len(frame), dtype=bool))
     kinds = {f: spec.fields[f].type for f in fields} | lineage_kinds
     _check_keys(name, pk, values, frame)
     return Prepared(name, spec, fields, [*fields, *LINEAGE_COLUMNS, RUN_ID], values, kinds,
-                    len(frame))
+                    len(frame), missing)
 
 
 def key_values(name: str, spec: TableSpec, frame: pd.DataFrame) -> np.ndarray:
@@ -109,8 +117,9 @@ def generate_keys(name: str, spec: TableSpec, frame: pd.DataFrame) -> pd.DataFra
     frame = frame.copy()
     file, sheet, row = (frame[c].tolist() for c in LINEAGE_COLUMNS)
     seqs = row_seq(frame)
-    basis = [f"{name}|{f}|{'' if pd.isna(s) else s}|{r}" + (f"|{q}" if q else "")
-             for f, s, r, q in zip(file, sheet, row, seqs, strict=True)]
+    no_sheet = frame[LINEAGE_COLUMNS[1]].isna().tolist()
+    basis = [f"{name}|{f}|{'' if n else s}|{r}" + (f"|{q}" if q else "")
+             for f, s, n, r, q in zip(file, sheet, no_sheet, row, seqs, strict=True)]
     made = pd.Series(["G" + hashlib.sha1(b.encode("utf-8")).hexdigest()[:10].upper()
                       for b in basis], index=frame.index, dtype=object)
     for key in wanted:
@@ -127,17 +136,23 @@ def _objects(values: list[Any]) -> np.ndarray:
 
 def _column(frame: pd.DataFrame, column: str, kind: str, table: str) -> np.ndarray:
     """One column as python values of `kind`, None for every missing value."""
+    return _column_missing(frame, column, kind, table)[0]
+
+
+def _column_missing(frame: pd.DataFrame, column: str, kind: str,
+                    table: str) -> tuple[np.ndarray, np.ndarray]:
+    """`_column`, and where it is None."""
     series = frame[column]
     if kind == "integer" and pd.api.types.is_integer_dtype(series.dtype) \
             and not series.hasnans:
-        return _objects(series.tolist())
+        return _objects(series.tolist()), np.zeros(len(series), dtype=bool)
     data = series.to_numpy(dtype=object, copy=True)
     missing = pd.isna(data)
     data[missing] = None
     if kind in _TEXT_KINDS and infer_dtype(data[~missing], skipna=False) in ("string", "empty"):
-        return data
+        return data, missing
     if kind in _TEXT_KINDS:  # numbers in a code column: str() of each cell, never merged
-        return _objects([None if v is None else str(v) for v in data])
+        return _objects([None if v is None else str(v) for v in data]), missing
     coerce = _COERCE[kind]
 
     def one(value: Any) -> Any:
@@ -147,7 +162,7 @@ def _column(frame: pd.DataFrame, column: str, kind: str, table: str) -> np.ndarr
             raise _Uncoercible(value) from exc
 
     try:
-        return per_distinct(data, one)
+        return per_distinct(data, one), missing
     except _Uncoercible as bad:
         row = next(i for i, v in enumerate(data) if v is bad.value or v == bad.value)
         raise LoadError(f"{table}.{column} at {where(frame, row)} is not a {kind} value; "
@@ -228,15 +243,14 @@ def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
     Built chunk by chunk, so the server parses one chunk while the next is built.
     """
     for start in range(0, table.size, rows):
-        columns = [_copy_text(table.values[c][start:start + rows], table.kinds[c])
-                   for c in table.columns]
+        columns = [_copy_text(table.values[c][start:start + rows], table.kinds[c],
+                              table.missing[c][start:start + rows]) for c in table.columns]
         yield ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
 
 
-def _copy_text(values: np.ndarray, kind: str) -> list[str]:
+def _copy_text(values: np.ndarray, kind: str, missing: np.ndarray) -> list[str]:
     """One column in COPY text form: `\\N` for NULL, text escaped, others per distinct value."""
     data = values.copy()
-    missing = pd.isna(data)
     if not missing.any() and kind == "integer":
         return list(map(str, data.tolist()))
     if kind in _TEXT_KINDS:
