@@ -29,7 +29,7 @@ from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
 from migrator.target import stored_frame
-from migrator.validate.engine import import_gx
+from migrator.validate.engine import import_gx, without_fingerprint
 from migrator.validate.rows import failing_positions, findable
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
@@ -159,7 +159,9 @@ def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFra
     suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
-    return definition.run(batch_parameters={"dataframe": gx_frame}, result_format=result_format)
+    with without_fingerprint():
+        return definition.run(batch_parameters={"dataframe": gx_frame},
+                              result_format=result_format)
 
 
 def _applicable(configs: list[dict[str, Any]], frame: pd.DataFrame
