@@ -56,6 +56,10 @@ STARTUP = 0.5
 SLOWER = 1.2
 """A column takes the helper this much longer than this process: it comes and goes
 pickled."""
+HERE = 2.0
+"""This process reaches a column after about this many times the estimated work of the
+columns before it: each column's change log and checks, and the fields it does not
+offer (phones, postal codes), cost about as much again."""
 PROTOCOL = 1
 """What a helper is asked and answers; a helper of another version cleans nothing."""
 
@@ -200,7 +204,7 @@ def _schedule(jobs: list[Job], ready: float) -> list[int]:
             first.append(i)
             helper += job.work * SLOWER
         else:
-            here += job.work
+            here += job.work * HERE
     return first + [i for i in reversed(range(len(jobs))) if i not in first]
 
 
