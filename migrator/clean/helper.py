@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections import deque
 from dataclasses import dataclass
 from typing import IO
 
@@ -42,6 +43,9 @@ benchmark's every-value-distinct rates, rounded up). They read nothing of the Co
 stage passes (its region, the row's related fields), only the column, so the helper runs
 them with a default Context. Dates are not offered: pickling datetimes costs more than
 reading them."""
+REGIONAL_COST = {"phone": 3.5, "phone_assigned": 3.5}
+"""Phone transforms, which read the Context's region and nothing else of it: offered
+once the stage knows the column's country (`ColumnHelper.offer`)."""
 TRANSFER = 0.25
 """µs per row this process spends sending a column and taking its Outcome back."""
 WORTH = 0.02
@@ -76,6 +80,8 @@ class Job:
     """Who cleans it, once this process reached it: 'here' or 'helper'."""
     work: float = 0.0
     """The seconds it would take here (estimated)."""
+    region: str | None = None
+    """The country a phone column is read in (`offer`); None for the others."""
 
 
 class ColumnHelper:
@@ -97,7 +103,7 @@ class ColumnHelper:
         self.answers: dict[int, bytes] = {}
         self.cond = threading.Condition()
         self.alive = True
-        self.took: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.errors = tempfile.TemporaryFile()
         self.process = start_helper("migrator.clean.helper", self.errors)
         order = _schedule(jobs, STARTUP)  # pickled while the helper starts
@@ -127,18 +133,34 @@ class ColumnHelper:
         except OSError:  # no interpreter to start: this process cleans everything
             return None
 
-    def take(self, table: str, field: str, transform: str,
-             values: pd.Series) -> Outcome | None:
-        """The helper's Outcome of `transform` over `values`, or None: this process
-        cleans the column (the helper had not begun it, failed, or the column changed)."""
+    def offer(self, table: str, field: str, transform: str, values: pd.Series,
+              region: str) -> None:
+        """Offer a phone column once its country is known (the stage knows it when it
+        reaches the first phone field of the table): the helper takes it next."""
+        if (table, field) in self.index or transform not in REGIONAL_COST or not self.alive:
+            return
+        job = Job(table, field, transform, values, region=region)
+        job.work = _work(job)
+        if job.work <= len(values) * TRANSFER / 1e6 + WORTH:
+            return
+        self.index[(table, field)] = i = len(self.jobs)
+        self.jobs.append(job)
+        self.outbox.put(_frame(b"A", i, (transform, region, values)))
+
+    def take(self, table: str, field: str, transform: str, values: pd.Series,
+             region: str | None = None) -> Outcome | None:
+        """The helper's Outcome of `transform` over `values` (read in `region`, for a
+        phone column), or None: this process cleans the column (the helper had not begun
+        it, failed, or the column changed)."""
         i = self.index.get((table, field))
-        if i is None or self.jobs[i].owner or self.jobs[i].transform != transform:
+        if i is None or self.jobs[i].owner or self.jobs[i].transform != transform \
+                or self.jobs[i].region not in (None, region):
             return None
         job = self.jobs[i]
         with self.cond:
             if i not in self.answers and (i not in self.started or not self.alive):
                 job.owner = "here"
-                self.took.put(i)
+                self.outbox.put(_frame(b"T", i))
                 return None
             job.owner = "helper"
             while i not in self.answers and self.alive:
@@ -157,7 +179,7 @@ class ColumnHelper:
         with self.cond:
             self.alive = False
             self.cond.notify_all()
-        self.took.put(None)
+        self.outbox.put(None)
         _end(self.process, self.errors, self.threads)
 
     def _send(self) -> None:
@@ -168,8 +190,8 @@ class ColumnHelper:
                 stream.write(frame)
                 stream.flush()
             self.frames = []
-            while (i := self.took.get()) is not None:
-                stream.write(_frame(b"T", i))
+            while (queued := self.outbox.get()) is not None:
+                stream.write(queued)
                 stream.flush()
         except (OSError, ValueError):  # it ended (failed or killed): `_receive` sees it
             pass
@@ -234,14 +256,15 @@ def _work(job: Job) -> float:
     if sample.empty:
         return 0.0
     distinct = len(pd.unique(sample.to_numpy(dtype=object))) / len(sample) * len(values)
-    return distinct * COST[job.transform] / 1e6
+    return distinct * (COST | REGIONAL_COST)[job.transform] / 1e6
 
 
 _HEAD = struct.Struct("<cIQ")
 """A frame: its kind, the column's number, the size of the pickle after it.
 
-To the helper: H (the columns in the order to take them), D (a column's values), T (a
-column this process cleans itself). From it: S (it begins a column), D (its Outcome)."""
+To the helper: H (the columns in the order to take them), D (a column's values), A (a
+phone column, its transform, country and values, to take next), T (a column this process
+cleans itself). From it: S (it begins a column), D (its Outcome)."""
 
 
 def _frame(kind: bytes, i: int, message: object = None) -> bytes:
@@ -267,13 +290,15 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
     return bytes(data)
 
 
-def _answer(out: IO[bytes], i: int, transform: str, values: pd.Series) -> None:
+def _answer(out: IO[bytes], i: int, transform: str, values: pd.Series,
+            region: str | None) -> None:
     from migrator.clean.registry import get_transform
 
     out.write(_frame(b"S", i))
     out.flush()
     try:
-        outcome = get_transform(transform)(values, Context())
+        context = Context() if region is None else Context(region=region)
+        outcome = get_transform(transform)(values, context)
         frame = _frame(b"D", i, outcome)
     except Exception:  # the caller cleans this column itself and meets the error there
         traceback.print_exc()
@@ -295,29 +320,34 @@ def main() -> None:
         sys.exit(3)
     values: dict[int, pd.Series] = {}
     took: set[int] = set()
+    order = deque((i, transform, None) for i, transform in header[1])
 
-    def receive(until: int | None = None) -> None:
-        """Take in what has arrived, and wait for column `until`'s values."""
-        while (until is not None and until not in values and until not in took) or \
-                select.select([stdin], [], [], 0)[0]:
-            kind, i, data = _read_frame(stdin)
-            if kind == b"T":
-                took.add(i)
-                values.pop(i, None)
-            elif kind == b"D" and i not in took:
-                values[i] = pickle.loads(data)
+    def take_in() -> None:
+        """Read one frame (waiting for it); EOFError once the caller is done."""
+        kind, i, data = _read_frame(stdin)
+        if kind == b"T":
+            took.add(i)
+            values.pop(i, None)
+        elif kind == b"D" and i not in took:
+            values[i] = pickle.loads(data)
+        elif kind == b"A":  # a phone column, now that its country is known: next
+            transform, region, values[i] = pickle.loads(data)
+            order.appendleft((i, transform, region))
 
     with fewer_collections():
-        for i, transform in header[1]:
+        while True:
             try:
-                receive()
-                if i in took:
-                    continue
-                receive(until=i)
+                while select.select([stdin], [], [], 0)[0]:  # what has arrived
+                    take_in()
+                while not order:  # nothing left but what the caller may still offer
+                    take_in()
+                i, transform, region = order.popleft()
+                while i not in values and i not in took:
+                    take_in()
             except EOFError:
                 break
             if i in values:
-                _answer(out, i, transform, values.pop(i))
+                _answer(out, i, transform, values.pop(i), region)
     out.close()
 
 

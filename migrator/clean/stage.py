@@ -24,7 +24,7 @@ from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Context, Outcome
 from migrator.clean.country import row_countries, sheet_countries, table_default
-from migrator.clean.helper import COST, ColumnHelper, Job
+from migrator.clean.helper import COST, REGIONAL_COST, ColumnHelper, Job
 from migrator.clean.registry import get_transform
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
@@ -187,6 +187,25 @@ def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
     return jobs
 
 
+def _offer_phones(helper: ColumnHelper, table: str, mapped: MappedTables,
+                  frame: pd.DataFrame, countries: _Homes, names: list[str]) -> None:
+    """Offer the helper the phone fields among `names` (cleaned after the one this stage
+    is about to clean) whose rows are all read in one country: every field their country
+    depends on is clean by now."""
+    spec = mapped.schema.tables[table]
+    for name in names:
+        groups = list(_rule_groups(mapped, table, name, frame))
+        if len(groups) != 1:
+            continue
+        rule = groups[0][1]
+        chain = rule.transform or _defaults(spec.fields[name])
+        if not chain or chain[0] not in REGIONAL_COST:
+            continue
+        regions = list(countries.groups(frame, None, name, chain[0], rule))
+        if len(regions) == 1 and regions[0][0] is None:
+            helper.offer(table, name, chain[0], frame[name], regions[0][1])
+
+
 def _fields(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
     """The schema's fields of `frame`, in the order they are cleaned."""
     fields = [f for f in frame.columns if f in spec.fields]
@@ -205,14 +224,17 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
     issues: list[pd.DataFrame] = []
     fields = _fields(out, spec)
     countries = _Homes(table, mapped.schema, homes, _region(out, spec), _Lineage(frame))
+    last = [f for f in fields if _order(spec.fields[f]) == 2]
     for name in fields:
+        if helper is not None and last and name == last[0]:
+            _offer_phones(helper, table, mapped, out, countries, last[1:])
         for rows, rule in _rule_groups(mapped, table, name, out):
             for transform in rule.transform or _defaults(spec.fields[name]):
                 for where, region in countries.groups(out, rows, name, transform, rule):
                     part = out if where is None else out.loc[where]
                     result = None
                     if helper is not None and where is None:
-                        result = helper.take(table, name, transform, part[name])
+                        result = helper.take(table, name, transform, part[name], region)
                     if result is None:
                         ctx = Context(region=region, related=_related(part, spec))
                         result = get_transform(transform)(part[name], ctx)

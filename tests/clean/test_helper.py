@@ -50,14 +50,14 @@ def every_column_to_the_helper(monkeypatch: pytest.MonkeyPatch) -> dict[str, int
     take = ColumnHelper.take
 
     def patient(self: ColumnHelper, table: str, field: str, transform: str,
-                values: pd.Series) -> object:
+                values: pd.Series, region: str | None = None) -> object:
         i = self.index.get((table, field))
         deadline = time.monotonic() + 60
         with self.cond:
             while (i is not None and i not in self.started and self.alive
                    and time.monotonic() < deadline):
                 self.cond.wait(0.05)
-        outcome = take(self, table, field, transform, values)
+        outcome = take(self, table, field, transform, values, region)
         if i is not None and self.jobs[i].transform == transform:
             taken["helper" if outcome is not None else "here"] += 1
         return outcome
@@ -197,3 +197,37 @@ def test_no_helper_for_small_work_or_when_turned_off(monkeypatch: pytest.MonkeyP
     # a column of a few distinct values saves less than it costs to send
     few = pd.Series(["ﾃｽﾄ"] * 50_000)
     assert ColumnHelper.start([Job("sales", "product", "width", few)]) is None
+
+
+def test_a_phone_column_offered_with_its_country_is_read_in_that_country(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "WORTH", -1.0)  # 400 numbers: worth sending here
+    names = _names(400)
+    phones = pd.Series([f"(415) 867-{i:04d}" if i % 2 else f"03-5501-{i:04d}"
+                        for i in range(400)])
+    column = ColumnHelper([Job("customers", "name", "company_name", names)])
+    try:
+        column.offer("customers", "fax", "phone", phones, "US")
+        i = column.index[("customers", "fax")]
+        _wait_started(column, i)
+        assert column.take("customers", "fax", "phone", phones, "JP") is None  # not its own
+        column.jobs[i].owner = ""
+        got = column.take("customers", "fax", "phone", phones, "US")
+        assert got is not None
+        mine = get_transform("phone")(phones, Context(region="US"))
+        pd.testing.assert_series_equal(got.values, mine.values)
+        pd.testing.assert_series_equal(got.reasons, mine.reasons)
+        assert got.values.iloc[1] == "+14158670001"
+    finally:
+        column.close()
+
+
+@pytest.mark.parametrize("transform", sorted(helper.REGIONAL_COST))
+def test_the_phone_transforms_read_only_the_region_of_the_context(transform: str) -> None:
+    values = pd.Series(["03-5501-1201", "(415) 867-5309", "090-1234-5678", None, "x"])
+    related = {"region": pd.Series(["CA"] * 5), "country": pd.Series(["US"] * 5)}
+    plain = get_transform(transform)(values, Context(region="JP"))
+    other = get_transform(transform)(values, Context(region="JP", day_first=True,
+                                                     date1904=True, related=related))
+    pd.testing.assert_series_equal(plain.values, other.values)
+    pd.testing.assert_series_equal(plain.reasons, other.reasons)
