@@ -5,6 +5,7 @@ anything after is the load's failure, and nothing outlives a failed run."""
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from migrator.errors import LoadError
-from migrator.load.ahead import LoadAhead
+from migrator.load.ahead import SWITCH_INTERVAL, LoadAhead
 from migrator.load.sql import Outcome
 from migrator.pipeline import find_duplicates, run
 from migrator.report import RunReport
@@ -217,3 +218,29 @@ def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path:
     with pytest.raises(LoadError, match="it was rolled back and nothing was written"):
         ahead.finish(Outcome({"run_id": "r" * 12}, checked.rejects, frames=checked.frames))
     assert not ahead.settled and snapshot(target_url) == {}
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_threads_switch_faster_only_while_the_load_goes_ahead(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = started(monkeypatch)
+    checking = pipeline.validate
+    seen: list[float] = []
+
+    def validate(*args: Any, **kwargs: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return checking(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "validate", validate)
+    before = sys.getswitchinterval()
+    run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "ok")
+    assert made[0].settled and seen == [SWITCH_INTERVAL] and SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("validation broke")
+
+    monkeypatch.setattr(pipeline, "validate", failing)
+    with pytest.raises(RuntimeError, match="validation broke"):
+        run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "broke")
+    assert sys.getswitchinterval() == before
