@@ -5,8 +5,9 @@ about 2.5 s on one core while the second idles. A column whose transform reads n
 but the column (names, e-mail addresses, widths) can be cleaned anywhere and in any
 order, so a helper process (a fresh interpreter, `migrator.interpreters`) takes the
 columns it can finish, by estimate, before this process gets to them, then the others
-from the end of the stage's order; this process works from the start, and cleans a
-column itself when the helper has not begun it. The stage still logs every change,
+from the end of the stage's order; a table's later phone columns join it as soon as their
+country is known. This process works from the start, and cleans a column itself when
+the helper has not begun it. The stage still logs every change,
 applies every reason and keeps every lineage here, from the helper's Outcome as from
 its own.
 
@@ -89,7 +90,7 @@ class ColumnHelper:
 
     Both processes hold the GIL in long stretches (a regular expression over 100,000
     joined names is one C call), so neither waits on the other's threads: this process
-    pickles every offered column at the start and a thread only writes the bytes; the
+    pickles each column when it offers it and a thread only writes the bytes; the
     helper announces each column before it cleans it, and this process says which ones it
     cleans itself. The answers are kept as bytes and unpickled when the stage takes them.
     A column both start at once (the notices crossed) is cleaned twice; only this
@@ -120,10 +121,7 @@ class ColumnHelper:
     def start(cls, jobs: list[Job]) -> ColumnHelper | None:
         """A helper for the `jobs` (in the stage's order) worth sending, or None when it
         would not pay: too little work, no spare core, or `MIGRATOR_CLEAN_HELPERS=0`."""
-        jobs = [job for job in jobs if job.transform in COST]
-        for job in jobs:
-            job.work = _work(job)
-        jobs = [job for job in jobs if job.work > len(job.values) * TRANSFER / 1e6 + WORTH]
+        jobs = [job for job in jobs if job.transform in COST and _worth(job)]
         if not jobs or sum(job.work for job in jobs) < MIN_WORK:
             return None
         if spare_cores("MIGRATOR_CLEAN_HELPERS", 1) < 1:
@@ -140,8 +138,7 @@ class ColumnHelper:
         if (table, field) in self.index or transform not in REGIONAL_COST or not self.alive:
             return
         job = Job(table, field, transform, values, region=region)
-        job.work = _work(job)
-        if job.work <= len(values) * TRANSFER / 1e6 + WORTH:
+        if not _worth(job):
             return
         self.index[(table, field)] = i = len(self.jobs)
         self.jobs.append(job)
@@ -245,6 +242,12 @@ def _end(process: subprocess.Popen[bytes], errors: IO[bytes],
             except OSError:  # unwritten bytes to a helper that is gone
                 pass
     errors.close()
+
+
+def _worth(job: Job) -> bool:
+    """Estimate `job`'s work; whether it saves more than its transfer costs."""
+    job.work = _work(job)
+    return job.work > len(job.values) * TRANSFER / 1e6 + WORTH
 
 
 def _work(job: Job) -> float:

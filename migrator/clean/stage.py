@@ -176,14 +176,11 @@ def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
     nothing but the column."""
     jobs = []
     for table in order:
-        frame, spec = mapped.frames[table], mapped.schema.tables[table]
-        for name in _fields(frame, spec):
-            groups = list(_rule_groups(mapped, table, name, frame))
-            if len(groups) != 1:
-                continue
-            chain = groups[0][1].transform or _defaults(spec.fields[name])
-            if chain and chain[0] in COST:
-                jobs.append(Job(table, name, chain[0], frame[name]))
+        frame = mapped.frames[table]
+        for name in _fields(frame, mapped.schema.tables[table]):
+            first = _first_transform(mapped, table, name, frame)
+            if first is not None and first[1] in COST:
+                jobs.append(Job(table, name, first[1], frame[name]))
     return jobs
 
 
@@ -192,18 +189,26 @@ def _offer_phones(helper: ColumnHelper, table: str, mapped: MappedTables,
     """Offer the helper the phone fields among `names` (cleaned after the one this stage
     is about to clean) whose rows are all read in one country: every field their country
     depends on is clean by now."""
-    spec = mapped.schema.tables[table]
     for name in names:
-        groups = list(_rule_groups(mapped, table, name, frame))
-        if len(groups) != 1:
+        first = _first_transform(mapped, table, name, frame)
+        if first is None or first[1] not in REGIONAL_COST:
             continue
-        rule = groups[0][1]
-        chain = rule.transform or _defaults(spec.fields[name])
-        if not chain or chain[0] not in REGIONAL_COST:
-            continue
-        regions = list(countries.groups(frame, None, name, chain[0], rule))
+        rule, transform = first
+        regions = list(countries.groups(frame, None, name, transform, rule))
         if len(regions) == 1 and regions[0][0] is None:
-            helper.offer(table, name, chain[0], frame[name], regions[0][1])
+            helper.offer(table, name, transform, frame[name], regions[0][1])
+
+
+def _first_transform(mapped: MappedTables, table: str, name: str,
+                     frame: pd.DataFrame) -> tuple[FieldRule, str] | None:
+    """The rule of `name` and its first transform, where one rule covers every row (the
+    helper cleans whole columns only); None else, or when the field has no transform."""
+    groups = list(_rule_groups(mapped, table, name, frame))
+    if len(groups) != 1:
+        return None
+    rule = groups[0][1]
+    chain = rule.transform or _defaults(mapped.schema.tables[table].fields[name])
+    return (rule, chain[0]) if chain else None
 
 
 def _fields(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
