@@ -53,6 +53,12 @@ class RolesResult:
         return "\n".join(lines)
 
 
+ATTEMPTS = 3
+_RACED = "tuple concurrently updated"
+"""PostgreSQL (before 17) fails a GRANT ON DATABASE whose catalog row a VACUUM is
+updating in place at that moment; the same transaction again succeeds."""
+
+
 def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
     """Create or update the reader, entry and loader roles of the target `url`."""
     import sqlalchemy as sa
@@ -89,12 +95,6 @@ def create_roles(url: str, *, prefix: str = "migrator") -> RolesResult:
                          f"its updates marked _run_id = '{BY_HAND}'"],
         names["loader"]: ["every right on the target's tables, CREATE, temporary tables"],
     })
-
-
-ATTEMPTS = 3
-_RACED = "tuple concurrently updated"
-"""PostgreSQL (before 17) fails a GRANT ON DATABASE whose catalog row a VACUUM is
-updating in place at that moment; the same transaction again succeeds."""
 
 
 def _set_up(engine: Engine, url: str, dialect: str, names: dict[str, str]) -> list[str]:
