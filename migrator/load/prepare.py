@@ -51,6 +51,8 @@ class Prepared:
     size: int
     missing: dict[str, np.ndarray]
     """Per column, where its value is None (found once, for every COPY chunk)."""
+    chunks: Iterator[bytes] | None = None
+    """The COPY payload when another thread makes it (`LoadAhead`); else `copy_chunks`."""
 
     def records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
         """Rows `start:stop` as dicts, for executemany."""

@@ -178,8 +178,8 @@ def _copy(conn: Connection, name: str, table: Prepared, advance: Callable[[int],
     with driver.cursor() as cursor, cursor.copy(
             f"COPY {_quote(conn, name)} ({cols}) FROM STDIN",
             writer=QueuedLibpqWriter(cursor) if queued else None) as copy:
-        for start, chunk in zip(range(0, table.size, COPY_ROWS), copy_chunks(table),
-                                strict=True):
+        payload = copy_chunks(table) if table.chunks is None else table.chunks
+        for start, chunk in zip(range(0, table.size, COPY_ROWS), payload, strict=True):
             copy.write(chunk)
             advance(min(COPY_ROWS, table.size - start))
 

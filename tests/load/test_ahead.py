@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +85,9 @@ def test_run_settles_the_rows_it_wrote_ahead_as_the_usual_load_would(
     made = started(monkeypatch)
     ahead = twice(target_url, tmp_path / "ahead")
     assert [load.settled for load in made] == [True, True]
+    # the rows and their COPY payload were made before validation; the report counts
+    # that time as the load's
+    assert all(r.seconds["load"] >= m.made_seconds > 0 for r, m in zip(ahead, made, strict=True))
     with scratch_database("postgresql", tmp_path / "plain") as plain_url:
         started(monkeypatch, ahead=False)
         plain = twice(plain_url, tmp_path / "plain")
@@ -244,3 +250,73 @@ def test_threads_switch_faster_only_while_the_load_goes_ahead(
     with pytest.raises(RuntimeError, match="validation broke"):
         run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "broke")
     assert sys.getswitchinterval() == before
+
+
+def copying(url: str, app: str) -> None:
+    """Wait until the connection of `app` runs a COPY."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        for _ in range(300):
+            with engine.connect() as conn:
+                if conn.exec_driver_sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                        "%(app)s AND query LIKE 'COPY %%'", {"app": app}).scalar():
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"{app} never began its COPY")
+    finally:
+        engine.dispose()
+
+
+def started_in_time(deduped: Any, url: str) -> LoadAhead | None:
+    """LoadAhead.start, which must return within a minute (a thread left waiting for
+    rows that never come would hang it)."""
+    out: list[LoadAhead | None] = []
+    caller = threading.Thread(target=lambda: out.append(LoadAhead.start(deduped, url, "r" * 12)),
+                              daemon=True)
+    caller.start()
+    caller.join(60)
+    assert not caller.is_alive() and len(out) == 1
+    return out[0]
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_rows_that_will_not_prepare_are_left_to_the_load_after_validation(
+        target_url: str, tmp_path: Path) -> None:
+    """Two customers with one code: `prepare` refuses the rows before validation says
+    which to keep, so nothing goes ahead and no thread stays behind; validation rejects
+    both rows and the usual load writes the rest."""
+    deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
+    customers = deduped.frames["customers"]
+    customers.loc[1, "customer_code"] = customers.loc[0, "customer_code"]
+    threads, before = set(threading.enumerate()), sys.getswitchinterval()
+    assert started_in_time(deduped, target_url) is None
+    assert set(threading.enumerate()) <= threads and sys.getswitchinterval() == before
+    assert snapshot(target_url) == {}
+    checked = validate(deduped, against=target_url)
+    assert len(checked.frames["customers"]) == len(customers) - 2
+    load = importlib.import_module("migrator.load.stage").load
+    result = load(checked, to=target_url, run_id="r" * 12, rejects_dir=tmp_path)
+    assert result["customers"].inserted == len(customers) - 2
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_payload_that_breaks_midway_stops_the_rows_sent_ahead(
+        target_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The COPY payload fails after its first chunk, while the load's thread waits for
+    the next: that thread stops and rolls back, and the run is left to the usual load."""
+    ahead = importlib.import_module("migrator.load.ahead")
+    chunks = ahead.copy_chunks
+    app = "migrator_ahead_payload"
+
+    def broken(table: Any) -> Iterator[bytes]:
+        yield next(chunks(table))
+        copying(target_url, app)
+        time.sleep(0.2)  # the first chunk is sent; the load's thread waits for the next
+        raise ValueError("the payload broke")
+
+    monkeypatch.setattr(ahead, "copy_chunks", broken)
+    deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
+    threads = set(threading.enumerate())
+    assert started_in_time(deduped, f"{target_url}&application_name={app}") is None
+    assert set(threading.enumerate()) <= threads and snapshot(target_url) == {}
