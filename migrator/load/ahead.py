@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import queue
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,14 +37,6 @@ if TYPE_CHECKING:
 
     from migrator.schema import TargetSchema
     from migrator.tables import DedupedTables
-
-
-SWITCH_INTERVAL = 0.001
-"""Seconds a thread may hold the GIL while another waits for it, from the start of the
-load ahead until it is settled (Python's default is 0.005). The load's thread gives the
-GIL up at each of its ~600 waits on the server and then waits for validation to hand it
-back: with 1 ms instead of 5, validation plus the rest of the load took 5.0 s instead of
-5.4 s (medians of 5 interleaved pairs, 100,000 customers and 300,000 sales)."""
 
 
 class _Abandoned(Exception):
@@ -71,8 +62,6 @@ class LoadAhead:
         self._payload: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.made_seconds = 0.0
         """How long the caller's thread took to prepare the rows and their COPY payload."""
-        self._switch: float | None = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch, SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._work, args=(schema, frames),
                                         name="migrator-load-ahead", daemon=True)
         self._thread.start()
@@ -171,10 +160,7 @@ class LoadAhead:
         """Settle the rows with what validation decided and commit; the counts, or None
         when nothing was settled and the checked rows are still to be loaded."""
         self._outcomes.put(outcome)
-        try:
-            self._thread.join()
-        finally:
-            self._restore()
+        self._thread.join()
         result = self._result
         if isinstance(result, dict):
             self.settled = True
@@ -190,13 +176,4 @@ class LoadAhead:
         self._outcomes.put(None)
         self._tables.put(None)
         self._payload.put(None)  # the table the load's thread may be waiting for chunks of
-        try:
-            self._thread.join()
-        finally:
-            self._restore()
-
-    def _restore(self) -> None:
-        """The interpreter's switch interval as it was before the load went ahead."""
-        if self._switch is not None:
-            sys.setswitchinterval(self._switch)
-            self._switch = None
+        self._thread.join()

@@ -5,7 +5,6 @@ anything after is the load's failure, and nothing outlives a failed run."""
 from __future__ import annotations
 
 import importlib
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from migrator.errors import LoadError
-from migrator.load.ahead import SWITCH_INTERVAL, LoadAhead
+from migrator.load.ahead import LoadAhead
 from migrator.load.sql import Outcome
 from migrator.pipeline import find_duplicates, run
 from migrator.report import RunReport
@@ -226,32 +225,6 @@ def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path:
     assert not ahead.settled and snapshot(target_url) == {}
 
 
-@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
-def test_threads_switch_faster_only_while_the_load_goes_ahead(
-        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    made = started(monkeypatch)
-    checking = pipeline.validate
-    seen: list[float] = []
-
-    def validate(*args: Any, **kwargs: Any) -> Any:
-        seen.append(sys.getswitchinterval())
-        return checking(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "validate", validate)
-    before = sys.getswitchinterval()
-    run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "ok")
-    assert made[0].settled and seen == [SWITCH_INTERVAL] and SWITCH_INTERVAL < before
-    assert sys.getswitchinterval() == before
-
-    def failing(*_args: Any, **_kwargs: Any) -> None:
-        raise RuntimeError("validation broke")
-
-    monkeypatch.setattr(pipeline, "validate", failing)
-    with pytest.raises(RuntimeError, match="validation broke"):
-        run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "broke")
-    assert sys.getswitchinterval() == before
-
-
 def copying(url: str, app: str) -> None:
     """Wait until the connection of `app` runs a COPY."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -289,9 +262,9 @@ def test_rows_that_will_not_prepare_are_left_to_the_load_after_validation(
     deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
     customers = deduped.frames["customers"]
     customers.loc[1, "customer_code"] = customers.loc[0, "customer_code"]
-    threads, before = set(threading.enumerate()), sys.getswitchinterval()
+    threads = set(threading.enumerate())
     assert started_in_time(deduped, target_url) is None
-    assert set(threading.enumerate()) <= threads and sys.getswitchinterval() == before
+    assert set(threading.enumerate()) <= threads
     assert snapshot(target_url) == {}
     checked = validate(deduped, against=target_url)
     assert len(checked.frames["customers"]) == len(customers) - 2
