@@ -34,6 +34,11 @@ from migrator.validate.rows import failing_positions, findable
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
 ROW_ID = "_row_id"
+TEXT = "str"
+"""The dtype of the text GX checks: pandas' str columns, not object ones. GX tests each
+expectation's column for nulls and turns it `astype(str)` for a regex; on str columns
+the first is cheaper and the second a no-op (validation 1.34 -> 1.24 s, 100,000
+customers and 300,000 sales)."""
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
 COUNTS_FORMAT = {"result_format": "BASIC"}
 """When no Data Docs are written and `rows.findable` holds for every expectation of a
@@ -242,11 +247,11 @@ def _convert(column: pd.Series, kind: str | None) -> pd.Series:
         return pd.Series(per_distinct(values, _number, np.nan).astype(np.float64),
                          index=values.index)
     if kind == "date":
-        return _per_distinct(values, _iso)
+        return _per_distinct(values, _iso).astype(TEXT)
     if kind in ("text", "code"):
         if infer_dtype(values, skipna=True) in ("string", "empty"):
-            return values.astype(object)
-        return values.map(str, na_action="ignore").astype(object)  # 1 and True stay apart
+            return values.astype(TEXT)
+        return values.map(str, na_action="ignore").astype(TEXT)  # 1 and True stay apart
     return values
 
 
