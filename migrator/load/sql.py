@@ -143,8 +143,8 @@ def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame
     what to record of the run (`Outcome`); it is called once, in the transaction, when
     every row is written and the new tables' keys and indexes are built.
 
-    `made(name)` hands over a table another thread prepares (`LoadAhead`), in the order
-    of `table_order`; by default each is prepared here when its turn comes.
+    `made(name)` hands over a table another thread prepares (`LoadAhead`), in
+    `load_order`, when the load comes to it; by default all are prepared here first.
 
     When the checked frames are not the written rows less some, or the connection was
     lost while waiting, Unsettled is raised before anything is settled, and the
@@ -152,13 +152,12 @@ def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame
     """
     target = redact(url)
     names = load_order(schema, frames)
+    if made is None:
+        prepared = [_Pending.of(prepare(name, schema.tables[name], frames[name], run_id))
+                    for name in names]
+    else:
+        prepared = [_Pending(name, len(frames[name]), partial(made, name)) for name in names]
     engine = open_engine(url)
-    prepared = [_Pending(name, len(frames[name]),
-                         partial(made, name) if made is not None else
-                         partial(prepare, name, schema.tables[name], frames[name], run_id))
-                for name in names]
-    if made is None and not _rolls_back_ddl(engine.dialect.name):  # DDL commits at once
-        prepared = [_Pending.made(pending.make()) for pending in prepared]
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent, queued=queued)
     new_file = missing_sqlite_file(engine)
@@ -391,27 +390,20 @@ def _dropped(written: list[Written], checked: dict[str, pd.DataFrame] | None
 
 def _transactional_ddl(conn: Connection) -> bool:
     """PostgreSQL and SQLite roll back CREATE TABLE; MariaDB commits it at once."""
-    return _rolls_back_ddl(conn.dialect.name)
-
-
-def _rolls_back_ddl(dialect: str) -> bool:
-    return dialect in ("postgresql", "sqlite")
+    return conn.dialect.name in ("postgresql", "sqlite")
 
 
 @dataclass
 class _Pending:
-    """A table to write, prepared (`prepare`) only when its turn comes: the server then
-    takes the first table's rows while this process still prepares the next one's
-    (0.45 s for 100,000 customers and 300,000 sales). Where DDL commits at once
-    (MariaDB), every table is prepared before, so that a value that will not coerce
-    fails the load before anything is created."""
+    """A table to write: prepared before the load begins, or handed over by `make` when
+    the load comes to it (LoadAhead prepares it in another thread meanwhile)."""
 
     name: str
     size: int
     make: Callable[[], Prepared]
 
     @classmethod
-    def made(cls, table: Prepared) -> _Pending:
+    def of(cls, table: Prepared) -> _Pending:
         return cls(table.name, table.size, lambda: table)
 
 
