@@ -1,11 +1,11 @@
 """Great Expectations, imported at a third less cost.
 
-GX imports altair, altair imports jsonschema, and jsonschema's format checkers import
-rfc3987_syntax when it is installed (JupyterLab's jupyter-events brings it), which
-builds 38 Lark grammars: 2.2 s of GX's 7.4 s import on this machine, for an `iri` format
-check no suite of ours uses. Hiding that one module while GX first loads skips it;
-jsonschema is then without the `iri` check in this process, and only when GX was the
-first to import jsonschema.
+GX imports jsonschema (for its JSON-schema expectation; altair would too), and
+jsonschema's format checkers import rfc3987_syntax when it is installed (JupyterLab's
+jupyter-events brings it), which builds 38 Lark grammars: 2.2 s of GX's 7.4 s import on
+this machine, for an `iri` format check no suite of ours uses. Hiding that one module
+while GX first loads skips it; jsonschema is then without the `iri` check in this
+process, and only when GX was the first to import jsonschema.
 
 GX also imports `scipy.stats` (1.2 s of the rest) for its KL-divergence and KS-test
 expectations, and `altair` (0.23 s of the 1.2 s left) to draw the KL-divergence chart in
