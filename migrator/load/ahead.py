@@ -21,6 +21,7 @@ mask or hash values in validation's output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
 
     from migrator.schema import TargetSchema
     from migrator.tables import DedupedTables
+
+
+QUEUED = 16
+"""COPY chunks (10,000 rows each) made ahead of the load's thread at most: the server
+kept up here (5 at most, 100,000 customers and 300,000 sales), but a slow link to a
+remote one would otherwise hold the whole payload in memory. The price: while another
+run holds the target's lock, validation waits too, instead of running meanwhile."""
 
 
 class _Abandoned(Exception):
@@ -59,7 +67,7 @@ class LoadAhead:
         """Set once every row is in and the load waits to be settled."""
         self._result: dict[str, TableCounts] | BaseException | None = None
         self._tables: queue.SimpleQueue[Prepared | None] = queue.SimpleQueue()
-        self._payload: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._payload: queue.Queue[bytes | None] = queue.Queue(QUEUED)
         self.made_seconds = 0.0
         """How long the caller's thread took to prepare the rows and their COPY payload."""
         self._thread = threading.Thread(target=self._work, args=(schema, frames),
@@ -80,15 +88,15 @@ class LoadAhead:
         try:
             for name in load_order(schema, frames):
                 table = prepare(name, schema.tables[name], frames[name], self.run_id)
-                payload: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+                payload: queue.Queue[bytes | None] = queue.Queue(QUEUED)
                 self._payload = payload
                 table.chunks = self._sent(payload)
                 self._tables.put(table)
                 for chunk in copy_chunks(table):
-                    if self._abandoned.is_set():
-                        break
-                    payload.put(chunk)
-                payload.put(None)
+                    if not self._queue(payload, chunk):
+                        raise _Abandoned
+                if not self._queue(payload, None):
+                    raise _Abandoned
         except Exception:
             self.abandon()
             return False
@@ -99,7 +107,18 @@ class LoadAhead:
             self.made_seconds = time.perf_counter() - started
         return True
 
-    def _sent(self, payload: queue.SimpleQueue[bytes | None]) -> Iterator[bytes]:
+    def _queue(self, payload: queue.Queue[bytes | None], chunk: bytes | None) -> bool:
+        """Hand `chunk` to the load's thread, waiting while QUEUED chunks wait for it;
+        False when that thread ended or the load was abandoned meanwhile."""
+        while True:
+            try:
+                payload.put(chunk, timeout=0.1)
+                return True
+            except queue.Full:
+                if self._abandoned.is_set() or not self._thread.is_alive():
+                    return False
+
+    def _sent(self, payload: queue.Queue[bytes | None]) -> Iterator[bytes]:
         """The chunks the caller's thread makes, as they come; _Abandoned if it stopped."""
         while (chunk := payload.get()) is not None:
             yield chunk
@@ -175,5 +194,6 @@ class LoadAhead:
         self._abandoned.set()
         self._outcomes.put(None)
         self._tables.put(None)
-        self._payload.put(None)  # the table the load's thread may be waiting for chunks of
+        with contextlib.suppress(queue.Full):  # full: its thread is not waiting for more
+            self._payload.put_nowait(None)  # the table that thread may wait for chunks of
         self._thread.join()

@@ -293,3 +293,16 @@ def test_a_payload_that_breaks_midway_stops_the_rows_sent_ahead(
     threads = set(threading.enumerate())
     assert started_in_time(deduped, f"{target_url}&application_name={app}") is None
     assert set(threading.enumerate()) <= threads and snapshot(target_url) == {}
+
+
+def test_the_payload_made_ahead_waits_in_a_bounded_queue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load's thread cannot reach the server: the caller's thread stops making the
+    payload once the queue is full and that thread has ended, instead of waiting for it
+    forever or holding every chunk in memory; the usual load then says what is wrong."""
+    ahead = importlib.import_module("migrator.load.ahead")
+    monkeypatch.setattr(ahead, "QUEUED", 1)
+    deduped = find_duplicates(SOURCES, mapping=MAPPING)
+    threads = set(threading.enumerate())
+    assert started_in_time(deduped, "postgresql+psycopg://postgres@127.0.0.1:1/test") is None
+    assert set(threading.enumerate()) <= threads
