@@ -1,13 +1,13 @@
 """Read some files in other processes while this one reads the rest, or does other work.
 
-Reading is CPU-bound Python and Rust (calamine) under one GIL, so threads do not help:
-a 10 MB workbook takes about 5 s on one core while the second core idles. A helper process
-reads its share and sends the tables back pickled (about 0.3 s to unpickle 300,000 rows
-here, against 5.7 s to read them; unpickled here as they arrive). Meanwhile this process
-reads its own share, and the pipeline imports Great Expectations (3-4 s), so neither
-waits for the other.
+Reading is CPU-bound: calamine parses without the GIL, but about half of a sheet's
+reading is Python under it (tidying the cells, finding the tables), so threads gain
+little: a 10.8 MB workbook of 300,000 rows takes about 2.9 s on one core while the second
+idles. A helper process reads its share and sends the tables back pickled (0.24 s to
+pickle those rows there, 0.13 s to unpickle them here as they arrive). Meanwhile this
+process reads its own share, and the pipeline imports Great Expectations (about 1 s).
 
-Helpers are fresh interpreters (`migrator.interpreters`): about 0.7 s of startup on the
+Helpers are fresh interpreters (`migrator.interpreters`): about 0.3 s of startup on the
 helper's own core, paid while this process works.
 """
 
@@ -35,11 +35,11 @@ from migrator.tables import SourceTables
 HELPER_MIN_BYTES = 4 << 20
 """A smaller file is read in this process: a helper's startup and the pickling would
 cost more than reading it here."""
-STARTUP_BYTES = 3 << 19
-"""A helper's interpreter startup (about 0.7 s), in bytes of workbook read meanwhile."""
-MEANWHILE_BYTES = 8 << 20
-"""The caller's meanwhile work (the Great Expectations import, about 3.7 s), in bytes of
-workbook read in the same time (xlsx reads at about 2 MB/s here)."""
+STARTUP_BYTES = 5 << 18
+"""A helper's interpreter startup (about 0.3 s), in bytes of workbook read meanwhile."""
+MEANWHILE_BYTES = 4 << 20
+"""The caller's meanwhile work (the Great Expectations import, about 1 s), in bytes of
+workbook read in the same time (xlsx reads at about 4 MB/s here)."""
 TRANSFER = 1.15
 """A file read by a helper costs this much more: its tables are pickled and unpickled."""
 MAX_HELPERS = 3
