@@ -10,9 +10,12 @@ paid on the helper's own core while this process works.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +46,22 @@ def start_helper(module: str, errors: IO[bytes]) -> subprocess.Popen[bytes]:
         if stream is not None:
             _widen(stream.fileno())
     return process
+
+
+def stop_helper(process: subprocess.Popen[bytes], errors: IO[bytes],
+                threads: Sequence[threading.Thread] = ()) -> None:
+    """Kill a helper if it still runs (its caller gave up, was interrupted or is done),
+    join the `threads` that talked to it, and let go of its pipes and `errors`."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for thread in threads:
+        thread.join(timeout=5)
+    for stream in (process.stdout, process.stdin):
+        if stream is not None:
+            with contextlib.suppress(OSError):  # unwritten bytes to a helper that is gone
+                stream.close()
+    errors.close()
 
 
 def _widen(pipe: int) -> None:

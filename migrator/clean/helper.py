@@ -24,7 +24,6 @@ import pickle
 import queue
 import select
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +35,7 @@ from typing import IO
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
-from migrator.interpreters import answer_stream, spare_cores, start_helper
+from migrator.interpreters import answer_stream, spare_cores, start_helper, stop_helper
 
 COST = {"company_name": 5.0, "email": 4.0, "person_name": 3.0, "kana": 2.5, "width": 0.8}
 """Transforms a helper may run, with their cost in µs per distinct value here (the clean
@@ -177,7 +176,7 @@ class ColumnHelper:
             self.alive = False
             self.cond.notify_all()
         self.outbox.put(None)
-        _end(self.process, self.errors, self.threads)
+        stop_helper(self.process, self.errors, self.threads)
 
     def _send(self) -> None:
         stream = self.process.stdin
@@ -225,23 +224,6 @@ def _schedule(jobs: list[Job], ready: float) -> list[int]:
         else:
             here += job.work * HERE
     return first + [i for i in reversed(range(len(jobs))) if i not in first]
-
-
-def _end(process: subprocess.Popen[bytes], errors: IO[bytes],
-         threads: list[threading.Thread] | None = None) -> None:
-    """Kill the helper if it still runs, and let go of its pipes and threads."""
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    for thread in threads or []:
-        thread.join(timeout=5)
-    for stream in (process.stdout, process.stdin):
-        if stream is not None:
-            try:
-                stream.close()
-            except OSError:  # unwritten bytes to a helper that is gone
-                pass
-    errors.close()
 
 
 def _worth(job: Job) -> bool:

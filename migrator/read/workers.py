@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.errors import ReadError
-from migrator.interpreters import answer_stream, spare_cores, start_helper
+from migrator.interpreters import answer_stream, spare_cores, start_helper, stop_helper
 from migrator.tables import SourceTables
 
 HELPER_MIN_BYTES = 4 << 20
@@ -133,13 +133,7 @@ class Helper:
 
     def stop(self) -> None:
         """Kill it if it still runs (this process gave up or was interrupted)."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdout, self.process.stdin):
-            if stream is not None:
-                stream.close()
-        self.errors.close()
+        stop_helper(self.process, self.errors)
 
 
 def pack_dates(answer: list[Any]) -> Packed:
