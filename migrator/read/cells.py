@@ -91,36 +91,62 @@ Every alternative starts with one character, which lets `re` skip ahead fast.
 
 
 def clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """clean_row over every row of a sheet, in place, worked column by column.
+    """clean_row over every row of a sheet, in place, trailing blanks dropped.
 
-    A sheet's column mostly holds one type: one regex search over a column's joined
-    text and one numpy pass over its floats replace a Python call per cell, and only
-    the cells that change are written back into their rows (most texts do not), so the
-    rows are never rebuilt. Rows of different lengths (never from calamine's dense
-    layout) are cleaned row by row.
+    Rows of one length are worked column by column (`clean_dense`); rows of different
+    lengths (never from calamine's dense layout) are cleaned row by row.
     """
     if not rows:
         return []
     if len(set(map(len, rows))) != 1:
         return [clean_row(r) for r in rows]
-    height, width = len(rows), len(rows[0])
-    if not width:
+    if not rows[0]:
         return rows
-    grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=height * width)
-    grid = grid.reshape(height, width)
-    for c in range(width):
-        where, values = _changes(grid[:, c])
-        for r, value in zip(where, values, strict=True):
-            rows[r][c] = value
-    # `where` and `values` are the last column's: a row that ends blank once cleaned
-    # loses its trailing blanks
-    last = grid[:, -1].copy()
-    last[where] = np.fromiter(values, dtype=object, count=len(values))
-    for r in np.flatnonzero(last == None).tolist():  # noqa: E711
+    cells = clean_dense(rows)
+    for r in np.flatnonzero(cells[:, -1] == None).tolist():  # noqa: E711
         row = rows[r]
         while row and row[-1] is None:
             row.pop()
     return rows
+
+
+def clean_sheet(rows: list[list[Any]]) -> tuple[list[list[Any]], np.ndarray | None]:
+    """A sheet's rows cleaned in place, without its trailing blank rows, and the same cells
+    as a 2-D object array when the rows are dense (all of one length, as calamine lays
+    them out): then every row keeps its blank cells, so detection takes the rows and the
+    array as they are instead of padding the rows and building the array again."""
+    if not rows or len(set(map(len, rows))) != 1 or not rows[0]:
+        rows = clean_rows(rows)
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows, None
+    cells = clean_dense(rows)
+    filled = np.flatnonzero((cells != None).any(axis=1))  # noqa: E711
+    height = int(filled[-1]) + 1 if len(filled) else 0
+    del rows[height:]
+    return rows, cells[:height]
+
+
+def clean_dense(rows: list[list[Any]]) -> np.ndarray:
+    """clean_cell over rows of one length, in place, worked column by column; the cleaned
+    cells as a (rows, columns) object array. Blank cells stay (as None).
+
+    A sheet's column mostly holds one type: one regex search over a column's joined
+    text and one numpy pass over its floats replace a Python call per cell, and only
+    the cells that change are written back into their rows (most texts do not), so the
+    rows are never rebuilt.
+    """
+    height, width = len(rows), len(rows[0])
+    grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=height * width)
+    grid = grid.reshape(height, width)
+    for c in range(width):
+        where, values = _changes(grid[:, c])
+        if not where:
+            continue
+        for r, value in zip(where, values, strict=True):
+            rows[r][c] = value
+        grid[where, c] = np.fromiter(values, dtype=object, count=len(values))
+    return grid
 
 
 def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:

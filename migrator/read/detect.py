@@ -69,9 +69,13 @@ def detect_tables(grid: Grid, *, loose: bool = False) -> list[SourceTable]:
     merges = MergeMap(grid.merged)
     width = max([grid.width, *(m[3] + 1 for m in merges.merges)])
     height = max([len(grid.rows), *(m[2] + 1 for m in merges.merges)])
-    rows = [r if len(r) == width else r + [None] * (width - len(r)) for r in grid.rows]
-    rows += [[None] * width for _ in range(height - len(rows))]
-    cells = _cell_array(rows, width)
+    if grid.cells is not None and grid.cells.shape == (height, width):
+        rows: Sequence[Sequence[Cell]] = grid.rows
+        cells = grid.cells
+    else:
+        rows = [r if len(r) == width else r + [None] * (width - len(r)) for r in grid.rows]
+        rows += [[None] * width for _ in range(height - len(rows))]
+        cells = _cell_array(rows, width)
     filled = _fill_down(rows, merges, set())
     present = (cells if filled is rows else _cell_array(filled, width)) != None  # noqa: E711
     tables: list[SourceTable] = []

@@ -19,7 +19,7 @@ from typing import Any
 import python_calamine as pc
 
 from migrator.errors import ReadError
-from migrator.read.cells import clean_rows
+from migrator.read.cells import clean_sheet
 from migrator.read.guard import FileKind, check_cell_count, check_columns
 from migrator.read.model import Grid, Merge, SheetCells
 from migrator.read.padded import padded_formats
@@ -114,13 +114,11 @@ def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
     over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
-    rows = clean_rows(data.to_python(skip_empty_area=False))
-    while rows and not rows[-1]:
-        rows.pop()
+    rows, array = clean_sheet(data.to_python(skip_empty_area=False))
     merged: list[Merge] = [
         (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])
     ]
-    return Grid(file=name, sheet=sheet, rows=rows, merged=merged)
+    return Grid(file=name, sheet=sheet, rows=rows, merged=merged, cells=array)
 
 
 def _ods_merges(path: Path) -> dict[str, list[Merge]]:
@@ -141,6 +139,8 @@ def _apply_padded(path: Path, grid: Grid) -> None:
     for r, c, text in padded_cells(path, grid.sheet, grid.file):
         if r < len(grid.rows) and c < len(grid.rows[r]):
             grid.rows[r][c] = text
+            if grid.cells is not None:
+                grid.cells[r, c] = text
 
 
 Reader = Callable[[Path, str, FileKind, ReadOptions], tuple[list[Grid], list[SkippedSheet]]]

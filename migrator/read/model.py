@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 Cell = Any
@@ -36,6 +37,9 @@ class Grid:
     None when grid rows are sheet rows."""
     col_numbers: list[int] | None = None
     """The sheet column (0-based) of each grid column, likewise."""
+    cells: np.ndarray | None = None
+    """The same cells as a (rows, columns) object array, when the reader laid the sheet
+    out densely (every row then keeps its blank cells); detection reads columns from it."""
 
     def sheet_row(self, r: int) -> int:
         """The 0-based sheet row of grid row `r`: lineage counts sheet rows."""

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from migrator.read.cells import clean_cell, clean_row, clean_rows, clean_text
+from migrator.read.cells import clean_cell, clean_row, clean_rows, clean_sheet, clean_text
 from migrator.read.padded import render_padded
 
 
@@ -69,3 +69,29 @@ def test_clean_rows_column_wise_same_as_clean_row(step: int) -> None:
 def test_clean_rows_one_column_same_as_clean_row(column: list[object]) -> None:
     rows = [[v] for v in column]
     assert _typed(clean_rows(rows)) == _typed([clean_row([v]) for v in column])
+
+
+@pytest.mark.parametrize("step", [0, 1, 3])
+def test_clean_sheet_keeps_width_and_gives_the_same_cells_as_an_array(step: int) -> None:
+    """A dense sheet: clean_row's values with the blanks kept, so every row keeps the
+    sheet's width; the array holds the same cells; trailing blank rows go."""
+    n = len(_AWKWARD)
+    rows = [[_AWKWARD[(r * step + c) % n] for c in range(6)] for r in range(2 * n)]
+    rows += [["plain", "", None, "", "", ""], ["", " ", None, "", "\u3000", ""], [None] * 6]
+    want = [clean_row(list(r)) for r in rows]
+    while not want[-1]:
+        want.pop()
+    got, cells = clean_sheet([list(r) for r in rows])
+    assert cells is not None and cells.shape == (len(want), 6)
+    assert {len(r) for r in got} == {6}
+    assert _typed(got) == _typed([r + [None] * (6 - len(r)) for r in want])
+    assert _typed(cells.tolist()) == _typed(got)
+
+
+def test_clean_sheet_of_ragged_or_blank_rows() -> None:
+    """Rows of different lengths are cleaned row by row (no array); a sheet of blanks
+    has no rows left."""
+    got, cells = clean_sheet([["a ", 1.0], ["b"], [None, " "]])
+    assert cells is None and _typed(got) == _typed([["a", 1], ["b"]])
+    got, cells = clean_sheet([["", None], [" ", None]])
+    assert got == [] and cells is not None and cells.shape == (0, 2)

@@ -191,3 +191,37 @@ def test_a_source_column_named_like_our_lineage_keeps_its_values(tmp_path: Path)
     assert frame["_source_file (2)"].tolist() == ["顧客台帳.xlsx"] * 2
     report = run([path], auto=True, to=f"sqlite:///{tmp_path / 'crm.db'}", rejects_dir=tmp_path)
     assert report.tables["customers"].rows_loaded == 2
+
+
+def test_detect_same_tables_from_the_dense_array_as_from_the_rows() -> None:
+    """Every workbook fixture: the tables found from a sheet's dense array (what the
+    calamine reader hands over) are the ones found from its rows alone, trailing blanks
+    dropped as other readers give them."""
+    from dataclasses import replace
+
+    from migrator.read.excel import read_workbook
+    from migrator.read.guard import check_source
+    from migrator.read.settings import ReadOptions
+
+    fixtures = Path(__file__).parent.parent / "fixtures" / "read"
+    dense = 0
+    for path in sorted(p for p in fixtures.iterdir() if p.suffix in (".xlsx", ".xlsm", ".ods")):
+        options = ReadOptions()
+        grids, _ = read_workbook(path, path.name, check_source(path, path.name,
+                                                               options.limits), options)
+        for g in grids:
+            if g.cells is None:
+                continue
+            dense += 1
+            assert g.cells.shape == (len(g.rows), g.width)
+            rows = [list(r) for r in g.rows]
+            for row in rows:
+                while row and row[-1] is None:
+                    row.pop()
+            found = detect_tables(g)
+            again = detect_tables(replace(g, rows=rows, cells=None))
+            assert [t.frame.to_dict("list") for t in found] == \
+                [t.frame.to_dict("list") for t in again], path.name
+            assert [(t.header_rows, skipped(t), t.columns_at) for t in found] == \
+                [(t.header_rows, skipped(t), t.columns_at) for t in again], path.name
+    assert dense >= 10
