@@ -155,7 +155,7 @@ def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:
     cells = column.tolist()
     kinds = set(map(type, cells))
     if kinds == {str}:
-        return _text_changes(cells)
+        return _text_changes(cells, column)
     if kinds == {float}:
         return list(range(len(cells))), _clean_floats(cells)
     if str not in kinds and float not in kinds:
@@ -167,30 +167,31 @@ def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:
         at = np.flatnonzero(kind == typ)
         if not len(at):
             continue
-        some = column[at].tolist()
+        some = column[at]
         if typ is str:
-            changed, new = _text_changes(some)
+            changed, new = _text_changes(some.tolist(), some)
             where += at[changed].tolist()
             values += new
         else:
             where += at.tolist()
-            values += _clean_floats(some)
+            values += _clean_floats(some.tolist())
     return where, values
 
 
-def _text_changes(texts: list[str]) -> tuple[list[int], list[str | None]]:
-    """Where clean_text changes a column of texts, and into what: only the cells a search
-    of their joined text flags, and the empty ones (two separators in a row)."""
+def _text_changes(texts: list[str], cells: np.ndarray) -> tuple[list[int], list[str | None]]:
+    """Where clean_text changes a column of texts (`cells` holds the same, as an array),
+    and into what: only the cells a search of their joined text flags, and the empty ones
+    (two separators in a row: calamine lays out a blank cell as one)."""
     joined = "\x1f" + "\x1f".join(texts) + "\x1f"
     spans = [m.span() for m in JOINED_DIRTY.finditer(joined)]
     empty = "\x1f\x1f" in joined  # a cell holding U+001F can look empty: then time only
     if not spans and not empty:
         return [], []
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    flagged: set[int] = set(np.flatnonzero(lengths == 1).tolist()) if empty else set()
+    flagged: set[int] = set(np.flatnonzero(cells == "").tolist()) if empty else set()
     # Cell i starts at starts[i]; a match touches the cells from the one holding its
     # first character to the one after its end, so a separator match flags both sides.
     if spans:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.cumsum(lengths) - lengths + 1
         bounds = np.searchsorted(starts, np.array(spans), side="right") - 1
         for first, last in bounds.tolist():
