@@ -274,6 +274,27 @@ def test_rows_that_will_not_prepare_are_left_to_the_load_after_validation(
 
 
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_the_time_a_load_ahead_spent_before_it_was_given_up_is_the_loads(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows that take a while and then will not prepare: `run` loads them the usual way
+    after validation, and its report counts the time spent ahead in `load`."""
+    ahead = importlib.import_module("migrator.load.ahead")
+    spent = 1.5
+
+    def slow_then_refused(*_: Any) -> Any:
+        time.sleep(spent)
+        raise LoadError("will not prepare")
+
+    monkeypatch.setattr(ahead, "prepare", slow_then_refused)
+    made = started(monkeypatch)
+    report = run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path)
+    assert made == [] and report.status == "succeeded"
+    assert report.tables["customers"].inserted == report.tables["customers"].rows_loaded > 0
+    assert report.seconds["load"] >= spent
+    assert list(report.seconds)[-1] == "load"
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
 def test_a_payload_that_breaks_midway_stops_the_rows_sent_ahead(
         target_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The COPY payload fails after its first chunk, while the load's thread waits for
