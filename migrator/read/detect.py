@@ -465,7 +465,7 @@ def _frame(grid: Grid, cells: np.ndarray, data: Sequence[int], cols: Sequence[in
     columns: dict[str, pd.Series] = {}
     at = np.asarray(data, dtype=np.int64)
     for c, name in zip(cols, names, strict=True):
-        columns[name] = to_series(cells[at, c].tolist() if data else [])
+        columns[name] = to_series(cells[at, c] if data else [])
     n = len(data)
     columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
     columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")
