@@ -25,6 +25,7 @@ from pathlib import Path
 from migrator.clean import clean
 from migrator.dedupe import Decisions, dedupe
 from migrator.dedupe import review as review_of
+from migrator.dedupe.ahead import MatchAhead
 from migrator.errors import MigratorError
 from migrator.fixes import Fixes, apply_fixes
 from migrator.load import load
@@ -74,7 +75,12 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
         mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
     if fixed is not None:
         mapped = apply_fixes(mapped, fixed)
-    return dedupe(clean(mapped, progress=tick), decisions=decisions, against=against)
+    ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()})
+    try:
+        cleaned = clean(mapped, progress=tick, then=ahead.offer)
+        return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)
+    finally:
+        ahead.close()
 
 
 def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,

@@ -121,12 +121,15 @@ class _Lineage:
 
 
 @fewer_collections()
-def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedTables:
+def clean(mapped: MappedTables, *, progress: Progress | None = None,
+          then: Callable[[str, pd.DataFrame, pd.DataFrame], object] | None = None
+          ) -> CleanedTables:
     """Clean every target frame of `mapped` (apply_mapping's result).
 
     `progress` is told the columns cleaned so far, over all tables. Large columns whose
     transform reads only the column are shared with a helper process on another core
-    (`migrator.clean.helper`).
+    (`migrator.clean.helper`). `then(table, frame, changes)` is called as each table is
+    clean, with its kept rows and their change log (`run` starts matching them meanwhile).
 
     Example:
         >>> cleaned = clean(apply_mapping(tables, mapping))
@@ -156,6 +159,8 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None) -> CleanedT
             kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
                                                           column_done, helper)
             frames[table] = kept
+            if then is not None:
+                then(table, kept, logged)
             changes.append(logged)
             rejects.append(rejected)
             issues.append(found)

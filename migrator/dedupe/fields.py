@@ -41,41 +41,68 @@ class Prepared:
     """For a child table: the parent's key; rows are matched only within one parent."""
 
 
+_SINGLE = (("kana", "semantic", ("kana",)), ("email", "format", ("email",)),
+           ("postal", "format", ("jp_postal_or_us_zip",)),
+           ("region", "format", ("prefecture_or_usps",)))
+"""Comparators read from one field each, found by the field's semantic type or format."""
+
+
 def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
             group_by: str | None) -> Prepared:
     """Prepared columns of `frame`; `generated` marks the rows whose key clean made."""
-    fields = spec.fields
+    read = _read(frame, spec)
     out: dict[str, np.ndarray] = {}
-    name = _first(frame, spec, "semantic", ("company_name",)) or \
-        _first(frame, spec, "semantic", ("person_name",))
-    if name is not None:
-        key = f"_{name}_key"
-        source = frame[key] if key in frame else frame[name]
-        out["name"] = _fold(source, match_keys)
-    for comparator, attribute, wanted, fold in (
-            ("kana", "semantic", ("kana",), _kana_texts),
-            ("email", "format", ("email",), _plain_texts),
-            ("postal", "format", ("jp_postal_or_us_zip",), _plain_texts),
-            ("region", "format", ("prefecture_or_usps",), _plain_texts)):
-        column = _first(frame, spec, attribute, wanted)
-        if column is not None:
-            out[comparator] = _fold(frame[column], fold)
-    phones = [f for f, s in fields.items() if s.format == "e164" and f in frame]
-    for i, column in enumerate(phones[:3]):
+    if "name" in read:
+        out["name"] = _fold(frame[read["name"][0]], match_keys)
+    for comparator, fold in (("kana", _kana_texts), ("email", _plain_texts),
+                             ("postal", _plain_texts), ("region", _plain_texts)):
+        if comparator in read:
+            out[comparator] = _fold(frame[read[comparator][0]], fold)
+    for i, column in enumerate(read.get("phone", [])):
         out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_texts)
     if "email" in out:
         emails = pd.Series(out["email"], dtype=object)
         domains = pd.Series([e.partition("@")[2] if isinstance(e, str) else e for e in emails],
                             index=emails.index, dtype=object)  # all-empty: no column 2
         out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
-    address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
-    if address:
-        out["address"] = _fold(_joined(frame, address), _address_texts)
+    if "address" in read:
+        out["address"] = _fold(_joined(frame, read["address"]), _address_texts)
     pk = spec.primary_key
     code = _fold(frame[pk], _plain_texts) if pk in frame else _blank(len(frame))
     code[generated] = MISSING
     group = _fold(frame[group_by], _plain_texts) if group_by and group_by in frame else None
     return Prepared(out, code, group)
+
+
+def columns_read(frame: pd.DataFrame, spec: TableSpec, group_by: str | None) -> list[str]:
+    """The columns of `frame` that `prepare` reads (what another process needs to
+    prepare the same rows)."""
+    read = [c for columns in _read(frame, spec).values() for c in columns]
+    read += [c for c in (spec.primary_key, group_by) if c and c in frame]
+    return list(dict.fromkeys(read))
+
+
+def _read(frame: pd.DataFrame, spec: TableSpec) -> dict[str, list[str]]:
+    """Comparator → the columns of `frame` it is prepared from (phones: up to three; the
+    name from its first, the others tell which are there)."""
+    fields = spec.fields
+    read: dict[str, list[str]] = {}
+    name = _first(frame, spec, "semantic", ("company_name",)) or \
+        _first(frame, spec, "semantic", ("person_name",))
+    if name is not None:
+        key = f"_{name}_key"  # clean's key of a company name, compared where it is made
+        read["name"] = [key, name] if key in frame else [name]
+    for comparator, attribute, wanted in _SINGLE:
+        column = _first(frame, spec, attribute, wanted)
+        if column is not None:
+            read[comparator] = [column]
+    phones = [f for f, s in fields.items() if s.format == "e164" and f in frame]
+    if phones:
+        read["phone"] = phones[:3]
+    address = [f for f, s in fields.items() if s.semantic == "address" and f in frame]
+    if address:
+        read["address"] = address
+    return read
 
 
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

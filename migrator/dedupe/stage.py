@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from migrator.dedupe.ahead import MatchAhead
 from migrator.dedupe.decisions import Decisions, decide, kept_apart
 from migrator.dedupe.fields import prepare
 from migrator.dedupe.match import (
@@ -32,6 +32,7 @@ from migrator.dedupe.match import (
     clusters,
     score_pairs,
 )
+from migrator.dedupe.rows import generated_rows, lineage_index, lineage_rows
 from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
 from migrator.errors import RejectReason
@@ -59,13 +60,15 @@ from migrator.tables import (
 @fewer_collections()
 def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
            against: str | None = None, merge_at: float = MERGE_AT,
-           review_at: float = REVIEW_AT) -> DedupedTables:
+           review_at: float = REVIEW_AT, ahead: MatchAhead | None = None) -> DedupedTables:
     """Merge the rows that are one record; report the pairs that need a person's review.
 
     `decisions` (a Decisions or its YAML file) are applied before clustering: a person's
     `merge` joins rows whatever their score, `keep_apart` keeps two records apart.
     `against` (a database URL) matches the rows with the records already stored there: a
-    row that is a stored record takes its key, so the load updates it.
+    row that is a stored record takes its key, so the load updates it. `ahead` holds the
+    pairs `run` had scored on another core while clean went on (used where they were
+    made from these rows).
 
     Example:
         >>> deduped = dedupe(clean(mapped))
@@ -94,9 +97,13 @@ def dedupe(cleaned: CleanedTables, *, decisions: Decisions | Path | None = None,
             parent = _parent_column(spec, keys)
             frame, stored = _with_stored(frame, against if parent is None else None, table,
                                          spec, _protected(cleaned, table, spec))
-            generated = _generated(table, frame, cleaned.changes) & ~stored
-            prepared = prepare(frame, spec, generated, parent)
-            pairs = score_pairs(prepared, *candidate_pairs(prepared))
+            generated = generated_rows(table, frame, cleaned.changes) & ~stored
+            made = ahead.pairs(table, frame, generated) \
+                if ahead is not None and parent is None and not stored.any() else None
+            if made is None:
+                prepared = prepare(frame, spec, generated, parent)
+                made = score_pairs(prepared, *candidate_pairs(prepared))
+            pairs = made
             apart: list[tuple[np.ndarray, np.ndarray]] = []
             if decided is not None:
                 keys_now = frame[spec.primary_key].to_numpy(dtype=object) \
@@ -191,15 +198,15 @@ def _same_row(frame: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame | None:
     olds, keys = moved["old"].to_numpy(), moved["key"].to_numpy()
     if olds.dtype != object or keys.dtype != object:
         found = pd.DataFrame({"old": olds, "key": keys},
-                             index=_lineage_index(moved, row_seq(moved)))
+                             index=lineage_index(moved, row_seq(moved)))
         found = found[~found.index.duplicated()]
-        return found.reindex(_lineage_index(frame, row_seq(frame))).set_axis(frame.index)
+        return found.reindex(lineage_index(frame, row_seq(frame))).set_axis(frame.index)
     # Text keys (the usual case): a dict of the few moved rows, looked up per child row,
     # is what reindex on a MultiIndex gives, without factorizing and sorting every level.
     first: dict[tuple[str, ...], int] = {}
-    for i, row in enumerate(_lineage_rows(moved, row_seq(moved))):
+    for i, row in enumerate(lineage_rows(moved, row_seq(moved))):
         first.setdefault(row, i)
-    at = np.fromiter((first.get(row, -1) for row in _lineage_rows(frame, row_seq(frame))),
+    at = np.fromiter((first.get(row, -1) for row in lineage_rows(frame, row_seq(frame))),
                      dtype=np.int64, count=len(frame))
     out = {}
     for name, values in (("old", olds), ("key", keys)):
@@ -208,42 +215,6 @@ def _same_row(frame: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame | None:
         column[at >= 0] = values[at[at >= 0]]
         out[name] = column
     return pd.DataFrame(out, index=frame.index)
-
-
-def _generated(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
-    """Rows whose key clean generated (it has no code of the source's to match on).
-
-    The changes name rows by lineage alone: where cards side by side share one, the row
-    must also hold the key generated there."""
-    made = changes[(changes["table"] == table) & (changes["rule"] == "generated_code")]
-    if made.empty or not all(c in frame for c in LINEAGE_COLUMNS):
-        return np.zeros(len(frame), dtype=bool)
-    found = _lineage_index(frame).isin(_lineage_index(made))
-    pk = str(made["field"].iat[0])
-    if LINEAGE_SEQ not in frame or pk not in frame:
-        return found
-    shared = _lineage_index(frame).duplicated(keep=False)
-    same_key = _lineage_index(frame, frame[pk].tolist()).isin(
-        _lineage_index(made, made["after"].tolist()))
-    return found & (~shared | same_key)
-
-
-def _lineage_rows(frame: pd.DataFrame, last: Sequence[object]) -> Iterator[tuple[str, ...]]:
-    """`_lineage_index(frame, last)` as tuples, in frame order."""
-    parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(
-        frame[list(LINEAGE_COLUMNS)].notna(), "").astype(str)
-    return zip(*(parts[c].tolist() for c in parts.columns), [str(v) for v in last],
-               strict=True)
-
-
-def _lineage_index(frame: pd.DataFrame, last: Sequence[object] | None = None
-                   ) -> pd.MultiIndex:
-    """(file, sheet, row) of every row as text, and `last` (a seq, a key) when given."""
-    parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(
-        frame[list(LINEAGE_COLUMNS)].notna(), "").astype(str)
-    if last is not None:
-        parts = parts.assign(_last=[str(v) for v in last])
-    return pd.MultiIndex.from_frame(parts)
 
 
 def _repeated_keys(table: str, frame: pd.DataFrame, spec: TableSpec

@@ -48,6 +48,7 @@ def test_same_row_lookup_is_reindex_on_lineage() -> None:
     import numpy as np
     import pandas as pd
 
+    from migrator.dedupe import rows as rows_module
     from migrator.dedupe import stage as stage_module
     from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
 
@@ -66,9 +67,9 @@ def test_same_row_lookup_is_reindex_on_lineage() -> None:
                                      for _ in range(200)])
     got = stage_module._same_row(frame, moved)
     found = pd.DataFrame({"old": moved["old"].to_numpy(), "key": moved["key"].to_numpy()},
-                         index=stage_module._lineage_index(moved, row_seq(moved)))
+                         index=rows_module.lineage_index(moved, row_seq(moved)))
     found = found[~found.index.duplicated()]
-    want = found.reindex(stage_module._lineage_index(frame, row_seq(frame))).set_axis(
+    want = found.reindex(rows_module.lineage_index(frame, row_seq(frame))).set_axis(
         frame.index)
     assert got is not None
     pd.testing.assert_frame_equal(got, want)
