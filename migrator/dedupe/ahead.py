@@ -19,6 +19,7 @@ rows itself, as it always could.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -29,7 +30,6 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
 
 from migrator.dedupe.fields import columns_read, prepare
 from migrator.dedupe.match import Pairs, candidate_pairs, score_pairs
@@ -39,6 +39,8 @@ from migrator.schema import TargetSchema
 
 MIN_ROWS = 20_000
 """Fewer rows are matched in dedupe: a helper's startup (about 0.5 s) would outlast it."""
+NICE = 19
+"""The helper's niceness: the lowest priority."""
 PROTOCOL = 1
 """What a helper is sent and answers; a helper of another version matches nothing."""
 _SEP = "\x00"
@@ -77,12 +79,17 @@ class MatchAhead:
 
     @staticmethod
     def _start() -> tuple[Any, IO[bytes]] | None:
+        """A helper that runs only on a core nobody else wants (the lowest priority): the
+        run's process and clean's helper come first, and it matches in their gaps."""
         errors = tempfile.TemporaryFile()
         try:
-            return start_helper("migrator.dedupe.ahead", errors), errors
+            process = start_helper("migrator.dedupe.ahead", errors)
         except OSError:  # no interpreter to start: dedupe matches it
             errors.close()
             return None
+        with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICE)
+        return process, errors
 
     def offer(self, table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> None:
         """`table` is clean (`frame`, and its change log): match it in a helper if that
@@ -170,14 +177,17 @@ def _pack(frame: pd.DataFrame) -> Packed:
     for name in frame.columns:
         values = frame[name].to_numpy(dtype=object)
         blank = pd.isna(values)
-        texts = values[~blank]
-        if infer_dtype(texts, skipna=False) in ("string", "empty"):
-            joined = _SEP.join(texts.tolist())
-            if joined.count(_SEP) == max(len(texts) - 1, 0):  # no text holds the separator
-                packed.append((name, "text", (np.packbits(blank), len(values),
-                                              joined.encode("utf-8", "surrogatepass"))))
-                continue
-        packed.append((name, "pickled", frame[name]))
+        texts = values[~blank].tolist()
+        try:
+            joined = _SEP.join(texts)
+        except TypeError:  # not only text
+            joined = None
+        if joined is not None and joined.count(_SEP) == max(len(texts) - 1, 0):
+            # no text holds the separator
+            packed.append((name, "text", (np.packbits(blank), len(values),
+                                          joined.encode("utf-8", "surrogatepass"))))
+        else:
+            packed.append((name, "pickled", frame[name]))
     return packed
 
 
