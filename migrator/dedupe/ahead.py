@@ -103,11 +103,15 @@ class MatchAhead:
         if started is None:
             return
         spec = self.schema.tables[table]
-        frame = frame.reset_index(drop=True)
-        generated = generated_rows(table, frame, changes)
-        sent = frame[columns_read(frame, spec, None)]
-        message = pickle.dumps((PROTOCOL, spec, _pack(sent), generated),
-                               protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            frame = frame.reset_index(drop=True)
+            generated = generated_rows(table, frame, changes)
+            sent = frame[columns_read(frame, spec, None)]
+            message = pickle.dumps((PROTOCOL, spec, _pack(sent), generated),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a speed-up only: dedupe matches the table and meets any error
+            stop_helper(*started)
+            return
         offer = _Offer(*started, sent, generated)
         offer.thread = threading.Thread(target=_talk, args=(offer, message), daemon=True,
                                         name="migrator-match-ahead")

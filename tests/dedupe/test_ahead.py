@@ -148,3 +148,20 @@ def test_columns_travel_to_the_helper_unchanged() -> None:
     for name in frame.columns:
         want = [None if pd.isna(v) else v for v in frame[name]]
         assert [None if pd.isna(v) else v for v in back[name]] == want, name
+
+
+def test_an_offer_that_fails_leaves_the_matching_to_dedupe(
+        spied: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Matching ahead is a speed-up only: when the table cannot be sent, clean goes on,
+    the helper is stopped, and dedupe matches the table itself."""
+    def broken(frame: pd.DataFrame) -> Any:
+        raise ValueError("cannot pack")
+
+    monkeypatch.setattr(ahead_module, "_pack", broken)
+    cleaned, ahead = cleaned_ahead()
+    assert ahead._offers == {} and spied["helpers"]
+    assert all(p.poll() is not None for p in spied["helpers"])
+    got = dedupe(cleaned, ahead=ahead)
+    ahead.close()
+    assert spied["used"] == [False]
+    assert_same(got, dedupe(cleaned))
