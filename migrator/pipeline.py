@@ -75,7 +75,8 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
         mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
     if fixed is not None:
         mapped = apply_fixes(mapped, fixed)
-    ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()})
+    ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()},
+                       against=against)
     try:
         cleaned = clean(mapped, progress=tick, then=ahead.offer)
         return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)

@@ -49,6 +49,30 @@ def stored_frame(url: str, table: str, columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=wanted, dtype=object)
 
 
+def holds_rows(url: str, table: str) -> bool:
+    """Whether the target has `table` with a row in it; False when it cannot tell (a
+    bad URL, a server away): the caller then goes on as for an empty target."""
+    import sqlalchemy as sa
+
+    quiet_logs()
+    try:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError):
+        return False
+    try:
+        if missing_sqlite_file(engine):
+            return False
+        with engine.connect() as conn:
+            if table not in sa.inspect(conn).get_table_names():
+                return False
+            first = sa.select(sa.literal(1)).select_from(sa.table(table)).limit(1)
+            return conn.execute(first).first() is not None
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 def unusable_url(url: str, exc: Exception) -> LoadError:
     """The one sentence for a URL SQLAlchemy cannot use: unreadable, or its driver missing."""
     import sqlalchemy as sa

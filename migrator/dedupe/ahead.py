@@ -11,9 +11,10 @@ is done with it: the helper prepares the rows and scores their candidate pairs, 
 dedupe would, and dedupe takes the pairs instead of making them.
 
 The pairs are used only for the rows they were made from: dedupe checks that the
-columns matching reads and the rows whose key clean generated are the same. They are not
-used when the target already holds records of the table (blocking must see those too);
-nor when the helper failed or runs another version of migrator. Then dedupe matches the
+columns matching reads and the rows whose key clean generated are the same. A table the
+target already holds records of is not matched ahead (blocking must see those too, and
+a re-run against last month's customers is the common case); when the helper failed or
+runs another version of migrator, the pairs are not used either. Then dedupe matches the
 rows itself, as it always could.
 """
 
@@ -36,6 +37,7 @@ from migrator.dedupe.match import Pairs, candidate_pairs, score_pairs
 from migrator.dedupe.rows import generated_rows
 from migrator.interpreters import answer_stream, spare_cores, start_helper, stop_helper
 from migrator.schema import TableSpec, TargetSchema
+from migrator.target import holds_rows
 
 MIN_ROWS = 20_000
 """Fewer rows are matched in dedupe: a helper's startup (about 0.5 s) would outlast it."""
@@ -62,15 +64,33 @@ class _Offer:
 class MatchAhead:
     """Tables offered by clean as each is done, matched by helpers until dedupe asks."""
 
-    def __init__(self, schema: TargetSchema, sizes: dict[str, int] | None = None) -> None:
+    def __init__(self, schema: TargetSchema, sizes: dict[str, int] | None = None,
+                 against: str | None = None) -> None:
         """`sizes` (rows per table, before clean) starts a helper at once when a table will
-        be worth matching ahead: its startup is then over when clean offers the table."""
+        be worth matching ahead: its startup is then over when clean offers the table.
+        `against` is the target dedupe will match with: a table it already holds records
+        of is not matched ahead (dedupe would not use the pairs)."""
         self.schema = schema
         self._offers: dict[str, _Offer] = {}
         self._started: tuple[Any, IO[bytes]] | None = None
-        if sizes and any(self._wanted(t, n) for t, n in sizes.items()) \
-                and spare_cores("MIGRATOR_MATCH_HELPERS", 1) >= 1:
-            self._started = self._start()
+        self._stored: set[str] = set()
+        self._ready: threading.Thread | None = None
+        wanted = [t for t, n in (sizes or {}).items() if self._wanted(t, n)]
+        if wanted and spare_cores("MIGRATOR_MATCH_HELPERS", 1) >= 1:
+            self._ready = threading.Thread(target=self._get_ready, args=(wanted, against),
+                                           daemon=True, name="migrator-match-start")
+            self._ready.start()
+
+    def _get_ready(self, tables: list[str], against: str | None) -> None:
+        """In a thread: find the tables the target already holds records of, and start a
+        helper if any other is left."""
+        try:
+            if against:
+                self._stored = {t for t in tables if holds_rows(against, t)}
+            if set(tables) - self._stored:
+                self._started = self._start()
+        except Exception:  # a speed-up only: without a helper, dedupe matches the tables
+            self._started = None
 
     def _wanted(self, table: str, rows: int) -> bool:
         spec = self.schema.tables.get(table)
@@ -95,7 +115,9 @@ class MatchAhead:
         """`table` is clean (`frame`, and its change log): match it in a helper if that
         may pay: a table dedupe matches on its own, of MIN_ROWS or more, and a spare core
         (`MIGRATOR_MATCH_HELPERS=0` matches in dedupe only)."""
-        if not self._wanted(table, len(frame)):
+        if self._ready is not None:
+            self._ready.join()
+        if not self._wanted(table, len(frame)) or table in self._stored:
             return
         started, self._started = self._started, None
         if started is None and spare_cores("MIGRATOR_MATCH_HELPERS", 1) >= 1:
@@ -148,6 +170,8 @@ class MatchAhead:
 
     def close(self) -> None:
         """Stop the helpers whose pairs were not asked for (the run failed or ended)."""
+        if self._ready is not None:
+            self._ready.join()
         for offer in self._offers.values():
             stop_helper(offer.process, offer.errors, [t for t in [offer.thread] if t])
         self._offers.clear()

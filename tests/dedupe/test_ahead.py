@@ -116,19 +116,45 @@ def test_the_pipeline_matches_ahead_and_finds_the_same_duplicates(
 
 def test_records_already_stored_leave_the_matching_to_dedupe(
         spied: dict[str, list[Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Against a target that holds customers, blocking must see them too: the pairs made
-    ahead are not asked for, and the helper is stopped all the same."""
+    """Against a target that holds customers, blocking must see them too: nothing is
+    matched ahead (no helper starts), and dedupe matches the rows with the stored ones;
+    a table offered all the same (asked before the target was read) is left to dedupe."""
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     monkeypatch.setenv("MIGRATOR_MATCH_HELPERS", "0")
     run(SOURCES, mapping=MAPPING, to=url, rejects_dir=tmp_path)
+    plain = find_duplicates(SOURCES, mapping=MAPPING, against=url)
+    assert plain.counts()["customers"].merged > 0
     monkeypatch.delenv("MIGRATOR_MATCH_HELPERS")
     spied["helpers"].clear()
     spied["used"].clear()
-    got = find_duplicates(SOURCES, mapping=MAPPING, against=url)
-    assert spied["used"] == [] and spied["helpers"]
-    assert all(p.poll() is not None for p in spied["helpers"])
-    monkeypatch.setenv("MIGRATOR_MATCH_HELPERS", "0")
-    assert_same(got, find_duplicates(SOURCES, mapping=MAPPING, against=url))
+    assert_same(find_duplicates(SOURCES, mapping=MAPPING, against=url), plain)
+    assert spied["used"] == [] and spied["helpers"] == []
+    cleaned, ahead = cleaned_ahead()  # told nothing of the target: customers are offered
+    assert list(ahead._offers) == ["customers"]
+    try:
+        got = dedupe(cleaned, against=url, ahead=ahead)
+    finally:
+        ahead.close()
+    assert spied["used"] == [] and all(p.poll() is not None for p in spied["helpers"])
+    assert_same(got, plain)
+
+
+def test_a_target_holds_rows_only_in_a_table_with_one(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from migrator.target import holds_rows
+
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    assert not holds_rows(url, "customers") and not (tmp_path / "crm.db").exists()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE customers (customer_code TEXT)")
+        conn.exec_driver_sql("CREATE TABLE sales (sale_id TEXT)")
+        conn.exec_driver_sql("INSERT INTO customers VALUES ('C1')")
+    engine.dispose()
+    assert holds_rows(url, "customers")
+    assert not holds_rows(url, "sales") and not holds_rows(url, "contacts")
+    assert not holds_rows("not a url", "customers")
 
 
 def test_columns_travel_to_the_helper_unchanged() -> None:
