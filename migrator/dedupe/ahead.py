@@ -41,6 +41,9 @@ from migrator.target import holds_rows
 
 MIN_ROWS = 20_000
 """Fewer rows are matched in dedupe: a helper's startup (about 0.5 s) would outlast it."""
+READY_WAIT = 1.0
+"""Seconds clean waits, when it offers a table, for the target to say whether it holds
+the table's records (asked when clean began; a few milliseconds when the server is up)."""
 NICE = 19
 """The helper's niceness: the lowest priority."""
 PROTOCOL = 1
@@ -116,7 +119,9 @@ class MatchAhead:
         may pay: a table dedupe matches on its own, of MIN_ROWS or more, and a spare core
         (`MIGRATOR_MATCH_HELPERS=0` matches in dedupe only)."""
         if self._ready is not None:
-            self._ready.join()
+            self._ready.join(READY_WAIT)
+            if self._ready.is_alive():  # the target does not answer: dedupe will tell why
+                return
         if not self._wanted(table, len(frame)) or table in self._stored:
             return
         started, self._started = self._started, None

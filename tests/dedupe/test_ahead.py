@@ -191,3 +191,25 @@ def test_an_offer_that_fails_leaves_the_matching_to_dedupe(
     ahead.close()
     assert spied["used"] == [False]
     assert_same(got, dedupe(cleaned))
+
+
+def test_a_target_that_does_not_answer_does_not_hold_clean_up(
+        spied: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The target is slow to say whether it holds customers: clean waits READY_WAIT at
+    most, matches nothing ahead, and no helper outlives the run."""
+    import time
+
+    def slow(url: str, table: str) -> bool:
+        time.sleep(3)
+        return False
+
+    monkeypatch.setattr(ahead_module, "holds_rows", slow)
+    monkeypatch.setattr(ahead_module, "READY_WAIT", 0.2)
+    mapped = apply_mapping(read_sources(SOURCES), Mapping.load(MAPPING))
+    ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()},
+                       against="sqlite:///unused.db")
+    began = time.perf_counter()
+    ahead.offer("customers", mapped.frames["customers"], pd.DataFrame())
+    assert time.perf_counter() - began < 2 and ahead._offers == {}
+    ahead.close()
+    assert all(p.poll() is not None for p in spied["helpers"])
