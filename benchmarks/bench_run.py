@@ -101,7 +101,9 @@ def migrator_run():
         seconds = time.perf_counter() - t0
         checked = caught["checked"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the read helpers
+    from migrator import zygote
+    zygote.stop()  # the helpers are its children: they count in ours once it ended
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the helpers
     frames = sum(int(f.memory_usage(deep=True).sum()) for f in checked.frames.values())
     tables = {n: {"read": t.rows_read, "loaded": t.rows_loaded, "rejected": t.rows_rejected}
               for n, t in report.tables.items()}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,18 @@ def _read_options(include_hidden: bool, encoding: str | None, max_file_mb: int |
     }
     limits = replace(ReadLimits(), **{k: v for k, v in given.items() if v is not None})
     return ReadOptions(include_hidden=include_hidden, encoding=encoding, limits=limits)
+
+
+def _warm(sources: Sequence[Path]) -> None:
+    """Start the helpers' zygote before the stages are imported, when the sources are
+    large enough for helpers (`interpreters.prestart`)."""
+    from migrator.interpreters import prestart
+
+    sizes = []
+    for source in sources:
+        with suppress(OSError):
+            sizes.append(source.stat().st_size)
+    prestart(sizes)
 
 
 def read_options(func: Any) -> Any:
@@ -135,6 +147,7 @@ def duplicate_options(func: Any) -> Any:
 def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path | None,
             **reading: Any) -> None:
     """Show the tables found in SOURCE files and what each column holds."""
+    _warm(sources)
     from migrator import profile as profile_tables
     from migrator import read_sources
 
@@ -161,6 +174,7 @@ def profile(sources: tuple[Path, ...], json_path: Path | None, html_path: Path |
 def suggest(sources: tuple[Path, ...], output: Path, schema_name: str, learn_from: Path | None,
             synonyms: Path | None, **reading: Any) -> None:
     """Suggest where each column of SOURCE files goes; review the YAML, then run it."""
+    _warm(sources)
     from migrator.pipeline import suggest_files
 
     result = suggest_files(sources, output=output, schema=schema_name, learn_from=learn_from,
@@ -200,6 +214,7 @@ def run_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: bool
     or review file. On MariaDB, which commits table changes at once, missing tables are
     stood in for by temporary ones and the views are not created.
     """
+    _warm(sources)
     from migrator.pipeline import run
 
     if mapping_path is not None and auto:
@@ -227,6 +242,7 @@ def dedupe_command(sources: tuple[Path, ...], mapping_path: Path | None, auto: b
                    schema_name: str, decisions: Path | None, review: Path | None,
                    fixes_path: Path | None, **reading: Any) -> None:
     """Show the duplicates in SOURCE files (clusters, merges, pairs to review); load nothing."""
+    _warm(sources)
     from migrator.dedupe import review as review_of
     from migrator.pipeline import find_duplicates
 
@@ -282,6 +298,7 @@ def export_command(sources: tuple[Path, ...], from_url: str | None, mapping_path
                    template: Path | None, owner: str | None, schema_name: str,
                    decisions: Path | None, fixes_path: Path | None, **reading: Any) -> None:
     """Write the import files of a cloud CRM, checked against its rules before upload."""
+    _warm(sources)
     from migrator.export import export
     from migrator.pipeline import prepare
 

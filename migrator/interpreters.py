@@ -4,8 +4,10 @@ Reading and cleaning are Python under one GIL, so threads do not spread them ove
 another process does. Helpers are fresh interpreters (`python -m <module>`), not forks: a
 fork of a process that runs threads (a Jupyter kernel, rich's progress display) can
 deadlock in the child, and a spawned `multiprocessing` child re-imports the caller's
-`__main__`, which re-runs an unguarded user script. Startup (about 0.5 s with pandas) is
-paid on the helper's own core while this process works.
+`__main__`, which re-runs an unguarded user script. One fresh interpreter, the zygote
+(`migrator.zygote`), imports what helpers need once and forks them (Linux); elsewhere
+each helper's startup (about 0.6 s with pandas) is paid on its own core while this
+process works.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
+
+from migrator import zygote
 
 
 def spare_cores(variable: str, most: int) -> int:
@@ -27,28 +31,65 @@ def spare_cores(variable: str, most: int) -> int:
     given = os.environ.get(variable, "").strip()
     if given.isdigit():
         return int(given)
+    return max(0, min(most, _cores() - 1))
+
+
+def _cores() -> int:
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(0, min(most, cores - 1))
+        return os.cpu_count() or 1
 
 
-def start_helper(module: str, errors: IO[bytes]) -> subprocess.Popen[bytes]:
-    """`python -m module` with this copy of migrator importable, stdin and stdout piped,
-    stderr to `errors`."""
+def _env() -> dict[str, str]:
+    """This process's environment, with this copy of migrator importable."""
     package_root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
-    process = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=errors, env=env)
+    return env
+
+
+class HelperProcess(Protocol):
+    """A helper as the stages use it: `subprocess.Popen`, or one the zygote forked."""
+
+    pid: int
+    stdin: IO[bytes] | None
+    stdout: IO[bytes] | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    def kill(self) -> None: ...
+
+
+HELPED_BYTES = 4 << 20
+"""A file this large or larger is read by a helper (`migrator.read.workers`)."""
+
+
+def prestart(sizes: Sequence[int]) -> None:
+    """Start the zygote now when files of `sizes` will be read by helpers: a command calls
+    this before it imports the stages (0.8 s), so that the zygote is warm when the first
+    helper is wanted and forks it at once."""
+    if any(size >= HELPED_BYTES for size in sizes) and _cores() > 1:
+        zygote.prestart(_env())
+
+
+def start_helper(module: str, errors: IO[bytes]) -> HelperProcess:
+    """`python -m module` with this copy of migrator importable, stdin and stdout piped,
+    stderr to `errors`: forked by the zygote where it can, else a fresh interpreter."""
+    env = _env()
+    process: HelperProcess | None = zygote.forked(module, errors, env)
+    if process is None:
+        process = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=errors, env=env)
     for stream in (process.stdin, process.stdout):
         if stream is not None:
             _widen(stream.fileno())
     return process
 
 
-def stop_helper(process: subprocess.Popen[bytes], errors: IO[bytes],
+def stop_helper(process: HelperProcess, errors: IO[bytes],
                 threads: Sequence[threading.Thread] = ()) -> None:
     """Kill a helper if it still runs (its caller gave up, was interrupted or is done),
     join the `threads` that talked to it, and let go of its pipes and `errors`."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,10 +28,17 @@ import numpy as np
 import pandas as pd
 
 from migrator.errors import ReadError
-from migrator.interpreters import answer_stream, spare_cores, start_helper, stop_helper
+from migrator.interpreters import (
+    HELPED_BYTES,
+    HelperProcess,
+    answer_stream,
+    spare_cores,
+    start_helper,
+    stop_helper,
+)
 from migrator.tables import SourceTables
 
-HELPER_MIN_BYTES = 4 << 20
+HELPER_MIN_BYTES = HELPED_BYTES
 """A smaller file is read in this process: a helper's startup and the pickling would
 cost more than reading it here."""
 STARTUP_BYTES = 5 << 18
@@ -84,7 +90,7 @@ class Helper:
     """One helper process reading `indexes` of the files; `outcome()` waits for it."""
 
     indexes: list[int]
-    process: subprocess.Popen[bytes]
+    process: HelperProcess
     errors: IO[bytes]
     finished: float = 0.0
     """When it had its answer ready (`time.time()`, the clock both processes share)."""

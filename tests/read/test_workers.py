@@ -181,10 +181,10 @@ def test_a_helper_that_cannot_do_its_work_leaves_it_to_this_process(
     assert isinstance(expected, SourceTables)
     if trouble == "another version":  # migrator upgraded under a running kernel, say
         monkeypatch.setattr(workers, "PROTOCOL", workers.PROTOCOL + 1)
-    elif trouble == "no python":
-        monkeypatch.setattr(sys, "executable", "/bin/false")
-    else:
-        monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
+    else:  # fresh interpreters: a forked helper needs no python of its own
+        monkeypatch.setenv("MIGRATOR_ZYGOTE", "0")
+        monkeypatch.setattr(sys, "executable",
+                            "/bin/false" if trouble == "no python" else "/nonexistent/python3")
     answers: list[object] = []
     outcome = Helper.outcome
 

@@ -1,0 +1,174 @@
+"""The zygote forks the helpers warm; what the stages see of a helper does not change."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from migrator import zygote
+from migrator.interpreters import prestart, start_helper, stop_helper
+from migrator.read import ReadOptions, read_sources
+from migrator.read.workers import PROTOCOL, Helper
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "売上明細.xlsx"
+
+pytestmark = pytest.mark.skipif(not zygote.supported(), reason="the zygote forks on Linux only")
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts without a zygote, and leaves none behind."""
+    monkeypatch.delenv("MIGRATOR_ZYGOTE", raising=False)
+    zygote.stop()
+    monkeypatch.setattr(zygote, "_failed", None)
+    yield
+    zygote.stop()
+
+
+def test_a_helper_is_forked_and_reads_what_this_process_reads() -> None:
+    helper = Helper.start([0], [SAMPLE], ReadOptions())
+    assert isinstance(helper.process, zygote.Forked)
+    got = helper.outcome([SAMPLE])
+    assert got is not None and helper.process.returncode == 0
+    here = read_sources([SAMPLE])
+    assert len(got[0]) == len(here)
+    assert all(t.frame.equals(h.frame) for t, h in zip(got[0], here, strict=True))
+
+
+def test_helpers_exit_codes_come_back_as_popen_gives_them() -> None:
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, zygote.Forked) and process.stdin is not None
+    with process.stdin:  # another version's question: the helper exits 3
+        pickle.dump((PROTOCOL + 1, [], None), process.stdin)
+    assert process.wait(timeout=30) == 3 and process.poll() == 3
+    stop_helper(process, errors)
+
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert process.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.wait(timeout=0.2)  # it waits for its question
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    stop_helper(process, errors)
+
+
+def test_a_helper_writes_its_errors_where_it_is_told() -> None:
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert process.stdin is not None
+    with process.stdin:
+        process.stdin.write(b"not a pickle")
+    assert process.wait(timeout=30) == 1
+    errors.seek(0)
+    assert b"UnpicklingError" in errors.read()
+    stop_helper(process, errors)
+
+
+def test_forking_leaves_no_descriptor_open_here() -> None:
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    errors = tempfile.TemporaryFile()
+    stop_helper(start_helper("migrator.read.workers", errors), errors)  # the zygote's own
+    before = open_fds()
+    for _ in range(5):
+        errors = tempfile.TemporaryFile()
+        stop_helper(start_helper("migrator.read.workers", errors), errors)
+    assert open_fds() == before
+
+
+def test_without_a_zygote_helpers_are_fresh_interpreters(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.setenv("MIGRATOR_ZYGOTE", "0")
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, subprocess.Popen) and zygote._zygote is None
+    stop_helper(process, errors)
+
+
+def test_a_zygote_that_died_is_not_started_again_and_helpers_start_fresh() -> None:
+    errors = tempfile.TemporaryFile()
+    stop_helper(start_helper("migrator.read.workers", errors), errors)
+    running = zygote._zygote
+    assert running is not None
+    running.process.kill()
+    running.process.wait()
+    deadline = time.monotonic() + 10
+    while running.alive and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for _ in range(2):
+        errors = tempfile.TemporaryFile()
+        process = start_helper("migrator.read.workers", errors)
+        assert isinstance(process, subprocess.Popen)
+        stop_helper(process, errors)
+    assert zygote._zygote is None
+
+
+def test_the_zygote_ends_with_its_socket_and_counts_its_helpers_in_our_children() -> None:
+    import resource
+
+    errors = tempfile.TemporaryFile()
+    helper = Helper.start([0], [SAMPLE], ReadOptions())
+    assert helper.outcome([SAMPLE]) is not None
+    errors.close()
+    running = zygote._zygote
+    assert running is not None
+    zygote.stop()
+    assert running.process.poll() is not None  # ended, and waited for
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss > 50_000  # KiB: pandas'
+
+
+def test_prestart_starts_it_only_for_files_helpers_read(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    monkeypatch.setattr("migrator.interpreters._cores", lambda: 2)
+    prestart([1_000, 2_000_000])
+    assert zygote._zygote is None
+    prestart([1_000, 5 << 20])
+    assert zygote._zygote is not None and zygote._zygote.alive
+
+
+def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
+    errors = tempfile.TemporaryFile()
+    stop_helper(start_helper("migrator.read.workers", errors), errors)
+    ours = zygote._zygote
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        code = 1
+        try:
+            failing = tempfile.TemporaryFile()
+            process = start_helper("migrator.read.workers", failing)
+            theirs = zygote._zygote
+            os.write(write, b"1" if isinstance(process, zygote.Forked)
+                     and theirs is not ours else b"0")
+            stop_helper(process, failing)
+            code = 0
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        said = answer.read()
+    _, status = os.waitpid(pid, 0)
+    assert said == b"1" and os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_zygote_that_cannot_start_leaves_helpers_to_fresh_interpreters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, and ends at once
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
+    stop_helper(process, errors)
+    assert zygote._zygote is None and zygote._failed == os.getpid()
