@@ -5,9 +5,10 @@ stage before it works: 0.6-0.7 s of a core each here (`python -c "import
 migrator.clean.helper"`), three times a run, in stages that keep both cores busy. With
 the three helpers already warm, the 100,000-customer benchmark ran 14.2 -> 13.2 s
 (medians of 4 interleaved pairs: read 4.8 -> 4.5 s, clean 3.8 -> 3.5 s). The zygote is
-that warm interpreter: started with the first helper and kept while this process lives,
-it imports what the helpers need once and forks each of them, which then begins its
-work within milliseconds.
+that warm interpreter: started with the first helper (which starts fresh meanwhile), or
+by a command before it imports the stages (`interpreters.prestart`), and kept while this
+process lives, it imports what the helpers need once and forks each of them, which then
+begins its work within milliseconds.
 
 Forking is safe there and not here: the zygote runs one thread and no user code,
 while this process may run a Jupyter kernel's or rich's threads (`migrator.interpreters`).
@@ -40,7 +41,8 @@ PRELOAD = (("migrator.read.workers", "migrator.read.reader"),
             "migrator.dedupe.ahead"))
 """What the zygote imports before it forks, in two rounds: what reads need (the first
 helper of a run reads), then what clean's and dedupe's helpers need. A helper forked
-before the second round imports the rest of what it needs itself."""
+before the second round imports the rest of what it needs itself. Helpers inherit the
+environment of the zygote's start; they read no variable of it."""
 REPLY_WAIT = 30.0
 """Seconds a fork request waits for its helper's pid (the first one waits for the zygote
 to import the first round) before helpers are started fresh instead."""
@@ -101,6 +103,8 @@ class Zygote:
         self.cond = threading.Condition()
         self.replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.asking = threading.Lock()
+        self.ready = threading.Event()
+        """Set once the zygote imported PRELOAD's first round: helpers fork warm from then on."""
         threading.Thread(target=self._listen, daemon=True, name="migrator-zygote").start()
 
     def _listen(self) -> None:
@@ -115,7 +119,9 @@ class Zygote:
                     self.cond.notify_all()
                 self.replies.put(None)
                 return
-            if data[:1] == b"X" and len(data) == 1 + _EXIT.size:
+            if data == b"R":
+                self.ready.set()
+            elif data[:1] == b"X" and len(data) == 1 + _EXIT.size:
                 pid, code = _EXIT.unpack(data[1:])
                 with self.cond:
                     self.exits[pid] = code
@@ -125,7 +131,8 @@ class Zygote:
 
     def fork(self, module: str, errors: IO[bytes]) -> Forked | None:
         """`python -m module` forked from the zygote, its stdin and stdout piped to this
-        process and its stderr to `errors`; None when the zygote cannot (then it is shut)."""
+        process and its stderr to `errors`; None when the zygote cannot (then it is shut).
+        Only once it is `ready`: a fork asked for sooner would wait for its imports."""
         stdin_r, stdin_w = os.pipe()
         stdout_r, stdout_w = os.pipe()
         reply: bytes | None = None
@@ -196,10 +203,14 @@ _lock = threading.Lock()
 
 def forked(module: str, errors: IO[bytes], env: dict[str, str]) -> Forked | None:
     """A helper forked from this process's zygote (started with `env` on first use); None
-    where there is none: not Linux, `MIGRATOR_ZYGOTE=0`, or it failed."""
+    where there is none yet, or none at all: not Linux, `MIGRATOR_ZYGOTE=0`, or it failed.
+    The zygote's own start is not waited for: until it is ready (about 0.6 s), helpers
+    start fresh while it imports on another core, as they did without it."""
     global _zygote, _failed
     zygote = _started(env)
-    helper = None if zygote is None else zygote.fork(module, errors)
+    if zygote is None or not zygote.ready.is_set():
+        return None  # still importing: this helper starts fresh, the next ones fork
+    helper = zygote.fork(module, errors)
     if zygote is not None and helper is None:
         with _lock:  # it failed: helpers start fresh from now on
             if _zygote is zygote:
@@ -354,12 +365,17 @@ def main(fd: int) -> None:
     os.set_blocking(woken, False)
     signal.set_wakeup_fd(woken)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    for round_ in PRELOAD:
+    for number, round_ in enumerate(PRELOAD):
         for name in round_:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
         gc.collect()
         gc.freeze()  # the helpers share these pages instead of copying them as gc visits
+        if number == 0:
+            try:
+                sock.send(b"R")
+            except OSError:
+                return
         if not _serve(sock, wake, block=False):
             return
     _serve(sock, wake, block=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from migrator import zygote
-from migrator.interpreters import prestart, start_helper, stop_helper
+from migrator.interpreters import _env, prestart, start_helper, stop_helper
 from migrator.read import ReadOptions, read_sources
 from migrator.read.workers import PROTOCOL, Helper
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not zygote.supported(), reason="the zygote forks
 
 @pytest.fixture(autouse=True)
 def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts without a zygote, and leaves none behind."""
+    """Each test starts with a zygote of its own, ready, and leaves none behind."""
     monkeypatch.delenv("MIGRATOR_ZYGOTE", raising=False)
     zygote.stop()
     monkeypatch.setattr(zygote, "_failed", None)
@@ -34,7 +34,27 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     zygote.stop()
 
 
+def ready() -> zygote.Zygote:
+    """This process's zygote, started, once it forks warm."""
+    started = zygote._started(_env())
+    assert started is not None and started.ready.wait(timeout=60)
+    return started
+
+
+def test_a_helper_asked_for_before_the_zygote_is_ready_starts_fresh() -> None:
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, subprocess.Popen)  # the zygote started with it, importing
+    stop_helper(process, errors)
+    assert zygote._zygote is not None and zygote._zygote.ready.wait(timeout=60)
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, zygote.Forked)
+    stop_helper(process, errors)
+
+
 def test_a_helper_is_forked_and_reads_what_this_process_reads() -> None:
+    ready()
     helper = Helper.start([0], [SAMPLE], ReadOptions())
     assert isinstance(helper.process, zygote.Forked)
     got = helper.outcome([SAMPLE])
@@ -45,6 +65,7 @@ def test_a_helper_is_forked_and_reads_what_this_process_reads() -> None:
 
 
 def test_helpers_exit_codes_come_back_as_popen_gives_them() -> None:
+    ready()
     errors = tempfile.TemporaryFile()
     process = start_helper("migrator.read.workers", errors)
     assert isinstance(process, zygote.Forked) and process.stdin is not None
@@ -64,6 +85,7 @@ def test_helpers_exit_codes_come_back_as_popen_gives_them() -> None:
 
 
 def test_a_helper_writes_its_errors_where_it_is_told() -> None:
+    ready()
     errors = tempfile.TemporaryFile()
     process = start_helper("migrator.read.workers", errors)
     assert process.stdin is not None
@@ -76,6 +98,7 @@ def test_a_helper_writes_its_errors_where_it_is_told() -> None:
 
 
 def test_forking_leaves_no_descriptor_open_here() -> None:
+    ready()
     def open_fds() -> int:
         return len(os.listdir("/proc/self/fd"))
 
@@ -98,6 +121,7 @@ def test_without_a_zygote_helpers_are_fresh_interpreters(monkeypatch: pytest.Mon
 
 
 def test_a_zygote_that_died_is_not_started_again_and_helpers_start_fresh() -> None:
+    ready()
     errors = tempfile.TemporaryFile()
     stop_helper(start_helper("migrator.read.workers", errors), errors)
     running = zygote._zygote
@@ -116,6 +140,7 @@ def test_a_zygote_that_died_is_not_started_again_and_helpers_start_fresh() -> No
 
 
 def test_the_zygote_ends_with_its_socket_and_counts_its_helpers_in_our_children() -> None:
+    ready()
     import resource
 
     errors = tempfile.TemporaryFile()
@@ -139,6 +164,7 @@ def test_prestart_starts_it_only_for_files_helpers_read(monkeypatch: pytest.Monk
 
 
 def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
+    ready()
     errors = tempfile.TemporaryFile()
     stop_helper(start_helper("migrator.read.workers", errors), errors)
     ours = zygote._zygote
@@ -147,9 +173,9 @@ def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         code = 1
         try:
+            theirs = ready()
             failing = tempfile.TemporaryFile()
             process = start_helper("migrator.read.workers", failing)
-            theirs = zygote._zygote
             os.write(write, b"1" if isinstance(process, zygote.Forked)
                      and theirs is not ours else b"0")
             stop_helper(process, failing)
@@ -167,8 +193,13 @@ def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
 def test_a_zygote_that_cannot_start_leaves_helpers_to_fresh_interpreters(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, and ends at once
-    errors = tempfile.TemporaryFile()
-    process = start_helper("migrator.read.workers", errors)
-    assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
-    stop_helper(process, errors)
+    for _ in range(2):
+        errors = tempfile.TemporaryFile()
+        process = start_helper("migrator.read.workers", errors)
+        assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
+        stop_helper(process, errors)
+        started = zygote._zygote
+        deadline = time.monotonic() + 10
+        while started is not None and started.alive and time.monotonic() < deadline:
+            time.sleep(0.01)
     assert zygote._zygote is None and zygote._failed == os.getpid()
