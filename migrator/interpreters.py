@@ -52,7 +52,9 @@ def _env() -> dict[str, str]:
 class HelperProcess(Protocol):
     """A helper as the stages use it: `subprocess.Popen`, or one the zygote forked."""
 
-    pid: int
+    @property
+    def pid(self) -> int: ...
+
     stdin: IO[bytes] | None
     stdout: IO[bytes] | None
 
@@ -75,14 +77,18 @@ def prestart(sizes: Sequence[int]) -> None:
         zygote.prestart(_env())
 
 
-def start_helper(module: str, errors: IO[bytes]) -> HelperProcess:
+def start_helper(module: str, errors: IO[bytes], nice: int = 0) -> HelperProcess:
     """`python -m module` with this copy of migrator importable, stdin and stdout piped,
-    stderr to `errors`: forked by the zygote where it can, else a fresh interpreter."""
+    stderr to `errors`, at niceness `nice` where allowed: forked by the zygote where it
+    can, else a fresh interpreter."""
     env = _env()
-    process: HelperProcess | None = zygote.forked(module, errors, env)
+    process: HelperProcess | None = zygote.forked(module, errors, env, nice)
     if process is None:
         process = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=errors, env=env)
+        if nice:
+            with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed
+                os.setpriority(os.PRIO_PROCESS, process.pid, nice)
     for stream in (process.stdin, process.stdout):
         if stream is not None:
             _widen(stream.fileno())

@@ -5,10 +5,10 @@ stage before it works: 0.6-0.7 s of a core each here (`python -c "import
 migrator.clean.helper"`), three times a run, in stages that keep both cores busy. With
 the three helpers already warm, the 100,000-customer benchmark ran 14.2 -> 13.2 s
 (medians of 4 interleaved pairs: read 4.8 -> 4.5 s, clean 3.8 -> 3.5 s). The zygote is
-that warm interpreter: started with the first helper (which starts fresh meanwhile), or
-by a command before it imports the stages (`interpreters.prestart`), and kept while this
-process lives, it imports what the helpers need once and forks each of them, which then
-begins its work within milliseconds.
+that warm interpreter: started with the first helper (which it forks as soon as it has
+imported what reads need), or by a command before it imports the stages
+(`interpreters.prestart`), and kept while this process lives, it imports what the
+helpers need once and forks each of them, which then begins its work within milliseconds.
 
 Forking is safe there and not here: the zygote runs one thread and no user code,
 while this process may run a Jupyter kernel's or rich's threads (`migrator.interpreters`).
@@ -23,7 +23,6 @@ import contextlib
 import gc
 import importlib
 import os
-import queue
 import runpy
 import select
 import signal
@@ -34,6 +33,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from typing import IO
 
 PRELOAD = (("migrator.read.workers", "migrator.read.reader"),
@@ -44,41 +44,56 @@ helper of a run reads), then what clean's and dedupe's helpers need. A helper fo
 before the second round imports the rest of what it needs itself. Helpers inherit the
 environment of the zygote's start; they read no variable of it."""
 REPLY_WAIT = 30.0
-"""Seconds a fork request waits for its helper's pid (the first one waits for the zygote
-to import the first round) before helpers are started fresh instead."""
+"""Seconds `kill` waits for a helper still to be forked (the zygote may be importing)
+before it gives up on the zygote."""
 _EXIT = struct.Struct("<qq")
 _PID = struct.Struct("<q")
 _MODULE_MAX = 200
 
 
 class Forked:
-    """A helper forked by the zygote, as much of `subprocess.Popen` as the stages use."""
+    """A helper the zygote forks, as much of `subprocess.Popen` as the stages use.
 
-    def __init__(self, zygote: Zygote, pid: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    It is returned at once, before the zygote has forked it (the zygote may still be
+    importing): its pipes work from the start, and what is written waits in them."""
+
+    def __init__(self, zygote: Zygote, stdin: IO[bytes], stdout: IO[bytes]) -> None:
         self.zygote = zygote
-        self.pid = pid
         self.stdin: IO[bytes] | None = stdin
         self.stdout: IO[bytes] | None = stdout
         self.returncode: int | None = None
+        self.forked = threading.Event()
+        """Set once the zygote answered: `_pid` is the helper's, or None if it did not fork."""
+        self._pid: int | None = None
+
+    @property
+    def pid(self) -> int:
+        """Its process id, once forked (waits for that); ProcessLookupError if never."""
+        self.forked.wait(REPLY_WAIT)
+        if self._pid is None:
+            raise ProcessLookupError("the helper was not forked")
+        return self._pid
 
     def poll(self) -> int | None:
         """Its exit code once it ended (negative: killed by that signal), else None."""
         if self.returncode is None:
-            self.returncode = self.zygote.exit_code(self.pid, 0.0)
+            self.returncode = self.zygote.exit_code(self, 0.0)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for it to end; its exit code. subprocess.TimeoutExpired after `timeout`."""
         if self.returncode is None:
-            self.returncode = self.zygote.exit_code(self.pid, timeout)
+            self.returncode = self.zygote.exit_code(self, timeout)
         if self.returncode is None:
-            raise subprocess.TimeoutExpired(f"helper {self.pid}", timeout or 0.0)
+            raise subprocess.TimeoutExpired("a migrator helper", timeout or 0.0)
         return self.returncode
 
     def kill(self) -> None:
-        if self.poll() is None:
+        if not self.forked.wait(REPLY_WAIT):
+            self.zygote.kill()  # stuck: its helpers-to-be go with it, none of them forked
+        if self.poll() is None and self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self._pid, signal.SIGKILL)
 
 
 class Zygote:
@@ -100,11 +115,12 @@ class Zygote:
         self.sock = ours
         self.alive = True
         self.exits: dict[int, int] = {}
+        self.pending: deque[Forked] = deque()
+        """Helpers asked for and not yet forked, in the order asked (the zygote's order)."""
         self.cond = threading.Condition()
-        self.replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.asking = threading.Lock()
         self.ready = threading.Event()
-        """Set once the zygote imported PRELOAD's first round: helpers fork warm from then on."""
+        """Set once the zygote imported PRELOAD's first round."""
         threading.Thread(target=self._listen, daemon=True, name="migrator-zygote").start()
 
     def _listen(self) -> None:
@@ -114,51 +130,65 @@ class Zygote:
             except OSError:
                 data = b""
             if not data:
-                with self.cond:
-                    self.alive = False
-                    self.cond.notify_all()
-                self.replies.put(None)
-                return
-            if data == b"R":
-                self.ready.set()
-            elif data[:1] == b"X" and len(data) == 1 + _EXIT.size:
-                pid, code = _EXIT.unpack(data[1:])
-                with self.cond:
+                break
+            with self.cond:
+                if data == b"R":
+                    self.ready.set()
+                elif data[:1] == b"X" and len(data) == 1 + _EXIT.size:
+                    pid, code = _EXIT.unpack(data[1:])
                     self.exits[pid] = code
-                    self.cond.notify_all()
-            else:
-                self.replies.put(data)
+                elif data[:1] in (b"P", b"N") and self.pending:
+                    helper = self.pending.popleft()
+                    if data[:1] == b"P" and len(data) == 1 + _PID.size:
+                        (helper._pid,) = _PID.unpack(data[1:])
+                    helper.forked.set()
+                self.cond.notify_all()
+        with self.cond:
+            self.alive = False
+            for helper in self.pending:  # never forked: their pipes end with the zygote
+                helper.forked.set()
+            self.pending.clear()
+            self.cond.notify_all()
 
-    def fork(self, module: str, errors: IO[bytes]) -> Forked | None:
-        """`python -m module` forked from the zygote, its stdin and stdout piped to this
-        process and its stderr to `errors`; None when the zygote cannot (then it is shut).
-        Only once it is `ready`: a fork asked for sooner would wait for its imports."""
+    def fork(self, module: str, errors: IO[bytes], nice: int = 0) -> Forked | None:
+        """`python -m module` forked from the zygote at niceness `nice`, its stdin and stdout
+        piped to this process and its stderr to `errors`; None when the zygote cannot be
+        asked (then it is shut). Does not wait for the fork."""
         stdin_r, stdin_w = os.pipe()
         stdout_r, stdout_w = os.pipe()
-        reply: bytes | None = None
+        helper = Forked(self, os.fdopen(stdin_w, "wb"), os.fdopen(stdout_r, "rb"))
         with self.asking:
             try:
-                if self.alive:
-                    socket.send_fds(self.sock, [module.encode()],
-                                    [stdin_r, stdout_w, errors.fileno()])
-                    reply = self.replies.get(timeout=REPLY_WAIT)
-            except (OSError, queue.Empty):
-                reply = None
-            finally:  # the helper's ends: the zygote holds copies while it forks
+                with self.cond:
+                    if not self.alive:
+                        raise OSError("the zygote ended")
+                    self.pending.append(helper)
+                socket.send_fds(self.sock, [f"{nice} {module}".encode()],
+                                [stdin_r, stdout_w, errors.fileno()])
+            except OSError:
+                with self.cond:
+                    if helper in self.pending:
+                        self.pending.remove(helper)
+                self.close()
+                for stream in (helper.stdin, helper.stdout):
+                    if stream is not None:
+                        stream.close()
+                return None
+            finally:  # the helper's ends: the zygote holds copies until it forks
                 os.close(stdin_r)
                 os.close(stdout_w)
-            if reply is None or reply[:1] != b"P" or len(reply) != 1 + _PID.size:
-                self.close()
-                os.close(stdin_w)
-                os.close(stdout_r)
-                return None
-        (pid,) = _PID.unpack(reply[1:])
-        return Forked(self, pid, os.fdopen(stdin_w, "wb"), os.fdopen(stdout_r, "rb"))
+        return helper
 
-    def exit_code(self, pid: int, timeout: float | None) -> int | None:
-        """The helper's exit code once the zygote reaped it; None if it still runs after
-        `timeout`. A helper that outlived the zygote counts as failed (1) once it is gone."""
+    def exit_code(self, helper: Forked, timeout: float | None) -> int | None:
+        """The helper's exit code once the zygote reaped it; None if it still runs (or is
+        still to be forked) after `timeout`. A helper never forked, or that outlived the
+        zygote, counts as failed (1) once it is gone."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        if not helper.forked.wait(timeout):
+            return None
+        pid = helper._pid
+        if pid is None:
+            return 1
         with self.cond:
             while pid not in self.exits:
                 if not self.alive:
@@ -174,6 +204,12 @@ class Zygote:
                 return None
             time.sleep(0.02)
         return 1
+
+    def kill(self) -> None:
+        """End a zygote that does not answer."""
+        self.close()
+        with contextlib.suppress(OSError):
+            self.process.kill()
 
     def close(self) -> None:
         """Shut the zygote: it ends when its socket does (helpers it forked run on)."""
@@ -201,16 +237,15 @@ _failed: int | None = None
 _lock = threading.Lock()
 
 
-def forked(module: str, errors: IO[bytes], env: dict[str, str]) -> Forked | None:
+def forked(module: str, errors: IO[bytes], env: dict[str, str], nice: int = 0
+           ) -> Forked | None:
     """A helper forked from this process's zygote (started with `env` on first use); None
     where there is none yet, or none at all: not Linux, `MIGRATOR_ZYGOTE=0`, or it failed.
-    The zygote's own start is not waited for: until it is ready (about 0.6 s), helpers
-    start fresh while it imports on another core, as they did without it."""
+    Nothing waits for the zygote's imports: a helper asked for meanwhile is forked once
+    they are done, and what is written to it waits in its pipe."""
     global _zygote, _failed
     zygote = _started(env)
-    if zygote is None or not zygote.ready.is_set():
-        return None  # still importing: this helper starts fresh, the next ones fork
-    helper = zygote.fork(module, errors)
+    helper = None if zygote is None else zygote.fork(module, errors, nice)
     if zygote is not None and helper is None:
         with _lock:  # it failed: helpers start fresh from now on
             if _zygote is zygote:
@@ -291,7 +326,8 @@ def _serve(sock: socket.socket, wake: int, block: bool) -> bool:
                 return False
             if not data:
                 return False
-            _fork(sock, wake, data.decode(), fds)
+            nice, _, module = data.decode().partition(" ")
+            _fork(sock, wake, module, int(nice) if nice.lstrip("-").isdigit() else 0, fds)
 
 
 def _reap(sock: socket.socket) -> None:
@@ -306,7 +342,7 @@ def _reap(sock: socket.socket) -> None:
             sock.send(b"X" + _EXIT.pack(pid, os.waitstatus_to_exitcode(status)))
 
 
-def _fork(sock: socket.socket, wake: int, module: str, fds: list[int]) -> None:
+def _fork(sock: socket.socket, wake: int, module: str, nice: int, fds: list[int]) -> None:
     if len(fds) != 3:
         for fd in fds:
             os.close(fd)
@@ -330,6 +366,9 @@ def _fork(sock: socket.socket, wake: int, module: str, fds: list[int]) -> None:
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
                 os.close(fd)
+            if nice:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, 0, nice)
             code = _run(module)
         finally:
             os._exit(code)

@@ -41,15 +41,20 @@ def ready() -> zygote.Zygote:
     return started
 
 
-def test_a_helper_asked_for_before_the_zygote_is_ready_starts_fresh() -> None:
+def test_a_helper_asked_for_while_the_zygote_imports_is_forked_without_waiting() -> None:
+    helper = Helper.start([0], [SAMPLE], ReadOptions())  # starts the zygote, writes its question
+    assert isinstance(helper.process, zygote.Forked)
+    running = zygote._zygote
+    assert running is not None and not running.ready.is_set()  # returned while it imports
+    got = helper.outcome([SAMPLE])
+    assert got is not None and helper.process.returncode == 0 and running.ready.is_set()
+
+
+def test_a_helper_runs_at_the_niceness_asked_for() -> None:
+    ready()
     errors = tempfile.TemporaryFile()
-    process = start_helper("migrator.read.workers", errors)
-    assert isinstance(process, subprocess.Popen)  # the zygote started with it, importing
-    stop_helper(process, errors)
-    assert zygote._zygote is not None and zygote._zygote.ready.wait(timeout=60)
-    errors = tempfile.TemporaryFile()
-    process = start_helper("migrator.read.workers", errors)
-    assert isinstance(process, zygote.Forked)
+    process = start_helper("migrator.read.workers", errors, nice=7)
+    assert os.getpriority(os.PRIO_PROCESS, process.pid) == 7
     stop_helper(process, errors)
 
 
@@ -193,13 +198,15 @@ def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
 def test_a_zygote_that_cannot_start_leaves_helpers_to_fresh_interpreters(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, and ends at once
-    for _ in range(2):
-        errors = tempfile.TemporaryFile()
-        process = start_helper("migrator.read.workers", errors)
-        assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
-        stop_helper(process, errors)
-        started = zygote._zygote
-        deadline = time.monotonic() + 10
-        while started is not None and started.alive and time.monotonic() < deadline:
-            time.sleep(0.01)
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert process.wait(timeout=30) == 1
+    if isinstance(process, zygote.Forked):  # asked of it before it ended: never forked
+        with pytest.raises(ProcessLookupError):
+            process.pid  # noqa: B018
+    stop_helper(process, errors)
+    errors = tempfile.TemporaryFile()
+    process = start_helper("migrator.read.workers", errors)
+    assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
+    stop_helper(process, errors)
     assert zygote._zygote is None and zygote._failed == os.getpid()

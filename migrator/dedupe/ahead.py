@@ -20,7 +20,6 @@ rows itself, as it always could.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import sys
@@ -106,12 +105,10 @@ class MatchAhead:
         run's process and clean's helper come first, and it matches in their gaps."""
         errors = tempfile.TemporaryFile()
         try:
-            process = start_helper("migrator.dedupe.ahead", errors)
+            process = start_helper("migrator.dedupe.ahead", errors, nice=NICE)
         except OSError:  # no interpreter to start: dedupe matches it
             errors.close()
             return None
-        with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed
-            os.setpriority(os.PRIO_PROCESS, process.pid, NICE)
         return process, errors
 
     def offer(self, table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> None:

@@ -3,7 +3,6 @@ and only for the rows it was made from."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from migrator import Mapping, apply_mapping, clean, dedupe, read_sources
 from migrator.dedupe import ahead as ahead_module
 from migrator.dedupe.ahead import MatchAhead
 from migrator.demo import SOURCES as NAMES
+from migrator.interpreters import HelperProcess
 from migrator.pipeline import find_duplicates, run
 from migrator.tables import CleanedTables, DedupedTables
 from tests.conftest import SAMPLE_DATA
@@ -36,8 +36,8 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         seen["used"].append(got is not None)
         return got
 
-    def spy_start(*args: Any) -> subprocess.Popen[bytes]:
-        process = start(*args)
+    def spy_start(*args: Any, **kwargs: Any) -> HelperProcess:
+        process = start(*args, **kwargs)
         seen["helpers"].append(process)
         return process
 
