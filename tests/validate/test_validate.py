@@ -322,6 +322,24 @@ def test_great_expectations_loads_altair_only_when_it_draws() -> None:
     assert printed.splitlines() == ["False", "True Chart", "True"]
 
 
+def test_great_expectations_loads_jsonschema_only_when_a_schema_is_checked() -> None:
+    """GX is imported without jsonschema (0.18 s, for its JSON-schema expectation); GX's
+    own reference loads it on first use, and a later import is the same module."""
+    from tests.conftest import fresh_python
+
+    printed = fresh_python(
+        "import sys; from migrator.validate.engine import import_gx; import_gx(); "
+        "print('jsonschema.validators' in sys.modules); "
+        "from great_expectations.expectations.metrics.column_map_metrics import "
+        "column_values_match_json_schema as metric; "
+        "metric.jsonschema.validate({'a': 1}, {'type': 'object'}); "
+        "print('jsonschema.validators' in sys.modules); "
+        "import jsonschema; print(jsonschema.validate is metric.jsonschema.validate); "
+        "bad = metric.jsonschema.exceptions.ValidationError; "
+        "print(bad is jsonschema.ValidationError)")
+    assert printed.splitlines() == ["False", "True", "True", "True"]
+
+
 def test_validation_skips_gx_batch_fingerprint_and_puts_its_threshold_back(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from migrator.validate.engine import import_gx
