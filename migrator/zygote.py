@@ -366,14 +366,14 @@ def _fork(sock: socket.socket, wake: int, module: str, nice: int, fds: list[int]
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
                 os.close(fd)
-            if nice:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, 0, nice)
             code = _run(module)
         finally:
             os._exit(code)
     for fd in fds:
         os.close(fd)
+    if pid > 0 and nice:  # before its pid is known: nobody sees it at another niceness
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
     with contextlib.suppress(OSError):  # its parent is gone: the next read says so
         sock.send(b"P" + _PID.pack(pid) if pid > 0 else b"N")
 
