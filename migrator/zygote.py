@@ -206,10 +206,11 @@ class Zygote:
         return 1
 
     def kill(self) -> None:
-        """End a zygote that does not answer."""
-        self.close()
+        """End a zygote that does not answer (closing its socket would not: it is not
+        reading it)."""
         with contextlib.suppress(OSError):
             self.process.kill()
+        self.close()
 
     def close(self) -> None:
         """Shut the zygote: it ends when its socket does (helpers it forked run on)."""

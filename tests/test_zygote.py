@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -210,3 +211,22 @@ def test_a_zygote_that_cannot_start_leaves_helpers_to_fresh_interpreters(
     assert isinstance(process, subprocess.Popen) and process.wait(timeout=30) == 1
     stop_helper(process, errors)
     assert zygote._zygote is None and zygote._failed == os.getpid()
+
+
+def test_a_zygote_that_does_not_answer_is_ended_when_its_helper_is_stopped(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    running = ready()
+    monkeypatch.setattr(zygote, "REPLY_WAIT", 0.5)
+    os.kill(running.process.pid, signal.SIGSTOP)  # it reads no request and forks nothing
+    try:
+        errors = tempfile.TemporaryFile()
+        process = start_helper("migrator.read.workers", errors)
+        assert isinstance(process, zygote.Forked)
+        began = time.monotonic()
+        stop_helper(process, errors)
+        assert time.monotonic() - began < 5
+        assert process.returncode == 1 and not running.alive
+        assert running.process.poll() == -signal.SIGKILL
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(running.process.pid, signal.SIGCONT)
