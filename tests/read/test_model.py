@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+
+from migrator.read.model import SHARED_SAMPLE, shared_texts, to_series
+
+
+def cells(texts: list[str | None]) -> list[str | None]:
+    """Texts as a reader makes them: a new str object per cell."""
+    return [None if t is None else "".join(list(t)) for t in texts]
+
+
+def test_a_column_of_few_values_shares_one_object_per_value() -> None:
+    texts = ["電卓 12桁", "ホッチキス", None, "付箋 75mm 10冊"] * 5_000
+    column = cells(texts)
+    assert column[0] is not column[4]  # one object per cell, as read
+    series = to_series(column)
+    values = series.to_numpy(dtype=object)
+    assert values[0] is values[4] and values[1] is values[5]
+    assert len({id(v) for v in values if isinstance(v, str)}) == 3
+    pd.testing.assert_series_equal(series, pd.Series(texts, dtype="str"))
+    assert series.isna().sum() == 5_000
+    # the point of sharing: the column travels as references
+    assert len(pickle.dumps(series)) < len(pickle.dumps(pd.Series(column, dtype="str"))) / 2
+
+
+def test_a_column_of_codes_is_left_as_it_is() -> None:
+    column = cells([f"C{i:07d}" for i in range(3 * SHARED_SAMPLE)])
+    assert shared_texts(column) is column
+    array = np.array(column, dtype=object)
+    assert shared_texts(array) is array
+
+
+def test_a_sample_that_misses_the_distinct_values_changes_nothing() -> None:
+    # every sampled cell says "A"; the cells between them are all different
+    n = 4 * SHARED_SAMPLE
+    step = n // SHARED_SAMPLE
+    column = cells(["A" if i % step == 0 else f"x{i}" for i in range(n)])
+    assert shared_texts(column) is column
+
+
+def test_short_columns_are_left_as_they_are() -> None:
+    column = cells(["東京都"] * (2 * SHARED_SAMPLE - 1))
+    assert shared_texts(column) is column
