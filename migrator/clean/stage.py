@@ -601,15 +601,34 @@ def _text_changed(before: pd.Series, after: pd.Series, cleaned: pd.Series) -> pd
     test: a column that holds only text is its own str, so it is not converted at all."""
     rows = cleaned.to_numpy(dtype=bool)
     changed = np.zeros(len(rows), dtype=bool)
-    changed[rows] = _texts(before.to_numpy(dtype=object)[rows]) != _texts(
-        after.to_numpy(dtype=object)[rows])
+    old, new = before.to_numpy(dtype=object)[rows], after.to_numpy(dtype=object)[rows]
+    kinds = _kinds(old), _kinds(new)
+    if len(kinds[0]) == 1 and kinds[0] == kinds[1] and kinds[0] <= _ALIKE:
+        # one such type on both sides: equal values write alike and unequal ones do not,
+        # so the values are compared as they are (300,000 dates: 50 -> 20 ms)
+        changed[rows] = old != new
+    else:
+        changed[rows] = _texts(old, kinds[0]) != _texts(new, kinds[1])
     return pd.Series(changed, index=cleaned.index)
 
 
-def _texts(values: np.ndarray) -> np.ndarray:
+_ALIKE = {str, int, date}
+"""Types whose values write alike exactly when they are equal (not float: 1.0 == 1,
+nor datetime, which never equals a date)."""
+
+
+def _kinds(values: np.ndarray) -> set[type]:
+    """The types of `values`; text told by pandas' inference, several times faster."""
     if infer_dtype(values, skipna=False) in ("string", "empty"):
+        return {str} if len(values) else set()
+    return set(map(type, values))
+
+
+def _texts(values: np.ndarray, kinds: set[type]) -> np.ndarray:
+    """str() of each of `values`, whose types are `kinds`."""
+    if kinds <= {str}:
         return values
-    if set(map(type, values)) in ({date}, {int}):
+    if kinds in ({date}, {int}):
         # dates or ints only: equal values write alike, so str() once per distinct value
         codes, uniques = pd.factorize(values)
         return np.array([str(u) for u in uniques], dtype=object)[codes]

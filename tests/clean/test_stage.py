@@ -146,6 +146,14 @@ def test_stage_change_test_writes_each_value_as_str_does() -> None:
         ([1, 1.0, True, 2] * 2, [1, 1, 1, 2] * 2),  # equal but written differently
         ([dt.datetime(2021, 4, 1), days[0], "2021-04-01"] * 2, days[:1] * 6),
         ([np.int64(5), 5, 5.0] * 2, [5] * 6),
+        # one type on both sides, compared as values
+        ([1, 2, 3] * 3, [1, 2, 4] * 3),
+        (days * 3, [days[0], days[2], days[2]] * 3),
+        (["a", "b", "c"], ["a", "B", "c"]),
+        ([True, False], [True, True]),
+        ([0.0, float("nan")], [-0.0, float("nan")]),  # floats are not: equal, written apart
+        ([dt.datetime(2021, 4, 1, 9), dt.datetime(2021, 4, 1)],
+         [dt.datetime(2021, 4, 1, 9), dt.datetime(2021, 4, 1, 0, 0, 1)]),
         # one object per distinct value, as transforms spread them; equal but written apart
         ([tenth, hundredth, tenth, hundredth, 1], [hundredth, hundredth, tenth, tenth, tenth]),
     ]
@@ -154,4 +162,6 @@ def test_stage_change_test_writes_each_value_as_str_does() -> None:
         changed = stage_module._text_changed(b, a, pd.Series(True, index=b.index))
         assert changed.tolist() == [str(x) != str(y) for x, y in zip(before, after,
                                                                     strict=True)], before
-        assert stage_module._texts(b.to_numpy(dtype=object)).tolist() == [str(x) for x in before]
+        values = b.to_numpy(dtype=object)
+        assert (stage_module._texts(values, stage_module._kinds(values)).tolist()
+                == [str(x) for x in before])
