@@ -29,7 +29,7 @@ from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
 from migrator.target import stored_frame
-from migrator.validate.engine import import_gx, without_fingerprint
+from migrator.validate.engine import import_gx, isna_once, read_only, without_fingerprint
 from migrator.validate.rows import failing_positions, findable
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
@@ -164,7 +164,7 @@ def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFra
     suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
-    with without_fingerprint():
+    with without_fingerprint(), isna_once():
         return definition.run(batch_parameters={"dataframe": gx_frame},
                               result_format=result_format)
 
@@ -234,8 +234,8 @@ def _gx_frame(frame: pd.DataFrame, spec: TableSpec, columns: list[str]) -> pd.Da
     data = {}
     for name in columns:
         kind = spec.fields[name].type if name in spec.fields else None
-        data[name] = _convert(frame[name], kind)
-    out = pd.DataFrame(data, index=pd.RangeIndex(len(frame)))
+        data[name] = read_only(_convert(frame[name], kind))
+    out = pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)  # read-only kept
     out[ROW_ID] = np.arange(len(frame), dtype=np.int64)
     return out
 

@@ -26,7 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from pandas.core.arrays.string_ import StringArray
 
 _SKIPPED = "rfc3987_syntax"
 _DEFERRED = ("scipy.stats", "altair", "jsonschema")
@@ -69,6 +74,50 @@ def without_fingerprint() -> Iterator[None]:
         yield
     finally:
         engine.HASH_THRESHOLD = saved  # type: ignore[attr-defined]
+
+
+@contextmanager
+def isna_once() -> Iterator[None]:
+    """pandas' str arrays whose cells cannot change answer `isna` once, for the block.
+
+    GX tests an expectation's column for missing values in each metric it computes: 123
+    times over the 24 text columns it checked of 100,000 customers and 300,000 sales, a
+    pass over every cell each time. A read-only array that owns its cells (the frames GX
+    is given are made so, `check._gx_frame`) gives the same answer every time, so its
+    first is kept for the block; any other array (another thread's too) is asked as
+    usual. Validating those rows took 1.33 -> 1.06 s (medians of 6 interleaved runs).
+    """
+    from pandas.core.arrays.string_ import StringArray
+
+    asked = StringArray.isna
+    kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def isna(self: StringArray) -> np.ndarray:
+        cells = self._ndarray
+        if cells.flags.writeable or cells.base is not None:
+            return asked(self)
+        hit = kept.get(id(cells))
+        if hit is None or hit[0] is not cells:
+            hit = kept[id(cells)] = (cells, asked(self))
+        return hit[1].copy()  # the caller's to change, as pandas' own answer is
+
+    StringArray.isna = isna  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        StringArray.isna = asked  # type: ignore[method-assign]
+
+
+def read_only(series: pd.Series) -> pd.Series:
+    """A copy of `series` whose cells cannot change, for `isna_once` (a str column; any
+    other comes back as it is)."""
+    from pandas.core.arrays.string_ import StringArray
+
+    if type(series.array) is not StringArray:
+        return series
+    copy = series.copy(deep=True)
+    copy.array._ndarray.flags.writeable = False
+    return copy
 
 
 def _defer(name: str) -> None:

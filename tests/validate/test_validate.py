@@ -354,3 +354,80 @@ def test_validation_skips_gx_batch_fingerprint_and_puts_its_threshold_back(
     assert hashed == []  # every row hashed for a marker nothing reads: 0.4 s at 100k rows
     assert engine.HASH_THRESHOLD == threshold > 0
     assert checked.results["customers"]["success"] is False  # the checks themselves ran
+
+
+def test_gx_asks_each_text_column_for_its_blanks_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX tests a column for missing values in every metric; the read-only text columns
+    it is given answer once per run (without that, several times), with the same
+    findings, and the stage's own frames stay as they were, and writable."""
+    from pandas.core.arrays.string_ import StringArray
+
+    asked = StringArray.isna
+    run = validate_check._run
+
+    def findings(cached: bool) -> tuple[Checked, list[int]]:
+        computed: list[object] = []  # every array GX asked, kept alive: ids stay theirs
+        given: list[object] = []  # the frames GX is given
+        running = [False]
+
+        def counted(self: StringArray) -> object:
+            if running[0]:
+                computed.append(self._ndarray)
+            return asked(self)
+
+        def watched(*args: object) -> object:
+            given.append(args[4])
+            running[0] = True
+            try:
+                return run(*args)  # type: ignore[arg-type]
+            finally:
+                running[0] = False
+
+        with monkeypatch.context() as m:
+            m.setattr(StringArray, "isna", counted)
+            m.setattr(validate_check, "_run", watched)
+            if not cached:
+                m.setattr(validate_check, "isna_once", _no_cache)
+            found = check_tables(frames(), SCHEMA)
+            assert StringArray.isna is counted  # put back after each run
+        ours = {id(frame[c].array._ndarray) for frame in given  # type: ignore[attr-defined]
+                for c in frame.columns if type(frame[c].array) is StringArray}
+        return found, [id(a) for a in computed if id(a) in ours]
+
+    cached, once = findings(True)
+    uncached, every = findings(False)
+    assert once and len(once) == len(set(once))
+    assert len(every) > len(once)
+    pd.testing.assert_frame_equal(cached.failures, uncached.failures)
+    assert cached.results == uncached.results
+    given = frames()
+    before = {t: f.copy() for t, f in given.items()}
+    check_tables(given, SCHEMA)
+    for table, frame in given.items():
+        pd.testing.assert_frame_equal(frame, before[table])
+        frame.iloc[0, 0] = "changed"  # not made read-only by the check
+
+
+def _no_cache() -> object:
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def test_isna_once_keeps_only_what_cannot_change() -> None:
+    from migrator.validate.engine import isna_once, read_only
+
+    texts = pd.Series(["a", None, "c"] * 1000, dtype="str")
+    frozen = read_only(texts)
+    assert texts.array._ndarray.flags.writeable  # a copy was frozen, not the column
+    assert not frozen.array._ndarray.flags.writeable
+    assert read_only(pd.Series([1, 2])).array._ndarray.flags.writeable  # not text: as is
+    with isna_once():
+        first = frozen.array.isna()
+        first[:] = True  # the caller's copy
+        assert frozen.array.isna().tolist() == [False, True, False] * 1000
+        assert frozen.isna().tolist() == [False, True, False] * 1000
+        texts.iloc[0] = None  # a writable column is asked each time
+        assert texts.isna().iloc[0]
+    with pytest.raises(ValueError, match="read-only"):
+        frozen.array._ndarray[0] = "x"
