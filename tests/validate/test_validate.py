@@ -387,7 +387,7 @@ def test_gx_asks_each_text_column_for_its_blanks_once(monkeypatch: pytest.Monkey
             m.setattr(StringArray, "isna", counted)
             m.setattr(validate_check, "_run", watched)
             if not cached:
-                m.setattr(validate_check, "isna_once", _no_cache)
+                m.setattr(validate_check, "frozen_texts", _no_cache)
             found = check_tables(frames(), SCHEMA)
             assert StringArray.isna is counted  # put back after each run
         ours = {id(frame[c].array._ndarray) for frame in given  # type: ignore[attr-defined]
@@ -414,15 +414,15 @@ def _no_cache() -> object:
     return contextlib.nullcontext()
 
 
-def test_isna_once_keeps_only_what_cannot_change() -> None:
-    from migrator.validate.engine import isna_once, read_only
+def test_frozen_texts_keep_only_what_cannot_change() -> None:
+    from migrator.validate.engine import frozen_texts, read_only
 
     texts = pd.Series(["a", None, "c"] * 1000, dtype="str")
     frozen = read_only(texts)
     assert texts.array._ndarray.flags.writeable  # a copy was frozen, not the column
     assert not frozen.array._ndarray.flags.writeable
     assert read_only(pd.Series([1, 2])).array._ndarray.flags.writeable  # not text: as is
-    with isna_once():
+    with frozen_texts():
         first = frozen.array.isna()
         first[:] = True  # the caller's copy
         assert frozen.array.isna().tolist() == [False, True, False] * 1000
@@ -431,3 +431,33 @@ def test_isna_once_keeps_only_what_cannot_change() -> None:
         assert texts.isna().iloc[0]
     with pytest.raises(ValueError, match="read-only"):
         frozen.array._ndarray[0] = "x"
+
+
+def test_frozen_texts_map_a_repeating_column_value_by_value() -> None:
+    """A str method runs once per distinct value of a read-only column that repeats its
+    values, with the same results, blanks included; a column of codes cell by cell."""
+    from migrator.validate.engine import frozen_texts, read_only
+
+    def calls(series: pd.Series) -> tuple[int, pd.Series]:
+        seen: list[str] = []
+
+        def upper(match: object) -> str:
+            seen.append(match.group(0))  # type: ignore[attr-defined]
+            return match.group(0).upper()  # type: ignore[attr-defined]
+
+        replaced = series.str.replace(r"^.+$", upper, regex=True)
+        return len(seen), replaced
+
+    dates = pd.Series([f"2024-04-{d:02d}" if d else None for d in range(31)] * 400, dtype="str")
+    codes = pd.Series([f"c{i:06d}" for i in range(12_400)], dtype="str")
+    for column, mapped in ((dates, 30), (codes, 12_400)):
+        frozen = read_only(column)
+        with frozen_texts():
+            once = calls(frozen)
+            lengths = frozen.str.len()
+            matched = frozen.astype(str).str.contains(r"^2024-04-0\d$")
+        every = calls(column)
+        assert once[0] == mapped and every[0] == column.notna().sum()
+        pd.testing.assert_series_equal(once[1], every[1])
+        pd.testing.assert_series_equal(lengths, column.str.len())
+        pd.testing.assert_series_equal(matched, column.astype(str).str.contains(r"^2024-04-0\d$"))
