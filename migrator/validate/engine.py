@@ -28,9 +28,8 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from pandas.core.arrays.string_ import StringArray
 
@@ -94,6 +93,7 @@ def frozen_texts() -> Iterator[None]:
     asked as usual. Validating those rows took 1.33 -> 1.06 s with the blanks kept, and
     1.02 -> 0.93 s more with the values mapped once (medians of 6 interleaved runs each).
     """
+    import numpy as np
     from pandas.core.arrays.string_ import StringArray
 
     asked, mapped = StringArray.isna, StringArray._str_map
@@ -143,6 +143,7 @@ value by value."""
 def _distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Each cell's code and the distinct values (a blank among them), or None when the
     column does not repeat its values enough to pay for finding them."""
+    import numpy as np
     import pandas as pd
 
     n = len(cells)

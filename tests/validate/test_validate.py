@@ -275,6 +275,15 @@ def test_import_validate_and_cli_do_not_import_gx() -> None:
     assert heavy_modules_after("import migrator.cli, migrator.validate") == "[]"
 
 
+def test_the_gx_engine_module_imports_nothing_heavy() -> None:
+    """The pipeline imports it up front, for `import_gx`: numpy and pandas wait for use."""
+    from tests.conftest import fresh_python
+
+    printed = fresh_python("import sys, migrator.validate.engine; "
+                           "print([m for m in ('numpy', 'pandas') if m in sys.modules])")
+    assert printed.strip() == "[]"
+
+
 def test_great_expectations_loads_without_building_rfc3987_grammars() -> None:
     """GX is imported without rfc3987_syntax (2.2 s of grammars for a check no suite uses),
     and the module stays importable afterwards for anyone who asks for it."""
