@@ -31,6 +31,29 @@ def per_distinct_all(values: Any, convert: Callable[[list[Any]], list[Any]],
     return table[codes]
 
 
+SAMPLE = 2_000
+"""Cells `codes_if_repeated` looks at before it factorizes a column."""
+
+
+def codes_if_repeated(values: Any, at_most: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each cell's code into the distinct values (a blank among them, as NaN) when at
+    most the share `at_most` of the cells are distinct; None else, and for fewer than
+    2 * SAMPLE cells.
+
+    An even sample of SAMPLE cells decides first, so that a column of codes costs one
+    look at them, not a factorization of every cell."""
+    n = len(values)
+    if n < 2 * SAMPLE:
+        return None
+    sample = values[:: n // SAMPLE]
+    if len(set(sample)) > at_most * len(sample):
+        return None
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    if len(uniques) > at_most * n:  # the sample missed most of them
+        return None
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def fold_joined(texts: list[str], fold: Callable[[str], str]) -> list[str] | None:
     """`[fold(t) for t in texts]` as one `fold` of the texts joined by newlines.
 

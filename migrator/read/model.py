@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migrator.distinct import codes_if_repeated
+
 Cell = Any
 """A cell value as a person sees it: str, int, float, bool, date/datetime/time/timedelta, None."""
 
@@ -89,10 +91,8 @@ def to_series(values: list[Cell] | np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="object")
 
 
-SHARED_SAMPLE = 2_000
-"""Cells of a text column looked at to tell whether it repeats a few values."""
 SHARED_AT_MOST = 0.05
-"""The share of distinct values in that sample below which equal texts are shared."""
+"""The share of distinct values at most with which equal texts are shared."""
 
 
 def shared_texts(values: list[Cell] | np.ndarray) -> list[Cell] | np.ndarray:
@@ -102,17 +102,10 @@ def shared_texts(values: list[Cell] | np.ndarray) -> list[Cell] | np.ndarray:
     Readers make one str per cell. Shared, the column takes a fraction of the memory,
     travels from a read helper as references (a 300,000-row product column pickled in
     0.071 -> 0.008 s and unpickled in 0.086 -> 0.006 s), and each value's hash is computed
-    once for every later lookup. An even sample decides, so that a column of codes costs
-    one look at 2,000 cells, not a pass over all of them."""
-    n = len(values)
-    if n < 2 * SHARED_SAMPLE:
+    once for every later lookup. An even sample decides (`codes_if_repeated`), so that
+    a column of codes costs one look at 2,000 cells, not a pass over all of them."""
+    found = codes_if_repeated(values, SHARED_AT_MOST)
+    if found is None:
         return values
-    sample = values[:: n // SHARED_SAMPLE]
-    if len(set(sample)) > SHARED_AT_MOST * len(sample):
-        return values
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    if len(uniques) > SHARED_AT_MOST * n:  # the sample missed most of them
-        return values
-    table = np.empty(len(uniques) + 1, dtype=object)  # code -1 (blank) takes the last, None
-    table[:-1] = uniques
-    return table[codes]
+    codes, uniques = found
+    return uniques[codes]

@@ -96,6 +96,8 @@ def frozen_texts() -> Iterator[None]:
     import numpy as np
     from pandas.core.arrays.string_ import StringArray
 
+    from migrator.distinct import codes_if_repeated
+
     asked, mapped = StringArray.isna, StringArray._str_map
     kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     distinct: dict[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = {}
@@ -118,7 +120,7 @@ def frozen_texts() -> Iterator[None]:
             return mapped(self, f, *args, **kwargs)
         hit = distinct.get(id(cells))
         if hit is None or hit[0] is not cells:
-            hit = distinct[id(cells)] = (cells, _distinct(cells))
+            hit = distinct[id(cells)] = (cells, codes_if_repeated(cells, _REPEATS))
         if hit[1] is None:
             return mapped(self, f, *args, **kwargs)
         codes, uniques = hit[1]
@@ -134,24 +136,8 @@ def frozen_texts() -> Iterator[None]:
         StringArray._str_map = mapped  # type: ignore[method-assign]
 
 
-_SAMPLE = 2_000
 _REPEATS = 0.5
-"""A column whose even sample holds at most this share of distinct values is mapped
-value by value."""
-
-
-def _distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each cell's code and the distinct values (a blank among them), or None when the
-    column does not repeat its values enough to pay for finding them."""
-    import numpy as np
-    import pandas as pd
-
-    n = len(cells)
-    sample = cells[:: max(1, n // _SAMPLE)]
-    if n < 2 * _SAMPLE or len(set(sample.tolist())) > _REPEATS * len(sample):
-        return None
-    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
+"""A column with at most this share of distinct values is mapped value by value."""
 
 
 def read_only(series: pd.Series) -> pd.Series:

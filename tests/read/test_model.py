@@ -5,7 +5,8 @@ import pickle
 import numpy as np
 import pandas as pd
 
-from migrator.read.model import SHARED_SAMPLE, shared_texts, to_series
+from migrator.distinct import SAMPLE as SHARED_SAMPLE
+from migrator.read.model import shared_texts, to_series
 
 
 def cells(texts: list[str | None]) -> list[str | None]:
