@@ -52,8 +52,9 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     """Prepared columns of `frame`; `generated` marks the rows whose key clean made."""
     read = _read(frame, spec)
     out: dict[str, np.ndarray] = {}
-    if "name" in read:
-        out["name"] = _fold(frame[read["name"][0]], match_keys)
+    if "name" in read:  # clean's key is compared as it is; a name without one is keyed
+        keyed = len(read["name"]) > 1
+        out["name"] = _fold(frame[read["name"][0]], _as_is if keyed else match_keys)
     for comparator, fold in (("kana", _kana_texts), ("email", _plain_texts),
                              ("postal", _plain_texts), ("region", _plain_texts)):
         if comparator in read:
@@ -135,6 +136,13 @@ def _blank(n: int) -> np.ndarray:
     out = np.empty(n, dtype=object)
     out[:] = MISSING
     return out
+
+
+def _as_is(texts: list[str]) -> list[str]:
+    """Clean's company keys: keyed already (by match_key_lines, as a target's stored names
+    are by match_keys in stored.py), so folding them again would change nothing but the
+    order of some combining marks, for 0.2 s per 100,000 names."""
+    return texts
 
 
 def _plain_text(value: object) -> str:
