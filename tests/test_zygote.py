@@ -42,7 +42,9 @@ def ready() -> zygote.Zygote:
     return started
 
 
-def test_a_helper_asked_for_while_the_zygote_imports_is_forked_without_waiting() -> None:
+def test_a_helper_asked_for_while_the_zygote_imports_is_forked_without_waiting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIGRATOR_ZYGOTE", "exec")  # a fresh zygote, which imports first
     helper = Helper.start([0], [SAMPLE], ReadOptions())  # starts the zygote, writes its question
     assert isinstance(helper.process, zygote.Forked)
     running = zygote._zygote
@@ -201,6 +203,7 @@ def test_a_fork_of_this_process_gets_a_zygote_of_its_own() -> None:
 
 def test_a_zygote_that_cannot_start_leaves_helpers_to_fresh_interpreters(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIGRATOR_ZYGOTE", "exec")
     monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, and ends at once
     errors = tempfile.TemporaryFile()
     process = start_helper("migrator.read.workers", errors)
@@ -233,3 +236,65 @@ def test_a_zygote_that_does_not_answer_is_ended_when_its_helper_is_stopped(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(running.process.pid, signal.SIGCONT)
+
+
+def test_a_process_running_one_thread_forks_its_zygote_which_keeps_only_its_socket() -> None:
+    """Forked, the zygote has this process's imports at once; like a fresh one it holds
+    no descriptor of ours but its socket, its standard streams on /dev/null, and it is
+    our child, so its end is heard and its helpers' time counted as before."""
+    from tests.conftest import fresh_python
+
+    printed = fresh_python(
+        "import os, resource; from pathlib import Path; from migrator import zygote; "
+        "from migrator.interpreters import _env; "
+        "from migrator.read import ReadOptions; from migrator.read.workers import Helper; "
+        f"sample = Path({str(SAMPLE)!r}); kept = open(os.devnull); "
+        "z = zygote._started(_env()); z.ready.wait(60); "
+        "fds = [os.readlink(f'/proc/{z.process.pid}/fd/' + f) for f in "
+        "sorted(os.listdir(f'/proc/{z.process.pid}/fd'), key=int)]; "
+        "print(type(z.process).__name__, fds[:3] == [os.devnull] * 3, "
+        "sorted(f.split(':')[0] for f in fds[3:]), len(set(fds[3:]))); "
+        "helper = Helper.start([0], [sample], ReadOptions()); "
+        "print(type(helper.process).__name__, helper.outcome([sample]) is not None); "
+        "zygote.stop(); print(z.process.poll(), "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss > 50_000)")
+    # beyond fds 0-2: its socket and the two ends of its own wake-up pipe (main())
+    assert printed.splitlines() == ["_Child True ['pipe', 'pipe', 'socket'] 2",
+                                    "Forked True", "0 True"]
+
+
+def test_a_process_running_other_threads_or_asking_for_exec_starts_a_fresh_zygote(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not zygote.alone()
+        assert isinstance(ready().process, subprocess.Popen)
+    finally:
+        stop.set()
+        other.join()
+    zygote.stop()
+    monkeypatch.setattr(zygote.threading, "active_count", lambda: 1)
+    assert zygote.alone() == (threading.current_thread() is threading.main_thread())
+    monkeypatch.setattr(zygote, "_resident", lambda: zygote.FORK_RSS + 1)
+    assert not zygote.alone()  # what it holds would stay held in the fork
+    monkeypatch.undo()
+    monkeypatch.setenv("MIGRATOR_ZYGOTE", "exec")
+    monkeypatch.setattr(zygote.threading, "active_count", lambda: 1)
+    assert not zygote.alone()
+    assert isinstance(ready().process, subprocess.Popen)
+
+
+def test_a_forked_zygote_runs_none_of_this_process_s_signal_handlers(tmp_path: Path) -> None:
+    from tests.conftest import fresh_python
+
+    ran = tmp_path / "handler ran"
+    printed = fresh_python(
+        "import os, signal; from migrator import zygote; from migrator.interpreters import _env; "
+        f"signal.signal(signal.SIGTERM, lambda *_: open({str(ran)!r}, 'w').close()); "
+        "z = zygote._started(_env()); z.ready.wait(60); os.kill(z.process.pid, signal.SIGTERM); "
+        "print(type(z.process).__name__, z.process.wait(timeout=30))")
+    assert printed == f"_Child {-signal.SIGTERM}" and not ran.exists()
