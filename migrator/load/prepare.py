@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,6 +51,9 @@ class Prepared:
     size: int
     missing: dict[str, np.ndarray]
     """Per column, where its value is None (found once, for every COPY chunk)."""
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per column coerced once per distinct value: each row's code (-1: None) and the
+    distinct values, so that COPY writes each of them once too."""
     chunks: Iterator[bytes] | None = None
     """The COPY payload when another thread makes it (`LoadAhead`); else `copy_chunks`."""
 
@@ -76,9 +79,11 @@ def prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> Pre
                         f"column to {name}.{pk}.")
     frame = frame.reset_index(drop=True)
     fields = [f for f in spec.fields if f in frame.columns]
-    values, missing = {}, {}
+    values, missing, distinct = {}, {}, {}
     for f in fields:
-        values[f], missing[f] = _column_missing(frame, f, spec.fields[f].type, name)
+        values[f], missing[f], codes = _coerced(frame, f, spec.fields[f].type, name)
+        if codes is not None:
+            distinct[f] = codes
     for column in LINEAGE_COLUMNS:
         if column in frame.columns:
             values[column], missing[column] = _column_missing(frame, column,
@@ -91,7 +96,7 @@ def prepare(name: str, spec: TableSpec, frame: pd.DataFrame, run_id: str) -> Pre
     kinds = {f: spec.fields[f].type for f in fields} | lineage_kinds
     _check_keys(name, pk, values, frame)
     return Prepared(name, spec, fields, [*fields, *LINEAGE_COLUMNS, RUN_ID], values, kinds,
-                    len(frame), missing)
+                    len(frame), missing, distinct)
 
 
 def key_values(name: str, spec: TableSpec, frame: pd.DataFrame) -> np.ndarray:
@@ -144,17 +149,38 @@ def _column(frame: pd.DataFrame, column: str, kind: str, table: str) -> np.ndarr
 def _column_missing(frame: pd.DataFrame, column: str, kind: str,
                     table: str) -> tuple[np.ndarray, np.ndarray]:
     """`_column`, and where it is None."""
+    values, missing, _ = _coerced(frame, column, kind, table)
+    return values, missing
+
+
+def _coerced(frame: pd.DataFrame, column: str, kind: str, table: str
+             ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """`_column_missing`, and for a column coerced per distinct value its codes and
+    distinct values (`Prepared.distinct`), found by one factorization that tells the
+    missing cells too."""
     series = frame[column]
     if kind == "integer" and pd.api.types.is_integer_dtype(series.dtype) \
             and not series.hasnans:
-        return _objects(series.tolist()), np.zeros(len(series), dtype=bool)
+        return _objects(series.tolist()), np.zeros(len(series), dtype=bool), None
+    if kind not in _TEXT_KINDS:
+        data = series.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(data, use_na_sentinel=True)
+        coerced = _objects([*_coerce_all(uniques.tolist(), kind, frame, column, table, data),
+                            None])  # code -1: a missing cell
+        return coerced[codes], codes < 0, (codes, coerced[:-1])
     data = series.to_numpy(dtype=object, copy=True)
     missing = pd.isna(data)
     data[missing] = None
-    if kind in _TEXT_KINDS and infer_dtype(data[~missing], skipna=False) in ("string", "empty"):
-        return data, missing
-    if kind in _TEXT_KINDS:  # numbers in a code column: str() of each cell, never merged
-        return _objects([None if v is None else str(v) for v in data]), missing
+    if infer_dtype(data[~missing], skipna=False) in ("string", "empty"):
+        return data, missing, None
+    # numbers in a code column: str() of each cell, never merged
+    return _objects([None if v is None else str(v) for v in data]), missing, None
+
+
+def _coerce_all(uniques: list[Any], kind: str, frame: pd.DataFrame, column: str,
+                table: str, data: np.ndarray) -> list[Any]:
+    """The distinct values of `data` coerced to `kind`; a LoadError naming the first row
+    of a value that will not coerce."""
     coerce = _COERCE[kind]
 
     def one(value: Any) -> Any:
@@ -164,7 +190,7 @@ def _column_missing(frame: pd.DataFrame, column: str, kind: str,
             raise _Uncoercible(value) from exc
 
     try:
-        return per_distinct(data, one), missing
+        return [one(v) for v in uniques]
     except _Uncoercible as bad:
         row = next(i for i, v in enumerate(data) if v is bad.value or v == bad.value)
         raise LoadError(f"{table}.{column} at {where(frame, row)} is not a {kind} value; "
@@ -244,9 +270,13 @@ def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
 
     Built chunk by chunk, so the server parses one chunk while the next is built.
     """
+    texts = {c: _objects([*map(_copy_value, distinct.tolist()), _COPY_NULL])
+             for c, (_, distinct) in table.distinct.items()}
     for start in range(0, table.size, rows):
-        columns = [_copy_text(table.values[c][start:start + rows], table.kinds[c],
-                              table.missing[c][start:start + rows]) for c in table.columns]
+        columns = [texts[c][table.distinct[c][0][start:start + rows]].tolist() if c in texts
+                   else _copy_text(table.values[c][start:start + rows], table.kinds[c],
+                                   table.missing[c][start:start + rows])
+                   for c in table.columns]
         yield ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
@@ -67,3 +68,32 @@ def test_copy_payload_escapes_text_and_spells_nulls_dates_and_booleans() -> None
     assert payload == ("K1\tC1\t山田\\t太郎\\\\\t1990-01-02\tt\ta.csv\t\\N\t2\tr\n"
                        "K2\tC2\tline\\nbreak\\r\t\\N\tf\ta.csv\t\\N\t3\tr\n")
     assert b"".join(copy_chunks(table, rows=1)) == payload.encode("utf-8")
+
+
+def test_prepare_and_copy_convert_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A date or amount column is coerced and written as COPY text once per distinct value,
+    whatever the chunks, with the same payload as row by row."""
+    prepare_module = importlib.import_module("migrator.load.prepare")
+
+    dates: list[object] = [date(2024, 4, 1 + i % 3) for i in range(3_000)] + [None]
+    amounts: list[object] = [Decimal(i % 7) for i in range(3_000)] + [float("nan")]
+    frame = sales(sale_date=dates, amount=amounts)
+    seen: list[object] = []
+    writes = prepare_module._copy_value
+
+    def counted(value: object) -> str:
+        seen.append(value)
+        return writes(value)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(prepare_module, "_copy_value", counted)
+    table = prepare("sales", SCHEMA.tables["sales"], frame, "r")
+    codes, distinct = table.distinct["sale_date"]
+    assert len(distinct) == 3 and codes[-1] == -1 and table.missing["sale_date"][-1]
+    assert table.values["amount"][-1] is None and len(table.distinct["amount"][1]) == 7
+    payload = b"".join(copy_chunks(table, rows=1_000))
+    assert len(seen) == 3 + 7  # sale dates and amounts: once per distinct value
+    lines = payload.decode("utf-8").splitlines()
+    assert len(lines) == 3_001 and lines[-1].split("\t")[2:4] == ["\\N", "\\N"]
+    assert lines[4].split("\t")[2:4] == ["2024-04-02", "4.0000"]
+    assert b"".join(copy_chunks(table, rows=7)) == payload
