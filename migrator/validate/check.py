@@ -111,13 +111,19 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
             results[table] = summary
             failed[table] = frame.index[np.unique(rows["_pos"].to_numpy(dtype=np.int64))]
             tick("validating", len(results), len(tables))
-        passed.update({t: frames[t].drop(index=failed[t]) for t in level})
+        passed.update({t: without(frames[t], failed[t]) for t in level})
     found = _concat(failures)
     checked = Checked(found[[c for c in (*FAILURE_COLUMNS, "rule", LINEAGE_SEQ) if c in found]],
                       results, failed)
     if docs is not None:
         checked.docs = _build_docs(context, Path(docs))
     return checked
+
+
+def without(frame: pd.DataFrame, rows: pd.Index) -> pd.DataFrame:
+    """`frame` less the rows labelled `rows`; `frame` itself when there are none (a drop of
+    nothing copies every column: 0.09 s of validating the benchmark's 500,000 rows)."""
+    return frame.drop(index=rows) if len(rows) else frame
 
 
 def _levels(schema: TargetSchema, tables: list[str]) -> list[list[str]]:

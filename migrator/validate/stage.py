@@ -20,7 +20,7 @@ from migrator.privacy import Protector, kinds_of, protect_issues, protect_tables
 from migrator.progress import Progress
 from migrator.rejects import REJECT_COLUMNS, concat_frames, rejects_frame
 from migrator.tables import FAILURE_COLUMNS, CleanedTables, DedupedTables, ValidationReport, require
-from migrator.validate.check import check_tables
+from migrator.validate.check import check_tables, without
 
 RULE_REASONS = {
     "required": RejectReason.MISSING_REQUIRED, "primary_key": RejectReason.DUPLICATE_KEY,
@@ -67,7 +67,7 @@ def validate(deduped: DedupedTables | CleanedTables, *, suites: Path | None = No
         if len(failed):
             why = checked.failures[checked.failures["table"] == name]
             rejected.append(_as_rejects(name, frame.loc[failed], why))
-        frames[name] = frame.drop(index=failed).reset_index(drop=True)
+        frames[name] = without(frame, failed).reset_index(drop=True)
     protector = Protector(dict(deduped.trail.privacy), kinds_of(deduped.schema))
     frames, rejects, changes, failures = protect_tables(
         protector, frames, concat_frames(rejected, REJECT_COLUMNS), deduped.changes,

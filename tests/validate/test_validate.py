@@ -470,3 +470,12 @@ def test_frozen_texts_map_a_repeating_column_value_by_value() -> None:
         pd.testing.assert_series_equal(once[1], every[1])
         pd.testing.assert_series_equal(lengths, column.str.len())
         pd.testing.assert_series_equal(matched, column.astype(str).str.contains(r"^2024-04-0\d$"))
+
+
+def test_without_drops_the_failed_rows_and_copies_nothing_when_none_failed() -> None:
+    from migrator.validate.check import without
+
+    frame = pd.DataFrame({"code": ["C1", "C2", "C3"]}, index=[10, 11, 12])
+    assert without(frame, pd.Index([])) is frame
+    assert without(frame, pd.Index([11]))["code"].tolist() == ["C1", "C3"]
+    assert frame["code"].tolist() == ["C1", "C2", "C3"]
