@@ -3,6 +3,8 @@ the database `migrator run` gives; each verb prints itself and refuses a wrong i
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,55 @@ def test_verbs_raise_the_collector_thresholds_while_they_run_and_restore_them() 
     assert seen == [THRESHOLDS] * 3 and gc.get_threshold() == before
     assert len(read_sources([SAMPLE_DATA / "顧客台帳.xlsx"])) == 1
     assert gc.get_threshold() == before
+
+
+def test_a_file_is_read_without_collector_passes_and_the_collector_comes_back() -> None:
+    import gc
+    import importlib
+
+    from migrator.gcpause import no_collections
+    from tests.conftest import SAMPLE_DATA
+
+    reader = importlib.import_module("migrator.read.reader")
+    states = []
+    with no_collections():
+        states.append(gc.isenabled())
+    states.append(gc.isenabled())
+    gc.disable()
+    try:
+        with no_collections():
+            pass
+        states.append(gc.isenabled())  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()
+    passes: list[str] = []
+    read = {"read_file": reader.read_file, "read_one": reader.read_one}
+    reading = [""]
+
+    def counted(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(reading[0])
+
+    gc.callbacks.append(counted)
+    try:
+        with gc_thresholds(10):  # a pass every ten new containers
+            for name, call in read.items():
+                reading[0] = name
+                assert len(call(SAMPLE_DATA / "顧客台帳.xlsx", reader.ReadOptions())) == 1
+    finally:
+        gc.callbacks.remove(counted)
+    assert states == [False, True, False] and gc.isenabled()
+    # read_one: the file's few passes are those of its checksum, after the read
+    assert passes.count("read_file") > 100 and passes.count("read_one") <= 5
+
+
+@contextlib.contextmanager
+def gc_thresholds(young: int) -> Iterator[None]:
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(young, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)

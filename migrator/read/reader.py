@@ -9,7 +9,7 @@ from os import PathLike
 from pathlib import Path
 
 from migrator.errors import ReadError
-from migrator.gcpause import fewer_collections
+from migrator.gcpause import fewer_collections, no_collections
 from migrator.progress import Progress, now_iso, silent
 from migrator.read.card import Card, cards_table, find_cards
 from migrator.read.csvfile import read_csv_grid
@@ -109,7 +109,8 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
 
 def read_one(path: Path, options: ReadOptions) -> SourceTables:
     """`read_file`, with the file's size and hash in `files` (what the run report lists)."""
-    found = read_file(path, options)
+    with no_collections():
+        found = read_file(path, options)
     found.files.append(SourceFile(path, _sha256(path), _size(path)))
     return found
 
