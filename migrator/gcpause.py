@@ -10,7 +10,7 @@ at the same peak memory. The previous thresholds come back when the stage return
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 THRESHOLDS = (100_000, 50, 100)
@@ -45,3 +45,32 @@ def no_collections() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def frozen_after() -> Iterator[Callable[[Callable[[], object]], object]]:
+    """A `then_freeze(work)` for the block: it runs `work` (an import), then moves every
+    object alive to the collector's permanent generation, out of its passes, until the
+    block ends.
+
+    Why: Great Expectations' import leaves some 120,000 containers that live as long as
+    the process; until they reach the oldest generation, every pass over the younger
+    ones walks them (a 55-86 ms pass and a 24 ms one per run here). What else is alive
+    then is frozen too, and back to the oldest generation when the block ends; nothing
+    is frozen when something already was (a server that freezes before it forks).
+    """
+    froze = False
+
+    def then_freeze(work: Callable[[], object]) -> object:
+        nonlocal froze
+        done = work()
+        if not froze and gc.get_freeze_count() == 0:
+            gc.freeze()
+            froze = True
+        return done
+
+    try:
+        yield then_freeze
+    finally:
+        if froze:
+            gc.unfreeze()

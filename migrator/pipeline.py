@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from os import PathLike
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from migrator.dedupe import review as review_of
 from migrator.dedupe.ahead import MatchAhead
 from migrator.errors import MigratorError
 from migrator.fixes import Fixes, apply_fixes
+from migrator.gcpause import frozen_after
 from migrator.load import load
 from migrator.load.ahead import LoadAhead
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
@@ -98,10 +100,13 @@ def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = Non
     hand-fixed values (a Fixes or a fixes YAML file). The result is what `load` and
     `export` take.
     """
-    deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                       decisions=decisions, against=against, fixes=fixes, progress=progress,
-                       meanwhile=import_gx)
-    return validate(deduped, suites=suites, docs=docs, against=against, progress=progress)
+    with frozen_after() as then_freeze:
+        deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
+                           options=options, decisions=decisions, against=against,
+                           fixes=fixes, progress=progress,
+                           meanwhile=partial(then_freeze, import_gx))
+        return validate(deduped, suites=suites, docs=docs, against=against,
+                        progress=progress)
 
 
 def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
@@ -124,22 +129,24 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
     (`LoadAhead`); the rejected ones are taken out again before anything is committed.
     """
     url = to or default_target([Path(s) for s in sources])
-    deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                       decisions=decisions, against=url, fixes=fixes, progress=progress,
-                       meanwhile=import_gx)
-    run_id = uuid.uuid4().hex[:12]
-    clock = time.perf_counter()
-    ahead = None if dry_run else LoadAhead.start(deduped, url, run_id)
-    if ahead is None:  # rows made ahead that would not prepare: the load's time all the same
-        deduped.trail = deduped.trail.then("load", time.perf_counter() - clock)
-    try:
-        checked = validate(deduped, suites=suites, docs=docs, against=url, progress=progress)
-        report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
-                      run_id=run_id, progress=progress, ahead=ahead).report
-    except BaseException:
-        if ahead is not None:  # its transaction must not outlive the run
-            ahead.abandon()
-        raise
+    with frozen_after() as then_freeze:
+        deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
+                           options=options, decisions=decisions, against=url, fixes=fixes,
+                           progress=progress, meanwhile=partial(then_freeze, import_gx))
+        run_id = uuid.uuid4().hex[:12]
+        clock = time.perf_counter()
+        ahead = None if dry_run else LoadAhead.start(deduped, url, run_id)
+        if ahead is None:  # rows made ahead that would not prepare: the load's time all the same
+            deduped.trail = deduped.trail.then("load", time.perf_counter() - clock)
+        try:
+            checked = validate(deduped, suites=suites, docs=docs, against=url,
+                               progress=progress)
+            report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
+                          run_id=run_id, progress=progress, ahead=ahead).report
+        except BaseException:
+            if ahead is not None:  # its transaction must not outlive the run
+                ahead.abandon()
+            raise
     if review is not None and not dry_run:
         review_of(checked).save(review)
     return report

@@ -191,6 +191,44 @@ def test_a_file_is_read_without_collector_passes_and_the_collector_comes_back() 
     assert passes.count("read_file") > 100 and passes.count("read_one") <= 5
 
 
+def test_the_objects_alive_after_the_gx_import_are_frozen_until_the_block_ends() -> None:
+    import gc
+
+    from migrator.gcpause import frozen_after
+
+    assert gc.get_freeze_count() == 0
+    seen = []
+    with frozen_after() as then_freeze:
+        assert then_freeze(lambda: "imported") == "imported"
+        seen.append(gc.get_freeze_count())
+        then_freeze(lambda: None)  # once only
+        seen.append(gc.get_freeze_count())
+    seen.append(gc.get_freeze_count())
+    with pytest.raises(KeyError), frozen_after() as then_freeze:
+        then_freeze(dict)
+        raise KeyError("a run that fails unfreezes too")
+    seen.append(gc.get_freeze_count())
+    gc.freeze()  # someone else's freeze (a server before it forks) is left as it is
+    try:
+        theirs = gc.get_freeze_count()
+        with frozen_after() as then_freeze:
+            then_freeze(dict)
+        grew = gc.get_freeze_count() - theirs  # only fewer, as frozen objects are freed
+    finally:
+        gc.unfreeze()
+    assert seen[0] > 1_000 and seen[1] <= seen[0] and seen[2:] == [0, 0] and grew <= 0
+
+
+def test_a_run_leaves_nothing_frozen(tmp_path: Path) -> None:
+    import gc
+
+    from migrator import run
+
+    run(FILES, mapping=MAPPING, to=f"sqlite:///{tmp_path / 'crm.db'}",
+        rejects_dir=tmp_path)
+    assert gc.get_freeze_count() == 0
+
+
 @contextlib.contextmanager
 def gc_thresholds(young: int) -> Iterator[None]:
     import gc
