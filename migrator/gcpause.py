@@ -32,11 +32,12 @@ def fewer_collections() -> Iterator[None]:
 def no_collections() -> Iterator[None]:
     """No collector pass at all in the block; the collector as it was after it.
 
-    For a block whose millions of new containers all live until it ends and hold no
-    cycle: a sheet's rows, as calamine lays them out, and the lists and arrays made from
-    them. Every young-generation pass in it walks all of them in vain (two passes of 30
-    and 55 ms for the benchmark's 1,200,000-cell ledger, with `fewer_collections`'
-    thresholds), and they are gone before the next.
+    For a block whose millions of new containers live until it ends and are freed by
+    their reference counts: a sheet's rows, as calamine lays them out, and the lists and
+    arrays made from them. Every young-generation pass in it walks all of them in vain
+    (two passes of 30 and 55 ms for the benchmark's 1,200,000-cell ledger, with
+    `fewer_collections`' thresholds), and they are gone before the next. Garbage in
+    cycles (an openpyxl workbook) waits for the first pass after the block.
     """
     enabled = gc.isenabled()
     gc.disable()

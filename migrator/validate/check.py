@@ -122,7 +122,7 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
 
 def without(frame: pd.DataFrame, rows: pd.Index) -> pd.DataFrame:
     """`frame` less the rows labelled `rows`; `frame` itself when there are none (a drop of
-    nothing copies every column: 0.09 s of validating the benchmark's 500,000 rows)."""
+    nothing copies every column: 0.04 s per pass over the benchmark's 500,000 rows)."""
     return frame.drop(index=rows) if len(rows) else frame
 
 
