@@ -47,11 +47,36 @@ def import_gx() -> ModuleType:
     for name in _DEFERRED:
         _defer(name)
     try:
-        import great_expectations
+        with _fields_copied_faster():
+            import great_expectations
     finally:
         if hide and sys.modules.get(_SKIPPED, ...) is None:
             del sys.modules[_SKIPPED]
     return great_expectations
+
+
+@contextmanager
+def _fields_copied_faster() -> Iterator[None]:
+    """pydantic v1 copies each base class's fields with `fastcopy.deep_copy` for the block:
+    the same copies as its `smart_deepcopy`, in a third of the time (GX's import 1.1 ->
+    0.85 s here, see fastcopy)."""
+    try:
+        from pydantic.v1 import main as models
+    except ImportError:  # another pydantic: GX imports as it would
+        yield
+        return
+    from migrator.validate.fastcopy import deep_copy
+
+    smart = models.smart_deepcopy
+
+    def faster(obj: Any) -> Any:
+        return deep_copy(obj) if type(obj) is dict and obj else smart(obj)
+
+    models.smart_deepcopy = faster
+    try:
+        yield
+    finally:
+        models.smart_deepcopy = smart
 
 
 @contextmanager
