@@ -24,6 +24,7 @@ from os import PathLike
 from pathlib import Path
 
 from migrator.clean import clean
+from migrator.clean.ahead import CleanAhead
 from migrator.dedupe import Decisions, dedupe
 from migrator.dedupe import review as review_of
 from migrator.dedupe.ahead import MatchAhead
@@ -71,19 +72,41 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
     fixed = _given_fixes(fixes, target)
-    tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile)
+    early, work = None, None
+    if chosen is not None and fixed is None:  # a suggested mapping and hand fixes wait for all
+        early = CleanAhead()
+        work = partial(_clean_early, early, chosen, target)
+    tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile,
+                          early=work)
     mapped = _mapped(tables, chosen, target)
     if tables.meanwhile_seconds:  # the GX import that reading did not hide is validate's
         mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
+    if tables.early_seconds:  # and the columns cleaned ahead are clean's
+        mapped.trail = mapped.trail.then("clean", tables.early_seconds)
     if fixed is not None:
         mapped = apply_fixes(mapped, fixed)
     ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()},
                        against=against)
     try:
-        cleaned = clean(mapped, progress=tick, then=ahead.offer)
+        cleaned = clean(mapped, progress=tick, then=ahead.offer, ahead=early)
         return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)
     finally:
         ahead.close()
+
+
+def _clean_early(early: CleanAhead, chosen: Mapping, schema: TargetSchema,
+                 tables: SourceTables, waiting: Callable[[], bool]) -> None:
+    """Clean ahead the columns of the tables read so far, while the rest are read.
+
+    Only time is at stake: tables the mapping cannot take on their own (it needs the
+    others to place them) are left to the usual stages, which meet any problem there."""
+    if not waiting():
+        return
+    try:
+        mapped = apply_mapping(tables, chosen, schema)
+    except MigratorError:
+        return
+    early.work(mapped, waiting)
 
 
 def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,

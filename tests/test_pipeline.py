@@ -254,3 +254,38 @@ def test_pipeline_rows_of_a_table_the_mapping_ignores_are_counted(tmp_path: Path
     assert report.asdict()["not_loaded"] == {"foobar.csv": 2}
     assert "  2 row(s) of foobar.csv not loaded: the mapping maps none of its columns" in \
         str(report)
+
+
+def test_pipeline_columns_cleaned_while_helpers_read_load_as_cleaned_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sales read by a helper that never seems done, the customer files here: this
+    process cleans ahead every column of what it read, and the run loads what a run in
+    one process loads."""
+    import importlib
+
+    from migrator.clean.ahead import CleanAhead
+    from migrator.read.workers import Helper
+    from tests.conftest import stored_rows
+
+    urls = {how: f"sqlite:///{tmp_path / f'{how}.db'}" for how in ("alone", "helped")}
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "0")
+    alone = run(FILES, mapping=MAPPING, to=urls["alone"], rejects_dir=tmp_path / "alone")
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
+    reader = importlib.import_module("migrator.read.reader")
+    sales = [int(f.name == "売上明細.xlsx") for f in FILES]
+    monkeypatch.setattr(reader, "plan", lambda sizes, **_: sales)
+    monkeypatch.setattr(Helper, "answering", lambda self: False)
+    used: list[bool] = []
+    take = CleanAhead.take
+
+    def watched(self: CleanAhead, *args: object) -> object:
+        outcome = take(self, *args)  # type: ignore[arg-type]
+        used.append(outcome is not None)
+        return outcome
+
+    monkeypatch.setattr(CleanAhead, "take", watched)
+    helped = run(FILES, mapping=MAPPING, to=urls["helped"], rejects_dir=tmp_path / "helped")
+    assert sum(used) >= 4  # the customers' names, e-mail addresses, codes...: all used
+    assert helped.asdict()["tables"] == alone.asdict()["tables"]
+    for table in ("customers", "contacts", "sales"):
+        assert stored_rows(urls["helped"], table) == stored_rows(urls["alone"], table), table

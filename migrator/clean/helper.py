@@ -216,6 +216,12 @@ def _schedule(jobs: list[Job], ready: float) -> list[int]:
     """The order the helper takes the columns in: first those it can finish (by the
     estimates) before this process gets to them, in this process's order; then the rest
     from the end, which this process reaches last. `ready` is when the helper can begin."""
+    first = _first(jobs, ready)
+    return first + [i for i in reversed(range(len(jobs))) if i not in first]
+
+
+def _first(jobs: list[Job], ready: float) -> list[int]:
+    """The jobs a helper ready at `ready` can finish before this process gets to them."""
     helper, here, first = ready, 0.0, []
     for i, job in enumerate(jobs):
         if helper + job.work * SLOWER < here:
@@ -223,16 +229,23 @@ def _schedule(jobs: list[Job], ready: float) -> list[int]:
             helper += job.work * SLOWER
         else:
             here += job.work * HERE
-    return first + [i for i in reversed(range(len(jobs))) if i not in first]
+    return first
+
+
+def taken_first(jobs: list[Job]) -> list[Job]:
+    """Of `jobs` (in the stage's order), those a helper would take and finish before this
+    process gets to them."""
+    worth = [job for job in jobs if job.transform in COST and _worth(job)]
+    return [worth[i] for i in _first(worth, STARTUP)]
 
 
 def _worth(job: Job) -> bool:
     """Estimate `job`'s work; whether it saves more than its transfer costs."""
-    job.work = _work(job)
+    job.work = estimate_work(job)
     return job.work > len(job.values) * TRANSFER / 1e6 + WORTH
 
 
-def _work(job: Job) -> float:
+def estimate_work(job: Job) -> float:
     """The seconds `job` would take here: its distinct values, estimated from an even
     sample, times its transform's cost."""
     values = job.values

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,9 @@ from migrator.rejects import (
 )
 from migrator.schema import FieldSpec, TableSpec, TargetSchema
 from migrator.tables import RULES, CleanedTables, FieldRule, MappedTables, require
+
+if TYPE_CHECKING:
+    from migrator.clean.ahead import CleanAhead
 
 FORMAT_TRANSFORMS = {
     "e164": "phone", "email": "email", "jp_postal_or_us_zip": "postal_code",
@@ -122,14 +125,16 @@ class _Lineage:
 
 @fewer_collections()
 def clean(mapped: MappedTables, *, progress: Progress | None = None,
-          then: Callable[[str, pd.DataFrame, pd.DataFrame], object] | None = None
-          ) -> CleanedTables:
+          then: Callable[[str, pd.DataFrame, pd.DataFrame], object] | None = None,
+          ahead: CleanAhead | None = None) -> CleanedTables:
     """Clean every target frame of `mapped` (apply_mapping's result).
 
     `progress` is told the columns cleaned so far, over all tables. Large columns whose
     transform reads only the column are shared with a helper process on another core
     (`migrator.clean.helper`). `then(table, frame, changes)` is called as each table is
     clean, with its kept rows and their change log (`run` starts matching them meanwhile).
+    `ahead` holds columns cleaned while the files were still read (`CleanAhead`): each
+    is used where the column still holds the values it was made from.
 
     Example:
         >>> cleaned = clean(apply_mapping(tables, mapping))
@@ -153,11 +158,12 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         tick("cleaning", done, total)
 
     order = schema.table_order(list(mapped.frames))
-    helper = ColumnHelper.start(_offered(mapped, order))
+    helper = ColumnHelper.start([job for job in _offered(mapped, order) if ahead is None
+                                 or (job.table, job.field, job.transform) not in ahead])
     try:
         for table in order:
             kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
-                                                          column_done, helper)
+                                                          column_done, helper, ahead)
             frames[table] = kept
             if then is not None:
                 then(table, kept, logged)
@@ -173,6 +179,11 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         changes=concat_frames(changes, CHANGE_COLUMNS), merges=mapped.merges,
         issues=concat_frames(issues, ISSUE_COLUMNS),
         trail=mapped.trail.then("clean", time.perf_counter() - started))
+
+
+def offered(mapped: MappedTables) -> list[Job]:
+    """The columns a helper process may clean (`_offered`), in the stage's order."""
+    return _offered(mapped, mapped.schema.table_order(list(mapped.frames)))
 
 
 def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
@@ -224,7 +235,8 @@ def _fields(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
 
 
 def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
-                 column_done: Callable[[], None], helper: ColumnHelper | None
+                 column_done: Callable[[], None], helper: ColumnHelper | None,
+                 ahead: CleanAhead | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
@@ -243,7 +255,9 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                 for where, region in countries.groups(out, rows, name, transform, rule):
                     part = out if where is None else out.loc[where]
                     result = None
-                    if helper is not None and where is None:
+                    if ahead is not None and where is None:
+                        result = ahead.take(table, name, transform, part[name])
+                    if result is None and helper is not None and where is None:
                         result = helper.take(table, name, transform, part[name], region)
                     if result is None:
                         ctx = Context(region=region, related=_related(part, spec))

@@ -26,7 +26,9 @@ from migrator.tables import SkippedSheet, SourceFile, SourceTable, SourceTables
 def read_sources(paths: Iterable[str | PathLike[str]], *,
                  options: ReadOptions | None = None,
                  progress: Progress | None = None,
-                 meanwhile: Callable[[], object] | None = None) -> SourceTables:
+                 meanwhile: Callable[[], object] | None = None,
+                 early: Callable[[SourceTables, Callable[[], bool]], object] | None = None
+                 ) -> SourceTables:
     """Read every table of every file, with lineage; refuse unusable files in one sentence.
 
     >>> tables = read_sources(["sample_data/顧客台帳.xlsx"])
@@ -38,7 +40,10 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     helper processes on the other cores (see `workers`); `meanwhile` is work this process
     does while they read (the pipeline imports the validation engine). `seconds` is how
     long reading took; `meanwhile_seconds` how much longer the call took for `meanwhile`
-    (none while the helpers were still reading).
+    (none while the helpers were still reading). `early(tables, waiting)` is work on
+    the tables this process read, done after `meanwhile` while helpers still read:
+    `waiting()` is True until the first of them begins its answer (the pipeline cleans
+    columns ahead then); `early_seconds` is how much longer the call took for it.
     """
     started, clock, wall = now_iso(), time.perf_counter(), time.time()
     options = options or ReadOptions()
@@ -68,11 +73,15 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
 
     try:
         read_here([i for i, w in enumerate(chosen) if w == 0])
-        own, busy = time.perf_counter() - clock, 0.0
-        if meanwhile is not None and not any(isinstance(v, BaseException)
-                                             for v in found.values()):
+        own, busy, extra = time.perf_counter() - clock, 0.0, 0.0
+        failed = any(isinstance(v, BaseException) for v in found.values())
+        if meanwhile is not None and not failed:
             meanwhile()
             busy = time.perf_counter() - clock - own
+        if early is not None and helpers and not failed:
+            early(_joined([t for _, t in sorted(found.items()) if isinstance(t, SourceTables)]),
+                  lambda: not any(h.answering() for h in helpers))
+            extra = time.perf_counter() - clock - own - busy
         for helper in helpers:
             if any(isinstance(v, BaseException) and k < min(helper.indexes)
                    for k, v in found.items()):
@@ -103,8 +112,19 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     read = max([own, *(h.finished - wall for h in helpers)])
     elapsed = time.perf_counter() - clock
     result.meanwhile_seconds = min(max(0.0, own + busy - read), elapsed)
-    result.seconds = elapsed - result.meanwhile_seconds
+    # `early` likewise: only what it outlasted the slowest reader and `meanwhile` by
+    result.early_seconds = min(max(0.0, own + busy + extra - max(read, own + busy)),
+                               elapsed - result.meanwhile_seconds)
+    result.seconds = elapsed - result.meanwhile_seconds - result.early_seconds
     return result
+
+
+def _joined(parts: list[SourceTables]) -> SourceTables:
+    """Several files' tables as one SourceTables, in the order given."""
+    joined = SourceTables()
+    for part in parts:
+        joined.extend(part)
+    return joined
 
 
 def read_one(path: Path, options: ReadOptions) -> SourceTables:

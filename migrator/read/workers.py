@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import sys
 import tempfile
 import time
@@ -107,6 +108,16 @@ class Helper:
         except BrokenPipeError:  # it ended at once; `outcome` finds it did nothing
             pass
         return cls(indexes, process, errors)
+
+    def answering(self) -> bool:
+        """Whether it began its answer (or ended): its output has something to read."""
+        stream = self.process.stdout
+        if stream is None or stream.closed:
+            return True
+        try:
+            return bool(select.select([stream], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def outcome(self, files: list[Path]) -> list[Any] | None:
         """Per file, its SourceTables or the exception reading it raised (then nothing for

@@ -175,6 +175,9 @@ class SourceTables(list[SourceTable]):
         self.meanwhile_seconds = 0.0
         """How much longer `read_sources` took for its `meanwhile` work, once reading was
         done (the pipeline counts it in validate: it imports the validation engine)."""
+        self.early_seconds = 0.0
+        """Likewise for its `early` work (the pipeline counts it in clean: it cleans
+        columns ahead)."""
 
     def summary_rows(self) -> list[tuple[Any, ...]]:
         """Per table: where it is, how it was read, and its size."""

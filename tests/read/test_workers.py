@@ -4,11 +4,13 @@ that cannot be used."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -135,6 +137,50 @@ def test_meanwhile_runs_once_and_only_what_reading_did_not_hide_is_its_own(
     else:  # the helpers read while it slept: only what outlasted them is the caller's
         assert tables.meanwhile_seconds <= 0.6
         assert tables.seconds >= calls[0] - began
+
+
+def test_early_work_has_this_processes_tables_until_a_helper_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = serial(SOURCES, monkeypatch)
+    assert isinstance(expected, SourceTables)
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
+    reader = importlib.import_module("migrator.read.reader")  # every other file read here
+    monkeypatch.setattr(reader, "plan", lambda sizes, **_: [i % 2 for i in range(len(sizes))])
+    seen: list[object] = []
+
+    def early(tables: SourceTables, waiting: Callable[[], bool]) -> None:
+        seen.append([t.name for t in tables])
+        deadline = time.monotonic() + 60
+        while waiting() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(waiting())
+        time.sleep(0.4)  # work that outlasts the helpers: the caller's time
+
+    began = time.perf_counter()
+    tables = read_sources(SOURCES, meanwhile=lambda: None, early=early)
+    wall = time.perf_counter() - began
+    same_tables(tables, expected)
+    here, waited = seen
+    assert waited is False  # the helper's answer came
+    assert here and set(here) < {t.name for t in tables}  # what this process read, only
+    assert tables.early_seconds >= 0.35 and tables.meanwhile_seconds == 0
+    assert tables.seconds + tables.early_seconds == pytest.approx(wall, abs=0.05)
+
+
+def test_no_early_work_without_helpers_or_after_a_file_failed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "0")
+    tables = read_sources(SOURCES[:2], meanwhile=lambda: None,
+                          early=lambda tables, waiting: calls.append(tables))
+    assert calls == [] and tables.early_seconds == 0
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
+    reader = importlib.import_module("migrator.read.reader")
+    monkeypatch.setattr(reader, "plan", lambda sizes, **_: [0] + [1] * (len(sizes) - 1))
+    with pytest.raises(ReadError, match="password-protected"):  # read here, first
+        read_sources([BAD / "encrypted_workbook.xlsx", *SOURCES[:2]], meanwhile=lambda: None,
+                     early=lambda tables, waiting: calls.append(tables))
+    assert calls == []
 
 
 def test_a_killed_helper_is_one_sentence_about_its_file() -> None:
