@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,46 @@ class Outcome:
     """Optional text per row for the change log (`kept the first of 2 addresses`)."""
     extra: dict[str, pd.Series] = field(default_factory=dict)
     """Derived columns (`is_mobile` for phones), by name, for the stage to route."""
+    changed: np.ndarray | None = None
+    """Per row, whether the value is written otherwise than the input was, where the
+    transform knows it from its distinct values (`spread_changed`); None else, and the
+    stage compares the rows."""
 
 
 Transform = Callable[[pd.Series, Context], Outcome]
 """A named transform: (column, context) → Outcome. Registered in migrator.clean.registry."""
+
+
+WRITE_ALIKE = frozenset({"string", "integer", "date"})
+"""pandas' inferred kinds of a column whose equal values are written alike (not floats:
+1.0 == 1; not mixed: True == 1; not datetimes beside dates): there, a row's input is
+written as the distinct value it was counted under."""
+
+
+def spread_changed(data: np.ndarray, codes: np.ndarray, uniques: Sequence[object],
+                   values: Sequence[object]) -> np.ndarray | None:
+    """Per row of `data` (factorized into `codes` and `uniques`), whether its value
+    `values[code]` is written otherwise than its input (a value's text: itself for a str,
+    else str()), compared once per distinct value. None when the column's equal values
+    need not be written alike (WRITE_ALIKE): then the rows are compared one by one."""
+    if infer_dtype(data, skipna=True) not in WRITE_ALIKE:
+        return None
+    old = _texts(np.fromiter(uniques, dtype=object, count=len(uniques)))
+    new = np.fromiter(values, dtype=object, count=len(values))
+    missing = pd.isna(new)
+    new[missing] = old[missing]  # no value: nothing written, nothing changed
+    table = np.zeros(len(old) + 1, dtype=bool)  # code -1, an empty cell: unchanged
+    table[:-1] = old != _texts(new)
+    changed: np.ndarray = table[codes]
+    return changed
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Each value's text: a str as it is, anything else str()."""
+    if infer_dtype(values, skipna=False) == "string":
+        return values
+    return np.fromiter((v if type(v) is str else str(v) for v in values), dtype=object,
+                       count=len(values))
 
 
 def empty_reasons(index: pd.Index) -> pd.Series:
@@ -114,7 +151,8 @@ def apply_distinct_columns(
     extra_names: Sequence[str] = ()
 ) -> Outcome:
     """`apply_distinct_all` for a transform that answers in Columns, not a Cell per value."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    data = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(data, use_na_sentinel=True)
     columns = clean_columns(list(uniques))
 
     def spread(column: Sequence[object]) -> pd.Series:
@@ -129,6 +167,7 @@ def apply_distinct_columns(
         notes=spread(columns.notes) if columns.notes is not None else None,
         extra={name: spread(column)
                for name, column in zip(extra_names, columns.extra, strict=True)},
+        changed=spread_changed(data, codes, uniques, columns.values),
     )
 
 

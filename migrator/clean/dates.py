@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migrator.clean.base import Context, Outcome
+from migrator.clean.base import Context, Outcome, spread_changed
 from migrator.clean.wareki import (
     KANJI_DIGITS,
     LOOKS_WAREKI,
@@ -85,7 +85,12 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
     out = [column[codes] for column in (values, reasons, notes)]
     if series.dtype == object:
         _reread_bools(series, codes, uniques, out, ctx)
-    return Outcome(*(pd.Series(column, index=series.index, dtype=object) for column in out))
+    # a column with booleans is read again above, and is not written alike: no `changed`
+    changed = spread_changed(series.to_numpy(dtype=object), codes, uniques,
+                             values[:-1].tolist())
+    value, reason, note = (pd.Series(column, index=series.index, dtype=object)
+                           for column in out)
+    return Outcome(value, reason, note, changed=changed)
 
 
 # Text `_from_text` reads as YEAR_FIRST or NENGAPPI with ASCII digits and nothing else

@@ -596,7 +596,10 @@ def _changes(table: str, frame: pd.DataFrame, name: str, result: Outcome,
     """Changed cells of the `cleaned` rows (a value, no reason), and cells the transform
     noted (`phone: well-formed, but in a range ...`); a noted cell's rule carries its note."""
     before, after = frame[name], result.values
-    changed = _text_changed(before, after, pd.Series(cleaned, index=frame.index))
+    if result.changed is not None:  # the transform compared its distinct values
+        changed = pd.Series(result.changed & cleaned, index=frame.index)
+    else:
+        changed = _text_changed(before, after, pd.Series(cleaned, index=frame.index))
     lineage = [c for c in LINEAGE_COLUMNS if c in frame]  # all the log reads of a row
     notes = result.notes
     if notes is None or not notes.notna().any():
