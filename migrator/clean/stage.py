@@ -132,9 +132,10 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
     `progress` is told the columns cleaned so far, over all tables. Large columns whose
     transform reads only the column are shared with a helper process on another core
     (`migrator.clean.helper`). `then(table, frame, changes)` is called as each table is
-    clean, with its kept rows and their change log (`run` starts matching them meanwhile).
-    `ahead` holds columns cleaned while the files were still read (`CleanAhead`): each
-    is used where the column still holds the values it was made from.
+    clean, with its kept rows and their change log (`run` starts matching them meanwhile,
+    on the other core: then the helper takes no column of the tables after the first one
+    matched). `ahead` holds columns cleaned while the files were still read
+    (`CleanAhead`): each is used where the column still holds the values it was made from.
 
     Example:
         >>> cleaned = clean(apply_mapping(tables, mapping))
@@ -158,7 +159,8 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         tick("cleaning", done, total)
 
     order = schema.table_order(list(mapped.frames))
-    helper = ColumnHelper.start([job for job in _offered(mapped, order) if ahead is None
+    shared = order if then is None else _until_matched(order, schema)
+    helper = ColumnHelper.start([job for job in _offered(mapped, shared) if ahead is None
                                  or (job.table, job.field, job.transform) not in ahead])
     try:
         for table in order:
@@ -179,6 +181,13 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         changes=concat_frames(changes, CHANGE_COLUMNS), merges=mapped.merges,
         issues=concat_frames(issues, ISSUE_COLUMNS),
         trail=mapped.trail.then("clean", time.perf_counter() - started))
+
+
+def _until_matched(order: list[str], schema: TargetSchema) -> list[str]:
+    """The tables of `order` up to the first one with match keys: once it is clean, `then`
+    matches it on the other core (`run`), where a helper would only compete with it."""
+    matched = [i for i, table in enumerate(order) if schema.tables[table].match_keys]
+    return order[: matched[0] + 1] if matched else order
 
 
 def offered(mapped: MappedTables) -> list[Job]:

@@ -231,3 +231,28 @@ def test_the_phone_transforms_read_only_the_region_of_the_context(transform: str
                                                      date1904=True, related=related))
     pd.testing.assert_series_equal(plain.values, other.values)
     pd.testing.assert_series_equal(plain.reasons, other.reasons)
+
+
+def test_with_matching_meanwhile_the_helper_takes_only_the_tables_until_the_first_matched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import ReadOptions, read_sources
+    from migrator.clean import clean
+    from migrator.mapping import Mapping, apply_mapping
+    from tests.conftest import FIXTURES, SAMPLE_DATA
+
+    name = "顧客台帳.xlsx"
+    mapping = Mapping.load(FIXTURES / "mapping" / f"{name}.expected.yaml")
+    tables = read_sources([SAMPLE_DATA / name], options=ReadOptions(include_hidden=True))
+    offered: list[set[str]] = []
+
+    def start(jobs: list[Job]) -> None:
+        offered.append({job.table for job in jobs})
+
+    monkeypatch.setattr(ColumnHelper, "start", staticmethod(start))
+    alone = clean(apply_mapping(tables, mapping))
+    matched: list[str] = []
+    meanwhile = clean(apply_mapping(tables, mapping),
+                      then=lambda table, frame, changes: matched.append(table))
+    assert offered == [{"customers", "contacts"}, {"customers"}]  # contacts: after customers
+    assert matched == ["customers", "contacts"]
+    _same(meanwhile, alone)
