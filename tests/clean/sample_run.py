@@ -30,6 +30,15 @@ def as_csv(frame: pd.DataFrame) -> str:
     return out.getvalue()
 
 
+def same_cleaned(a: CleanedTables, b: CleanedTables) -> None:
+    """Two clean results alike: every frame, reject, change and cell issue, as CSV."""
+    assert a.frames.keys() == b.frames.keys()
+    for table in a.frames:
+        assert as_csv(a.frames[table]) == as_csv(b.frames[table]), table
+    for part in ("rejects", "changes", "issues"):
+        assert as_csv(getattr(a, part)) == as_csv(getattr(b, part)), part
+
+
 def summary(result: CleanedTables) -> dict[str, Any]:
     return {
         "accounting": {t: [c.read, c.kept, c.rejected] for t, c in result.counts().items()},

@@ -16,7 +16,7 @@ from migrator.clean.ahead import CleanAhead
 from migrator.clean.helper import Job, taken_first
 from migrator.mapping import Mapping, apply_mapping
 from migrator.tables import MappedTables
-from tests.clean.sample_run import SAMPLES, as_csv
+from tests.clean.sample_run import SAMPLES, same_cleaned
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 stage = importlib.import_module("migrator.clean.stage")
@@ -26,14 +26,6 @@ def mapped(name: str) -> MappedTables:
     mapping = Mapping.load(FIXTURES / "mapping" / f"{name}.expected.yaml")
     tables = read_sources([SAMPLE_DATA / name], options=ReadOptions(include_hidden=True))
     return apply_mapping(tables, mapping)
-
-
-def same(a: Any, b: Any) -> None:
-    assert a.frames.keys() == b.frames.keys()
-    for table in a.frames:
-        assert as_csv(a.frames[table]) == as_csv(b.frames[table]), table
-    for part in ("rejects", "changes", "issues"):
-        assert as_csv(getattr(a, part)) == as_csv(getattr(b, part)), part
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def test_columns_cleaned_ahead_come_out_as_cleaned_in_the_stage(
     ahead.work(mapped(name), lambda: True)
     made = Counter(transform for _, _, transform in ahead.outcomes)
     counted.clear()
-    same(clean(mapped(name), ahead=ahead), expected)
+    same_cleaned(clean(mapped(name), ahead=ahead), expected)
     assert not ahead.outcomes  # every one was taken
     # the stage ran none of the transforms made ahead
     assert counted == here - made
@@ -79,7 +71,7 @@ def test_a_column_that_changed_since_is_cleaned_in_the_stage(counted: Counter[st
     expected = clean(again)
     counted.clear()
     got = clean(fixed, ahead=ahead)
-    same(got, expected)
+    same_cleaned(got, expected)
     assert counted["company_name"] == 1  # the names were cleaned again, here
     assert counted["email"] == 0  # the e-mail addresses had not changed
     assert got.frames["customers"].loc[0, "name"] == expected.frames["customers"].loc[0, "name"]

@@ -15,20 +15,12 @@ from migrator.clean.base import Context
 from migrator.clean.helper import ColumnHelper, Job
 from migrator.clean.registry import get_transform
 from migrator.tables import CleanedTables
-from tests.clean.sample_run import SAMPLES, as_csv, run
+from tests.clean.sample_run import SAMPLES, run, same_cleaned
 
 helper = importlib.import_module("migrator.clean.helper")
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the helper's timing notes are Linux pipes")
-
-
-def _same(a: CleanedTables, b: CleanedTables) -> None:
-    assert a.frames.keys() == b.frames.keys()
-    for table in a.frames:
-        assert as_csv(a.frames[table]) == as_csv(b.frames[table]), table
-    for part in ("rejects", "changes", "issues"):
-        assert as_csv(getattr(a, part)) == as_csv(getattr(b, part)), part
 
 
 def _alone(name: str, monkeypatch: pytest.MonkeyPatch) -> CleanedTables:
@@ -73,7 +65,7 @@ def test_columns_the_helper_cleans_come_out_as_cleaned_here(
     shared = run(name)
     alone = _alone(name, monkeypatch)
     assert every_column_to_the_helper["helper"] > 0
-    _same(shared, alone)
+    same_cleaned(shared, alone)
 
 
 def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
@@ -83,7 +75,7 @@ def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
     shared = run("顧客台帳.xlsx")
     assert every_column_to_the_helper["helper"] == 0
     assert every_column_to_the_helper["here"] > 0
-    _same(shared, alone)
+    same_cleaned(shared, alone)
 
 
 def test_a_helper_killed_midway_leaves_its_columns_to_the_stage(
@@ -102,7 +94,7 @@ def test_a_helper_killed_midway_leaves_its_columns_to_the_stage(
     shared = run("顧客台帳.xlsx")
     assert every_column_to_the_helper["helper"] >= 1
     assert every_column_to_the_helper["here"] >= 1
-    _same(shared, alone)
+    same_cleaned(shared, alone)
 
 
 def _names(n: int) -> pd.Series:
@@ -255,4 +247,4 @@ def test_with_matching_meanwhile_the_helper_takes_only_the_tables_until_the_firs
                       then=lambda table, frame, changes: matched.append(table))
     assert offered == [{"customers", "contacts"}, {"customers"}]  # contacts: after customers
     assert matched == ["customers", "contacts"]
-    _same(meanwhile, alone)
+    same_cleaned(meanwhile, alone)
