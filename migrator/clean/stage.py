@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple, Protocol, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,16 @@ from migrator.rejects import (
 from migrator.schema import FieldSpec, TableSpec, TargetSchema
 from migrator.tables import RULES, CleanedTables, FieldRule, MappedTables, require
 
-if TYPE_CHECKING:
-    from migrator.clean.ahead import CleanAhead
+
+class Ahead(Protocol):
+    """Columns cleaned before the stage ran (`clean.ahead.CleanAhead`), by first transform."""
+
+    def __contains__(self, key: tuple[str, str, str]) -> bool:
+        """Whether (table, field, transform) was made ahead."""
+
+    def take(self, table: str, field: str, transform: str, values: pd.Series
+             ) -> Outcome | None:
+        """Its Outcome where the column still holds `values`, else None."""
 
 FORMAT_TRANSFORMS = {
     "e164": "phone", "email": "email", "jp_postal_or_us_zip": "postal_code",
@@ -126,7 +134,7 @@ class _Lineage:
 @fewer_collections()
 def clean(mapped: MappedTables, *, progress: Progress | None = None,
           then: Callable[[str, pd.DataFrame, pd.DataFrame], object] | None = None,
-          ahead: CleanAhead | None = None) -> CleanedTables:
+          ahead: Ahead | None = None) -> CleanedTables:
     """Clean every target frame of `mapped` (apply_mapping's result).
 
     `progress` is told the columns cleaned so far, over all tables. Large columns whose
@@ -135,7 +143,7 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
     clean, with its kept rows and their change log (`run` starts matching them meanwhile,
     on the other core: then the helper takes no column of the tables after the first one
     matched). `ahead` holds columns cleaned while the files were still read
-    (`CleanAhead`): each is used where the column still holds the values it was made from.
+    (`Ahead`): each is used where the column still holds the values it was made from.
 
     Example:
         >>> cleaned = clean(apply_mapping(tables, mapping))
@@ -245,7 +253,7 @@ def _fields(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
 
 def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                  column_done: Callable[[], None], helper: ColumnHelper | None,
-                 ahead: CleanAhead | None
+                 ahead: Ahead | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
