@@ -53,6 +53,7 @@ class Ahead(Protocol):
              ) -> Outcome | None:
         """Its Outcome where the column still holds `values`, else None."""
 
+
 FORMAT_TRANSFORMS = {
     "e164": "phone", "email": "email", "jp_postal_or_us_zip": "postal_code",
     "iso_date": "date", "prefecture_or_usps": "region", "iso3166_alpha2": "country",
