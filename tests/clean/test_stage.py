@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from migrator.clean import clean
-from migrator.clean.base import Context, Outcome, empty_reasons
+from migrator.clean.base import Context, Outcome, empty_reasons, value_kinds, value_texts
 from migrator.mapping import MappedTables, Mapping, apply_mapping
 from migrator.schema import TargetSchema
 from migrator.tables import SourceTable
@@ -163,5 +163,5 @@ def test_stage_change_test_writes_each_value_as_str_does() -> None:
         assert changed.tolist() == [str(x) != str(y) for x, y in zip(before, after,
                                                                     strict=True)], before
         values = b.to_numpy(dtype=object)
-        assert (stage_module._texts(values, stage_module._kinds(values)).tolist()
+        assert (value_texts(values, value_kinds(values)).tolist()
                 == [str(x) for x in before])
