@@ -143,6 +143,10 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     data = series.to_numpy(dtype=object)
     if infer_dtype(data, skipna=False) != "string":  # empties or numbers: the general path
         return apply_distinct(series, _width_one)
+    if _ascii_unblank(data):  # codes, ids, e-mail addresses: nothing to fold, nothing blank
+        return Outcome(values=pd.Series(data, index=series.index, dtype=object),
+                       reasons=empty_reasons(series.index),
+                       changed=np.zeros(len(data), dtype=bool))
     # Only text (a code or name column): the distinct values folded at once, no Cell per value.
     codes, uniques = pd.factorize(data, use_na_sentinel=True)
     texts: list[str] = list(uniques)
@@ -156,6 +160,21 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     folded = table[codes]
     return Outcome(values=pd.Series(folded, index=series.index, dtype=object),
                    reasons=empty_reasons(series.index))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _ascii_unblank(texts: np.ndarray) -> bool:
+    """Whether every text is ASCII and none blank: then fold_width changes none of them
+    (it rewrites full-width and half-width characters and non-ASCII dashes only).
+
+    Why: a column of 300,000 distinct sale ids took 0.15 s to factorize and fold one by
+    one; joined, the answer takes one `isascii` and one search. A blank text, whitespace
+    between two newlines once joined, is always found; a text holding a blank line of
+    its own only sends the column the usual way."""
+    joined = "\n".join(texts)
+    return joined.isascii() and _BLANK_LINE.search(f"\n{joined}\n") is None
 
 
 def to_katakana(text: str) -> str:

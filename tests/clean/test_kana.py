@@ -104,3 +104,38 @@ def test_width_transform_is_fold_width_per_value() -> None:
     want = [pd.NA if not t.strip(" \t\r\n\u3000") else kana_module.fold_width(t) for t in texts]
     assert [None if pd.isna(v) else v for v in outcome.values] == [
         None if pd.isna(v) else v for v in want]
+
+
+def _ascii_texts(seed: int) -> list[str]:
+    """ASCII codes, ids and addresses, with the whitespace a blank cell may hold (a
+    newline aside: a text holding one may send the column the usual way)."""
+    import random
+
+    rng = random.Random(seed)
+    parts = ["S", "0", "9", "-", "_", "@", "a", "Z", ".", "(", ")", " ", "\t", "\r", "~"]
+    return ["".join(rng.choice(parts) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_width_answers_for_an_ascii_column_at_once_as_fold_width_would(seed: int) -> None:
+    """All ASCII and none blank: the values as they came, none changed, without a fold;
+    one blank or non-ASCII text and the column is folded value by value as before."""
+    texts = [t for t in _ascii_texts(seed) if t.strip(" \t\r\n")]
+    assert kana_module._ascii_unblank(pd.Series(texts).to_numpy(dtype=object))
+    outcome = width_transform(pd.Series(texts, index=range(5, 5 + len(texts))), Context())
+    assert outcome.values.tolist() == [kana_module.fold_width(t) for t in texts] == texts
+    assert outcome.changed is not None and not outcome.changed.any()
+    assert outcome.reasons.isna().all() and list(outcome.values.index) == list(
+        range(5, 5 + len(texts)))
+    for odd in (" ", "", "\t\r", "\n", " \n ", "Ａ１", "ｶ", "1ー2", "\u3000"):
+        at = seed * 700
+        mixed = [*texts[:at], odd, *texts[at:]]
+        assert not kana_module._ascii_unblank(pd.Series(mixed).to_numpy(dtype=object)), odd
+        outcome = width_transform(pd.Series(mixed), Context())
+        want = [None if not t.strip(" \t\r\n\u3000") else kana_module.fold_width(t)
+                for t in mixed]
+        assert [None if pd.isna(v) else v for v in outcome.values] == want, odd
+        assert outcome.changed is None
+    inner = [*texts[:10], "a\n\nb", "a\n \nb"]  # a blank line inside a text: the usual way
+    assert not kana_module._ascii_unblank(pd.Series(inner).to_numpy(dtype=object))
+    assert width_transform(pd.Series(inner), Context()).values.tolist() == inner
