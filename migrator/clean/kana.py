@@ -169,10 +169,10 @@ def _ascii_unblank(texts: np.ndarray) -> bool:
     """Whether every text is ASCII and none blank: then fold_width changes none of them
     (it rewrites full-width and half-width characters and non-ASCII dashes only).
 
-    Why: a column of 300,000 distinct sale ids took 0.15 s to factorize and fold one by
-    one; joined, the answer takes one `isascii` and one search. A blank text, whitespace
-    between two newlines once joined, is always found; a text holding a blank line of
-    its own only sends the column the usual way."""
+    Why: a column of 300,000 distinct sale ids took 0.13-0.15 s to factorize and fold
+    one by one; joined, the answer takes one `isascii` and one search (0.011-0.014 s).
+    A blank text, whitespace between two newlines once joined, is always found; a text
+    holding a blank line of its own only sends the column the usual way."""
     joined = "\n".join(texts)
     return joined.isascii() and _BLANK_LINE.search(f"\n{joined}\n") is None
 
