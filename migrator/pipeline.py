@@ -76,22 +76,26 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
     if chosen is not None and fixed is None:  # a suggested mapping and hand fixes wait for all
         early = CleanAhead()
         work = partial(_clean_early, early, chosen, target)
-    tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile,
-                          early=work)
-    mapped = _mapped(tables, chosen, target)
-    if tables.meanwhile_seconds:  # the GX import that reading did not hide is validate's
-        mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
-    if tables.early_seconds:  # and the columns cleaned ahead are clean's
-        mapped.trail = mapped.trail.then("clean", tables.early_seconds)
-    if fixed is not None:
-        mapped = apply_fixes(mapped, fixed)
-    ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()},
-                       against=against)
     try:
-        cleaned = clean(mapped, progress=tick, then=ahead.offer, ahead=early)
-        return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)
+        tables = read_sources(sources, options=options, progress=tick, meanwhile=meanwhile,
+                              early=work)
+        mapped = _mapped(tables, chosen, target)
+        if tables.meanwhile_seconds:  # the GX import that reading did not hide: validate's
+            mapped.trail = mapped.trail.then("validate", tables.meanwhile_seconds)
+        if tables.early_seconds:  # and the columns cleaned ahead are clean's
+            mapped.trail = mapped.trail.then("clean", tables.early_seconds)
+        if fixed is not None:
+            mapped = apply_fixes(mapped, fixed)
+        ahead = MatchAhead(mapped.schema, {t: len(f) for t, f in mapped.frames.items()},
+                           against=against)
+        try:
+            cleaned = clean(mapped, progress=tick, then=ahead.offer, ahead=early)
+            return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)
+        finally:
+            ahead.close()
     finally:
-        ahead.close()
+        if early is not None:  # a clean helper it started that no stage took
+            early.close()
 
 
 def _clean_early(early: CleanAhead, chosen: Mapping, schema: TargetSchema,
@@ -107,6 +111,7 @@ def _clean_early(early: CleanAhead, chosen: Mapping, schema: TargetSchema,
     except MigratorError:
         return
     early.work(mapped, waiting)
+    early.start_helper(mapped)
 
 
 def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,

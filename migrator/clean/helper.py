@@ -96,7 +96,7 @@ class ColumnHelper:
     process's result is used.
     """
 
-    def __init__(self, jobs: list[Job]) -> None:
+    def __init__(self, jobs: list[Job], nice: int = 0) -> None:
         self.jobs = jobs
         self.index = {(job.table, job.field): i for i, job in enumerate(jobs)}
         self.started: set[int] = set()
@@ -105,7 +105,7 @@ class ColumnHelper:
         self.alive = True
         self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.errors = tempfile.TemporaryFile()
-        self.process = start_helper("migrator.clean.helper", self.errors)
+        self.process = start_helper("migrator.clean.helper", self.errors, nice=nice)
         order = _schedule(jobs, STARTUP)  # pickled while the helper starts
         self.frames = [_frame(b"H", 0, (PROTOCOL, [(i, jobs[i].transform) for i in order]))]
         self.frames += [_frame(b"D", i, jobs[i].values) for i in order]
@@ -117,16 +117,17 @@ class ColumnHelper:
             thread.start()
 
     @classmethod
-    def start(cls, jobs: list[Job]) -> ColumnHelper | None:
+    def start(cls, jobs: list[Job], nice: int = 0) -> ColumnHelper | None:
         """A helper for the `jobs` (in the stage's order) worth sending, or None when it
-        would not pay: too little work, no spare core, or `MIGRATOR_CLEAN_HELPERS=0`."""
+        would not pay: too little work, no spare core, or `MIGRATOR_CLEAN_HELPERS=0`.
+        `nice`: its priority below this process's, where allowed."""
         jobs = [job for job in jobs if job.transform in COST and _worth(job)]
         if not jobs or sum(job.work for job in jobs) < MIN_WORK:
             return None
         if spare_cores("MIGRATOR_CLEAN_HELPERS", 1) < 1:
             return None
         try:
-            return cls(jobs)
+            return cls(jobs, nice)
         except OSError:  # no interpreter to start: this process cleans everything
             return None
 

@@ -52,6 +52,10 @@ class Ahead(Protocol):
              ) -> Outcome | None:
         """Its Outcome where the column still holds `values`, else None."""
 
+    def started(self) -> ColumnHelper | None:
+        """A clean helper started ahead with the columns `shared_jobs` gave then, handed
+        over once (the stage closes it); None else."""
+
 
 FORMAT_TRANSFORMS = {
     "e164": "phone", "email": "email", "jp_postal_or_us_zip": "postal_code",
@@ -167,9 +171,8 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         tick("cleaning", done, total)
 
     order = schema.table_order(list(mapped.frames))
-    shared = order if then is None else _until_matched(order, schema)
-    helper = ColumnHelper.start([job for job in _offered(mapped, shared) if ahead is None
-                                 or (job.table, job.field, job.transform) not in ahead])
+    helper = (ahead.started() if ahead is not None else None) or \
+        ColumnHelper.start(shared_jobs(mapped, ahead, matched=then is not None))
     try:
         for table in order:
             kept, logged, rejected, found = _clean_table(table, mapped, codes, homes,
@@ -189,6 +192,15 @@ def clean(mapped: MappedTables, *, progress: Progress | None = None,
         changes=concat_frames(changes, CHANGE_COLUMNS), merges=mapped.merges,
         issues=concat_frames(issues, ISSUE_COLUMNS),
         trail=mapped.trail.then("clean", time.perf_counter() - started))
+
+
+def shared_jobs(mapped: MappedTables, ahead: Ahead | None, *, matched: bool) -> list[Job]:
+    """The columns `clean` offers its helper: those of every table, or with `matched`
+    (`then` given) of the tables up to the first one matched; less those made ahead."""
+    order = mapped.schema.table_order(list(mapped.frames))
+    shared = _until_matched(order, mapped.schema) if matched else order
+    return [job for job in _offered(mapped, shared)
+            if ahead is None or (job.table, job.field, job.transform) not in ahead]
 
 
 def _until_matched(order: list[str], schema: TargetSchema) -> list[str]:

@@ -100,3 +100,89 @@ def test_columns_a_helper_would_clean_first_are_left_to_it() -> None:
     # could finish them; the helper finishes the e-mail addresses first
     assert taken_first([codes, names, mails]) == [mails]
     assert taken_first([codes]) == []
+
+
+
+@pytest.fixture
+def helper_takes_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Every column a helper may clean is offered, and the stage waits for the helper to
+    begin each one: the helpers started (`started`) and the columns the stage took from
+    one (`taken`)."""
+    import time
+
+    from migrator.clean.helper import ColumnHelper
+
+    helper = importlib.import_module("migrator.clean.helper")
+    monkeypatch.setattr(helper, "MIN_WORK", 0.0)
+    monkeypatch.setattr(helper, "WORTH", -1.0)
+    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
+    monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "1")
+    seen: dict[str, Any] = {"started": [], "taken": 0}
+    init, take = ColumnHelper.__init__, ColumnHelper.take
+
+    def recording(self: ColumnHelper, jobs: list[Job], nice: int = 0) -> None:
+        init(self, jobs, nice)
+        seen["started"].append(self)
+
+    def patient(self: ColumnHelper, table: str, field: str, transform: str,
+                values: pd.Series, region: str | None = None) -> object:
+        i = self.index.get((table, field))
+        deadline = time.monotonic() + 60
+        with self.cond:
+            while (i is not None and i not in self.started and self.alive
+                   and time.monotonic() < deadline):
+                self.cond.wait(0.05)
+        outcome = take(self, table, field, transform, values, region)
+        seen["taken"] += outcome is not None
+        return outcome
+
+    monkeypatch.setattr(ColumnHelper, "__init__", recording)
+    monkeypatch.setattr(ColumnHelper, "take", patient)
+    return seen
+
+
+def test_a_helper_started_ahead_cleans_for_the_stage(helper_takes_all: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started from the tables read so far (`start_helper`), the stage takes it instead
+    of starting one, uses its columns, and closes it; the result is the stage's own."""
+    name = "顧客台帳.xlsx"
+    with monkeypatch.context() as alone_here:
+        alone_here.setenv("MIGRATOR_CLEAN_HELPERS", "0")
+        alone = clean(mapped(name), then=lambda *_: None)
+    ahead = CleanAhead()
+    ahead.start_helper(mapped(name))
+    [early] = helper_takes_all["started"]
+    assert early.alive
+    assert {job.table for job in early.jobs} == {"customers"}  # the tables until matched
+    got = clean(mapped(name), then=lambda *_: None, ahead=ahead)
+    assert helper_takes_all["started"] == [early]  # the stage started none of its own
+    assert helper_takes_all["taken"] >= 2 and not early.alive and ahead.started() is None
+    same_cleaned(got, alone)
+
+
+def test_a_helper_started_ahead_of_a_run_that_fails_is_stopped(
+        helper_takes_all: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sales read by a helper that never seems done, so the clean helper is started
+    with the ledger's columns (none cleaned ahead here); then the mapping fails: that
+    helper ends with the run."""
+    from migrator.errors import MappingError
+    from migrator.pipeline import find_duplicates
+    from migrator.read.workers import Helper
+
+    pipeline = importlib.import_module("migrator.pipeline")
+    reader = importlib.import_module("migrator.read.reader")
+    files = [SAMPLE_DATA / "顧客台帳.xlsx", SAMPLE_DATA / "売上明細.xlsx"]
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
+    monkeypatch.setattr(reader, "plan", lambda sizes, **_: [0, 1])
+    monkeypatch.setattr(Helper, "answering", lambda self: False)
+    monkeypatch.setattr(CleanAhead, "work", lambda self, mapped, waiting: None)
+
+    def mapped_then_failed(*_args: Any) -> None:
+        assert [h.alive for h in helper_takes_all["started"]] == [True]
+        raise MappingError("the mapping broke")
+
+    monkeypatch.setattr(pipeline, "_mapped", mapped_then_failed)
+    with pytest.raises(MappingError, match="the mapping broke"):
+        find_duplicates(files, mapping=SAMPLE_DATA / "mapping.yaml")
+    [early] = helper_takes_all["started"]
+    assert not early.alive and early.process.poll() is not None
