@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +66,21 @@ if __name__ == "__main__":  # writes the goldens: only on purpose, review the di
     for sample in SAMPLES:
         for path, text in golden_files(sample, run(sample)).items():
             path.write_text(text, encoding="utf-8")
+
+
+def patient(take: Callable[..., Any]) -> Callable[..., Any]:
+    """`ColumnHelper.take` that first waits (up to a minute) for the helper to begin the
+    column, as a stage slower than the helper would: the helper cleans every column it
+    is offered."""
+
+    def waiting(self: Any, table: str, field: str, transform: str, values: pd.Series,
+                region: str | None = None) -> Any:
+        i = self.index.get((table, field))
+        deadline = time.monotonic() + 60
+        with self.cond:
+            while (i is not None and i not in self.started and self.alive
+                   and time.monotonic() < deadline):
+                self.cond.wait(0.05)
+        return take(self, table, field, transform, values, region)
+
+    return waiting

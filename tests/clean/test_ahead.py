@@ -16,7 +16,7 @@ from migrator.clean.ahead import CleanAhead
 from migrator.clean.helper import Job, taken_first
 from migrator.mapping import Mapping, apply_mapping
 from migrator.tables import MappedTables
-from tests.clean.sample_run import SAMPLES, same_cleaned
+from tests.clean.sample_run import SAMPLES, patient, same_cleaned
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 stage = importlib.import_module("migrator.clean.stage")
@@ -108,8 +108,6 @@ def helper_takes_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Every column a helper may clean is offered, and the stage waits for the helper to
     begin each one: the helpers started (`started`) and the columns the stage took from
     one (`taken`)."""
-    import time
-
     from migrator.clean.helper import ColumnHelper
 
     helper = importlib.import_module("migrator.clean.helper")
@@ -118,26 +116,19 @@ def helper_takes_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
     monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "1")
     seen: dict[str, Any] = {"started": [], "taken": 0}
-    init, take = ColumnHelper.__init__, ColumnHelper.take
+    init, take = ColumnHelper.__init__, patient(ColumnHelper.take)
 
     def recording(self: ColumnHelper, jobs: list[Job], nice: int = 0) -> None:
         init(self, jobs, nice)
         seen["started"].append(self)
 
-    def patient(self: ColumnHelper, table: str, field: str, transform: str,
-                values: pd.Series, region: str | None = None) -> object:
-        i = self.index.get((table, field))
-        deadline = time.monotonic() + 60
-        with self.cond:
-            while (i is not None and i not in self.started and self.alive
-                   and time.monotonic() < deadline):
-                self.cond.wait(0.05)
-        outcome = take(self, table, field, transform, values, region)
+    def counted(self: ColumnHelper, *args: Any) -> object:
+        outcome = take(self, *args)
         seen["taken"] += outcome is not None
         return outcome
 
     monkeypatch.setattr(ColumnHelper, "__init__", recording)
-    monkeypatch.setattr(ColumnHelper, "take", patient)
+    monkeypatch.setattr(ColumnHelper, "take", counted)
     return seen
 
 

@@ -15,7 +15,7 @@ from migrator.clean.base import Context
 from migrator.clean.helper import ColumnHelper, Job
 from migrator.clean.registry import get_transform
 from migrator.tables import CleanedTables
-from tests.clean.sample_run import SAMPLES, run, same_cleaned
+from tests.clean.sample_run import SAMPLES, patient, run, same_cleaned
 
 helper = importlib.import_module("migrator.clean.helper")
 
@@ -39,22 +39,17 @@ def every_column_to_the_helper(monkeypatch: pytest.MonkeyPatch) -> dict[str, int
     monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
     monkeypatch.setenv("MIGRATOR_CLEAN_HELPERS", "1")
     taken = {"helper": 0, "here": 0}
-    take = ColumnHelper.take
+    take = patient(ColumnHelper.take)
 
-    def patient(self: ColumnHelper, table: str, field: str, transform: str,
+    def counted(self: ColumnHelper, table: str, field: str, transform: str,
                 values: pd.Series, region: str | None = None) -> object:
-        i = self.index.get((table, field))
-        deadline = time.monotonic() + 60
-        with self.cond:
-            while (i is not None and i not in self.started and self.alive
-                   and time.monotonic() < deadline):
-                self.cond.wait(0.05)
         outcome = take(self, table, field, transform, values, region)
+        i = self.index.get((table, field))
         if i is not None and self.jobs[i].transform == transform:
             taken["helper" if outcome is not None else "here"] += 1
         return outcome
 
-    monkeypatch.setattr(ColumnHelper, "take", patient)
+    monkeypatch.setattr(ColumnHelper, "take", counted)
     return taken
 
 
