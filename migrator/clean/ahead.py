@@ -26,7 +26,7 @@ import pandas as pd
 from migrator.clean.base import Context, Outcome
 from migrator.clean.helper import ColumnHelper, estimate_work, taken_first
 from migrator.clean.registry import get_transform
-from migrator.clean.stage import offered, shared_jobs
+from migrator.clean.stage import shared_jobs
 from migrator.tables import MappedTables
 
 STARTED_NICE = 10
@@ -47,7 +47,7 @@ class CleanAhead:
         while `waiting()` says this process would otherwise wait; but for those the
         helper would clean before `clean` got to them: made here, they would cost this
         process the time it would have saved."""
-        jobs = offered(mapped)
+        jobs = shared_jobs(mapped, None, matched=False)
         helpers = {id(job) for job in taken_first(jobs)}
         for job in sorted((j for j in jobs if id(j) not in helpers),
                           key=lambda j: -estimate_work(j)):

@@ -210,11 +210,6 @@ def _until_matched(order: list[str], schema: TargetSchema) -> list[str]:
     return order[: matched[0] + 1] if matched else order
 
 
-def offered(mapped: MappedTables) -> list[Job]:
-    """The columns a helper process may clean (`_offered`), in the stage's order."""
-    return _offered(mapped, mapped.schema.table_order(list(mapped.frames)))
-
-
 def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
     """The columns a helper process may clean, in the order this stage reaches them: the
     first transform of a field whose one rule covers every row, where the transform reads
