@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Sequence
-from itertools import chain
+from collections import deque
+from collections.abc import Iterable, Sequence
+from itertools import chain, islice, repeat
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ _DIRTY = re.compile(
     "|[\r\u00a0\u2007\u202f\u200b-\u200d\u2060\ufeff]"
 )
 _MAX_EXACT_INT = 2**53
+_NONE = type(None)
 
 
 def clean_text(text: str) -> str | None:
@@ -102,7 +105,7 @@ def clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
         return [clean_row(r) for r in rows]
     if not rows[0]:
         return rows
-    cells = clean_dense(rows)
+    cells, _ = clean_dense(rows)
     for r in np.flatnonzero(cells[:, -1] == None).tolist():  # noqa: E711
         row = rows[r]
         while row and row[-1] is None:
@@ -110,59 +113,146 @@ def clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-def clean_sheet(rows: list[list[Any]]) -> tuple[list[list[Any]], np.ndarray | None]:
+BLANK, TEXT, VALUE, TEXT_KIN = 0, 1, 2, 3
+"""What a dense sheet's `kinds` array says of each cleaned cell: blank (None), text (a
+str), another value, text of a str subclass. Told per column while the cells are cleaned
+(from the set of its types, which the cleaning takes anyway), so detection and the
+frames see which cells hold text or a value without a Python call per cell."""
+
+
+def clean_sheet(rows: list[list[Any]]
+                ) -> tuple[list[list[Any]], np.ndarray | None, np.ndarray | None]:
     """A sheet's rows cleaned in place, without its trailing blank rows, and the same cells
-    as a 2-D object array when the rows are dense (all of one length, as calamine lays
-    them out): then every row keeps its blank cells, so detection takes the rows and the
-    array as they are instead of padding the rows and building the array again."""
+    as a 2-D object array with their `kinds` (a same-shaped int8 array) when the rows are
+    dense (all of one length, as calamine lays them out): then every row keeps its blank
+    cells, so detection takes the rows and the arrays as they are instead of padding the
+    rows and building the array again."""
     if not rows or len(set(map(len, rows))) != 1 or not rows[0]:
         rows = clean_rows(rows)
         while rows and not rows[-1]:
             rows.pop()
-        return rows, None
-    cells = clean_dense(rows)
-    filled = np.flatnonzero((cells != None).any(axis=1))  # noqa: E711
-    height = int(filled[-1]) + 1 if len(filled) else 0
+        return rows, None, None
+    cells, kinds = clean_dense(rows)
+    height = len(rows)
+    while height and not kinds[height - 1].any():
+        height -= 1
     del rows[height:]
-    return rows, cells[:height]
+    return rows, cells[:height], kinds[:height]
 
 
-def clean_dense(rows: list[list[Any]]) -> np.ndarray:
+def clean_dense(rows: list[list[Any]]) -> tuple[np.ndarray, np.ndarray]:
     """clean_cell over rows of one length, in place, worked column by column; the cleaned
-    cells as a (rows, columns) object array. Blank cells stay (as None).
+    cells as a (rows, columns) object array, and their kinds (BLANK, TEXT, VALUE,
+    TEXT_KIN) as an int8 array of the same shape. Blank cells stay (as None).
 
-    A sheet's column mostly holds one type: one regex search over a column's joined
-    text and one numpy pass over its floats replace a Python call per cell, and only
-    the cells that change are written back into their rows (most texts do not), so the
-    rows are never rebuilt.
+    A sheet's column mostly holds one type below its first rows (titles, a header): one
+    regex search over a column's joined text and one numpy pass over its floats replace
+    a Python call per cell, and only the cells that change are written back into their
+    rows (most texts do not), so the rows are never rebuilt.
     """
     height, width = len(rows), len(rows[0])
     grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=height * width)
     grid = grid.reshape(height, width)
+    kinds = np.empty((height, width), dtype=np.int8)
     for c in range(width):
-        where, values = _changes(grid[:, c])
-        if not where:
-            continue
-        for r, value in zip(where, values, strict=True):
-            rows[r][c] = value
-        grid[where, c] = np.fromiter(values, dtype=object, count=len(values))
-    return grid
+        changes, kinds[:, c] = _changes(grid[:, c])
+        for where, values in changes:
+            _write(rows, grid, c, where, values)
+    return grid, kinds
 
 
-def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:
-    """Where clean_cell changes a column's cells, and into what: its text and its floats
-    each handled in bulk."""
+Changes = list[tuple[list[int] | range, list[Any]]]
+"""Cells of one column that cleaning changes: (rows, their new values), in parts."""
+
+
+def _write(rows: list[list[Any]], grid: np.ndarray, c: int, where: list[int] | range,
+           values: list[Any]) -> None:
+    """New values of column `c` into their rows and the grid; a run of rows is written
+    as a slice (the floats of a column below its header)."""
+    new = np.fromiter(values, dtype=object, count=len(values))
+    if isinstance(where, range):
+        lines: Iterable[list[Any]] = rows[where.start : where.stop]
+        grid[where.start : where.stop, c] = new
+    else:
+        lines = map(rows.__getitem__, where)
+        grid[where, c] = new
+    deque(map(operator.setitem, lines, repeat(c), values), maxlen=0)
+
+
+_HEAD = 16
+"""Rows at a column's top cleaned one by one (titles, header) when every cell below them
+is of one type, which is then cleaned in bulk without telling each cell's type."""
+
+
+def _changes(column: np.ndarray) -> tuple[Changes, np.ndarray]:
+    """What cleaning changes in a column, and the kinds of its cells once cleaned.
+
+    Below its first _HEAD rows a column mostly holds one type (or is blank): then the
+    head is cleaned cell by cell and the rest in bulk. Other columns are split by type."""
     cells = column.tolist()
-    kinds = set(map(type, cells))
-    if kinds == {str}:
-        return _text_changes(cells, column)
-    if kinds == {float}:
-        return list(range(len(cells))), _clean_floats(cells)
-    if str not in kinds and float not in kinds:
-        return [], []
-    kind = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    head = min(_HEAD, len(cells))
+    below = set(map(type, islice(cells, head, None)))
+    if len(below) > 1:
+        return _mixed_changes(column, cells, below | set(map(type, cells[:head])))
+    codes = np.empty(len(cells), dtype=np.int8)
     where: list[int] = []
     values: list[Any] = []
+    for i in range(head):
+        value = cells[i]
+        new = _cleaned(value)
+        if new is not value:
+            where.append(i)
+            values.append(new)
+        codes[i] = _kind(new)
+    changes: Changes = [(where, values)] if where else []
+    if not below:
+        return changes, codes
+    (typ,) = below
+    if typ is str:
+        changed, texts = _text_changes(cells[head:], column[head:])
+        codes[head:] = TEXT
+        at = np.asarray(changed, dtype=np.intp) + head
+        _recode(codes, at, texts)
+        if changed:
+            changes.append((at.tolist(), texts))
+    elif typ is float:
+        floats, nan = _clean_floats(cells[head:])
+        codes[head:] = VALUE
+        codes[nan + head] = BLANK
+        changes.append((range(head, len(cells)), floats))
+    else:
+        codes[head:] = _kind_of_type(typ)
+    return changes, codes
+
+
+def _cleaned(value: Any) -> Any:
+    """clean_row's value of one cell: only text of type str and floats change."""
+    kind = type(value)
+    if kind is str:
+        return clean_text(value) if value else None
+    return clean_cell(value) if kind is float else value
+
+
+def _kind(value: Any) -> int:
+    return BLANK if value is None else _kind_of_type(type(value))
+
+
+def _kind_of_type(typ: type) -> int:
+    if typ is _NONE:
+        return BLANK
+    if issubclass(typ, str):
+        return TEXT if typ is str else TEXT_KIN
+    return VALUE
+
+
+def _mixed_changes(column: np.ndarray, cells: list[Any], kinds: set[type]
+                   ) -> tuple[Changes, np.ndarray]:
+    """_changes of a column of several types below its head: split by each cell's type."""
+    if str not in kinds and float not in kinds:
+        return [], _kinds_of(cells, kinds)
+    kind = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    codes = _kinds_of(kind, kinds, types=True)
+    changes: Changes = []
     for typ in (str, float):
         at = np.flatnonzero(kind == typ)
         if not len(at):
@@ -170,12 +260,38 @@ def _changes(column: np.ndarray) -> tuple[list[int], list[Any]]:
         some = column[at]
         if typ is str:
             changed, new = _text_changes(some.tolist(), some)
-            where += at[changed].tolist()
-            values += new
+            if changed:
+                changes.append((at[changed].tolist(), new))
+                _recode(codes, at[changed], new)
         else:
-            where += at.tolist()
-            values += _clean_floats(some.tolist())
-    return where, values
+            floats, nan = _clean_floats(some.tolist())
+            changes.append((at.tolist(), floats))
+            codes[at[nan]] = BLANK
+    return changes, codes
+
+
+def _kinds_of(cells: list[Any] | np.ndarray, kinds: set[type], types: bool = False
+              ) -> np.ndarray:
+    """The kind of each cell of a column whose set of types is `kinds`; `types`: `cells`
+    holds each cell's type instead, as an object array."""
+    kin = [k for k in kinds if k is not str and issubclass(k, str)]
+    if len(kinds) == 1 and not kin:
+        one = BLANK if _NONE in kinds else TEXT if str in kinds else VALUE
+        return np.full(len(cells), one, dtype=np.int8)
+    kind = cells if types else np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    codes = np.full(len(kind), VALUE, dtype=np.int8)
+    codes[kind == _NONE] = BLANK
+    codes[kind == str] = TEXT  # noqa: E721 (elementwise, numpy)
+    for k in kin:
+        codes[kind == k] = TEXT_KIN
+    return codes
+
+
+def _recode(codes: np.ndarray, where: list[int] | np.ndarray, texts: list[str | None]) -> None:
+    """The kinds of cleaned texts: a text that cleaned to nothing is blank."""
+    if len(where):
+        codes[where] = np.fromiter(map(operator.is_not, texts, repeat(None)), dtype=np.int8,
+                                   count=len(texts))
 
 
 def _text_changes(texts: list[str], cells: np.ndarray) -> tuple[list[int], list[str | None]]:
@@ -200,15 +316,17 @@ def _text_changes(texts: list[str], cells: np.ndarray) -> tuple[list[int], list[
     return where, [clean_text(texts[i]) for i in where]
 
 
-def _clean_floats(values: Sequence[float]) -> list[Any]:
-    """clean_cell over many floats: whole ones below 2**53 as int, NaN as None."""
+def _clean_floats(values: Sequence[float]) -> tuple[list[Any], np.ndarray]:
+    """clean_cell over many floats: whole ones below 2**53 as int, NaN as None; and
+    where the NaNs were."""
     numbers = np.array(values, dtype=np.float64)
     whole = (np.abs(numbers) < _MAX_EXACT_INT) & (numbers == np.trunc(numbers))
     if whole.all():
         ints: list[Any] = numbers.astype(np.int64).tolist()
-        return ints
+        return ints, np.empty(0, dtype=np.intp)
     cells = np.fromiter(values, dtype=object, count=len(values))
     cells[whole] = numbers[whole].astype(np.int64)
-    cells[np.isnan(numbers)] = None
+    nan = np.isnan(numbers)
+    cells[nan] = None
     result: list[Any] = cells.tolist()
-    return result
+    return result, np.flatnonzero(nan)

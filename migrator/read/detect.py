@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, column_letter
+from migrator.read.cells import BLANK, TEXT, TEXT_KIN, VALUE
 from migrator.read.header import (
     MergeMap,
     column_names,
@@ -69,20 +70,35 @@ def detect_tables(grid: Grid, *, loose: bool = False) -> list[SourceTable]:
     merges = MergeMap(grid.merged)
     width = max([grid.width, *(m[3] + 1 for m in merges.merges)])
     height = max([len(grid.rows), *(m[2] + 1 for m in merges.merges)])
+    kinds = None
     if grid.cells is not None and grid.cells.shape == (height, width):
         rows: Sequence[Sequence[Cell]] = grid.rows
         cells = grid.cells
+        if grid.kinds is not None and grid.kinds.shape == cells.shape:
+            kinds = grid.kinds
     else:
         rows = [r if len(r) == width else r + [None] * (width - len(r)) for r in grid.rows]
         rows += [[None] * width for _ in range(height - len(rows))]
         cells = _cell_array(rows, width)
     filled = _fill_down(rows, merges, set())
-    present = (cells if filled is rows else _cell_array(filled, width)) != None  # noqa: E711
+    if filled is not rows:
+        present = _cell_array(filled, width) != None  # noqa: E711
+    else:
+        present = kinds != BLANK if kinds is not None else cells != None  # noqa: E711
     tables: list[SourceTable] = []
     for c0, c1 in _bands(present):
         for draft in _drafts(rows, present, merges, c0, c1, loose):
-            tables.append(_build(grid, rows, cells, merges, draft))
+            tables.append(_build(grid, rows, _Cells(cells, kinds), merges, draft))
     return tables
+
+
+@dataclass
+class _Cells:
+    """A grid's cells as a 2-D object array, and their kinds when the reader told them
+    (None once merged cells are filled down: the kinds are then those of other cells)."""
+
+    values: np.ndarray
+    kinds: np.ndarray | None
 
 
 def _cell_array(rows: Sequence[Sequence[Cell]], width: int) -> np.ndarray:
@@ -270,7 +286,7 @@ def _folded(cells: Sequence[Cell]) -> list[str]:
     return [fold(str(v)) for v in cells if v is not None]
 
 
-def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: np.ndarray, merges: MergeMap,
+def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: _Cells, merges: MergeMap,
            draft: _Draft) -> SourceTable:
     first = draft.body
     for r in range(draft.start, first):
@@ -278,7 +294,7 @@ def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: np.ndarray, merges
             draft.skipped.setdefault(r, SkipReason.BLANK)
     values = _fill_down(rows, merges, set(draft.header))
     if values is not rows:
-        cells = _cell_array(values, len(values[0]))
+        cells = _Cells(_cell_array(values, len(values[0])), None)
     data = _classify(values, cells, draft, first)
     cols = _kept_columns(values, draft, data)
     names = column_names(rows, draft.header, cols, merges,
@@ -297,16 +313,18 @@ def _build(grid: Grid, rows: Sequence[Sequence[Cell]], cells: np.ndarray, merges
     )
 
 
-def _classify(rows: Sequence[Sequence[Cell]], cells: np.ndarray, draft: _Draft,
+def _classify(rows: Sequence[Sequence[Cell]], cells: _Cells, draft: _Draft,
               first: int) -> list[int]:
     """Data row indexes; every other row of the table's area goes to draft.skipped.
 
     Only the rows _suspects finds are judged one by one; the others are data.
     """
     headers = [_folded([rows[h][c] for c in draft.cols]) for h in draft.header]
-    block = cells[first : draft.end + 1, draft.cols[0] : draft.cols[-1] + 1]
+    area = (slice(first, draft.end + 1), slice(draft.cols[0], draft.cols[-1] + 1))
+    block = cells.values[area]
     keep = np.ones(len(block), dtype=bool)
-    for i in _suspects(block, any(headers)):
+    kinds = None if cells.kinds is None else cells.kinds[area]
+    for i in _suspects(block, any(headers), kinds):
         reason = _row_reason([rows[first + i][c] for c in draft.cols], headers)
         if reason is not None:
             draft.skipped[first + i] = reason
@@ -316,34 +334,39 @@ def _classify(rows: Sequence[Sequence[Cell]], cells: np.ndarray, draft: _Draft,
     return data
 
 
-def _suspects(block: np.ndarray, headers: bool) -> list[int]:
+def _suspects(block: np.ndarray, headers: bool, kinds: np.ndarray | None = None) -> list[int]:
     """Rows of `block` that _row_reason may skip: a superset, found column by column.
 
     A row can be skipped only when it is blank, when all its values are text (a repeated
     header; only with `headers`), or when one of its texts holds a word _HINT finds.
-    Which cells are text or hold a value is told per column from the set of its types
-    (most columns hold one), not by a Python call per cell.
+    Which cells are text or hold a value is read from the block's `kinds` (BLANK, TEXT,
+    VALUE, TEXT_KIN) when the reader told them, else told per column from the set of its
+    types (most columns hold one), not by a Python call per cell.
     """
     height, width = block.shape
-    columns = [block[:, j].tolist() for j in range(width)]
-    texts, values, kinds = _kinds(columns, height)
-    if any(issubclass(k, str) and k is not str for k in kinds):
+    if kinds is not None:
+        texts, values = (kinds == TEXT).T, (kinds != BLANK).T
+        kin = bool((kinds == TEXT_KIN).any())
+    else:
+        texts, values, every = _kinds([block[:, j].tolist() for j in range(width)], height)
+        kin = any(issubclass(k, str) and k is not str for k in every)
+    if kin:
         return list(range(height))  # text of a str subclass: judge every row
     n_values = values.sum(axis=0)
     suspect = n_values == 0
     if headers:
         suspect |= texts.sum(axis=0) == n_values
     seen = np.zeros(height, dtype=np.int64)
-    for j, lines in enumerate(columns):
+    for j in range(width):
         seen += texts[j]
         first = texts[j] & (seen <= 3)  # the texts _row_reason searches
         if not first.any():
             continue
+        column = block[:, j]
         if not first.all():
-            column = block[:, j].copy()
+            column = column.copy()
             column[~first] = ""
-            lines = column.tolist()
-        _hinted(lines, suspect)
+        _hinted(column.tolist(), suspect)
     return np.flatnonzero(suspect).tolist()
 
 
@@ -456,16 +479,21 @@ def _fill_down(rows: Sequence[Sequence[Cell]], merges: MergeMap,
     return filled
 
 
-def _frame(grid: Grid, cells: np.ndarray, data: Sequence[int], cols: Sequence[int],
+def _frame(grid: Grid, cells: _Cells, data: Sequence[int], cols: Sequence[int],
            names: Sequence[str]) -> pd.DataFrame:
     """Columns of exact values: all-text columns as str, others as object (no coercion).
 
-    `cells` is the table's rows as a 2-D array: a column is taken from it in one step.
+    `cells` holds the table's rows as a 2-D array: a column is taken from it in one step,
+    and where their kinds are known, so is whether it holds only text.
     """
     columns: dict[str, pd.Series] = {}
     at = np.asarray(data, dtype=np.int64)
+    valued = None
+    if cells.kinds is not None and data:
+        valued = (cells.kinds[at] == VALUE).any(axis=0).tolist()
     for c, name in zip(cols, names, strict=True):
-        columns[name] = to_series(cells[at, c] if data else [])
+        text = None if valued is None else not valued[c]
+        columns[name] = to_series(cells.values[at, c], text) if data else to_series([])
     n = len(data)
     columns[SOURCE_FILE] = pd.Series([grid.file] * n, dtype="str")
     columns[SOURCE_SHEET] = pd.Series([grid.sheet] * n, dtype="str")

@@ -19,7 +19,7 @@ from typing import Any
 import python_calamine as pc
 
 from migrator.errors import ReadError
-from migrator.read.cells import clean_sheet
+from migrator.read.cells import TEXT, clean_sheet
 from migrator.read.guard import FileKind, check_cell_count, check_columns
 from migrator.read.model import Grid, Merge, SheetCells
 from migrator.read.padded import padded_formats
@@ -114,11 +114,11 @@ def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
     over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
     data = book.get_sheet_by_name(sheet)
     check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
-    rows, array = clean_sheet(data.to_python(skip_empty_area=False))
+    rows, array, kinds = clean_sheet(data.to_python(skip_empty_area=False))
     merged: list[Merge] = [
         (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])
     ]
-    return Grid(file=name, sheet=sheet, rows=rows, merged=merged, cells=array)
+    return Grid(file=name, sheet=sheet, rows=rows, merged=merged, cells=array, kinds=kinds)
 
 
 def _ods_merges(path: Path) -> dict[str, list[Merge]]:
@@ -141,6 +141,8 @@ def _apply_padded(path: Path, grid: Grid) -> None:
             grid.rows[r][c] = text
             if grid.cells is not None:
                 grid.cells[r, c] = text
+            if grid.kinds is not None:
+                grid.kinds[r, c] = TEXT
 
 
 Reader = Callable[[Path, str, FileKind, ReadOptions], tuple[list[Grid], list[SkippedSheet]]]

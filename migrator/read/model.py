@@ -42,6 +42,9 @@ class Grid:
     cells: np.ndarray | None = None
     """The same cells as a (rows, columns) object array, when the reader laid the sheet
     out densely (every row then keeps its blank cells); detection reads columns from it."""
+    kinds: np.ndarray | None = None
+    """With `cells`: each cell's kind (migrator.read.cells: BLANK, TEXT, VALUE, TEXT_KIN)
+    as an int8 array of the same shape, so detection tells text and blanks apart in bulk."""
 
     def sheet_row(self, r: int) -> int:
         """The 0-based sheet row of grid row `r`: lineage counts sheet rows."""
@@ -53,6 +56,8 @@ class Grid:
 
     @property
     def width(self) -> int:
+        if self.cells is not None and self.cells.shape[0] == len(self.rows):
+            return int(self.cells.shape[1])
         return max(map(len, self.rows), default=0)
 
 
@@ -81,12 +86,15 @@ class SheetCells:
 _NONE = type(None)
 
 
-def to_series(values: list[Cell] | np.ndarray) -> pd.Series:
+def to_series(values: list[Cell] | np.ndarray, text: bool | None = None) -> pd.Series:
     """A column of exact values: all-text as pandas str, anything else as object (no coercion).
 
-    An object array is taken as it is (pandas builds a str column from one in half the
-    time it takes from a list)."""
-    if all(k is _NONE or issubclass(k, str) for k in set(map(type, values))):
+    `text` says whether every value is text or None when the caller knows (a dense
+    sheet's kinds); else the values' types are looked at. An object array is taken as
+    it is (pandas builds a str column from one in half the time it takes from a list)."""
+    if text is None:
+        text = all(k is _NONE or issubclass(k, str) for k in set(map(type, values)))
+    if text:
         return pd.Series(shared_texts(values), dtype="str")
     return pd.Series(values, dtype="object")
 

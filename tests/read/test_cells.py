@@ -4,7 +4,17 @@ import datetime as dt
 
 import pytest
 
-from migrator.read.cells import clean_cell, clean_row, clean_rows, clean_sheet, clean_text
+from migrator.read.cells import (
+    BLANK,
+    TEXT,
+    TEXT_KIN,
+    VALUE,
+    clean_cell,
+    clean_row,
+    clean_rows,
+    clean_sheet,
+    clean_text,
+)
 from migrator.read.padded import render_padded
 
 
@@ -81,17 +91,64 @@ def test_clean_sheet_keeps_width_and_gives_the_same_cells_as_an_array(step: int)
     want = [clean_row(list(r)) for r in rows]
     while not want[-1]:
         want.pop()
-    got, cells = clean_sheet([list(r) for r in rows])
+    got, cells, kinds = clean_sheet([list(r) for r in rows])
     assert cells is not None and cells.shape == (len(want), 6)
     assert {len(r) for r in got} == {6}
     assert _typed(got) == _typed([r + [None] * (6 - len(r)) for r in want])
     assert _typed(cells.tolist()) == _typed(got)
+    assert kinds is not None and kinds.tolist() == [[_kind(v) for v in r] for r in got]
+
+
+class _Note(str):
+    """Text of a str subclass, which detection judges row by row."""
+
+
+def _kind(value: object) -> int:
+    if value is None:
+        return BLANK
+    if isinstance(value, str):
+        return TEXT if type(value) is str else TEXT_KIN
+    return VALUE
+
+
+@pytest.mark.parametrize("column", [
+    [_Note("x"), _Note("y ")], [_Note("x"), None, "a ", 2.0], [None, None], [_Note("")],
+    [dt.date(2024, 1, 1), None, 3], ["", " ", "\u3000"], [float("nan"), 1.0], ["a", 1.5, "b "],
+])
+def test_clean_sheet_kinds_follow_the_cleaned_cells(column: list[object]) -> None:
+    """Each cell's kind is that of its cleaned value: a text cleaned to nothing and a NaN
+    are blank, a whole float an int value, a str subclass's text its own kind."""
+    rows = [["id", v] for v in column]
+    got, cells, kinds = clean_sheet(rows)
+    assert cells is not None and kinds is not None
+    assert kinds.tolist() == [[_kind(v) for v in r] for r in cells.tolist()]
+    assert _typed(got) == _typed(cells.tolist())
+
+
+@pytest.mark.parametrize("below", [
+    ["plain", "b ", "", "_x0041_", " ", "ok"], [1.0, 2.5, float("nan"), 40.0, -0.0, 2.0**53],
+    [None] * 6, [dt.date(2024, 1, 1)] * 6, [_Note("n "), _Note("")] * 3, [7, 8, 9] * 2,
+])
+@pytest.mark.parametrize("head", [0, 1, 15, 16, 17])
+def test_clean_sheet_head_then_one_type_below(below: list[object], head: int) -> None:
+    """Titles and a header of any types over a column of one type: the head cleaned cell
+    by cell and the rest in bulk give clean_row's values and the cells' kinds."""
+    top = [_AWKWARD[i % len(_AWKWARD)] for i in range(head)]
+    column = top + below * 5
+    rows = [[" id ", v, "x"] for v in column]
+    got, cells, kinds = clean_sheet([list(r) for r in rows])
+    assert cells is not None and kinds is not None
+    want = [clean_row(list(r)) for r in rows]
+    assert _typed(got) == _typed([r + [None] * (3 - len(r)) for r in want])
+    assert _typed(cells.tolist()) == _typed(got)
+    assert kinds.tolist() == [[_kind(v) for v in r] for r in got]
 
 
 def test_clean_sheet_of_ragged_or_blank_rows() -> None:
     """Rows of different lengths are cleaned row by row (no array); a sheet of blanks
     has no rows left."""
-    got, cells = clean_sheet([["a ", 1.0], ["b"], [None, " "]])
-    assert cells is None and _typed(got) == _typed([["a", 1], ["b"]])
-    got, cells = clean_sheet([["", None], [" ", None]])
+    got, cells, kinds = clean_sheet([["a ", 1.0], ["b"], [None, " "]])
+    assert cells is None and kinds is None and _typed(got) == _typed([["a", 1], ["b"]])
+    got, cells, kinds = clean_sheet([["", None], [" ", None]])
     assert got == [] and cells is not None and cells.shape == (0, 2)
+    assert kinds is not None and kinds.shape == (0, 2)
