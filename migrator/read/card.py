@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 
+import numpy as np
 import pandas as pd
 
 from migrator.lineage import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_address
@@ -65,11 +66,14 @@ def find_cards(grid: Grid) -> list[Card] | None:
     """
     merges = MergeMap(grid.merged)
     rows = grid.rows
+    blank: np.ndarray | None = None  # the blank rows, where the reader told cells' kinds
+    if grid.kinds is not None and grid.kinds.shape[0] == len(rows):
+        blank = np.logical_not(grid.kinds.any(axis=1))
     inner: list[tuple[int, int]] = []
     fields: list[_Field] = []
     r = 0
     while r < len(rows):
-        last = _inner_table(rows, r)
+        last = _inner_table(rows, r, blank)
         if last is not None:
             inner.append((r, last))
             r = last + 1
@@ -93,7 +97,7 @@ def _at(rows: Rows, r: int, c: int) -> Cell:
     return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
-def _inner_table(rows: Rows, r: int) -> int | None:
+def _inner_table(rows: Rows, r: int, blank: np.ndarray | None = None) -> int | None:
     """The last row of a table inside a card that opens at row `r`, or None: a header of
     words other than card labels (日付 | 商品 | 数量) over rows of several values, up to
     the next blank row."""
@@ -101,16 +105,21 @@ def _inner_table(rows: Rows, r: int) -> int | None:
                                   and _filled(rows[r + 1]) >= 2
                                   and not _label_row(rows[r + 1])):
         return None
-    return _run_end(rows, r + 1)
+    return _run_end(rows, r + 1, blank)
 
 
-def _run_end(rows: Rows, start: int) -> int:
+def _run_end(rows: Rows, start: int, blank: np.ndarray | None = None) -> int:
     """The last row before the first blank row after `start`, or the last row.
 
-    Rows are tested in growing slices at C speed (a list of 100,000 rows is one run):
-    only a row that ends with an empty cell (or has none) can be blank, and the readers
-    drop trailing empty cells.
+    `blank` marks the blank rows when the reader told each cell's kind. Else rows are
+    tested in growing slices at C speed (a list of 100,000 rows is one run): only a row
+    that ends with an empty cell (or has none) can be blank, and the readers drop
+    trailing empty cells.
     """
+    if blank is not None:
+        after = blank[start + 1 :]
+        at = int(after.argmax()) if len(after) else 0
+        return start + at if len(after) and after[at] else len(rows) - 1
     last, step = start, 16
     while last + 1 < len(rows):
         part = rows[last + 1 : last + 1 + step]

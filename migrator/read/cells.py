@@ -303,17 +303,19 @@ def _text_changes(texts: list[str], cells: np.ndarray) -> tuple[list[int], list[
     empty = "\x1f\x1f" in joined  # a cell holding U+001F can look empty: then time only
     if not spans and not empty:
         return [], []
-    flagged: set[int] = set(np.flatnonzero(cells == "").tolist()) if empty else set()
+    blank = np.flatnonzero(cells == "").tolist() if empty else []
+    if not spans:  # only blank cells, which clean to None without a call each
+        return blank, [None] * len(blank)
+    flagged = set(blank)
     # Cell i starts at starts[i]; a match touches the cells from the one holding its
     # first character to the one after its end, so a separator match flags both sides.
-    if spans:
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-        starts = np.cumsum(lengths) - lengths + 1
-        bounds = np.searchsorted(starts, np.array(spans), side="right") - 1
-        for first, last in bounds.tolist():
-            flagged.update(range(max(first, 0), min(last, len(texts) - 1) + 1))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    starts = np.cumsum(lengths) - lengths + 1
+    bounds = np.searchsorted(starts, np.array(spans), side="right") - 1
+    for first, last in bounds.tolist():
+        flagged.update(range(max(first, 0), min(last, len(texts) - 1) + 1))
     where = sorted(flagged)
-    return where, [clean_text(texts[i]) for i in where]
+    return where, [clean_text(texts[i]) if texts[i] else None for i in where]
 
 
 def _clean_floats(values: Sequence[float]) -> tuple[list[Any], np.ndarray]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from migrator.read.card import _Field, cards_table, find_cards
 from migrator.read.model import Grid
 
@@ -111,7 +113,8 @@ def test_cards_table_synonym_labels_share_a_column() -> None:
 
 
 def test_run_end_stops_at_the_first_blank_row() -> None:
-    """_run_end, which tests rows in slices, ends a run where a row-by-row walk does."""
+    """_run_end, which tests rows in slices or reads the blank rows a dense sheet's kinds
+    mark, ends a run where a row-by-row walk does."""
     from migrator.read.card import _filled, _run_end
 
     def walk(rows: list[list[object]], start: int) -> int:
@@ -127,3 +130,5 @@ def test_run_end_stops_at_the_first_blank_row() -> None:
         rows = [rnd.choice(shapes) for _ in range(rnd.randint(1, 200))]
         start = rnd.randrange(len(rows))
         assert _run_end(rows, start) == walk(rows, start)
+        blank = np.array([not _filled(r) for r in rows], dtype=bool)
+        assert _run_end(rows, start, blank) == walk(rows, start)
