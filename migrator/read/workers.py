@@ -165,8 +165,9 @@ def pack_dates(answer: list[Any]) -> Packed:
             frame, taken = table.frame, []
             for position, name in enumerate(frame.columns):
                 column = frame.iloc[:, position]
-                if column.dtype != object or not len(column):
-                    continue
+                if column.dtype != object or not len(column) or \
+                        type(column.iat[0]) not in (date, type(None)):
+                    continue  # not a column of dates alone, told by its first cell
                 values = column.tolist()
                 kinds = set(map(type, values))
                 if not kinds <= {date, type(None)} or date not in kinds:
