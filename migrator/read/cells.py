@@ -274,10 +274,9 @@ def _kinds_of(cells: list[Any] | np.ndarray, kinds: set[type], types: bool = Fal
               ) -> np.ndarray:
     """The kind of each cell of a column whose set of types is `kinds`; `types`: `cells`
     holds each cell's type instead, as an object array."""
+    if len(kinds) == 1:
+        return np.full(len(cells), _kind_of_type(next(iter(kinds))), dtype=np.int8)
     kin = [k for k in kinds if k is not str and issubclass(k, str)]
-    if len(kinds) == 1 and not kin:
-        one = BLANK if _NONE in kinds else TEXT if str in kinds else VALUE
-        return np.full(len(cells), one, dtype=np.int8)
     kind = cells if types else np.fromiter(map(type, cells), dtype=object, count=len(cells))
     codes = np.full(len(kind), VALUE, dtype=np.int8)
     codes[kind == _NONE] = BLANK

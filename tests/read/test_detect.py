@@ -222,6 +222,8 @@ def test_detect_same_tables_from_the_dense_array_as_from_the_rows() -> None:
             again = detect_tables(replace(g, rows=rows, cells=None))
             assert [t.frame.to_dict("list") for t in found] == \
                 [t.frame.to_dict("list") for t in again], path.name
+            assert [t.frame.dtypes.tolist() for t in found] == \
+                [t.frame.dtypes.tolist() for t in again], path.name
             assert [(t.header_rows, skipped(t), t.columns_at) for t in found] == \
                 [(t.header_rows, skipped(t), t.columns_at) for t in again], path.name
     assert dense >= 10
