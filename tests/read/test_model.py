@@ -46,3 +46,23 @@ def test_a_sample_that_misses_the_distinct_values_changes_nothing() -> None:
 def test_short_columns_are_left_as_they_are() -> None:
     column = cells(["東京都"] * (2 * SHARED_SAMPLE - 1))
     assert shared_texts(column) is column
+
+
+def test_codes_give_back_each_cell_with_every_blank_as_one_nan() -> None:
+    from migrator.distinct import codes_if_repeated
+
+    rng = np.random.default_rng(5)
+    kinds = np.array(["東京都", "大阪府", None, float("nan"), "札幌市"], dtype=object)
+    column = kinds[rng.integers(0, len(kinds), 3 * SHARED_SAMPLE)]
+    found = codes_if_repeated(column, 0.05)
+    assert found is not None
+    codes, uniques = found
+    assert codes.dtype.kind == "i" and codes.min() >= 0
+    assert len(uniques) == 4  # three texts and one blank
+    assert sum(isinstance(u, float) and np.isnan(u) for u in uniques) == 1
+    back = uniques[codes]
+    blank = np.array([v is None or v != v for v in column])
+    assert (back[~blank] == column[~blank]).all()
+    assert all(isinstance(v, float) and np.isnan(v) for v in back[blank])
+    without_blanks = codes_if_repeated(np.array(["a", "b"] * SHARED_SAMPLE, dtype=object), 0.05)
+    assert without_blanks is not None and list(without_blanks[1]) == ["a", "b"]
