@@ -26,15 +26,37 @@ from migrator.read.padded import padded_formats
 from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
 from migrator.read.sparse import padded_cells, read_sparse_sheet
+from migrator.read.split import SheetSplitter, laid_out, parse_parts, parts_for
 from migrator.tables import SkippedSheet
 
 
 def read_workbook(path: Path, name: str, kind: FileKind,
                   options: ReadOptions) -> tuple[list[Grid], list[SkippedSheet]]:
     """Every readable sheet as a Grid, and the sheets skipped (hidden, chart, empty) with why."""
+    splits: dict[str, SheetSplitter] = {}
+    try:
+        return _read_workbook(path, name, kind, options, splits)
+    finally:
+        for split in splits.values():
+            split.discard()
+
+
+def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
+                   splits: dict[str, SheetSplitter]
+                   ) -> tuple[list[Grid], list[SkippedSheet]]:
+    threads = options.sheet_threads or 1
+
+    def split(sheet: str, info: zipfile.ZipInfo) -> SheetSplitter | None:
+        parts = parts_for(info.file_size, threads)
+        if parts < 2:
+            return None
+        found = splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts)
+        return found
+
     counts: dict[str, SheetCells] = {}
     if kind != FileKind.XLS:
-        counts = scan_workbook(path, name, kind, options.limits, options.include_hidden)
+        counts = scan_workbook(path, name, kind, options.limits, options.include_hidden,
+                               split if kind == FileKind.XLSX and threads > 1 else None)
     if kind == FileKind.ODS:
         _check_ods(name, counts, options)
     book = _open(path, name)
@@ -51,7 +73,9 @@ def read_workbook(path: Path, name: str, kind: FileKind,
             if kind == FileKind.XLSX and not _dense_ok(counts.get(meta.name)):
                 grid = read_sparse_sheet(path, meta.name, name, options.limits, padded)
             else:
-                grid = _read_sheet(book, meta.name, name, counts.get(meta.name), options)
+                parts = splits.get(meta.name)
+                laid = _read_parts(path, parts) if parts is not None else None
+                grid = _read_sheet(book, meta.name, name, options, laid)
                 grid.merged = grid.merged or ods.get(meta.name, [])
                 if padded:
                     _apply_padded(path, grid)
@@ -108,17 +132,45 @@ def _dense_ok(cells: SheetCells | None) -> bool:
     return cells is not None and cells.fits_densely()
 
 
-def _read_sheet(book: Any, sheet: str, name: str, cells: SheetCells | None,
-                options: ReadOptions) -> Grid:
-    """One sheet laid out densely by calamine; an .xls sheet is refused if that area is
-    over the limit, known only once calamine has read it (at most 65,536 x 256 cells)."""
-    data = book.get_sheet_by_name(sheet)
-    check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
-    rows, array, kinds = clean_sheet(data.to_python(skip_empty_area=False))
-    merged: list[Merge] = [
-        (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])
-    ]
+Laid = tuple[list[list[Any]], int, int, list[Any]]
+"""A sheet's rows as calamine lays them out from A1, its last row and column (0-based),
+and its merged ranges as calamine gives them."""
+
+
+def _read_sheet(book: Any, sheet: str, name: str, options: ReadOptions,
+                laid: Laid | None = None) -> Grid:
+    """One sheet laid out densely by calamine (or `laid` out from its parts already); an
+    .xls sheet is refused if that area is over the limit, known only once calamine has
+    read it (at most 65,536 x 256 cells)."""
+    if laid is None:
+        data = book.get_sheet_by_name(sheet)
+        laid = (data.to_python(skip_empty_area=False), data.total_height, data.total_width,
+                data.merged_cell_ranges or [])
+    found, height, width, ranges = laid
+    check_cell_count(name, sheet, height, width, options.limits)
+    rows, array, kinds = clean_sheet(found)
+    merged: list[Merge] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
     return Grid(file=name, sheet=sheet, rows=rows, merged=merged, cells=array, kinds=kinds)
+
+
+def _read_parts(path: Path, split: SheetSplitter) -> Laid | None:
+    """A sheet the scan cut into part workbooks, parsed side by side (split.py); None when
+    it was not cut, or its parts cannot be used: the sheet is then read whole."""
+    try:
+        paths = split.finish(path)
+        if not paths:
+            return None
+        sheets = parse_parts(paths, split.sheet, lambda p: pc.CalamineWorkbook.from_path(str(p)))
+        found = laid_out(sheets)
+        if found is None:
+            return None
+        rows, height, width = found
+        ranges = [r for s in sheets for r in (s.merged_cell_ranges or [])]
+        return rows, height, width, ranges
+    except (pc.CalamineError, OSError, ValueError):
+        return None
+    finally:
+        split.discard()
 
 
 def _ods_merges(path: Path) -> dict[str, list[Merge]]:

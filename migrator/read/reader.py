@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 
@@ -52,7 +53,11 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     total = sum(sizes)
     tick = progress or silent
     tick("reading", 0, total)
-    chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=helpers_available())
+    spare = helpers_available()
+    chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=spare)
+    if options.sheet_threads is None:  # the idle cores parse a large sheet's parts at once
+        alone = meanwhile is None and early is None and not any(chosen)
+        options = replace(options, sheet_threads=1 + spare if alone else 1)
     helpers = []
     for h in sorted(set(chosen) - {0}):
         try:

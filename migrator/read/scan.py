@@ -19,8 +19,9 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from migrator.errors import ReadError
 from migrator.read.guard import CORRUPT_ZIP, FileKind
@@ -40,17 +41,31 @@ def crc_failure(member: str) -> str:
             "may have changed since it was saved); get a fresh copy of the file")
 
 
+class Tee(Protocol):
+    """Told a sheet's XML as the scan unzips it (a SheetSplitter)."""
+
+    def feed(self, data: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+TeeFor = Callable[[str, zipfile.ZipInfo], Tee | None]
+"""Given a sheet to be read and its member, what is told its XML, if anything."""
+
+
 def scan_workbook(path: Path, name: str, kind: FileKind, limits: ReadLimits,
-                  include_hidden: bool = False) -> dict[str, SheetCells]:
+                  include_hidden: bool = False, tee: TeeFor | None = None
+                  ) -> dict[str, SheetCells]:
     """Sheet name → what it holds; ReadError for a damaged member or too many cells.
 
     Every member is read to its end (CRC). The cells of the sheets that will be read
     (visible ones, or all with `include_hidden`) count against limits.max_cells, and the
-    count stops as soon as they pass it, before the rest is unzipped.
+    count stops as soon as they pass it, before the rest is unzipped. `tee(sheet, info)`
+    may name something each such .xlsx sheet's XML is told as it is unzipped.
     """
     try:
         with zipfile.ZipFile(path) as zf:
-            return _scan(zf, name, kind, limits, include_hidden)
+            return _scan(zf, name, kind, limits, include_hidden, tee)
     except zipfile.BadZipFile as err:
         crc = _BAD_CRC.match(str(err))
         if crc:
@@ -61,7 +76,7 @@ def scan_workbook(path: Path, name: str, kind: FileKind, limits: ReadLimits,
 
 
 def _scan(zf: zipfile.ZipFile, name: str, kind: FileKind, limits: ReadLimits,
-          include_hidden: bool) -> dict[str, SheetCells]:
+          include_hidden: bool, tee: TeeFor | None) -> dict[str, SheetCells]:
     infos = zf.infolist()
     for info in infos:
         _check_member(info, name)
@@ -86,12 +101,16 @@ def _scan(zf: zipfile.ZipFile, name: str, kind: FileKind, limits: ReadLimits,
     # The counted sheets first, so that a file over the limit stops early.
     for info in sorted(infos, key=lambda i: i.filename not in counted):
         counter: XlsxSheetCounter | OdsCounter | None = None
+        told: Tee | None = None
         if kind == FileKind.ODS and info.filename == "content.xml":
             counter = OdsCounter()
         elif info.filename in parts:
             counter = XlsxSheetCounter(parts[info.filename].name)
+            if tee is not None and info.filename in counted:
+                told = tee(parts[info.filename].name, info)
         for sheet, cells in _count(zf, info, counter,
-                                   budget if info.filename in counted or not parts else None):
+                                   budget if info.filename in counted or not parts else None,
+                                   told):
             seen = found.get(sheet)
             found[sheet] = cells if seen is None else SheetCells(seen.cells + cells.cells, None)
         if isinstance(counter, XlsxSheetCounter) and counter.unmeasured:
@@ -141,13 +160,15 @@ def _check_member(info: zipfile.ZipInfo, name: str) -> None:
 
 def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
            counter: XlsxSheetCounter | OdsCounter | None,
-           budget: _Budget | None) -> list[tuple[str, SheetCells]]:
-    """Read one member to its end through `counter`; the sheets it holds."""
+           budget: _Budget | None, tee: Tee | None = None) -> list[tuple[str, SheetCells]]:
+    """Read one member to its end through `counter` (and `tee`); the sheets it holds."""
     repeats = isinstance(counter, OdsCounter)
     found: list[tuple[str, SheetCells]] = []
     for chunk in _chunks(zf, info):
         if counter is None:
             continue
+        if tee is not None:
+            tee.feed(chunk)
         counter.feed(chunk)
         found += _finished(counter, budget, repeats)
         if budget is not None:
@@ -155,6 +176,8 @@ def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     if counter is not None:
         counter.close()
         found += _finished(counter, budget, repeats)
+    if tee is not None:
+        tee.close()
     return found
 
 

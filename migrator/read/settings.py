@@ -32,3 +32,6 @@ class ReadOptions:
     encoding: str | None = None
     """Force a CSV encoding instead of detecting it."""
     limits: ReadLimits = ReadLimits()
+    sheet_threads: int | None = None
+    """Threads a large .xlsx sheet may be parsed in at once (split.py); None is one, except
+    in read_sources, which gives it the idle cores when it reads alone."""

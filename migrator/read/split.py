@@ -1,0 +1,253 @@
+"""A large .xlsx sheet parsed in parts at once, one thread per part.
+
+Why: calamine parses a sheet without the GIL, but on one core: the read benchmark's
+107 MB sheet (100,000 rows x 20) takes 1.40 s to parse whole and 0.68 s cut in two parts
+parsed side by side, while the second core would otherwise idle. The scan (scan.py)
+unzips every sheet anyway, to check its CRC and count its cells; as it does, a
+SheetSplitter writes the sheet's XML into part workbooks, cut between rows. Each part
+holds the sheet's head (everything up to `<sheetData>`), a run of whole rows and the
+end tags, and every other member of the workbook except the other sheets, so calamine
+reads it as the same sheet of the same workbook (shared strings, styles and so dates,
+the 1904 system). The scan has checked that every cell names its position (`r="B7"`),
+so each part's cells keep their places, and its rows laid one part after the other are
+the sheet's rows: the same values, blank cells and size as one dense read.
+
+The parts are stored uncompressed in /dev/shm when it has room (memory, so writing them
+costs about 0.07 s for that sheet), else in the temporary folder, and are removed once
+parsed. Whatever goes wrong with them (no room, parts that overlap because the sheet's
+rows are out of order, calamine refusing a part), the sheet is read whole as before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+from typing import IO, Any
+
+SPLIT_FROM = 16 << 20
+"""A sheet's XML at least this large (unzipped) is parsed in parts..."""
+PART_BYTES = 8 << 20
+"""...each of at least this many bytes: a part costs a thread, its own parse of the
+shared strings and a copy of the other members."""
+MAX_PARTS = 4
+SHM = "/dev/shm"
+PREFIX = "migrator-parts-"
+"""The part workbooks' folder is made in SHM (or the temporary folder) with this prefix."""
+
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_HEAD_MAX = 16 << 20
+"""The head before <sheetData> (column widths, views) kept to start each part with."""
+
+
+def parts_for(size: int, threads: int) -> int:
+    """Parts to cut a sheet of `size` unzipped bytes into, given `threads`."""
+    if threads < 2 or size < SPLIT_FROM:
+        return 1
+    return max(1, min(threads, MAX_PARTS, size // PART_BYTES))
+
+
+class SheetSplitter:
+    """Fed a sheet's XML in chunks cut between tags (the scan's); writes `parts` part
+    workbooks cut at the first row after each equal share of `size` bytes."""
+
+    def __init__(self, sheet: str, member: str, size: int, parts: int) -> None:
+        self.sheet, self.member = sheet, member
+        self._size = size
+        self._shares = [size * (k + 1) // parts for k in range(parts - 1)]
+        self._folder: Path | None = None
+        self._books: list[zipfile.ZipFile] = []
+        self._open: list[IO[bytes]] = []
+        self._head = b""
+        self._row: re.Pattern[bytes] | None = None  # a row's start tag, once the prefix is known
+        self._close = b""  # </sheetData>, with the prefix
+        self._seen = 0  # bytes of the member fed so far
+        self._holds_row = False  # whether a row is written into the last part
+        self._tail = b""  # the member's last bytes, for its end tag
+        self.failed = False
+
+    def feed(self, data: bytes) -> None:
+        """The next chunk of the sheet's XML."""
+        if self.failed:
+            return
+        try:
+            self._feed(data)
+        except OSError:  # no room for the parts: read the sheet whole
+            self.discard()
+            self.failed = True
+
+    def _feed(self, data: bytes) -> None:
+        start = self._seen
+        self._seen += len(data)
+        self._tail = (self._tail + data[-256:])[-256:]
+        if self._row is None:
+            self._head += data
+            found = _SHEET_DATA.search(self._head)
+            if found is None:
+                if len(self._head) > _HEAD_MAX:
+                    self.failed = True
+                return
+            if found.group(2):  # <sheetData/>: nothing to cut
+                self.failed = True
+                return
+            prefix = re.escape(found.group(1) or b"")
+            self._row = re.compile(b"<" + prefix + rb"row[\s>/]")
+            self._close = b"</" + (found.group(1) or b"") + b"sheetData>"
+            head, self._head = self._head, self._head[: found.end()]
+            start = self._seen - (len(head) - found.end())
+            data = head[found.end():]
+            self._start_part()
+        while len(self._open) <= len(self._shares) and start + len(data) > self._share():
+            # the first row after the share, and never the part's first: no part is empty
+            low = self._share() - start
+            if not self._holds_row:
+                first = self._row.search(data)
+                if first is None:
+                    break
+                low = max(low, first.start() + 1)
+            at = self._row.search(data, max(0, low))
+            end = data.find(self._close)
+            if at is None or (end >= 0 and end < at.start()):
+                break  # the next part starts in a later chunk, or never (no row after)
+            self._open[-1].write(data[: at.start()])
+            start += at.start()
+            data = data[at.start():]
+            self._start_part()
+        self._open[-1].write(data)
+        if not self._holds_row:
+            self._holds_row = self._row.search(data) is not None
+
+    def _share(self) -> int:
+        return self._shares[len(self._open) - 1]
+
+    def _start_part(self) -> None:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=_room(self._size)))
+        book = zipfile.ZipFile(self._folder / f"part{len(self._books)}.xlsx", "w",
+                               zipfile.ZIP_STORED)
+        self._books.append(book)
+        self._open.append(book.open(self.member, "w"))
+        self._open[-1].write(self._head)
+        self._holds_row = False
+
+    def close(self) -> None:
+        """The sheet's XML ended: every part but the last gets the end tags."""
+        if self.failed or not self._open:
+            return
+        ends = self._tail.rfind(b"</")
+        last = self._tail[ends:] if ends >= 0 else b""
+        try:
+            for member in self._open[:-1]:
+                member.write(self._close + last)
+            for member in self._open:
+                member.close()
+        except OSError:
+            self.discard()
+            self.failed = True
+        self._open = []
+
+    def finish(self, path: Path) -> list[Path]:
+        """The part workbooks, each completed with the members of the workbook at `path`
+        but its worksheets; [] when the sheet was not cut in two or more."""
+        if self.failed or len(self._books) < 2:
+            self.discard()
+            return []
+        try:
+            with zipfile.ZipFile(path) as source:
+                for info in source.infolist():
+                    if _WORKSHEET.fullmatch(info.filename):
+                        continue  # this sheet is written; calamine reads no other unasked
+                    data = source.read(info)
+                    for book in self._books:
+                        book.writestr(info.filename, data)
+            for book in self._books:
+                book.close()
+        except (OSError, zipfile.BadZipFile):
+            self.discard()
+            return []
+        return [Path(str(b.filename)) for b in self._books]
+
+    def discard(self) -> None:
+        """Remove the parts (when read, or when they cannot be used)."""
+        for member in self._open:
+            try:
+                member.close()
+            except (OSError, ValueError):
+                pass
+        for book in self._books:
+            try:
+                book.close()
+            except (OSError, ValueError):
+                pass
+        self._open, self._books = [], []
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+def _room(size: int) -> str | None:
+    """/dev/shm when it is there with room to spare for parts of `size` bytes in all (they
+    then never touch a disk); else None, the temporary folder."""
+    try:
+        stat = os.statvfs(SHM)
+    except (AttributeError, OSError):
+        return None
+    return SHM if stat.f_bavail * stat.f_frsize > 2 * size + (256 << 20) else None
+
+
+def parse_parts(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
+    """The sheet of each part workbook, parsed side by side (the first here, the others in
+    threads); `opener(path)` opens a workbook. Raises what a parse raised."""
+    books: list[Any] = [None] * len(paths)
+    sheets: list[Any] = [None] * len(paths)
+    errors: list[BaseException] = []
+
+    def parse(k: int) -> None:
+        try:
+            books[k] = opener(paths[k])
+            sheets[k] = books[k].get_sheet_by_name(sheet)
+        except BaseException as err:  # raised below, in the caller's thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=parse, args=(k,), name="migrator-part", daemon=True)
+               for k in range(1, len(paths))]
+    for thread in threads:
+        thread.start()
+    parse(0)
+    for thread in threads:
+        thread.join()
+    for book in books:
+        if book is not None:
+            book.close()
+    if errors:
+        raise errors[0]
+    return sheets
+
+
+def laid_out(sheets: list[Any]) -> tuple[list[list[Any]], int, int] | None:
+    """The parts' rows as one dense sheet laid out from A1, as calamine's to_python does
+    for the whole sheet, with its last row and column (0-based); None when the parts
+    overlap (rows out of order), so that the sheet is read whole."""
+    used = [s for s in sheets if s.start is not None]
+    if not used:
+        return [], 0, 0
+    last_column = max(s.end[1] for s in used)
+    width = last_column + 1
+    rows: list[list[Any]] = []
+    for part in used:
+        first, left = part.start
+        if first < len(rows):
+            return None
+        rows.extend([""] * width for _ in range(first - len(rows)))
+        for row in part.to_python(skip_empty_area=True):
+            if left:
+                row[:0] = [""] * left
+            if len(row) < width:
+                row.extend([""] * (width - len(row)))
+            rows.append(row)
+    return rows, len(rows) - 1, last_column

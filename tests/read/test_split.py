@@ -1,0 +1,288 @@
+"""A large .xlsx sheet parsed in parts side by side (split.py) reads as it does whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pytest
+import python_calamine as pc
+import xlsxwriter
+
+from migrator import ReadError, ReadOptions, read_sources
+from migrator.read.guard import FileKind
+from migrator.read.reader import read_file
+from migrator.read.settings import ReadLimits
+from migrator.read.split import laid_out
+from tests.conftest import FIXTURES, SAMPLE_DATA
+
+excel = importlib.import_module("migrator.read.excel")
+split = importlib.import_module("migrator.read.split")
+reader = importlib.import_module("migrator.read.reader")
+
+WORKBOOKS = sorted({*FIXTURES.rglob("*.xlsx"), *FIXTURES.rglob("*.xlsm"),
+                    *SAMPLE_DATA.rglob("*.xlsx")})
+
+
+@pytest.fixture
+def tiny_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """Every sheet cut however small, its parts in a folder of the test's own; the
+    number of parts of each sheet parsed in parts is listed."""
+    monkeypatch.setattr(split, "SPLIT_FROM", 1)
+    monkeypatch.setattr(split, "PART_BYTES", 1)
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(split, "SHM", str(shm))
+    parsed: list[int] = []
+    real = excel.parse_parts
+
+    def counted(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
+        parsed.append(len(paths))
+        return real(paths, sheet, opener)
+
+    monkeypatch.setattr(excel, "parse_parts", counted)
+    return parsed
+
+
+def what_was_read(path: Path, threads: int) -> Any:
+    """Everything a read gives, to compare; a refusal's sentence."""
+    try:
+        tables = read_file(path, ReadOptions(sheet_threads=threads))
+    except ReadError as error:
+        return str(error)
+    found = []
+    for t in tables:
+        frame = t.frame
+        found.append((t.sheet, t.layout, t.header_rows, list(frame.columns),
+                      [str(d) for d in frame.dtypes], list(frame.index),
+                      frame.astype(object).where(frame.notna(), None).values.tolist(),
+                      [repr(s) for s in t.skipped], t.columns_at, t.cells, t.value_cells,
+                      repr(t.details)))
+    return found, [(s.sheet, s.reason) for s in tables.skipped_sheets]
+
+
+def grids(path: Path, threads: int) -> list[Any]:
+    found, _ = excel.read_workbook(path, path.name, FileKind.XLSX,
+                                   ReadOptions(sheet_threads=threads))
+    return found
+
+
+def left_behind(tmp_path: Path) -> list[Path]:
+    return list((tmp_path / "shm").iterdir())
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_split_each_fixture_reads_as_it_does_whole(path: Path, tiny_parts: list[int],
+                                                   tmp_path: Path) -> None:
+    whole = what_was_read(path, 1)
+    assert not tiny_parts
+    for threads in (2, 3, 4):
+        assert what_was_read(path, threads) == whole, threads
+    assert not left_behind(tmp_path)
+
+
+def test_split_fixtures_were_really_read_in_parts(tiny_parts: list[int]) -> None:
+    for path in WORKBOOKS:
+        what_was_read(path, 3)
+    assert len(tiny_parts) >= len(WORKBOOKS) // 2
+    assert set(tiny_parts) >= {2, 3}
+
+
+def test_split_wild_workbooks_read_as_they_do_whole(wild: Path, tiny_parts: list[int],
+                                                    tmp_path: Path) -> None:
+    books = sorted({*wild.rglob("*.xlsx"), *wild.rglob("*.xlsm")})
+    assert books
+    for path in books:
+        assert what_was_read(path, 3) == what_was_read(path, 1), path.name
+    assert tiny_parts
+    assert not left_behind(tmp_path)
+
+
+def quirky_workbook(path: Path) -> Path:
+    """Shared strings, dates in the 1904 system, a table from column C under a title,
+    blank rows between its rows (so every part starts after one), a merged range after
+    the rows, a formatted empty cell far right."""
+    book = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    other = book.add_worksheet("メモ")
+    other.write(0, 0, "別シート")
+    sheet = book.add_worksheet("顧客")
+    day = book.add_format({"num_format": "yyyy/mm/dd"})
+    sheet.merge_range(0, 2, 0, 5, "顧客一覧（架空）")
+    sheet.write_row(2, 2, ["顧客コード", "会社名", "取引開始日", "与信限度額"])
+    for i in range(400):
+        r = 3 + 2 * i + (30 if i >= 180 else 0)  # blank rows: between all, 30 mid-sheet
+        sheet.write(r, 2, f"C{i:05d}")
+        sheet.write(r, 3, ["株式会社サンプル", "(株)見本", "テスト有限会社"][i % 3])
+        sheet.write_datetime(r, 4, dt.datetime(2020, 1, 1) + dt.timedelta(days=i), day)
+        sheet.write(r, 5, i * 1000 if i % 7 else 12.5)
+    sheet.write_blank(900, 9, None, day)
+    book.close()
+    return path
+
+
+def test_split_quirky_sheet_lays_out_the_same_grid(tmp_path: Path,
+                                                   tiny_parts: list[int]) -> None:
+    path = quirky_workbook(tmp_path / "quirky.xlsx")
+    (memo, whole), (memo2, parted) = grids(path, 1), grids(path, 4)
+    assert tiny_parts == [4]  # the one-row sheet has no row to cut at
+    assert (memo.rows, memo2.rows) == ([["別シート"]], [["別シート"]])
+    assert parted.rows == whole.rows
+    assert parted.merged == whole.merged == [(0, 2, 0, 5)]
+    assert whole.cells is not None and parted.cells is not None
+    assert whole.kinds is not None and parted.kinds is not None
+    assert np.array_equal(parted.kinds, whole.kinds)
+    assert parted.cells.shape == whole.cells.shape
+    assert parted.cells.tolist() == whole.cells.tolist()
+    assert not left_behind(tmp_path)
+    tables, _ = what_was_read(path, 4)
+    (table,) = [t for t in tables if t[0] == "顧客"]
+    columns, values = table[3], table[6]
+    assert values[0][columns.index("取引開始日")] in (dt.date(2020, 1, 1), dt.datetime(2020, 1, 1))
+    assert len(values) == 400
+
+
+def rows_reversed(source: Path, target: Path) -> Path:
+    """The same workbook with its sheet's <row> elements written last to first."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, rest = data.split(b"<sheetData>", 1)
+                body, tail = rest.split(b"</sheetData>", 1)
+                rows = re.findall(rb"<row .*?</row>", body, flags=re.S)
+                assert b"".join(rows) == body
+                data = head + b"<sheetData>" + b"".join(reversed(rows)) + b"</sheetData>" + tail
+            zout.writestr(info, data)
+    return target
+
+
+def test_split_rows_out_of_order_are_read_whole(tmp_path: Path,
+                                                tiny_parts: list[int]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["顧客コード", "会社名"])
+    for i in range(200):
+        sheet.append([f"C{i:04d}", f"会社{i}"])
+    book.save(tmp_path / "ordered.xlsx")
+    path = rows_reversed(tmp_path / "ordered.xlsx", tmp_path / "reversed.xlsx")
+    whole = what_was_read(path, 1)
+    (table,), _ = whole
+    assert [row[0] for row in table[6]] == [f"C{i:04d}" for i in range(200)]  # in order
+    assert what_was_read(path, 2) == whole
+    assert tiny_parts == [2]  # cut, parsed, then found overlapping and read whole
+    assert not left_behind(tmp_path)
+
+
+def test_split_laid_out_refuses_parts_that_overlap() -> None:
+    class Part:
+        def __init__(self, start: tuple[int, int], end: tuple[int, int]) -> None:
+            self.start, self.end = start, end
+
+        def to_python(self, skip_empty_area: bool) -> list[list[Any]]:
+            return [["x"] * (self.end[1] - self.start[1] + 1)
+                    for _ in range(self.end[0] - self.start[0] + 1)]
+
+    assert laid_out([Part((0, 0), (5, 1)), Part((3, 0), (9, 1))]) is None
+    rows, height, width = laid_out([Part((1, 1), (2, 1)), Part((4, 0), (4, 2))]) or ([], 0, 0)
+    assert (height, width) == (4, 2)
+    assert rows == [["", "", ""], ["", "x", ""], ["", "x", ""], ["", "", ""],
+                    ["x", "x", "x"]]
+
+
+def test_split_without_room_for_parts_reads_whole(tmp_path: Path, tiny_parts: list[int],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = quirky_workbook(tmp_path / "quirky.xlsx")
+    whole = what_was_read(path, 1)
+    monkeypatch.setattr(split, "_room", lambda size: str(tmp_path / "no such folder"))
+    assert what_was_read(path, 3) == whole
+    assert not tiny_parts
+
+
+def test_split_part_calamine_refuses_reads_whole(tmp_path: Path, tiny_parts: list[int],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = quirky_workbook(tmp_path / "quirky.xlsx")
+    whole = what_was_read(path, 1)
+
+    def refuse(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
+        assert all(p.exists() for p in paths)
+        raise pc.CalamineError("refused")
+
+    monkeypatch.setattr(excel, "parse_parts", refuse)
+    assert what_was_read(path, 3) == whole
+    assert not left_behind(tmp_path)
+
+
+def test_split_refused_workbook_leaves_no_parts(tmp_path: Path, tiny_parts: list[int]) -> None:
+    path = quirky_workbook(tmp_path / "quirky.xlsx")
+    flipped = tmp_path / "flipped.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(flipped, "w", zipfile.ZIP_STORED) as zout:
+        for member in zin.infolist():
+            zout.writestr(member.filename, zin.read(member))
+    data = bytearray(flipped.read_bytes())
+    at = data.index(b"C00123")
+    data[at + 5] ^= 0x07  # C00123 -> C00124: still XML, the CRC no longer matches
+    flipped.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match="checksum"):
+        read_file(flipped, ReadOptions(sheet_threads=3))
+    with pytest.raises(ReadError, match="more than 100 cells"):
+        read_file(path, ReadOptions(sheet_threads=3, limits=ReadLimits(max_cells=100)))
+    assert not tiny_parts
+    assert not left_behind(tmp_path)
+
+
+@pytest.mark.parametrize(("helpers", "meanwhile", "given", "threads"), [
+    ("1", False, None, 2), ("3", False, None, 4), ("0", False, None, 1),
+    ("1", True, None, 1), ("1", False, 1, 1), ("0", False, 3, 3)])
+def test_split_read_sources_gives_the_idle_cores_when_it_reads_alone(
+        monkeypatch: pytest.MonkeyPatch, helpers: str, meanwhile: bool, given: int | None,
+        threads: int) -> None:
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", helpers)
+    seen: list[int | None] = []
+    real = reader.read_workbook
+
+    def spy(path: Path, name: str, kind: FileKind, options: ReadOptions) -> Any:
+        seen.append(options.sheet_threads)
+        return real(path, name, kind, options)
+
+    monkeypatch.setattr(reader, "read_workbook", spy)
+    read_sources([SAMPLE_DATA / "顧客台帳.xlsx"], options=ReadOptions(sheet_threads=given),
+                 meanwhile=(lambda: None) if meanwhile else None)
+    assert seen == [threads]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_split_no_part_is_empty_and_each_cut_is_at_a_row(tmp_path: Path, parts: int,
+                                                         tiny_parts: list[int]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for i in range(5):
+        sheet.append([f"行{i}", i])
+    book.save(tmp_path / "five.xlsx")
+    with zipfile.ZipFile(tmp_path / "five.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b"<row ", b"\n  <row ")  # the body starts with white space
+    cutter = split.SheetSplitter("Sheet", "xl/worksheets/sheet1.xml", len(xml), parts)
+    pieces = re.findall(rb"[^>]*>|[^>]+$", xml)  # small chunks, cut between tags
+    assert b"".join(pieces) == xml
+    for k in range(0, len(pieces), 3):
+        cutter.feed(b"".join(pieces[k:k + 3]))
+    cutter.close()
+    paths = cutter.finish(tmp_path / "five.xlsx")
+    try:
+        assert len(paths) == parts
+        sheets = split.parse_parts(paths, "Sheet",
+                                   lambda p: pc.CalamineWorkbook.from_path(str(p)))
+        assert all(s.start is not None for s in sheets)
+        rows, height, width = laid_out(sheets) or ([], 0, 0)
+        assert rows == [[f"行{i}", float(i)] for i in range(5)] and (height, width) == (4, 1)
+    finally:
+        cutter.discard()
+    assert not left_behind(tmp_path)
