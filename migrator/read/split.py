@@ -37,7 +37,8 @@ shared strings and a copy of the other members."""
 MAX_PARTS = 4
 SHM = "/dev/shm"
 PREFIX = "migrator-parts-"
-"""The part workbooks' folder is made in SHM (or the temporary folder) with this prefix."""
+"""The part workbooks' folder is made in SHM (or the temporary folder) named with this
+prefix and the reading process's id."""
 
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
@@ -127,7 +128,9 @@ class SheetSplitter:
 
     def _start_part(self) -> None:
         if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=_room(self._size)))
+            room = _room(self._size)
+            _sweep(Path(room or tempfile.gettempdir()))
+            self._folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=room))
         book = zipfile.ZipFile(self._folder / f"part{len(self._books)}.xlsx", "w",
                                zipfile.ZIP_STORED)
         self._books.append(book)
@@ -200,6 +203,27 @@ def _room(size: int) -> str | None:
     return SHM if stat.f_bavail * stat.f_frsize > 2 * size + (256 << 20) else None
 
 
+def _sweep(folder: Path) -> None:
+    """Remove the part folders of processes that ended without removing them (killed while
+    reading): in /dev/shm they would hold memory until the machine restarts."""
+    if os.name != "posix":  # elsewhere os.kill(pid, 0) is no question, and files in use stay
+        return
+    for old in folder.glob(PREFIX + "*"):
+        pid = old.name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's, say
+        return True
+    return True
+
+
 def parse_parts(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
     """The sheet of each part workbook, parsed side by side (the first here, the others in
     threads); `opener(path)` opens a workbook. Raises what a parse raised."""
@@ -210,6 +234,8 @@ def parse_parts(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
     def parse(k: int) -> None:
         try:
             books[k] = opener(paths[k])
+            if os.name == "posix":  # open, the part stays readable; a killed read leaves none
+                paths[k].unlink(missing_ok=True)
             sheets[k] = books[k].get_sheet_by_name(sheet)
         except BaseException as err:  # raised below, in the caller's thread
             errors.append(err)

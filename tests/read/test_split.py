@@ -286,3 +286,21 @@ def test_split_no_part_is_empty_and_each_cut_is_at_a_row(tmp_path: Path, parts: 
     finally:
         cutter.discard()
     assert not left_behind(tmp_path)
+
+
+def test_split_sweeps_the_parts_a_killed_read_left(tmp_path: Path, tiny_parts: list[int]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    shm = tmp_path / "shm"
+    stale = shm / f"{split.PREFIX}{int(ended.stdout)}-abc"
+    live = shm / f"{split.PREFIX}{os.getppid()}-def"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "part0.xlsx").write_bytes(b"PK")
+    what_was_read(quirky_workbook(tmp_path / "quirky.xlsx"), 2)
+    assert tiny_parts == [2]
+    assert sorted(left_behind(tmp_path)) == [live]
