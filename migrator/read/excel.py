@@ -26,7 +26,7 @@ from migrator.read.padded import padded_formats
 from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
 from migrator.read.sparse import padded_cells, read_sparse_sheet
-from migrator.read.split import SheetSplitter, laid_out, parse_parts, parts_for
+from migrator.read.split import SheetsAhead, SheetSplitter, laid_out, parse_parts, parts_for
 from migrator.tables import SkippedSheet
 
 
@@ -60,22 +60,29 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
     if kind == FileKind.ODS:
         _check_ods(name, counts, options)
     book = _open(path, name)
-    padded = padded_formats(path) if kind == FileKind.XLSX else False
-    ods = _ods_merges(path) if kind == FileKind.ODS else {}
+    metas = list(book.sheets_metadata)  # asked now: while a sheet parses ahead, it is the book's
+
+    def sparse(meta: Any) -> bool:
+        return kind == FileKind.XLSX and not _dense_ok(counts.get(meta.name))
+
+    ahead = SheetsAhead(book, [m.name for m in metas if _skip_reason(m, options) is None
+                               and not sparse(m) and m.name not in splits], threads > 1)
     grids: list[Grid] = []
     skipped: list[SkippedSheet] = []
     try:
-        for meta in book.sheets_metadata:
+        padded = padded_formats(path) if kind == FileKind.XLSX else False
+        ods = _ods_merges(path) if kind == FileKind.ODS else {}
+        for meta in metas:
             reason = _skip_reason(meta, options)
             if reason:
                 skipped.append(SkippedSheet(name, meta.name, reason))
                 continue
-            if kind == FileKind.XLSX and not _dense_ok(counts.get(meta.name)):
+            if sparse(meta):
                 grid = read_sparse_sheet(path, meta.name, name, options.limits, padded)
             else:
                 parts = splits.get(meta.name)
                 laid = _read_parts(path, parts) if parts is not None else None
-                grid = _read_sheet(book, meta.name, name, options, laid)
+                grid = _read_sheet(ahead.sheet, meta.name, name, options, laid)
                 grid.merged = grid.merged or ods.get(meta.name, [])
                 if padded:
                     _apply_padded(path, grid)
@@ -87,6 +94,7 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
     except pc.CalamineError as err:
         raise ReadError(name, f"could not be read as a workbook ({_short(err)})") from None
     finally:
+        ahead.close()
         book.close()
     return grids, skipped
 
@@ -137,13 +145,13 @@ Laid = tuple[list[list[Any]], int, int, list[Any]]
 and its merged ranges as calamine gives them."""
 
 
-def _read_sheet(book: Any, sheet: str, name: str, options: ReadOptions,
+def _read_sheet(parsed: Callable[[str], Any], sheet: str, name: str, options: ReadOptions,
                 laid: Laid | None = None) -> Grid:
-    """One sheet laid out densely by calamine (or `laid` out from its parts already); an
-    .xls sheet is refused if that area is over the limit, known only once calamine has
-    read it (at most 65,536 x 256 cells)."""
+    """One sheet laid out densely by calamine (`parsed(sheet)`, or `laid` out from its
+    parts already); an .xls sheet is refused if that area is over the limit, known only
+    once calamine has read it (at most 65,536 x 256 cells)."""
     if laid is None:
-        data = book.get_sheet_by_name(sheet)
+        data = parsed(sheet)
         laid = (data.to_python(skip_empty_area=False), data.total_height, data.total_width,
                 data.merged_cell_ranges or [])
     found, height, width, ranges = laid

@@ -33,5 +33,6 @@ class ReadOptions:
     """Force a CSV encoding instead of detecting it."""
     limits: ReadLimits = ReadLimits()
     sheet_threads: int | None = None
-    """Threads a large .xlsx sheet may be parsed in at once (split.py); None is one, except
-    in read_sources, which gives it the idle cores when it reads alone."""
+    """Threads a large .xlsx sheet may be parsed in at once, and whether a workbook's next
+    sheet is parsed while the one before is tidied (split.py); None is one, except in
+    read_sources, which gives it the idle cores when it reads alone."""

@@ -304,3 +304,98 @@ def test_split_sweeps_the_parts_a_killed_read_left(tmp_path: Path, tiny_parts: l
     what_was_read(quirky_workbook(tmp_path / "quirky.xlsx"), 2)
     assert tiny_parts == [2]
     assert sorted(left_behind(tmp_path)) == [live]
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_sheets_ahead_each_fixture_reads_as_it_does_one_by_one(path: Path) -> None:
+    assert what_was_read(path, 2) == what_was_read(path, 1)
+
+
+def departments(path: Path, sheets: int = 4, rows: int = 300) -> Path:
+    """One ledger sheet per sales department, a hidden sheet and a chart-free empty one."""
+    book = xlsxwriter.Workbook(str(path))
+    for d in range(sheets):
+        sheet = book.add_worksheet(f"営業{d + 1}課")
+        sheet.write_row(0, 0, ["顧客コード", "会社名", "電話番号"])
+        for i in range(rows):
+            sheet.write_row(i + 1, 0, [f"C{d}{i:05d}", f"株式会社見本{i}", f"03-1234-{i:04d}"])
+        if d == 1:
+            book.add_worksheet("空").hide()
+    book.close()
+    return path
+
+
+def test_sheets_ahead_department_sheets_read_as_one_by_one(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    path = departments(tmp_path / "departments.xlsx")
+    parsed_in: list[str] = []
+    real = split.SheetsAhead._start
+
+    def start(self: Any, name: str) -> None:
+        parsed_in.append(name)
+        real(self, name)
+
+    monkeypatch.setattr(split.SheetsAhead, "_start", start)
+    one_by_one = what_was_read(path, 1)
+    assert not parsed_in
+    assert what_was_read(path, 2) == one_by_one
+    assert parsed_in == ["営業1課", "営業2課", "営業3課", "営業4課"]  # the hidden one is not read
+    tables, skipped = one_by_one
+    assert [t[0] for t in tables] == ["営業1課", "営業2課", "営業3課", "営業4課"]
+    assert skipped == [("空", "hidden")]
+
+
+class Book:
+    """A workbook that parses slowly, refuses one sheet, and fails if lent twice at once."""
+
+    def __init__(self, refused: str | None = None) -> None:
+        import threading
+
+        self.lent = threading.Lock()
+        self.refused = refused
+        self.parsed: list[tuple[str, bool]] = []
+
+    def get_sheet_by_name(self, name: str) -> str:
+        import threading
+        import time
+
+        assert self.lent.acquire(blocking=False), "the book was lent twice at once"
+        try:
+            time.sleep(0.02)
+            self.parsed.append((name, threading.current_thread() is threading.main_thread()))
+            if name == self.refused:
+                raise pc.CalamineError(f"cannot read {name}")
+            return f"parsed {name}"
+        finally:
+            self.lent.release()
+
+
+def test_sheets_ahead_parses_the_next_sheet_in_a_thread_one_at_a_time() -> None:
+    book = Book()
+    ahead = split.SheetsAhead(book, ["A", "B", "C"], True)
+    assert ahead.sheet("A") == "parsed A"
+    assert ahead.sheet("X") == "parsed X"  # one not listed (a split sheet read whole)
+    assert ahead.sheet("B") == "parsed B"
+    assert ahead.sheet("C") == "parsed C"
+    ahead.close()
+    assert book.parsed == [("A", False), ("B", False), ("X", True), ("C", False)]
+
+
+def test_sheets_ahead_raises_a_refused_sheet_when_it_is_asked_for() -> None:
+    book = Book(refused="B")
+    ahead = split.SheetsAhead(book, ["A", "B", "C"], True)
+    assert ahead.sheet("A") == "parsed A"
+    with pytest.raises(pc.CalamineError, match="cannot read B"):
+        ahead.sheet("B")
+    ahead.close()
+    unasked = split.SheetsAhead(Book(refused="B"), ["A", "B"], True)
+    assert unasked.sheet("A") == "parsed A"
+    unasked.close()  # B's refusal is never raised: nobody asked for it
+
+
+def test_sheets_ahead_off_parses_each_sheet_when_asked() -> None:
+    book = Book()
+    ahead = split.SheetsAhead(book, ["A", "B"], False)
+    assert [ahead.sheet("A"), ahead.sheet("B")] == ["parsed A", "parsed B"]
+    assert book.parsed == [("A", True), ("B", True)]
