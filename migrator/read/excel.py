@@ -50,8 +50,8 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
         parts = parts_for(info.file_size, threads)
         if parts < 2:
             return None
-        found = splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts)
-        return found
+        splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts)
+        return splits[sheet]
 
     counts: dict[str, SheetCells] = {}
     if kind != FileKind.XLS:

@@ -55,7 +55,7 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     tick("reading", 0, total)
     spare = helpers_available()
     chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=spare)
-    if options.sheet_threads is None:  # the idle cores parse a large sheet's parts at once
+    if options.sheet_threads is None:  # the idle cores parse ahead (split.py)
         alone = meanwhile is None and early is None and not any(chosen)
         options = replace(options, sheet_threads=1 + spare if alone else 1)
     helpers = []
