@@ -30,6 +30,8 @@ import zipfile
 from pathlib import Path
 from typing import IO, Any
 
+from migrator.read.xlsxcount import SHEET_DATA
+
 SPLIT_FROM = 16 << 20
 """A sheet's XML at least this large (unzipped) is parsed in parts..."""
 PART_BYTES = 8 << 20
@@ -41,7 +43,6 @@ PREFIX = "migrator-parts-"
 """The part workbooks' folder is made in SHM (or the temporary folder) named with this
 prefix and the reading process's id."""
 
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _HEAD_MAX = 16 << 20
 """The head before <sheetData> (column widths, views) kept to start each part with."""
@@ -89,7 +90,7 @@ class SheetSplitter:
         self._tail = (self._tail + data[-256:])[-256:]
         if self._row is None:
             self._head += data
-            found = _SHEET_DATA.search(self._head)
+            found = SHEET_DATA.search(self._head)
             if found is None:
                 if len(self._head) > _HEAD_MAX:
                     self.failed = True

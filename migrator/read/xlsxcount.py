@@ -22,7 +22,8 @@ from migrator.read.model import SheetCells
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})'
                         rb'(?::([A-Z]{1,3})([0-9]{1,7}))?"')
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+"""A sheet's <sheetData> start tag: its element prefix, and "/" when it is empty."""
 
 
 def beyond(bound: bytes, alphabet: tuple[int, int]) -> bytes:
@@ -92,7 +93,7 @@ class XlsxSheetCounter:
         dim = _DIMENSION.search(data)
         if dim is not None:
             self._dimension = (dim.group(3) or dim.group(1), dim.group(4) or dim.group(2))
-        m = _SHEET_DATA.search(data)
+        m = SHEET_DATA.search(data)
         if m is None:
             return b""
         p = self._prefix = m.group(1) or b""
