@@ -47,6 +47,11 @@ class Outcome:
     """Per row, whether the value is written otherwise than the input was, where the
     transform knows it from its distinct values (`spread_changed`); None else, and the
     stage compares the rows."""
+    present: np.ndarray | None = None
+    """Per row, whether `values` holds a value, and `failed`, whether `reasons` holds one,
+    where the transform knows it from its distinct values (`apply_distinct_columns`);
+    None else, and the stage asks the rows (a pass over every cell of an object column)."""
+    failed: np.ndarray | None = None
 
 
 Transform = Callable[[pd.Series, Context], Outcome]
@@ -179,6 +184,11 @@ def apply_distinct_columns(
         table[-1] = pd.NA  # code -1 (an empty cell) takes the last entry
         return pd.Series(table[codes], index=series.index, dtype="object")
 
+    def held(column: Sequence[object]) -> np.ndarray:
+        table = np.zeros(len(column) + 1, dtype=bool)  # code -1, an empty cell: none
+        table[:-1] = pd.notna(np.fromiter(column, dtype=object, count=len(column)))
+        return table[codes]
+
     return Outcome(
         values=spread(columns.values),
         reasons=spread(columns.reasons),
@@ -186,6 +196,8 @@ def apply_distinct_columns(
         extra={name: spread(column)
                for name, column in zip(extra_names, columns.extra, strict=True)},
         changed=spread_changed(data, codes, uniques, columns.values),
+        present=held(columns.values),
+        failed=held(columns.reasons),
     )
 
 

@@ -63,17 +63,20 @@ def email_transform(series: pd.Series, ctx: Context) -> Outcome:
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
     columns = [[row[i] for row in rows] for i in range(4)]  # not zip(*rows): see cell_columns
 
+    per_value = [np.array(column, dtype=object) for column in columns]
+    held = [~pd.isna(values) for values in per_value]  # once per distinct value, not per row
+
     def column(i: int) -> pd.Series:
-        per_value = np.array(columns[i], dtype=object)
-        data = per_value[codes]
-        data[pd.isna(data)] = pd.NA
-        return pd.Series(data, index=series.index, dtype="object")
+        per_value[i][~held[i]] = pd.NA
+        return pd.Series(per_value[i][codes], index=series.index, dtype="object")
 
     return Outcome(
         values=column(0),
         reasons=column(1),
         notes=column(2),
         extra={"other_emails": column(3)},
+        present=held[0][codes],
+        failed=held[1][codes],
     )
 
 

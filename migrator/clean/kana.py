@@ -146,7 +146,9 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     if _ascii_unblank(data):  # codes, ids, e-mail addresses: nothing to fold, nothing blank
         return Outcome(values=pd.Series(data, index=series.index, dtype=object),
                        reasons=empty_reasons(series.index),
-                       changed=np.zeros(len(data), dtype=bool))
+                       changed=np.zeros(len(data), dtype=bool),
+                       present=np.ones(len(data), dtype=bool),
+                       failed=np.zeros(len(data), dtype=bool))
     # Only text (a code or name column): the distinct values folded at once, no Cell per value.
     codes, uniques = pd.factorize(data, use_na_sentinel=True)
     texts: list[str] = list(uniques)
@@ -159,7 +161,8 @@ def width_transform(series: pd.Series, ctx: Context) -> Outcome:
     table[-1] = pd.NA  # code -1: a missing cell (none in a text column)
     folded = table[codes]
     return Outcome(values=pd.Series(folded, index=series.index, dtype=object),
-                   reasons=empty_reasons(series.index))
+                   reasons=empty_reasons(series.index),
+                   present=~pd.isna(table)[codes], failed=np.zeros(len(data), dtype=bool))
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")

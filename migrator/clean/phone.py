@@ -88,17 +88,20 @@ def _transform(series: pd.Series, ctx: Context, *, assigned_only: bool) -> Outco
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
     columns = [[row[i] for row in rows] for i in range(4)]  # not zip(*rows): see cell_columns
 
+    per_value = [np.array(column, dtype=object) for column in columns]
+    held = [~pd.isna(values) for values in per_value]  # once per distinct value, not per row
+
     def column(i: int, dtype: str) -> pd.Series:
-        per_value = np.array(columns[i], dtype=object)
-        data = per_value[codes]
-        data[pd.isna(data)] = pd.NA
-        return pd.Series(data, index=series.index, dtype=dtype)
+        per_value[i][~held[i]] = pd.NA
+        return pd.Series(per_value[i][codes], index=series.index, dtype=dtype)
 
     return Outcome(
         values=column(0, "object"),
         reasons=column(1, "object"),
         notes=column(2, "object"),
         extra={"is_mobile": column(3, "boolean")},
+        present=held[0][codes],
+        failed=held[1][codes],
     )
 
 

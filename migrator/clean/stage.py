@@ -217,20 +217,22 @@ def _offered(mapped: MappedTables, order: list[str]) -> list[Job]:
     jobs = []
     for table in order:
         frame = mapped.frames[table]
+        sources = _sources(frame)
         for name in _fields(frame, mapped.schema.tables[table]):
-            first = _first_transform(mapped, table, name, frame)
+            first = _first_transform(mapped, table, name, frame, sources)
             if first is not None and first[1] in COST:
                 jobs.append(Job(table, name, first[1], frame[name]))
     return jobs
 
 
 def _offer_phones(helper: ColumnHelper, table: str, mapped: MappedTables,
-                  frame: pd.DataFrame, countries: _Homes, names: list[str]) -> None:
+                  frame: pd.DataFrame, countries: _Homes, names: list[str],
+                  sources: list[Any] | None) -> None:
     """Offer the helper the phone fields among `names` (cleaned after the one this stage
     is about to clean) whose rows are all read in one country: every field their country
-    depends on is clean by now."""
+    depends on is clean by now. `sources`: `_sources(frame)`."""
     for name in names:
-        first = _first_transform(mapped, table, name, frame)
+        first = _first_transform(mapped, table, name, frame, sources)
         if first is None or first[1] not in REGIONAL_COST:
             continue
         rule, transform = first
@@ -239,11 +241,11 @@ def _offer_phones(helper: ColumnHelper, table: str, mapped: MappedTables,
             helper.offer(table, name, transform, frame[name], regions[0][1])
 
 
-def _first_transform(mapped: MappedTables, table: str, name: str,
-                     frame: pd.DataFrame) -> tuple[FieldRule, str] | None:
+def _first_transform(mapped: MappedTables, table: str, name: str, frame: pd.DataFrame,
+                     sources: list[Any] | None) -> tuple[FieldRule, str] | None:
     """The rule of `name` and its first transform, where one rule covers every row (the
     helper cleans whole columns only); None else, or when the field has no transform."""
-    groups = list(_rule_groups(mapped, table, name, frame))
+    groups = list(_rule_groups(mapped, table, name, frame, sources))
     if len(groups) != 1:
         return None
     rule = groups[0][1]
@@ -264,17 +266,18 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame = mapped.frames[table]
     spec = mapped.schema.tables[table]
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: a column is copied only if changed in place
     reasons: Reasons = {}
     logs: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
     fields = _fields(out, spec)
     countries = _Homes(table, mapped.schema, homes, _region(out, spec), _Lineage(frame))
     last = [f for f in fields if _order(spec.fields[f]) == 2]
+    sources = _sources(out)
     for name in fields:
         if helper is not None and last and name == last[0]:
-            _offer_phones(helper, table, mapped, out, countries, last[1:])
-        for rows, rule in _rule_groups(mapped, table, name, out):
+            _offer_phones(helper, table, mapped, out, countries, last[1:], sources)
+        for rows, rule in _rule_groups(mapped, table, name, out, sources):
             for transform in rule.transform or _defaults(spec.fields[name]):
                 for where, region in countries.groups(out, rows, name, transform, rule):
                     part = out if where is None else out.loc[where]
@@ -286,8 +289,7 @@ def _clean_table(table: str, mapped: MappedTables, codes: Codes, homes: Homes,
                     if result is None:
                         ctx = Context(region=region, related=_related(part, spec))
                         result = get_transform(transform)(part[name], ctx)
-                    failed = result.reasons.notna().to_numpy()
-                    present = result.values.notna().to_numpy()
+                    failed, present = _held(result)
                     logs.append(_changes(table, part, name, result, transform,
                                          present & ~failed))
                     on_error = rule.on_error or default_on_error(spec, name)
@@ -321,20 +323,37 @@ def default_on_error(spec: TableSpec, name: str) -> str:
     return "issue"
 
 
-def _rule_groups(mapped: MappedTables, table: str, name: str,
-                 frame: pd.DataFrame) -> Iterator[tuple[Rows, FieldRule]]:
-    """The rows of each source that share one rule for `name`; one group is every row."""
-    if RULES not in frame:
+def _sources(frame: pd.DataFrame) -> list[Any] | None:
+    """The sources (mapping rule sets) the rows of `frame` come from, in order of their
+    first row; None when the frame does not say (`_rules`). Asked once per table: cleaning
+    never changes them."""
+    return frame[RULES].drop_duplicates().tolist() if RULES in frame else None
+
+
+def _rule_groups(mapped: MappedTables, table: str, name: str, frame: pd.DataFrame,
+                 sources: list[Any] | None) -> Iterator[tuple[Rows, FieldRule]]:
+    """The rows of each source that share one rule for `name`; one group is every row.
+    `sources`: `_sources(frame)`."""
+    if sources is None:
         yield None, mapped.rule(0, table, name) if mapped.rules else FieldRule()
         return
     groups: dict[FieldRule, list[Any]] = {}
-    for index in frame[RULES].drop_duplicates().tolist():
+    for index in sources:
         groups.setdefault(mapped.rule(int(index), table, name), []).append(index)
     if len(groups) == 1:
         yield None, next(iter(groups))
         return
     for rule, indices in groups.items():
         yield frame.index[frame[RULES].isin(indices).to_numpy()], rule
+
+
+def _held(result: Outcome) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of `result` failed (a reason) and which hold a value: as the transform
+    told them, else asked of the rows."""
+    failed = result.failed if result.failed is not None else result.reasons.notna().to_numpy()
+    present = result.present if result.present is not None \
+        else result.values.notna().to_numpy()
+    return failed, present
 
 
 def _assign(frame: pd.DataFrame, rows: Rows, name: str, values: pd.Series) -> None:
