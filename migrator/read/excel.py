@@ -12,21 +12,28 @@ number a cell stores (2134) is not what a person sees (02134).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
 from migrator.errors import ReadError
-from migrator.read.cells import TEXT, clean_sheet
+from migrator.read.cells import TEXT, clean_dense, clean_sheet
 from migrator.read.guard import FileKind, check_cell_count, check_columns
 from migrator.read.model import Grid, Merge, SheetCells
 from migrator.read.padded import padded_formats
 from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
 from migrator.read.sparse import padded_cells, read_sparse_sheet
-from migrator.read.split import SheetsAhead, SheetSplitter, laid_out, parse_parts, parts_for
+from migrator.read.split import (
+    SheetsAhead,
+    SheetSplitter,
+    parsed_parts,
+    parts_for,
+    tidied_parts,
+)
 from migrator.tables import SkippedSheet
 
 
@@ -81,8 +88,9 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
                 grid = read_sparse_sheet(path, meta.name, name, options.limits, padded)
             else:
                 parts = splits.get(meta.name)
-                laid = _read_parts(path, parts) if parts is not None else None
-                grid = _read_sheet(ahead.sheet, meta.name, name, options, laid)
+                cut = _read_parts(path, parts, name, options) if parts is not None else None
+                grid = cut if cut is not None else _read_sheet(ahead.sheet, meta.name, name,
+                                                               options)
                 grid.merged = grid.merged or ods.get(meta.name, [])
                 if padded:
                     _apply_padded(path, grid)
@@ -140,41 +148,47 @@ def _dense_ok(cells: SheetCells | None) -> bool:
     return cells is not None and cells.fits_densely()
 
 
-Laid = tuple[list[list[Any]], int, int, list[Any]]
-"""A sheet's rows as calamine lays them out from A1, its last row and column (0-based),
-and its merged ranges as calamine gives them."""
-
-
-def _read_sheet(parsed: Callable[[str], Any], sheet: str, name: str, options: ReadOptions,
-                laid: Laid | None = None) -> Grid:
-    """One sheet laid out densely by calamine (`parsed(sheet)`, or `laid` out from its
-    parts already); an .xls sheet is refused if that area is over the limit, known only
-    once calamine has read it (at most 65,536 x 256 cells)."""
-    if laid is None:
-        data = parsed(sheet)
-        laid = (data.to_python(skip_empty_area=False), data.total_height, data.total_width,
-                data.merged_cell_ranges or [])
-    found, height, width, ranges = laid
-    check_cell_count(name, sheet, height, width, options.limits)
+def _read_sheet(parsed: Callable[[str], Any], sheet: str, name: str,
+                options: ReadOptions) -> Grid:
+    """One sheet laid out densely by calamine (`parsed(sheet)`); an .xls sheet is refused
+    if that area is over the limit, known only once calamine has read it (at most
+    65,536 x 256 cells)."""
+    data = parsed(sheet)
+    found = data.to_python(skip_empty_area=False)
+    check_cell_count(name, sheet, data.total_height, data.total_width, options.limits)
     rows, array, kinds = clean_sheet(found)
-    merged: list[Merge] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+    merged: list[Merge] = [(r0, c0, r1, c1)
+                           for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
     return Grid(file=name, sheet=sheet, rows=rows, merged=merged, cells=array, kinds=kinds)
 
 
-def _read_parts(path: Path, split: SheetSplitter) -> Laid | None:
-    """A sheet the scan cut into part workbooks, parsed side by side (split.py); None when
-    it was not cut, or its parts cannot be used: the sheet is then read whole."""
+def _read_parts(path: Path, split: SheetSplitter, name: str, options: ReadOptions
+                ) -> Grid | None:
+    """A sheet the scan cut into part workbooks, parsed side by side and tidied part by
+    part as they come (split.py); None when it was not cut, or its parts cannot be used:
+    the sheet is then read whole."""
     try:
         paths = split.finish(path)
         if not paths:
             return None
-        sheets = parse_parts(paths, split.sheet, lambda p: pc.CalamineWorkbook.from_path(str(p)))
-        found = laid_out(sheets)
+        sheets: list[Any] = []
+
+        def kept(parts: Iterable[Any]) -> Iterator[Any]:
+            for part in parts:
+                sheets.append(part)
+                yield part
+
+        with closing(parsed_parts(paths, split.sheet,
+                                  lambda p: pc.CalamineWorkbook.from_path(str(p)))) as parts:
+            found = tidied_parts(kept(parts), clean_dense)
         if found is None:
             return None
-        rows, height, width = found
-        ranges = [r for s in sheets for r in (s.merged_cell_ranges or [])]
-        return rows, height, width, ranges
+        rows, cells, kinds, height, width = found
+        check_cell_count(name, split.sheet, height, width, options.limits)
+        merged: list[Merge] = [(r0, c0, r1, c1) for s in sheets
+                               for (r0, c0), (r1, c1) in s.merged_cell_ranges or []]
+        return Grid(file=name, sheet=split.sheet, rows=rows, merged=merged, cells=cells,
+                    kinds=kinds)
     except (pc.CalamineError, OSError, ValueError):
         return None
     finally:

@@ -13,6 +13,11 @@ the 1904 system). The scan has checked that every cell names its position (`r="B
 so each part's cells keep their places, and its rows laid one part after the other are
 the sheet's rows: the same values, blank cells and size as one dense read.
 
+This thread parses the first part, which is cut smaller (FIRST), then tidies its rows
+(Python values, cleaned: under the GIL) while the threads still parse the others, and
+each later part as it comes (`tidied_parts`): cleaning works column by column within a
+part, and gives each cell what it gives it in the whole sheet.
+
 The parts are stored uncompressed in /dev/shm when it has room (memory, so writing them
 costs about 0.07 s for that sheet), else in the temporary folder, and are removed once
 parsed. Whatever goes wrong with them (no room, parts that overlap because the sheet's
@@ -27,9 +32,13 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
+from migrator.read.cells import BLANK
 from migrator.read.xlsxcount import SHEET_DATA
 
 SPLIT_FROM = 16 << 20
@@ -55,14 +64,21 @@ def parts_for(size: int, threads: int) -> int:
     return max(1, min(threads, MAX_PARTS, size // PART_BYTES))
 
 
+FIRST = 0.7
+"""The first part's size, against each of the others': this thread parses it, then tidies
+its rows while the threads still parse the others (`tidied_parts`)."""
+
+
 class SheetSplitter:
     """Fed a sheet's XML in chunks cut between tags (the scan's); writes `parts` part
-    workbooks cut at the first row after each equal share of `size` bytes."""
+    workbooks cut at the first row after each share of `size` bytes (the first FIRST of
+    the others)."""
 
     def __init__(self, sheet: str, member: str, size: int, parts: int) -> None:
         self.sheet, self.member = sheet, member
         self._size = size
-        self._shares = [size * (k + 1) // parts for k in range(parts - 1)]
+        whole = FIRST + parts - 1
+        self._shares = [int(size * (FIRST + k) / whole) for k in range(parts - 1)]
         self._folder: Path | None = None
         self._books: list[zipfile.ZipFile] = []
         self._open: list[IO[bytes]] = []
@@ -226,12 +242,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def parse_parts(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
-    """The sheet of each part workbook, parsed side by side (the first here, the others in
-    threads); `opener(path)` opens a workbook. Raises what a parse raised."""
+def parsed_parts(paths: list[Path], sheet: str, opener: Any
+                 ) -> Generator[Any, None, None]:
+    """The sheet of each part workbook, in order, as each is parsed: the first here, the
+    others in threads meanwhile; `opener(path)` opens a workbook. Raises what a parse
+    raised when its part comes. Closed early, it waits for the threads' parses."""
     books: list[Any] = [None] * len(paths)
     sheets: list[Any] = [None] * len(paths)
-    errors: list[BaseException] = []
+    errors: list[BaseException | None] = [None] * len(paths)
 
     def parse(k: int) -> None:
         try:
@@ -239,46 +257,80 @@ def parse_parts(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
             if os.name == "posix":  # open, the part stays readable; a killed read leaves none
                 paths[k].unlink(missing_ok=True)
             sheets[k] = books[k].get_sheet_by_name(sheet)
-        except BaseException as err:  # raised below, in the caller's thread
-            errors.append(err)
+        except BaseException as err:  # raised when its part comes, in the caller's thread
+            errors[k] = err
 
     threads = [threading.Thread(target=parse, args=(k,), name="migrator-part", daemon=True)
                for k in range(1, len(paths))]
     for thread in threads:
         thread.start()
-    parse(0)
-    for thread in threads:
-        thread.join()
-    for book in books:
-        if book is not None:
-            book.close()
-    if errors:
-        raise errors[0]
-    return sheets
+    try:
+        parse(0)
+        for k in range(len(paths)):
+            if k:
+                threads[k - 1].join()
+            if errors[k] is not None:
+                raise errors[k]  # type: ignore[misc]
+            yield sheets[k]
+    finally:
+        for thread in threads:
+            thread.join()
+        for book in books:
+            if book is not None:
+                book.close()
 
 
-def laid_out(sheets: list[Any]) -> tuple[list[list[Any]], int, int] | None:
-    """The parts' rows as one dense sheet laid out from A1, as calamine's to_python does
-    for the whole sheet, with its last row and column (0-based); None when the parts
-    overlap (rows out of order), so that the sheet is read whole."""
-    used = [s for s in sheets if s.start is not None]
-    if not used:
-        return [], 0, 0
-    last_column = max(s.end[1] for s in used)
-    width = last_column + 1
-    rows: list[list[Any]] = []
-    for part in used:
+Tidy = Callable[[list[list[Any]]], tuple[np.ndarray, np.ndarray]]
+"""Cleans rows of one length in place; their cells and kinds (cells.clean_dense)."""
+
+
+def tidied_parts(sheets: Iterable[Any], tidy: Tidy
+                 ) -> tuple[list[list[Any]], np.ndarray, np.ndarray, int, int] | None:
+    """The parts' rows as one dense sheet laid out from A1, as calamine's to_python lays
+    out the whole sheet, each part tidied as soon as it comes (while later parts still
+    parse): its rows, their cells and kinds, and its last row and column (0-based); None
+    when the parts overlap (rows out of order), so that the sheet is read whole."""
+    blocks: list[tuple[list[list[Any]], np.ndarray, np.ndarray]] = []
+    laid, width = 0, 0  # rows laid so far, and columns
+
+    def blank(rows: int, columns: int) -> tuple[list[list[Any]], np.ndarray, np.ndarray]:
+        cells = np.full((rows, columns), None, dtype=object)
+        return ([[None] * columns for _ in range(rows)], cells,
+                np.full((rows, columns), BLANK, dtype=np.int8))
+
+    for part in sheets:
+        if part.start is None:
+            continue
         first, left = part.start
-        if first < len(rows):
+        if first < laid:
             return None
-        rows.extend([""] * width for _ in range(first - len(rows)))
-        for row in part.to_python(skip_empty_area=True):
-            if left:
+        columns = part.end[1] + 1
+        rows = part.to_python(skip_empty_area=True)
+        if left:
+            for row in rows:
                 row[:0] = [""] * left
-            if len(row) < width:
-                row.extend([""] * (width - len(row)))
-            rows.append(row)
-    return rows, len(rows) - 1, last_column
+        if first > laid:
+            blocks.append(blank(first - laid, columns))
+        blocks.append((rows, *tidy(rows)))
+        laid, width = first + len(rows), max(width, columns)
+    if not blocks:  # no part holds a cell: the whole read says what that sheet is
+        return None
+    for k, (rows, cells, kinds) in enumerate(blocks):
+        short = width - cells.shape[1]
+        if short:
+            for row in rows:
+                row.extend([None] * short)
+            extra = blank(len(rows), short)
+            blocks[k] = (rows, np.hstack([cells, extra[1]]), np.hstack([kinds, extra[2]]))
+    rows = [row for block in blocks for row in block[0]]
+    cells = np.concatenate([block[1] for block in blocks])
+    kinds = np.concatenate([block[2] for block in blocks])
+    last = len(rows) - 1
+    height = len(rows)
+    while height and not kinds[height - 1].any():
+        height -= 1
+    del rows[height:]
+    return rows, cells[:height], kinds[:height], last, width - 1
 
 
 class SheetsAhead:

@@ -16,10 +16,11 @@ import python_calamine as pc
 import xlsxwriter
 
 from migrator import ReadError, ReadOptions, read_sources
+from migrator.read.cells import clean_dense
 from migrator.read.guard import FileKind
 from migrator.read.reader import read_file
 from migrator.read.settings import ReadLimits
-from migrator.read.split import laid_out
+from migrator.read.split import tidied_parts
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 excel = importlib.import_module("migrator.read.excel")
@@ -40,13 +41,13 @@ def tiny_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
     shm.mkdir()
     monkeypatch.setattr(split, "SHM", str(shm))
     parsed: list[int] = []
-    real = excel.parse_parts
+    real = excel.parsed_parts
 
-    def counted(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
+    def counted(paths: list[Path], sheet: str, opener: Any) -> Any:
         parsed.append(len(paths))
         return real(paths, sheet, opener)
 
-    monkeypatch.setattr(excel, "parse_parts", counted)
+    monkeypatch.setattr(excel, "parsed_parts", counted)
     return parsed
 
 
@@ -180,20 +181,40 @@ def test_split_rows_out_of_order_are_read_whole(tmp_path: Path,
     assert not left_behind(tmp_path)
 
 
-def test_split_laid_out_refuses_parts_that_overlap() -> None:
-    class Part:
-        def __init__(self, start: tuple[int, int], end: tuple[int, int]) -> None:
-            self.start, self.end = start, end
+class Part:
+    """A parsed part as calamine gives it: its first and last cell, and its rows."""
 
-        def to_python(self, skip_empty_area: bool) -> list[list[Any]]:
-            return [["x"] * (self.end[1] - self.start[1] + 1)
-                    for _ in range(self.end[0] - self.start[0] + 1)]
+    def __init__(self, start: tuple[int, int] | None, end: tuple[int, int] | None,
+                 value: Any = "x") -> None:
+        self.start, self.end, self.value = start, end, value
 
-    assert laid_out([Part((0, 0), (5, 1)), Part((3, 0), (9, 1))]) is None
-    rows, height, width = laid_out([Part((1, 1), (2, 1)), Part((4, 0), (4, 2))]) or ([], 0, 0)
-    assert (height, width) == (4, 2)
-    assert rows == [["", "", ""], ["", "x", ""], ["", "x", ""], ["", "", ""],
-                    ["x", "x", "x"]]
+    def to_python(self, skip_empty_area: bool) -> list[list[Any]]:
+        assert skip_empty_area and self.start is not None and self.end is not None
+        return [[self.value] * (self.end[1] - self.start[1] + 1)
+                for _ in range(self.end[0] - self.start[0] + 1)]
+
+
+def test_split_tidied_parts_refuses_parts_that_overlap() -> None:
+    assert tidied_parts([Part((0, 0), (5, 1)), Part((3, 0), (9, 1))], clean_dense) is None
+    assert tidied_parts([Part(None, None), Part(None, None)], clean_dense) is None
+
+
+def test_split_tidied_parts_lay_rows_out_as_one_dense_sheet() -> None:
+    """Gaps before and between the parts, a part narrower than the other and one starting
+    right of column A are laid out as to_python lays the whole sheet out, then cleaned."""
+    found = tidied_parts([Part((1, 1), (2, 1), " a "), Part(None, None),
+                          Part((4, 0), (4, 2), 7.0), Part((5, 2), (6, 2), "")], clean_dense)
+    assert found is not None
+    rows, cells, kinds, last, width = found
+    whole = [["", "", ""], ["", " a ", ""], ["", " a ", ""], ["", "", ""],
+             [7.0, 7.0, 7.0], ["", "", ""], ["", "", ""]]
+    expected = [list(r) for r in whole]
+    expected_cells, expected_kinds = clean_dense(expected)
+    assert (last, width) == (6, 2)  # the last row and column, before blank rows are dropped
+    assert rows == expected[:5] == [[None] * 3, [None, "a", None], [None, "a", None],
+                                    [None] * 3, [7, 7, 7]]
+    assert cells.tolist() == expected_cells[:5].tolist()
+    assert kinds.tolist() == expected_kinds[:5].tolist()
 
 
 def test_split_without_room_for_parts_reads_whole(tmp_path: Path, tiny_parts: list[int],
@@ -210,11 +231,12 @@ def test_split_part_calamine_refuses_reads_whole(tmp_path: Path, tiny_parts: lis
     path = quirky_workbook(tmp_path / "quirky.xlsx")
     whole = what_was_read(path, 1)
 
-    def refuse(paths: list[Path], sheet: str, opener: Any) -> list[Any]:
+    def refuse(paths: list[Path], sheet: str, opener: Any) -> Any:
         assert all(p.exists() for p in paths)
         raise pc.CalamineError("refused")
+        yield  # a generator, as parsed_parts is
 
-    monkeypatch.setattr(excel, "parse_parts", refuse)
+    monkeypatch.setattr(excel, "parsed_parts", refuse)
     assert what_was_read(path, 3) == whole
     assert not left_behind(tmp_path)
 
@@ -278,11 +300,11 @@ def test_split_no_part_is_empty_and_each_cut_is_at_a_row(tmp_path: Path, parts: 
     paths = cutter.finish(tmp_path / "five.xlsx")
     try:
         assert len(paths) == parts
-        sheets = split.parse_parts(paths, "Sheet",
-                                   lambda p: pc.CalamineWorkbook.from_path(str(p)))
+        sheets = list(split.parsed_parts(paths, "Sheet",
+                                         lambda p: pc.CalamineWorkbook.from_path(str(p))))
         assert all(s.start is not None for s in sheets)
-        rows, height, width = laid_out(sheets) or ([], 0, 0)
-        assert rows == [[f"行{i}", float(i)] for i in range(5)] and (height, width) == (4, 1)
+        rows, _, _, height, width = tidied_parts(sheets, clean_dense) or ([], 0, 0, 0, 0)
+        assert rows == [[f"行{i}", i] for i in range(5)] and (height, width) == (4, 1)
     finally:
         cutter.discard()
     assert not left_behind(tmp_path)
