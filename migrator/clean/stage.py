@@ -25,6 +25,7 @@ from migrator.clean.base import Context, Outcome, value_kinds, value_texts
 from migrator.clean.country import row_countries, sheet_countries, table_default
 from migrator.clean.helper import COST, REGIONAL_COST, ColumnHelper, Job
 from migrator.clean.registry import get_transform
+from migrator.distinct import without_repeats
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS, key_basis, row_keys
@@ -454,6 +455,8 @@ def number_lines(table: str, frame: pd.DataFrame, spec: TableSpec) -> pd.DataFra
     file, sheet, row = LINEAGE_COLUMNS
     keys = frame[pk]
     # a key repeated in one sheet is repeated in the table: most keys (sale ids) are not
+    if without_repeats(keys):
+        return changes_frame(table, frame.iloc[0:0], pk, None, None, "numbered_line")
     repeated = frame[keys.notna() & keys.duplicated(keep=False)]
     parts = pd.DataFrame({"file": repeated[file].astype(object).fillna(""),
                           "sheet": repeated[sheet].astype(object).fillna(""),

@@ -35,6 +35,7 @@ from migrator.dedupe.match import (
 from migrator.dedupe.rows import generated_rows, lineage_index, lineage_rows
 from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
+from migrator.distinct import without_repeats
 from migrator.errors import RejectReason
 from migrator.gcpause import fewer_collections
 from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ, row_seq
@@ -221,7 +222,7 @@ def _repeated_keys(table: str, frame: pd.DataFrame, spec: TableSpec
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A row repeating an earlier row's key that matching did not merge is rejected."""
     key = spec.primary_key
-    if key not in frame:
+    if key not in frame or without_repeats(frame[key]):
         return frame, concat_frames([], REJECT_COLUMNS)
     repeated = frame[key].notna() & frame.duplicated(subset=[key], keep="first")
     rows = frame[repeated]

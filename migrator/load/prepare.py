@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from migrator.distinct import per_distinct
+from migrator.distinct import per_distinct, without_repeats
 from migrator.errors import LoadError
 from migrator.lineage import LINEAGE_COLUMNS, row_seq
 from migrator.load.ddl import RUN_ID
@@ -210,6 +210,8 @@ def _check_keys(name: str, pk: str, values: dict[str, np.ndarray], frame: pd.Dat
         row = int(np.flatnonzero(keys.isna().to_numpy())[0])
         raise LoadError(f"{name} row {where(frame, row)} has no {pk}; it is the primary key, "
                         "so the row must be rejected or given one before loading.")
+    if without_repeats(values[pk]):
+        return
     repeated = keys.duplicated(keep=False).to_numpy()
     if repeated.any():
         first = int(np.flatnonzero(repeated)[0])

@@ -1,0 +1,55 @@
+"""`without_repeats` says a column holds no repeat only where pandas finds none, and
+each stage that asks it still finds the repeats there are."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from migrator.distinct import without_repeats
+from migrator.validate.engine import frozen_texts, read_only
+
+
+def _pandas_repeats(values: list[object]) -> bool:
+    series = pd.Series(values, dtype=object)
+    return bool((series.notna() & series.duplicated(keep=False)).any())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_repeat_is_told_only_where_pandas_finds_none(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = ["S1", "S2", "ｓ1", 1, 1.0, True, 2, Decimal("2.0"), date(2024, 4, 1), None,
+            float("nan"), np.nan, pd.NA, "", " S1"]
+    values = rng.sample(pool, rng.randint(0, 6))
+    if without_repeats(values):
+        assert not _pandas_repeats(values), values
+
+
+def test_keys_with_and_without_repeats() -> None:
+    keys = [f"S{i:08d}" for i in range(10_000)]
+    assert without_repeats(keys)
+    assert without_repeats(np.array(keys, dtype=object))
+    assert without_repeats(pd.Series(keys, dtype="str"))
+    assert not without_repeats([*keys, "S00000042"])
+    assert not without_repeats([1, 1.0])  # equal, as pandas counts them: a repeat
+    assert not without_repeats(pd.Series(["a", None, None], dtype=object))  # it tells nothing
+    assert not without_repeats([["unhashable"], ["cell"]])
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_gx_uniqueness_of_a_frozen_key_column(repeated: bool) -> None:
+    keys = [f"C{i:05d}" for i in range(5_000)] + (["C00007"] if repeated else [])
+    series = pd.Series(keys, dtype="str")
+    expected = series.duplicated(keep=False).to_numpy()
+    with frozen_texts():
+        frozen = read_only(series)
+        found = frozen.duplicated(keep=False).to_numpy()
+        again = frozen.duplicated(keep="first").to_numpy()
+    assert np.array_equal(found, expected)
+    assert np.array_equal(again, series.duplicated(keep="first").to_numpy())
+    assert found.sum() == (2 if repeated else 0)
