@@ -209,17 +209,18 @@ def _foreign_keys(spec: TableSpec, frame: pd.DataFrame, frames: dict[str, pd.Dat
             stored = stored_frame(against, fk.ref_table, [fk.ref_field])
             if fk.ref_field in stored:
                 keys.append(_convert(stored[fk.ref_field], "code"))
-        # codes in text form are str: hashing them (pd.unique, isin) equals set algebra
-        seen = pd.unique(_convert(frame[fk.column], "code").dropna().to_numpy(dtype=object))
-        resolves = pd.Series(seen, dtype=object).isin(
-            pd.concat(keys, ignore_index=True).dropna() if keys else []).to_numpy()
+        # codes in text form are str, so set algebra answers as pandas' unique and isin
+        # would, in under half their time for 3,000,000 sales (see distinct.without_repeats)
+        seen = set(_convert(frame[fk.column], "code").dropna().tolist())
+        known = set().union(*(k.dropna().tolist() for k in keys))
+        resolving = seen & known
         meta = {"rule": "foreign_key", "references": fk.references}
-        if resolves.sum() <= FK_IN_SET_LIMIT:
+        if len(resolving) <= FK_IN_SET_LIMIT:
             out.append({"type": IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen[resolves])}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(resolving)}})
         else:
             out.append({"type": NOT_IN_SET, "meta": meta,
-                        "kwargs": {"column": fk.column, "value_set": sorted(seen[~resolves])}})
+                        "kwargs": {"column": fk.column, "value_set": sorted(seen - known)}})
     return out
 
 
