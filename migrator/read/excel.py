@@ -12,7 +12,7 @@ number a cell stores (2134) is not what a person sees (02134).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -171,22 +171,14 @@ def _read_parts(path: Path, split: SheetSplitter, name: str, options: ReadOption
         paths = split.finish(path)
         if not paths:
             return None
-        sheets: list[Any] = []
-
-        def kept(parts: Iterable[Any]) -> Iterator[Any]:
-            for part in parts:
-                sheets.append(part)
-                yield part
-
         with closing(parsed_parts(paths, split.sheet,
                                   lambda p: pc.CalamineWorkbook.from_path(str(p)))) as parts:
-            found = tidied_parts(kept(parts), clean_dense)
+            found = tidied_parts(parts, clean_dense)
         if found is None:
             return None
-        rows, cells, kinds, height, width = found
+        rows, cells, kinds, height, width, ranges = found
         check_cell_count(name, split.sheet, height, width, options.limits)
-        merged: list[Merge] = [(r0, c0, r1, c1) for s in sheets
-                               for (r0, c0), (r1, c1) in s.merged_cell_ranges or []]
+        merged: list[Merge] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         return Grid(file=name, sheet=split.sheet, rows=rows, merged=merged, cells=cells,
                     kinds=kinds)
     except (pc.CalamineError, OSError, ValueError):

@@ -271,7 +271,7 @@ def parsed_parts(paths: list[Path], sheet: str, opener: Any
                 threads[k - 1].join()
             if errors[k] is not None:
                 raise errors[k]  # type: ignore[misc]
-            yield sheets[k]
+            yield _handed(sheets, k)
     finally:
         for thread in threads:
             thread.join()
@@ -280,17 +280,26 @@ def parsed_parts(paths: list[Path], sheet: str, opener: Any
                 book.close()
 
 
+def _handed(sheets: list[Any], k: int) -> Any:
+    """`sheets[k]`, no longer held in `sheets`: a parsed part (calamine's cells, about the
+    size of its Python values) is freed as soon as its taker is done with it."""
+    sheet, sheets[k] = sheets[k], None
+    return sheet
+
+
 Tidy = Callable[[list[list[Any]]], tuple[np.ndarray, np.ndarray]]
 """Cleans rows of one length in place; their cells and kinds (cells.clean_dense)."""
 
 
 def tidied_parts(sheets: Iterable[Any], tidy: Tidy
-                 ) -> tuple[list[list[Any]], np.ndarray, np.ndarray, int, int] | None:
+                 ) -> tuple[list[list[Any]], np.ndarray, np.ndarray, int, int, list[Any]] | None:
     """The parts' rows as one dense sheet laid out from A1, as calamine's to_python lays
     out the whole sheet, each part tidied as soon as it comes (while later parts still
-    parse): its rows, their cells and kinds, and its last row and column (0-based); None
-    when the parts overlap (rows out of order), so that the sheet is read whole."""
+    parse): its rows, their cells and kinds, its last row and column (0-based), and the
+    parts' merged ranges; None when the parts overlap (rows out of order), so that the
+    sheet is read whole. A part is let go of once its rows are Python values."""
     blocks: list[tuple[list[list[Any]], np.ndarray, np.ndarray]] = []
+    merged: list[Any] = []
     laid, width = 0, 0  # rows laid so far, and columns
 
     def blank(rows: int, columns: int) -> tuple[list[list[Any]], np.ndarray, np.ndarray]:
@@ -299,6 +308,7 @@ def tidied_parts(sheets: Iterable[Any], tidy: Tidy
                 np.full((rows, columns), BLANK, dtype=np.int8))
 
     for part in sheets:
+        merged += part.merged_cell_ranges or []  # a part without cells may hold some too
         if part.start is None:
             continue
         first, left = part.start
@@ -306,6 +316,7 @@ def tidied_parts(sheets: Iterable[Any], tidy: Tidy
             return None
         columns = part.end[1] + 1
         rows = part.to_python(skip_empty_area=True)
+        del part
         if left:
             for row in rows:
                 row[:0] = [""] * left
@@ -325,12 +336,13 @@ def tidied_parts(sheets: Iterable[Any], tidy: Tidy
     rows = [row for block in blocks for row in block[0]]
     cells = np.concatenate([block[1] for block in blocks])
     kinds = np.concatenate([block[2] for block in blocks])
+    del blocks
     last = len(rows) - 1
     height = len(rows)
     while height and not kinds[height - 1].any():
         height -= 1
     del rows[height:]
-    return rows, cells[:height], kinds[:height], last, width - 1
+    return rows, cells[:height], kinds[:height], last, width - 1, merged
 
 
 class SheetsAhead:

@@ -185,8 +185,9 @@ class Part:
     """A parsed part as calamine gives it: its first and last cell, and its rows."""
 
     def __init__(self, start: tuple[int, int] | None, end: tuple[int, int] | None,
-                 value: Any = "x") -> None:
+                 value: Any = "x", merged: list[Any] | None = None) -> None:
         self.start, self.end, self.value = start, end, value
+        self.merged_cell_ranges = merged
 
     def to_python(self, skip_empty_area: bool) -> list[list[Any]]:
         assert skip_empty_area and self.start is not None and self.end is not None
@@ -202,15 +203,17 @@ def test_split_tidied_parts_refuses_parts_that_overlap() -> None:
 def test_split_tidied_parts_lay_rows_out_as_one_dense_sheet() -> None:
     """Gaps before and between the parts, a part narrower than the other and one starting
     right of column A are laid out as to_python lays the whole sheet out, then cleaned."""
-    found = tidied_parts([Part((1, 1), (2, 1), " a "), Part(None, None),
-                          Part((4, 0), (4, 2), 7.0), Part((5, 2), (6, 2), "")], clean_dense)
+    found = tidied_parts([Part((1, 1), (2, 1), " a ", [((1, 1), (2, 1))]), Part(None, None),
+                          Part((4, 0), (4, 2), 7.0, [((4, 0), (4, 2))]),
+                          Part((5, 2), (6, 2), "")], clean_dense)
     assert found is not None
-    rows, cells, kinds, last, width = found
+    rows, cells, kinds, last, width, merged = found
     whole = [["", "", ""], ["", " a ", ""], ["", " a ", ""], ["", "", ""],
              [7.0, 7.0, 7.0], ["", "", ""], ["", "", ""]]
     expected = [list(r) for r in whole]
     expected_cells, expected_kinds = clean_dense(expected)
     assert (last, width) == (6, 2)  # the last row and column, before blank rows are dropped
+    assert merged == [((1, 1), (2, 1)), ((4, 0), (4, 2))]
     assert rows == expected[:5] == [[None] * 3, [None, "a", None], [None, "a", None],
                                     [None] * 3, [7, 7, 7]]
     assert cells.tolist() == expected_cells[:5].tolist()
@@ -303,7 +306,7 @@ def test_split_no_part_is_empty_and_each_cut_is_at_a_row(tmp_path: Path, parts: 
         sheets = list(split.parsed_parts(paths, "Sheet",
                                          lambda p: pc.CalamineWorkbook.from_path(str(p))))
         assert all(s.start is not None for s in sheets)
-        rows, _, _, height, width = tidied_parts(sheets, clean_dense) or ([], 0, 0, 0, 0)
+        rows, _, _, height, width, _ = tidied_parts(sheets, clean_dense) or ([], 0, 0, 0, 0, [])
         assert rows == [[f"行{i}", i] for i in range(5)] and (height, width) == (4, 1)
     finally:
         cutter.discard()
