@@ -133,6 +133,13 @@ def clean_sheet(rows: list[list[Any]]
             rows.pop()
         return rows, None, None
     cells, kinds = clean_dense(rows)
+    return without_blank_end(rows, cells, kinds)
+
+
+def without_blank_end(rows: list[list[Any]], cells: np.ndarray, kinds: np.ndarray
+                      ) -> tuple[list[list[Any]], np.ndarray, np.ndarray]:
+    """Dense cleaned rows, their cells and kinds, less the blank rows at the end (in place
+    for the rows)."""
     height = len(rows)
     while height and not kinds[height - 1].any():
         height -= 1

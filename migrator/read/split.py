@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from migrator.read.cells import BLANK
+from migrator.read.cells import BLANK, without_blank_end
 from migrator.read.xlsxcount import SHEET_DATA
 
 SPLIT_FROM = 16 << 20
@@ -338,11 +338,7 @@ def tidied_parts(sheets: Iterable[Any], tidy: Tidy
     kinds = np.concatenate([block[2] for block in blocks])
     del blocks
     last = len(rows) - 1
-    height = len(rows)
-    while height and not kinds[height - 1].any():
-        height -= 1
-    del rows[height:]
-    return rows, cells[:height], kinds[:height], last, width - 1, merged
+    return (*without_blank_end(rows, cells, kinds), last, width - 1, merged)
 
 
 class SheetsAhead:
