@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadLimits
 from migrator.read.xlsxcount import beyond
 from tests.conftest import SAMPLE_DATA
+
+scan = importlib.import_module("migrator.read.scan")
 
 ADDRESS = "東京都中央区日本橋1-5-11"
 
@@ -212,3 +216,56 @@ def test_scan_measures_a_sheet_without_a_dimension(tmp_path: Path) -> None:
     assert counts == {"顧客": SheetCells(cells=603, area=1048576 * 16384)}
     (table,) = read_sources([far])
     assert table.data_rows == 300
+
+
+@pytest.fixture
+def unzip_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every member unzipped in a thread, in chunks small enough that many are ahead."""
+    monkeypatch.setattr(scan, "_AHEAD_FROM", 0)
+    monkeypatch.setattr(scan, "_CHUNK", 4096)
+
+
+def unzip_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "migrator-unzip"]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_scan_unzipped_ahead_gives_each_member_s_bytes(tmp_path: Path, unzip_ahead: None,
+                                                       method: int) -> None:
+    path = tmp_path / "sample.xlsx"
+    with zipfile.ZipFile(SAMPLE_DATA / "顧客台帳.xlsx") as src, \
+            zipfile.ZipFile(path, "w", method) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            chunks = list(scan._unzipped(zf, info))
+            assert b"".join(chunks) == zf.read(info)
+            assert all(len(c) <= 4096 for c in chunks)
+            if info.file_size > 3 * 4096:
+                assert len(chunks) > 3
+    assert not unzip_threads()
+    original = read_sources([SAMPLE_DATA / "顧客台帳.xlsx"])[0].frame
+    assert read_sources([path])[0].frame.equals(original.assign(_source_file="sample.xlsx"))
+
+
+def test_scan_unzipped_ahead_raises_a_bad_crc_and_stops(tmp_path: Path,
+                                                        unzip_ahead: None) -> None:
+    assert read_sources([ledger_with_long_tail(tmp_path / "a.xlsx", flip=False)])
+    path = ledger_with_long_tail(tmp_path / "顧客.xlsx", flip=True)
+    with pytest.raises(ReadError, match="does not match its checksum"):
+        read_sources([path])
+    with pytest.raises(ReadError, match="more than 100 cells"):  # stopped after a few chunks
+        scan_workbook(tmp_path / "a.xlsx", "a.xlsx", FileKind.XLSX, ReadLimits(max_cells=100))
+    assert not unzip_threads()
+
+
+def test_scan_unzipped_ahead_closed_early_ends_its_thread(tmp_path: Path,
+                                                         unzip_ahead: None) -> None:
+    path = ledger_with_long_tail(tmp_path / "a.xlsx", flip=False)
+    with zipfile.ZipFile(path) as zf:
+        chunks = scan._unzipped(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
+        assert next(chunks)
+        assert unzip_threads()  # unzipping ahead, until the queue is full
+        chunks.close()
+        assert not unzip_threads()
