@@ -30,6 +30,7 @@ from migrator.read.sparse import padded_cells, read_sparse_sheet
 from migrator.read.split import (
     SheetsAhead,
     SheetSplitter,
+    merged_ranges,
     parsed_parts,
     parts_for,
     tidied_parts,
@@ -55,7 +56,7 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
 
     def split(sheet: str, info: zipfile.ZipInfo) -> SheetSplitter | None:
         parts = parts_for(info.file_size, threads)
-        if parts < 2:
+        if not parts:
             return None
         splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts)
         return splits[sheet]
@@ -63,7 +64,7 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
     counts: dict[str, SheetCells] = {}
     if kind != FileKind.XLS:
         counts = scan_workbook(path, name, kind, options.limits, options.include_hidden,
-                               split if kind == FileKind.XLSX and threads > 1 else None)
+                               split if kind == FileKind.XLSX else None)
     if kind == FileKind.ODS:
         _check_ods(name, counts, options)
     book = _open(path, name)
@@ -171,13 +172,13 @@ def _read_parts(path: Path, split: SheetSplitter, name: str, options: ReadOption
         paths = split.finish(path)
         if not paths:
             return None
-        with closing(parsed_parts(paths, split.sheet,
-                                  lambda p: pc.CalamineWorkbook.from_path(str(p)))) as parts:
+        with closing(parsed_parts(paths, split.sheet, _open_part)) as parts:
             found = tidied_parts(parts, clean_dense)
         if found is None:
             return None
-        rows, cells, kinds, height, width, ranges = found
+        rows, cells, kinds, height, width = found
         check_cell_count(name, split.sheet, height, width, options.limits)
+        ranges = merged_ranges(split, _open_part)
         merged: list[Merge] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         return Grid(file=name, sheet=split.sheet, rows=rows, merged=merged, cells=cells,
                     kinds=kinds)
@@ -185,6 +186,10 @@ def _read_parts(path: Path, split: SheetSplitter, name: str, options: ReadOption
         return None
     finally:
         split.discard()
+
+
+def _open_part(path: Path) -> Any:
+    return pc.CalamineWorkbook.from_path(str(path))
 
 
 def _ods_merges(path: Path) -> dict[str, list[Merge]]:

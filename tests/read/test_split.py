@@ -37,6 +37,7 @@ def tiny_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
     number of parts of each sheet parsed in parts is listed."""
     monkeypatch.setattr(split, "SPLIT_FROM", 1)
     monkeypatch.setattr(split, "PART_BYTES", 1)
+    monkeypatch.setattr(split, "COPY_FROM", 1)
     shm = tmp_path / "shm"
     shm.mkdir()
     monkeypatch.setattr(split, "SHM", str(shm))
@@ -68,6 +69,14 @@ def what_was_read(path: Path, threads: int) -> Any:
     return found, [(s.sheet, s.reason) for s in tables.skipped_sheets]
 
 
+def read_whole(path: Path) -> Any:
+    """What a read gives from the workbook itself: no sheet parsed from a copy or parts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(split, "COPY_FROM", 1 << 62)
+        patch.setattr(split, "SPLIT_FROM", 1 << 62)
+        return what_was_read(path, 1)
+
+
 def grids(path: Path, threads: int) -> list[Any]:
     found, _ = excel.read_workbook(path, path.name, FileKind.XLSX,
                                    ReadOptions(sheet_threads=threads))
@@ -81,9 +90,9 @@ def left_behind(tmp_path: Path) -> list[Path]:
 @pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
 def test_split_each_fixture_reads_as_it_does_whole(path: Path, tiny_parts: list[int],
                                                    tmp_path: Path) -> None:
-    whole = what_was_read(path, 1)
+    whole = read_whole(path)
     assert not tiny_parts
-    for threads in (2, 3, 4):
+    for threads in (1, 2, 3, 4):
         assert what_was_read(path, threads) == whole, threads
     assert not left_behind(tmp_path)
 
@@ -100,7 +109,9 @@ def test_split_wild_workbooks_read_as_they_do_whole(wild: Path, tiny_parts: list
     books = sorted({*wild.rglob("*.xlsx"), *wild.rglob("*.xlsm")})
     assert books
     for path in books:
-        assert what_was_read(path, 3) == what_was_read(path, 1), path.name
+        whole = read_whole(path)
+        assert what_was_read(path, 3) == whole, path.name
+        assert what_was_read(path, 1) == whole, path.name
     assert tiny_parts
     assert not left_behind(tmp_path)
 
@@ -130,8 +141,12 @@ def quirky_workbook(path: Path) -> Path:
 def test_split_quirky_sheet_lays_out_the_same_grid(tmp_path: Path,
                                                    tiny_parts: list[int]) -> None:
     path = quirky_workbook(tmp_path / "quirky.xlsx")
-    (memo, whole), (memo2, parted) = grids(path, 1), grids(path, 4)
-    assert tiny_parts == [4]  # the one-row sheet has no row to cut at
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(split, "COPY_FROM", 1 << 62)
+        memo, whole = grids(path, 1)
+    assert not tiny_parts
+    memo2, parted = grids(path, 4)
+    assert tiny_parts == [1, 4]  # the one-row sheet has no row to cut at: a copy
     assert (memo.rows, memo2.rows) == ([["別シート"]], [["別シート"]])
     assert parted.rows == whole.rows
     assert parted.merged == whole.merged == [(0, 2, 0, 5)]
@@ -173,11 +188,13 @@ def test_split_rows_out_of_order_are_read_whole(tmp_path: Path,
         sheet.append([f"C{i:04d}", f"会社{i}"])
     book.save(tmp_path / "ordered.xlsx")
     path = rows_reversed(tmp_path / "ordered.xlsx", tmp_path / "reversed.xlsx")
-    whole = what_was_read(path, 1)
+    whole = read_whole(path)
     (table,), _ = whole
     assert [row[0] for row in table[6]] == [f"C{i:04d}" for i in range(200)]  # in order
     assert what_was_read(path, 2) == whole
     assert tiny_parts == [2]  # cut, parsed, then found overlapping and read whole
+    assert what_was_read(path, 1) == whole  # one part, its rows out of order: as whole
+    assert tiny_parts == [2, 1]
     assert not left_behind(tmp_path)
 
 
@@ -207,13 +224,12 @@ def test_split_tidied_parts_lay_rows_out_as_one_dense_sheet() -> None:
                           Part((4, 0), (4, 2), 7.0, [((4, 0), (4, 2))]),
                           Part((5, 2), (6, 2), "")], clean_dense)
     assert found is not None
-    rows, cells, kinds, last, width, merged = found
+    rows, cells, kinds, last, width = found
     whole = [["", "", ""], ["", " a ", ""], ["", " a ", ""], ["", "", ""],
              [7.0, 7.0, 7.0], ["", "", ""], ["", "", ""]]
     expected = [list(r) for r in whole]
     expected_cells, expected_kinds = clean_dense(expected)
     assert (last, width) == (6, 2)  # the last row and column, before blank rows are dropped
-    assert merged == [((1, 1), (2, 1)), ((4, 0), (4, 2))]
     assert rows == expected[:5] == [[None] * 3, [None, "a", None], [None, "a", None],
                                     [None] * 3, [7, 7, 7]]
     assert cells.tolist() == expected_cells[:5].tolist()
@@ -223,7 +239,7 @@ def test_split_tidied_parts_lay_rows_out_as_one_dense_sheet() -> None:
 def test_split_without_room_for_parts_reads_whole(tmp_path: Path, tiny_parts: list[int],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = quirky_workbook(tmp_path / "quirky.xlsx")
-    whole = what_was_read(path, 1)
+    whole = read_whole(path)
     monkeypatch.setattr(split, "_room", lambda size: str(tmp_path / "no such folder"))
     assert what_was_read(path, 3) == whole
     assert not tiny_parts
@@ -232,7 +248,7 @@ def test_split_without_room_for_parts_reads_whole(tmp_path: Path, tiny_parts: li
 def test_split_part_calamine_refuses_reads_whole(tmp_path: Path, tiny_parts: list[int],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     path = quirky_workbook(tmp_path / "quirky.xlsx")
-    whole = what_was_read(path, 1)
+    whole = read_whole(path)
 
     def refuse(paths: list[Path], sheet: str, opener: Any) -> Any:
         assert all(p.exists() for p in paths)
@@ -306,10 +322,97 @@ def test_split_no_part_is_empty_and_each_cut_is_at_a_row(tmp_path: Path, parts: 
         sheets = list(split.parsed_parts(paths, "Sheet",
                                          lambda p: pc.CalamineWorkbook.from_path(str(p))))
         assert all(s.start is not None for s in sheets)
-        rows, _, _, height, width, _ = tidied_parts(sheets, clean_dense) or ([], 0, 0, 0, 0, [])
+        rows, _, _, height, width = tidied_parts(sheets, clean_dense) or ([], 0, 0, 0, 0)
         assert rows == [[f"行{i}", i] for i in range(5)] and (height, width) == (4, 1)
     finally:
         cutter.discard()
+    assert not left_behind(tmp_path)
+
+
+def test_split_parts_for_cuts_large_sheets_and_copies_the_rest() -> None:
+    assert split.parts_for(split.COPY_FROM - 1, 1) == 0  # small: from the workbook
+    assert split.parts_for(split.COPY_FROM, 1) == 1  # one core: a copy, in one part
+    assert split.parts_for(split.SPLIT_FROM - 1, 2) == 0  # parsed ahead (SheetsAhead)
+    assert split.parts_for(split.SPLIT_FROM, 2) == 2
+    assert split.parts_for(100 * split.SPLIT_FROM, 8) == split.MAX_PARTS
+
+
+def cut(path: Path, parts: int) -> Any:
+    """The first sheet of `path` fed to a SheetSplitter in small chunks, and finished."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    cutter = split.SheetSplitter("Sheet", "xl/worksheets/sheet1.xml", len(xml), parts)
+    pieces = re.findall(rb"[^>]*>|[^>]+$", xml)
+    for k in range(0, len(pieces), 3):
+        cutter.feed(b"".join(pieces[k:k + 3]))
+    cutter.close()
+    return cutter, cutter.finish(path)
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_split_parts_show_calamine_no_merges_and_the_merges_book_the_sheet_s(
+        tmp_path: Path, parts: int, tiny_parts: list[int]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["顧客一覧（架空）"])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("B4:B6")
+    for i in range(8):
+        sheet.append([f"C{i:03d}", f"会社{i}", i])
+    book.save(tmp_path / "merged.xlsx")
+    opener = excel._open_part
+    whole = opener(tmp_path / "merged.xlsx").get_sheet_by_name("Sheet").merged_cell_ranges
+    assert whole == [((0, 0), (0, 2)), ((3, 1), (5, 1))]
+    cutter, paths = cut(tmp_path / "merged.xlsx", parts)
+    try:
+        assert len(paths) == parts
+        for path in paths:  # calamine stops at the empty <mergeCells> ahead of the rows
+            with zipfile.ZipFile(path) as z:
+                xml = z.read("xl/worksheets/sheet1.xml")
+            assert xml.index(split.NO_MERGES % (b"", b"")) < xml.index(b"<sheetData")
+            assert opener(path).get_sheet_by_name("Sheet").merged_cell_ranges == []
+        assert cutter.merges is not None
+        with zipfile.ZipFile(cutter.merges) as z:
+            assert b"<row" not in z.read("xl/worksheets/sheet1.xml")
+            assert "xl/sharedStrings.xml" not in z.namelist()
+        assert split.merged_ranges(cutter, opener) == whole
+    finally:
+        cutter.discard()
+    assert not left_behind(tmp_path)
+    unmerged = openpyxl.Workbook()
+    assert unmerged.active is not None
+    unmerged.active.append(["顧客コード"])
+    unmerged.save(tmp_path / "plain.xlsx")
+    cutter, paths = cut(tmp_path / "plain.xlsx", parts)
+    assert len(paths) == 1 and cutter.merges is None  # no merged range: no merges book
+    assert split.merged_ranges(cutter, opener) == []
+    cutter.discard()
+
+
+def prefixed(source: Path, target: Path) -> Path:
+    """The same workbook with its sheets' elements written with an `x:` prefix."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<(/?)([A-Za-z]+)([\s>/])", rb"<\1x:\2\3", data)
+                data = data.replace(b'xmlns="', b'xmlns:x="', 1)
+            zout.writestr(info, data)
+    return target
+
+
+def test_split_sheet_with_prefixed_elements_reads_as_whole(tmp_path: Path,
+                                                           tiny_parts: list[int]) -> None:
+    path = prefixed(quirky_workbook(tmp_path / "quirky.xlsx"), tmp_path / "prefixed.xlsx")
+    with zipfile.ZipFile(path) as z:
+        assert b"<x:sheetData>" in z.read("xl/worksheets/sheet2.xml")
+    whole = read_whole(path)
+    (table,) = [t for t in whole[0] if t[0] == "顧客"]
+    assert len(table[6]) == 400  # calamine reads the prefixed sheet
+    for threads in (1, 3):
+        assert what_was_read(path, threads) == whole
+    assert tiny_parts == [1, 1, 1, 3]
     assert not left_behind(tmp_path)
 
 
@@ -327,7 +430,7 @@ def test_split_sweeps_the_parts_a_killed_read_left(tmp_path: Path, tiny_parts: l
         folder.mkdir()
         (folder / "part0.xlsx").write_bytes(b"PK")
     what_was_read(quirky_workbook(tmp_path / "quirky.xlsx"), 2)
-    assert tiny_parts == [2]
+    assert tiny_parts == [1, 2]
     assert sorted(left_behind(tmp_path)) == [live]
 
 
