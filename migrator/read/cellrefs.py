@@ -65,6 +65,21 @@ def _above(a: np.ndarray, start: np.ndarray, bound: bytes, zero: int, base: int)
     return bool((_number(a, start, len(bound), zero, base) > _number_of(bound, zero, base)).any())
 
 
+def count(data: bytes, tag: bytes) -> int:
+    """`data.count(tag)`, faster for a 4-byte tag (`</c>`, once per cell of every sheet):
+    numpy compares the bytes as 32-bit words at each of the 4 offsets, which took 0.03 s
+    of a 107 MB sheet against bytes.count's 0.073 s. bytes.count counts matches that do
+    not overlap; a tag that could overlap itself is counted by it."""
+    if len(tag) != 4 or len(data) < 1024 or any(tag[k:] == tag[:4 - k] for k in (1, 2, 3)):
+        return data.count(tag)
+    word = np.frombuffer(tag, dtype="<u4")[0]
+    found = 0
+    for offset in range(4):
+        words = np.frombuffer(data, dtype="<u4", count=(len(data) - offset) // 4, offset=offset)
+        found += int(np.count_nonzero(words == word))
+    return found
+
+
 def _run(a: np.ndarray, start: np.ndarray, cap: int, lo: int, hi: int) -> np.ndarray:
     """How many bytes from each start lie in lo..hi, counted up to `cap`."""
     count = np.zeros(len(start), dtype=np.int64)

@@ -358,6 +358,10 @@ def tidied_parts(sheets: Iterable[Any], tidy: Tidy
         if left:
             for row in rows:
                 row[:0] = [""] * left
+        if columns < width:  # as wide as a part before, not widened once tidied
+            for row in rows:
+                row.extend([None] * (width - columns))
+            columns = width
         if first > laid:
             blocks.append(blank(first - laid, columns))
         blocks.append((rows, *tidy(rows)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from migrator.read.cellrefs import inside
+from migrator.read.cellrefs import count, inside
 from migrator.read.model import SheetCells
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})'
@@ -66,7 +66,7 @@ class XlsxSheetCounter:
             data = self._start(data)
             if self._prefix is None:
                 return
-        self.cells += data.count(self._close)
+        self.cells += count(data, self._close)
         if self._bounded and self._outside is not None and self._dimension is not None \
                 and not inside(data, self._tag, *self._dimension) \
                 and self._outside.search(data):

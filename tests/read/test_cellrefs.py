@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from migrator.read.cellrefs import inside
+from migrator.read.cellrefs import count, inside
 from migrator.read.xlsxcount import XlsxSheetCounter
 
 
@@ -74,3 +74,15 @@ def test_inside_never_where_the_regex_matches(seed: int) -> None:
             assert not regex.search(data)
         elif all(re.fullmatch(rb'r="[A-Z]+[0-9]+"', r) for r in refs):
             assert regex.search(data)
+
+
+def test_count_is_bytes_count_at_every_offset() -> None:
+    rng = random.Random(5)
+    pieces = [b"</c>", b"<c r=\"A1\">", b"</", b"c>", b"<", b">", b"/", b"c", b"x", b"\xe6\x97\xa5"]
+    for _ in range(60):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 900)))
+        for head in range(4):  # every alignment of the matches
+            assert count(data[head:], b"</c>") == data[head:].count(b"</c>")
+    assert count(b"</c>" * 2000, b"</c>") == 2000
+    assert count(b"aaaa" * 600, b"aaaa") == 600  # overlapping matches: bytes.count's way
+    assert count(b"</x:c>" * 300, b"</x:c>") == 300

@@ -527,3 +527,19 @@ def test_sheets_ahead_off_parses_each_sheet_when_asked() -> None:
     ahead = split.SheetsAhead(book, ["A", "B"], False)
     assert [ahead.sheet("A"), ahead.sheet("B")] == ["parsed A", "parsed B"]
     assert book.parsed == [("A", True), ("B", True)]
+
+
+def test_split_tidied_parts_lay_a_narrower_later_part_out_as_wide() -> None:
+    found = tidied_parts([Part((0, 0), (1, 2), "x"), Part((2, 0), (3, 0), 5.5),
+                          Part((5, 1), (5, 1), " b ")], clean_dense)
+    assert found is not None
+    rows, cells, kinds, last, width = found
+    whole = [["x", "x", "x"], ["x", "x", "x"], [5.5, "", ""], [5.5, "", ""], ["", "", ""],
+             ["", " b ", ""]]
+    expected = [list(r) for r in whole]
+    expected_cells, expected_kinds = clean_dense(expected)
+    assert (last, width) == (5, 2)
+    assert rows == expected == [["x"] * 3, ["x"] * 3, [5.5, None, None], [5.5, None, None],
+                                [None] * 3, [None, "b", None]]
+    assert cells.tolist() == expected_cells.tolist()
+    assert kinds.tolist() == expected_kinds.tolist()
