@@ -56,8 +56,8 @@ PREFIX = "migrator-parts-"
 """The part workbooks' folder is made in SHM (or the temporary folder) named with this
 prefix and the reading process's id."""
 
-_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-_SHARED_STRINGS = "xl/sharedStrings.xml"
+WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+SHARED_STRINGS = "xl/sharedStrings.xml"
 """Where calamine looks for the shared strings: a sheet without rows needs none."""
 NO_MERGES = b'<%bmergeCells count="0"></%bmergeCells>'
 """Written into each part before <sheetData> (with the sheet's element prefix).
@@ -217,11 +217,11 @@ class SheetSplitter:
                 merges.writestr(self.member, sheet)
             with zipfile.ZipFile(path) as source:
                 for info in source.infolist():
-                    if _WORKSHEET.fullmatch(info.filename):
+                    if WORKSHEET.fullmatch(info.filename):
                         continue  # this sheet is written; calamine reads no other unasked
                     data = source.read(info)
                     for book in self._books:
-                        if book is not merges or info.filename != _SHARED_STRINGS:
+                        if book is not merges or info.filename != SHARED_STRINGS:
                             book.writestr(info.filename, data)
             for book in self._books:
                 book.close()

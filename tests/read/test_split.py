@@ -543,3 +543,24 @@ def test_split_tidied_parts_lay_a_narrower_later_part_out_as_wide() -> None:
                                 [None] * 3, [None, "b", None]]
     assert cells.tolist() == expected_cells.tolist()
     assert kinds.tolist() == expected_kinds.tolist()
+
+
+def test_split_workbook_itself_is_opened_only_for_a_sheet_parsed_from_it(
+        tmp_path: Path, tiny_parts: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = quirky_workbook(tmp_path / "quirky.xlsx")  # two sheets, shared strings
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+    whole = read_whole(path)
+    opened: list[str] = []
+    real = excel._open
+
+    def counted(where: Path, name: str) -> Any:
+        opened.append(name)
+        return real(where, name)
+
+    monkeypatch.setattr(excel, "_open", counted)
+    assert what_was_read(path, 3) == whole
+    assert tiny_parts == [1, 3] and opened == []  # both sheets from parts: names from a copy
+    monkeypatch.setattr(split, "_room", lambda size: str(tmp_path / "no such folder"))
+    assert what_was_read(path, 3) == whole
+    assert opened == ["quirky.xlsx"]  # no parts: the sheets are parsed from the workbook
