@@ -29,14 +29,13 @@ from migrator.read.scan import scan_workbook
 from migrator.read.settings import ReadOptions
 from migrator.read.sparse import padded_cells, read_sparse_sheet
 from migrator.read.split import (
-    SHARED_STRINGS,
-    WORKSHEET,
     SheetsAhead,
     SheetSplitter,
     merged_ranges,
     parsed_parts,
     parts_for,
     tidied_parts,
+    workbook_members,
 )
 from migrator.tables import SkippedSheet
 
@@ -155,12 +154,9 @@ def _sheet_metadata(path: Path, book: _Book, light: bool) -> list[Any]:
     if light:
         copy = io.BytesIO()
         try:
-            with zipfile.ZipFile(path) as source, \
-                    zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as members:
-                for info in source.infolist():
-                    if not WORKSHEET.fullmatch(info.filename) \
-                            and info.filename != SHARED_STRINGS:
-                        members.writestr(info.filename, source.read(info))
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as members:
+                for member, data in workbook_members(path, shared_strings=False):
+                    members.writestr(member, data)
             copy.seek(0)
             with closing(pc.CalamineWorkbook.from_filelike(copy)) as metadata:
                 return list(metadata.sheets_metadata)

@@ -30,6 +30,7 @@ rows are out of order, calamine refusing a part), the sheet is read whole as bef
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -56,8 +57,8 @@ PREFIX = "migrator-parts-"
 """The part workbooks' folder is made in SHM (or the temporary folder) named with this
 prefix and the reading process's id."""
 
-WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-SHARED_STRINGS = "xl/sharedStrings.xml"
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 """Where calamine looks for the shared strings: a sheet without rows needs none."""
 NO_MERGES = b'<%bmergeCells count="0"></%bmergeCells>'
 """Written into each part before <sheetData> (with the sheet's element prefix).
@@ -209,28 +210,25 @@ class SheetSplitter:
             return []
         assert self._folder is not None
         sheet = self._head + b"".join(self._after)
+        merges = self._folder / "merges.xlsx" if b"mergeCell" in sheet else None
         try:
-            merges = None
-            if b"mergeCell" in sheet:
-                merges = zipfile.ZipFile(self._folder / "merges.xlsx", "w", zipfile.ZIP_STORED)
-                self._books.append(merges)
-                merges.writestr(self.member, sheet)
-            with zipfile.ZipFile(path) as source:
-                for info in source.infolist():
-                    if WORKSHEET.fullmatch(info.filename):
-                        continue  # this sheet is written; calamine reads no other unasked
-                    data = source.read(info)
+            with contextlib.ExitStack() as stack:
+                rowless = None
+                if merges is not None:
+                    rowless = stack.enter_context(zipfile.ZipFile(merges, "w",
+                                                                  zipfile.ZIP_STORED))
+                    rowless.writestr(self.member, sheet)
+                for name, data in workbook_members(path):
                     for book in self._books:
-                        if book is not merges or info.filename != SHARED_STRINGS:
-                            book.writestr(info.filename, data)
+                        book.writestr(name, data)
+                    if rowless is not None and name != _SHARED_STRINGS:
+                        rowless.writestr(name, data)
             for book in self._books:
                 book.close()
         except (OSError, zipfile.BadZipFile):
             self.discard()
             return []
-        if merges is not None:
-            self._books.pop()
-            self.merges = Path(str(merges.filename))
+        self.merges = merges
         return [Path(str(b.filename)) for b in self._books]
 
     def discard(self) -> None:
@@ -249,6 +247,17 @@ class SheetSplitter:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def workbook_members(path: Path, shared_strings: bool = True
+                     ) -> Generator[tuple[str, bytes], None, None]:
+    """Each member of the .xlsx at `path` but its worksheets (and its shared strings, unless
+    `shared_strings`), with its bytes: what calamine reads besides the sheet it parses."""
+    with zipfile.ZipFile(path) as source:
+        for info in source.infolist():
+            if not _WORKSHEET.fullmatch(info.filename) \
+                    and (shared_strings or info.filename != _SHARED_STRINGS):
+                yield info.filename, source.read(info)
 
 
 def _room(size: int) -> str | None:
