@@ -199,12 +199,16 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Generator[bytes, None
     carry = b""
     with closing(_unzipped(zf, info)) as unzipped:
         for data in unzipped:
-            data = carry + data
             cut = data.rfind(b"<")
+            if cut < 0:  # a tag the carry began may go on: cut where the two end
+                data = carry + data
+                cut = data.rfind(b"<")
+                carry = b""
             if cut < 0 or data.find(b">", cut) >= 0 or len(data) - cut > _LONGEST_TAG:
                 cut = len(data)  # no tag is cut here
-            data, carry = data[:cut], data[cut:]
-            yield data
+            # one copy of the chunk, not two (carry + data, then its head)
+            yield b"".join((carry, memoryview(data)[:cut])) if carry else data[:cut]
+            carry = data[cut:]
     if carry:
         yield carry
 

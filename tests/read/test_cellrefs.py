@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pytest
 
-from migrator.read.cellrefs import count, inside
+from migrator.read.cellrefs import _starts, count, inside
 from migrator.read.xlsxcount import XlsxSheetCounter
 
 
@@ -86,3 +87,25 @@ def test_count_is_bytes_count_at_every_offset() -> None:
     assert count(b"</c>" * 2000, b"</c>") == 2000
     assert count(b"aaaa" * 600, b"aaaa") == 600  # overlapping matches: bytes.count's way
     assert count(b"</x:c>" * 300, b"</x:c>") == 300
+
+
+def test_inside_at_every_cut_of_a_chunk() -> None:
+    """A chunk may end anywhere in its last cell (a damaged sheet): the positions read
+    past its end are zeros, never an error, and "inside" still never hides a cell outside."""
+    data = _cells([b'r="A1"', b'r="G300002"', b'r="H2"', b'r="B9"']) + b'<c r="G300002"/>'
+    regex = _outside(b"", b"G", b"300002")
+    for end in range(len(data) + 1):
+        if inside(data[:end], b"<c", b"G", b"300002"):
+            assert not regex.search(data[:end])
+    assert inside(data[: data.index(b'<c r="H2"')], b"<c", b"G", b"300002")
+
+
+def test_starts_finds_every_tag_at_every_offset() -> None:
+    rng = random.Random(11)
+    pieces = [b"<c", b"<", b"c", b" ", b"<x:c", b"x:", b"<cc", b"\xe6\x97\xa5"]
+    for _ in range(60):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 300)))
+        a = np.frombuffer(data, dtype=np.uint8)
+        for tag in (b"<c", b"<x:c"):
+            want = [m.start() for m in re.finditer(re.escape(tag), data)]
+            assert sorted(_starts(a, tag).tolist()) == want

@@ -269,3 +269,18 @@ def test_scan_unzipped_ahead_closed_early_ends_its_thread(tmp_path: Path,
         assert unzip_threads()  # unzipping ahead, until the queue is full
         chunks.close()
         assert not unzip_threads()
+
+
+@pytest.mark.parametrize("size", [5, 64, 4096])
+def test_scan_chunks_never_cut_a_tag(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Chunks smaller than a tag too: a tag the carry began goes on in chunks holding
+    no `<`, and is cut nowhere."""
+    monkeypatch.setattr(scan, "_CHUNK", size)
+    with zipfile.ZipFile(SAMPLE_DATA / "顧客台帳.xlsx") as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        whole = zf.read(info)
+        chunks = list(scan._chunks(zf, info))
+    assert b"".join(chunks) == whole
+    for chunk in chunks:
+        last = chunk.rfind(b"<")
+        assert last < 0 or chunk.find(b">", last) >= 0, chunk[-40:]
