@@ -56,6 +56,8 @@ class Prepared:
     distinct values, so that COPY writes each of them once too."""
     chunks: Iterator[bytes] | None = None
     """The COPY payload when another thread makes it (`LoadAhead`); else `copy_chunks`."""
+    _constants: dict[str, str] | None = None
+    """The COPY text of each column that holds one value in every row (`copy_columns`)."""
 
     def records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
         """Rows `start:stop` as dicts, for executemany."""
@@ -267,19 +269,61 @@ _COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def copy_columns(table: Prepared) -> list[str]:
+    """The table's columns in the order `copy_chunks` writes them: those that hold one
+    value in every row (the run id, the file and sheet of a table read from one sheet)
+    last, so that each chunk writes them once, with the line end, instead of once per
+    row: 0.37-0.43 -> 0.31-0.32 s for the run benchmark's 500,000 rows (3 pairs)."""
+    constants = _copy_constants(table)
+    return [c for c in table.columns if c not in constants] + list(constants)
+
+
+def _copy_constants(table: Prepared) -> dict[str, str]:
+    """The COPY text of each column but the primary key whose rows all hold one value
+    (found once per table: a column all blank, coded with one distinct value, or a
+    text column of lineage or the run id equal throughout)."""
+    if table._constants is not None:
+        return table._constants
+    constants: dict[str, str] = {}
+    for c in table.columns if table.size else []:
+        if c == table.spec.primary_key:
+            continue
+        missing, values = table.missing[c], table.values[c]
+        if missing.all():
+            constants[c] = _COPY_NULL
+        elif missing.any():
+            continue
+        elif c in table.distinct:
+            distinct = table.distinct[c][1]
+            if len(distinct) == 1:
+                constants[c] = _copy_value(distinct[0])
+        elif c in _CONSTANT_CANDIDATES and isinstance(values[0], str) \
+                and (values == values[0]).all():
+            constants[c] = values[0].translate(_COPY_ESCAPES)
+    table._constants = constants
+    return constants
+
+
+_CONSTANT_CANDIDATES = (*LINEAGE_COLUMNS, RUN_ID)
+
+
 def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
-    """The table as PostgreSQL COPY text format, `rows` rows per chunk.
+    """The table as PostgreSQL COPY text format in `copy_columns` order, `rows` rows per
+    chunk.
 
     Built chunk by chunk, so the server parses one chunk while the next is built.
     """
+    constants = _copy_constants(table)
+    varying = [c for c in table.columns if c not in constants]
+    end = "".join("\t" + text for text in constants.values()) + "\n"
     texts = {c: _objects([*map(_copy_value, distinct.tolist()), _COPY_NULL])
-             for c, (_, distinct) in table.distinct.items()}
+             for c, (_, distinct) in table.distinct.items() if c in varying}
     for start in range(0, table.size, rows):
         columns = [texts[c][table.distinct[c][0][start:start + rows]].tolist() if c in texts
                    else _copy_text(table.values[c][start:start + rows], table.kinds[c],
                                    table.missing[c][start:start + rows])
-                   for c in table.columns]
-        yield ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
+                   for c in varying]
+        yield (end.join(map("\t".join, zip(*columns, strict=True))) + end).encode("utf-8")
 
 
 def _copy_text(values: np.ndarray, kind: str, missing: np.ndarray) -> list[str]:

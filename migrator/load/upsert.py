@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import UPDATED
 from migrator.load.ddl import RUN_ID, index_name
-from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks
+from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks, copy_columns
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -172,7 +172,7 @@ def _copy(conn: Connection, name: str, table: Prepared, advance: Callable[[int],
           queued: bool = True) -> None:
     from psycopg.copy import QueuedLibpqWriter
 
-    cols = ", ".join(_quote(conn, c) for c in table.columns)
+    cols = ", ".join(_quote(conn, c) for c in copy_columns(table))
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from migrator.load import LoadError
-from migrator.load.prepare import copy_chunks, prepare
+from migrator.load.prepare import copy_chunks, copy_columns, prepare
 from migrator.schema import load_schema
 
 SCHEMA = load_schema("crm")
@@ -64,10 +64,38 @@ def test_copy_payload_escapes_text_and_spells_nulls_dates_and_booleans() -> None
     assert table.columns == ["contact_id", "customer_code", "full_name", "birthday",
                              "is_primary", "_source_file", "_source_sheet", "_source_row",
                              "_run_id"]
+    # the columns that hold one value in every row come last: each line ends with them
+    assert copy_columns(table) == ["contact_id", "customer_code", "full_name", "birthday",
+                                   "is_primary", "_source_row", "_source_file",
+                                   "_source_sheet", "_run_id"]
     payload = b"".join(copy_chunks(table)).decode("utf-8")
-    assert payload == ("K1\tC1\t山田\\t太郎\\\\\t1990-01-02\tt\ta.csv\t\\N\t2\tr\n"
-                       "K2\tC2\tline\\nbreak\\r\t\\N\tf\ta.csv\t\\N\t3\tr\n")
+    assert payload == ("K1\tC1\t山田\\t太郎\\\\\t1990-01-02\tt\t2\ta.csv\t\\N\tr\n"
+                       "K2\tC2\tline\\nbreak\\r\t\\N\tf\t3\ta.csv\t\\N\tr\n")
     assert b"".join(copy_chunks(table, rows=1)) == payload.encode("utf-8")
+
+
+def test_copy_writes_a_column_of_one_value_once_per_chunk_and_every_other_per_row() -> None:
+    """A coded column of one distinct value, a file name with a tab, one missing sheet
+    name: each is a constant only where every row holds it."""
+    frame = pd.DataFrame({
+        "contact_id": ["K1", "K2", "K3"], "customer_code": ["C1", "C1", "C1"],
+        "birthday": [date(1990, 1, 2)] * 3, "is_primary": [True, None, True],
+        "_source_file": ["a\tb.csv"] * 3, "_source_sheet": [None, None, "s"],
+        "_source_row": [2, 3, 4]}, dtype=object)
+    table = prepare("contacts", SCHEMA.tables["contacts"], frame, "r")
+    assert copy_columns(table) == ["contact_id", "customer_code", "is_primary", "_source_sheet",
+                                   "_source_row", "birthday", "_source_file", "_run_id"]
+    payload = b"".join(copy_chunks(table, rows=2)).decode("utf-8")
+    assert payload == ("K1\tC1\tt\t\\N\t2\t1990-01-02\ta\\tb.csv\tr\n"
+                       "K2\tC1\t\\N\t\\N\t3\t1990-01-02\ta\\tb.csv\tr\n"
+                       "K3\tC1\tt\ts\t4\t1990-01-02\ta\\tb.csv\tr\n")
+    one = prepare("contacts", SCHEMA.tables["contacts"], frame.iloc[:1], "r")
+    assert copy_columns(one) == ["contact_id", "customer_code", "_source_row", "birthday",
+                                 "is_primary", "_source_file", "_source_sheet", "_run_id"]
+    # one row: all but the key (never a constant: it leads every line) and the columns
+    # not looked at for one value (fields of text, the row) are written with the line end
+    assert b"".join(copy_chunks(one)).decode("utf-8") == \
+        "K1\tC1\t2\t1990-01-02\tt\ta\\tb.csv\t\\N\tr\n"
 
 
 def test_prepare_and_copy_convert_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch
