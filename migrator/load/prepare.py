@@ -56,8 +56,10 @@ class Prepared:
     distinct values, so that COPY writes each of them once too."""
     chunks: Iterator[bytes] | None = None
     """The COPY payload when another thread makes it (`LoadAhead`); else `copy_chunks`."""
-    _constants: dict[str, str] | None = None
-    """The COPY text of each column that holds one value in every row (`copy_columns`)."""
+    _constants: dict[str, str] | None = field(default=None, init=False, repr=False,
+                                              compare=False)
+    """A cache: the COPY text of each column that holds one value in every row, found by
+    `copy_columns` on first use."""
 
     def records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
         """Rows `start:stop` as dicts, for executemany."""
@@ -269,6 +271,10 @@ _COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_CONSTANT_CANDIDATES = (*LINEAGE_COLUMNS, RUN_ID)
+"""The text columns looked at for one value throughout (the others would cost a pass each)."""
+
+
 def copy_columns(table: Prepared) -> list[str]:
     """The table's columns in the order `copy_chunks` writes them: those that hold one
     value in every row (the run id, the file and sheet of a table read from one sheet)
@@ -303,8 +309,6 @@ def _copy_constants(table: Prepared) -> dict[str, str]:
     table._constants = constants
     return constants
 
-
-_CONSTANT_CANDIDATES = (*LINEAGE_COLUMNS, RUN_ID)
 
 
 def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
