@@ -29,16 +29,38 @@ MARIADB_KEY_LENGTH = 255
 """VARCHAR length for an indexed text column without max_length (MariaDB cannot index TEXT)."""
 
 
+POSTGRES_CODE_COLLATION = "C"
+"""The collation of identifier-like text columns on PostgreSQL (`is_code`): byte order.
+
+Their keys, indexes and foreign keys are built by sorting, and under a libc locale
+(C.UTF-8 or en_US.UTF-8 alike) every comparison goes through strcoll, without abbreviated
+keys. In "C" the 300,000-sale customer_code index took 112-152 ms instead of 287-335, and
+the run benchmark's keys, indexes and foreign keys 906-969 ms instead of 1119-1299 (two
+runs each). Equality, which is all a code is looked up by, is the same in any
+deterministic collation; only ORDER BY a code changes, to the order of its characters.
+Names and other prose keep the database's own collation. A table created before keeps its
+columns: an older target loads and merges as it did."""
+_CODE_FORMATS = frozenset({"e164", "email"})
+
+
+def is_code(spec: FieldSpec) -> bool:
+    """Whether a text field holds identifiers (codes, phone numbers, e-mail addresses),
+    compared as they are written rather than sorted as words."""
+    return spec.type == "code" or spec.format in _CODE_FORMATS
+
+
 def column_type(spec: FieldSpec, dialect: str, *, indexed: bool = False) -> TypeEngine[Any]:
     """The SQL type of a schema field on `dialect` (sqlite, postgresql, mysql/mariadb)."""
     import sqlalchemy as sa
 
     if spec.type in ("text", "code"):
+        collation = POSTGRES_CODE_COLLATION if dialect == "postgresql" and is_code(spec) \
+            else None
         if spec.max_length:
-            return sa.String(spec.max_length)
+            return sa.String(spec.max_length, collation=collation)
         if dialect in ("mysql", "mariadb") and (indexed or spec.type == "code"):
             return sa.String(MARIADB_KEY_LENGTH)
-        return sa.Text()
+        return sa.Text(collation=collation)
     simple: dict[str, TypeEngine[Any]] = {
         "integer": sa.BigInteger(), "decimal": sa.Numeric(18, 4), "date": sa.Date(),
         "boolean": sa.Boolean(),

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from migrator.load import LoadError, TableCounts, redact, write_tables
+from migrator.load import LoadError, TableCounts, ddl, redact, write_tables
 from migrator.load.ddl import build_metadata
 from migrator.schema import load_schema
+from tests.conftest import scratch_database
 
 SCHEMA = load_schema("crm")
 DATA_TABLES = ("customers", "contacts", "sales")
@@ -421,15 +422,64 @@ def test_load_duplicate_keys_are_an_error(tmp_path: Any) -> None:
 
 
 def test_build_metadata_types_per_dialect() -> None:
-    for dialect, phone, notes, code in (("sqlite", "VARCHAR(32)", "TEXT", "VARCHAR(64)"),
-                                        ("postgresql", "VARCHAR(32)", "TEXT", "VARCHAR(64)"),
-                                        ("mysql", "VARCHAR(32)", "TEXT", "VARCHAR(64)")):
+    for dialect, phone, notes, code in (
+            ("sqlite", "VARCHAR(32)", "TEXT", "VARCHAR(64)"),
+            ("postgresql", 'VARCHAR(32) COLLATE "C"', "TEXT", 'VARCHAR(64) COLLATE "C"'),
+            ("mysql", "VARCHAR(32)", "TEXT", "VARCHAR(64)")):
         table = build_metadata(SCHEMA, dialect).tables["customers"]
         assert str(table.c.phone.type) == phone
         assert str(table.c.notes.type) == notes
         assert str(table.c.customer_code.type) == code
     sales_table = build_metadata(SCHEMA, "postgresql").tables["sales"]
     assert str(sales_table.c.amount.type) == "NUMERIC(18, 4)"
+
+
+def test_build_metadata_collates_codes_but_not_words_in_byte_order_on_postgresql() -> None:
+    """Codes, phone numbers and e-mail addresses sort by their bytes (keys and indexes
+    build without strcoll); names, addresses and notes keep the database's collation."""
+    for name, table in build_metadata(SCHEMA, "postgresql").tables.items():
+        if name not in SCHEMA.tables:
+            continue
+        fields = SCHEMA.tables[name].fields
+        for column in table.columns:
+            spec = fields.get(column.name)
+            collation = getattr(column.type, "collation", None)
+            if spec is not None and spec.type in ("text", "code") and (
+                    spec.type == "code" or spec.format in ("e164", "email")):
+                assert collation == "C", (name, column.name)
+            else:
+                assert collation is None, (name, column.name)
+    customers_table = build_metadata(SCHEMA, "postgresql").tables["customers"]
+    assert customers_table.c.email.type.collation == "C"
+    assert customers_table.c.name.type.collation is None
+    assert build_metadata(SCHEMA, "sqlite").tables["customers"].c.phone.type.collation is None
+
+
+def test_load_into_tables_of_an_older_version_without_byte_order_codes(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL target whose code columns hold the database's collation (created before
+    codes were collated "C") takes next month's rows: staging in "C" compares with them."""
+    in_c = ("SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = current_schema() AND collation_name = 'C' "
+            "AND table_name IN ('customers', 'contacts', 'sales')")
+    coded = sorted((t, c.name) for t, table in build_metadata(SCHEMA, "postgresql").tables.items()
+                   if t in DATA_TABLES for c in table.columns
+                   if getattr(c.type, "collation", None) == "C")
+    assert ("customers", "customer_code") in coded and ("sales", "customer_code") in coded
+    with scratch_database("postgresql", tmp_path / "new") as url:
+        run_load(url)
+        assert sorted(query(url, in_c)) == coded
+    with scratch_database("postgresql", tmp_path / "old") as url:
+        with monkeypatch.context() as older:
+            older.setattr(ddl, "POSTGRES_CODE_COLLATION", None)
+            run_load(url)
+        assert query(url, in_c) == []
+        result = run_load(url, frames(extra=True, phone="+81399998888"))
+        assert result["customers"] == TableCounts(inserted=1, updated=1, unchanged=2)
+        assert result["sales"] == TableCounts(inserted=0, updated=0, unchanged=4)
+        assert query(url, "SELECT phone FROM customers WHERE customer_code = 'C001'") == [
+            ("+81399998888",)]
+        assert query(url, in_c) == []
 
 
 def test_load_generates_missing_keys_stably_from_lineage(target_url: str) -> None:
