@@ -29,7 +29,13 @@ from migrator.progress import Progress, silent
 from migrator.schema import TableSpec, TargetSchema
 from migrator.tables import FAILURE_COLUMNS
 from migrator.target import stored_frame
-from migrator.validate.engine import frozen_texts, import_gx, read_only, without_fingerprint
+from migrator.validate.engine import (
+    frozen_texts,
+    import_gx,
+    kwargs_read_once,
+    read_only,
+    without_fingerprint,
+)
 from migrator.validate.rows import failing_positions, findable
 from migrator.validate.suites import IN_SET, NOT_IN_SET, load_suite_dicts, suite_dicts, to_gx_suite
 
@@ -170,7 +176,7 @@ def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFra
     suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
-    with without_fingerprint(), frozen_texts():
+    with without_fingerprint(), frozen_texts(), kwargs_read_once():
         return definition.run(batch_parameters={"dataframe": gx_frame},
                               result_format=result_format)
 

@@ -365,6 +365,43 @@ def test_validation_skips_gx_batch_fingerprint_and_puts_its_threshold_back(
     assert checked.results["customers"]["success"] is False  # the checks themselves ran
 
 
+def test_gx_builds_an_expectations_configuration_once_per_question_with_the_same_results(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX's kwargs questions (`_get_runtime_kwargs` and the ones it asks) share one build
+    of the expectation's configuration: fewer builds, the same findings, and GX's own
+    property and methods back in place after each table."""
+    from migrator.validate.engine import import_gx
+
+    import_gx()
+    from great_expectations.expectations.expectation import Expectation
+
+    prop = Expectation.__dict__["configuration"]
+    runtime = Expectation.__dict__["_get_runtime_kwargs"]
+    builds = [0]
+
+    def counted(self: object) -> object:
+        builds[0] += 1
+        return prop.fget(self)
+
+    def findings(once: bool) -> tuple[Checked, int]:
+        builds[0] = 0
+        with monkeypatch.context() as m:
+            m.setattr(Expectation, "configuration", property(counted))
+            if not once:
+                m.setattr(validate_check, "kwargs_read_once", _no_cache)
+            found = check_tables(frames(), SCHEMA)
+            assert Expectation.__dict__["configuration"].fget is counted  # put back
+            assert Expectation.__dict__["_get_runtime_kwargs"] is runtime
+        return found, builds[0]
+
+    shared, fewer = findings(True)
+    every, more = findings(False)
+    assert 0 < fewer < more / 2
+    pd.testing.assert_frame_equal(shared.failures, every.failures)
+    assert shared.results == every.results
+    assert shared.results["customers"]["success"] is False  # the checks themselves ran
+
+
 def test_gx_asks_each_text_column_for_its_blanks_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """GX tests a column for missing values in every metric; the read-only text columns
     it is given answer once per run (without that, several times), with the same
