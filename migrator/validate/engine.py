@@ -176,6 +176,7 @@ def frozen_texts() -> Iterator[None]:
     more with the values mapped once (medians of 6 interleaved runs each).
     """
     import numpy as np
+    from pandas.api.types import infer_dtype
     from pandas.core.arrays.string_ import StringArray
 
     from migrator.distinct import codes_if_repeated, without_repeats
@@ -193,8 +194,10 @@ def frozen_texts() -> Iterator[None]:
         if not frozen(cells):
             return asked(self)
         hit = kept.get(id(cells))
-        if hit is None or hit[0] is not cells:
-            hit = kept[id(cells)] = (cells, asked(self))
+        if hit is None or hit[0] is not cells:  # all str (no blank) tells in a fifth of isna
+            blank = np.zeros(len(cells), dtype=bool) \
+                if infer_dtype(cells, skipna=False) == "string" else asked(self)
+            hit = kept[id(cells)] = (cells, blank)
         return hit[1].copy()  # the caller's to change, as pandas' own answer is
 
     def str_map(self: StringArray, f: Any, *args: Any, **kwargs: Any) -> Any:

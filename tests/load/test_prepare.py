@@ -40,6 +40,38 @@ def test_prepare_coerces_each_kind_and_keeps_missing_as_none() -> None:
     assert table.records(1, 2)[0]["sale_id"] == "S1"
 
 
+def test_prepare_text_columns_with_and_without_blanks_alike_in_every_dtype() -> None:
+    """A text column of str only is taken as it is, with no missing cell; one with blanks
+    of any kind (None, NaN, NA) has them as None and marked missing; the key too."""
+    texts = ["コピー用紙", "トナー", "ペン"]
+    for dtype in (object, "str", "string"):
+        full = sales(product=pd.Series(texts, dtype=dtype).tolist())
+        full["product"] = pd.Series(texts, dtype=dtype)
+        table = prepare("sales", SCHEMA.tables["sales"], full, "r")
+        assert table.values["product"].tolist() == texts
+        assert table.missing["product"].tolist() == [False] * 3
+        assert table.values["sale_id"].tolist() == ["S0", "S1", "S2"]
+        assert not table.missing["sale_id"].any()
+        blanks = sales(product=texts)
+        blanks["product"] = pd.Series(["x", None, "z"], dtype=dtype)
+        if dtype is object:
+            blanks.loc[2, "product"] = float("nan")
+        table = prepare("sales", SCHEMA.tables["sales"], blanks, "r")
+        expected = ["x", None, None] if dtype is object else ["x", None, "z"]
+        assert table.values["product"].tolist() == expected
+        assert table.missing["product"].tolist() == [v is None for v in expected]
+    keyless = pd.DataFrame({"customer_code": ["C1", None, "C3"], "name": texts},
+                           dtype=object)  # no lineage: no key is generated
+    with pytest.raises(LoadError, match=r"^customers row \(no lineage\) has no customer_code;"):
+        prepare("customers", SCHEMA.tables["customers"], keyless, "r")
+    keyless.loc[1, "customer_code"] = "C1"
+    with pytest.raises(LoadError, match=r"repeats the customer_code of row"):
+        prepare("customers", SCHEMA.tables["customers"], keyless, "r")
+    keyless.loc[1, "customer_code"] = "C2"
+    assert not prepare("customers", SCHEMA.tables["customers"], keyless, "r"
+                       ).missing["customer_code"].any()
+
+
 def test_prepare_code_numbers_are_text_and_never_merged() -> None:
     frame = sales(product=["x", "y", "z"])
     frame["sale_id"] = pd.Series([10, 10.0, "S3"], dtype=object)

@@ -475,6 +475,9 @@ def test_frozen_texts_keep_only_what_cannot_change() -> None:
         assert frozen.isna().tolist() == [False, True, False] * 1000
         texts.iloc[0] = None  # a writable column is asked each time
         assert texts.isna().iloc[0]
+        full = read_only(pd.Series(["a", "b", "c"] * 1000, dtype="str"))
+        assert full.isna().tolist() == [False] * 3000  # no blank: told without isna's pass
+        assert full.array.isna().tolist() == [False] * 3000
     with pytest.raises(ValueError, match="read-only"):
         frozen.array._ndarray[0] = "x"
 
