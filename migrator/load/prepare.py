@@ -173,8 +173,8 @@ def _coerced(frame: pd.DataFrame, column: str, kind: str, table: str
                             None])  # code -1: a missing cell
         return coerced[codes], codes < 0, (codes, coerced[:-1])
     data = series.to_numpy(dtype=object, copy=True)
-    if infer_dtype(data, skipna=False) == "string":  # every cell a str: none missing, and
-        return data, np.zeros(len(data), dtype=bool), None  # a fifth of isna's pass
+    if infer_dtype(data, skipna=False) == "string":  # all str, so none missing: told in a
+        return data, np.zeros(len(data), dtype=bool), None  # fifth of isna's time
     missing = pd.isna(data)
     data[missing] = None
     if infer_dtype(data[~missing], skipna=False) in ("string", "empty"):
