@@ -318,6 +318,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         written.append(write_rows(conn, stored, table, empty=empty, advance=advance,
                                   queued=state.queued))
     _step(state, fault, "indexes")
+    _sort_memory(conn)
     for element in indexes:
         conn.execute(element)
     outcome = settle()
@@ -386,6 +387,27 @@ def _dropped(written: list[Written], checked: dict[str, pd.DataFrame] | None
                                     "keys less some, in order")
         dropped[table.name] = keys[~keep].tolist()
     return dropped
+
+
+SORT_MEMORY_KB = 256 * 1024
+"""maintenance_work_mem the load's transaction asks PostgreSQL for (`_sort_memory`)."""
+
+
+def _sort_memory(conn: Connection) -> None:
+    """Raise PostgreSQL's maintenance_work_mem to SORT_MEMORY_KB for the rest of the
+    transaction, where the server's own is lower (its default is 64 MB).
+
+    The keys, indexes and foreign keys are built after the rows, as PostgreSQL's
+    "Populating a Database" advises, and the same page advises this too: with 64 MB the
+    sorts of 1,000,000 customers and 3,000,000 sales spill to disk. Those statements took
+    13.1 and 9.1 s with 64 MB, 10.5 and 8.2 s with 256 MB (two pairs of runs; 10.4 s with
+    512 MB); at 100,000 customers nothing changed. SET LOCAL ends with the transaction."""
+    if conn.dialect.name != "postgresql":
+        return
+    current = conn.exec_driver_sql("SELECT setting::bigint FROM pg_settings "
+                                   "WHERE name = 'maintenance_work_mem'").scalar()
+    if current is not None and int(current) < SORT_MEMORY_KB:
+        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY_KB}kB'")
 
 
 def _transactional_ddl(conn: Connection) -> bool:

@@ -631,3 +631,36 @@ def test_load_adds_cell_issues_to_a_target_of_an_older_version(target_url: str) 
     assert [v for k, v in rows.items() if k != "upgraded"] == [None]
     assert query(target_url, "SELECT run_id, value FROM _cell_issues") == [
         ("upgraded", "０３－１２３４－５６７")]
+
+
+def test_load_sorts_its_keys_with_more_memory_only_inside_its_transaction_on_postgresql(
+        tmp_path: Any) -> None:
+    """PostgreSQL builds the keys and indexes with maintenance_work_mem raised to 256 MB by a
+    SET LOCAL before them; a server that already grants more is left as it is, and no
+    session after the load sees the change."""
+    from migrator.load.sql import SORT_MEMORY_KB
+
+    said: list[str] = []
+
+    def heard(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        said.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", heard)
+    try:
+        with scratch_database("postgresql", tmp_path / "default") as url:
+            run_load(url)
+            setting = query(url, "SELECT setting FROM pg_settings "
+                                 "WHERE name = 'maintenance_work_mem'")
+            raised = [i for i, s in enumerate(said) if "SET LOCAL maintenance_work_mem" in s]
+            built = [i for i, s in enumerate(said)  # the data tables' keys, after the rows
+                     if "ADD PRIMARY KEY" in s or "ix_sales_customer_code" in s]
+            assert len(raised) == 1 and len(built) == 4 and raised[0] < min(built)
+            assert said[raised[0]].endswith(f"'{SORT_MEMORY_KB}kB'")
+            assert int(setting[0][0]) < SORT_MEMORY_KB  # a new session: the server's own
+        said.clear()
+        with scratch_database("postgresql", tmp_path / "generous") as url:
+            run_load(url + "%20-cmaintenance_work_mem%3D1GB")
+            assert any("ix_sales_customer_code" in s for s in said)
+            assert not any("SET LOCAL maintenance_work_mem" in s for s in said)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", heard)
