@@ -398,8 +398,8 @@ def _sort_memory(conn: Connection) -> None:
     transaction, where the server's own is lower (its default is 64 MB).
 
     The keys, indexes and foreign keys are built after the rows, as PostgreSQL's
-    "Populating a Database" advises, and the same page advises this too: with 64 MB the
-    sorts of 1,000,000 customers and 3,000,000 sales spill to disk. Those statements took
+    "Populating a Database" advises, and the same page advises this too: the sorts of
+    1,000,000 customers and 3,000,000 sales outgrow 64 MB. Those statements took
     13.1 and 9.1 s with 64 MB, 10.5 and 8.2 s with 256 MB (two pairs of runs; 10.4 s with
     512 MB); at 100,000 customers nothing changed. SET LOCAL ends with the transaction."""
     if conn.dialect.name != "postgresql":
