@@ -313,7 +313,6 @@ def _copy_constants(table: Prepared) -> dict[str, str]:
     return constants
 
 
-
 def copy_chunks(table: Prepared, rows: int = COPY_ROWS) -> Iterator[bytes]:
     """The table as PostgreSQL COPY text format in `copy_columns` order, `rows` rows per
     chunk.
