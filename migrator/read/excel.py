@@ -60,7 +60,9 @@ def _read_workbook(path: Path, name: str, kind: FileKind, options: ReadOptions,
         parts = parts_for(info.file_size, threads)
         if not parts:
             return None
-        splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts)
+        splits[sheet] = SheetSplitter(sheet, info.filename, info.file_size, parts,
+                                      source=path, opener=_open_part,
+                                      max_area=2 * options.limits.max_cells)
         return splits[sheet]
 
     counts: dict[str, SheetCells] = {}
@@ -216,7 +218,7 @@ def _read_parts(path: Path, split: SheetSplitter, name: str, options: ReadOption
         paths = split.finish(path)
         if not paths:
             return None
-        with closing(parsed_parts(paths, split.sheet, _open_part)) as parts:
+        with closing(parsed_parts(paths, split.sheet, _open_part, split.early)) as parts:
             found = tidied_parts(parts, clean_dense)
         if found is None:
             return None

@@ -45,9 +45,10 @@ def crc_failure(member: str) -> str:
 
 
 class Tee(Protocol):
-    """Told a sheet's XML as the scan unzips it (a SheetSplitter)."""
+    """Told a sheet's XML as the scan unzips it (a SheetSplitter), each chunk once it is
+    counted, with what the sheet holds so far."""
 
-    def feed(self, data: bytes) -> None: ...
+    def feed(self, data: bytes, counted: SheetCells | None = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -171,12 +172,13 @@ def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
         for chunk in chunks:
             if counter is None:
                 continue
-            if tee is not None:
-                tee.feed(chunk)
             counter.feed(chunk)
             found += _finished(counter, budget, repeats)
             if budget is not None:
                 budget.check(counter.sheet, counter.cells, repeats)
+            if tee is not None:
+                tee.feed(chunk, counter.so_far() if isinstance(counter, XlsxSheetCounter)
+                         else None)
     if counter is not None:
         counter.close()
         found += _finished(counter, budget, repeats)

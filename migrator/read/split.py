@@ -13,10 +13,21 @@ the 1904 system). The scan has checked that every cell names its position (`r="B
 so each part's cells keep their places, and its rows laid one part after the other are
 the sheet's rows: the same values, blank cells and size as one dense read.
 
-This thread parses the first part, which is cut smaller (FIRST), then tidies its rows
-(Python values, cleaned: under the GIL) while the threads still parse the others, and
-each later part as it comes (`tidied_parts`): cleaning works column by column within a
-part, and gives each cell what it gives it in the whole sheet.
+A part is parsed in a thread as soon as the scan has unzipped and counted it (`early`),
+while the scan goes on with the rest: the scan holds the GIL and one core, calamine the
+other. Then this thread tidies the parts' rows (Python values, cleaned: under the GIL)
+in order as they come (`tidied_parts`), while the threads still parse the later ones:
+cleaning works column by column within a part, and gives each cell what it gives it in
+the whole sheet. So the first part is cut smaller (FIRST), and there is a part more than
+threads. The read benchmark's sheet, in 2 parts parsed after the scan, against 3 parsed
+as the scan passes them (8 interleaved pairs of fresh processes, all 8 won): 1.480 ->
+1.363 s, the same frame.
+
+A part is parsed early only when a dense read of it cannot ask for much more memory
+than its cells need: the sheet declares its dimension, every cell so far lies inside it,
+and that area would pass `SheetCells.fits_densely` with the cells counted so far
+projected over the whole sheet, and is within twice the cell limit. Else it is parsed
+once the scan has finished and found the sheet fit to be read densely, as before.
 
 A sheet of COPY_FROM bytes and more that is not cut (one core reads) is copied so, in one
 part: a part is parsed unzipped, and its rows once instead of twice (NO_MERGES), which
@@ -37,6 +48,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -44,6 +56,7 @@ from typing import IO, Any
 import numpy as np
 
 from migrator.read.cells import BLANK, without_blank_end
+from migrator.read.model import SheetCells
 from migrator.read.xlsxcount import SHEET_DATA
 
 SPLIT_FROM = 16 << 20
@@ -67,6 +80,8 @@ Why: python-calamine reads a sheet's merged ranges with each sheet it parses, by
 the sheet's XML a second time up to its first <mergeCells>, which follows the rows: 0.35 s
 of a 1.05 s parse of 63 MB of rows. This one comes first and holds none; the sheet's own
 are read from a workbook of its XML without the rows (`merges`, `merged_ranges`)."""
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+"""The sheet's root element, the first in its head that is not a declaration."""
 _HEAD_MAX = 16 << 20
 """The head before <sheetData> (column widths, views) kept to start each part with."""
 
@@ -78,25 +93,93 @@ in two or more: python-calamine then reads its rows once (NO_MERGES), and unzipp
 
 def parts_for(size: int, threads: int) -> int:
     """Parts to cut a sheet of `size` unzipped bytes into, given `threads`; 0 when the
-    sheet is parsed from the workbook itself (small, or parsed ahead: SheetsAhead)."""
+    sheet is parsed from the workbook itself (small, or parsed ahead: SheetsAhead). One
+    part more than threads: the first is parsed while the scan still reads the others."""
     if size < SPLIT_FROM or threads < 2:
         return 1 if threads < 2 and size >= COPY_FROM else 0
-    return max(2, min(threads, MAX_PARTS, size // PART_BYTES))
+    return max(2, min(threads + 1, MAX_PARTS, size // PART_BYTES))
 
 
-FIRST = 0.7
-"""The first part's size, against each of the others': this thread parses it, then tidies
-its rows while the threads still parse the others (`tidied_parts`)."""
+FIRST = 0.5
+"""The first part's size, against each of the others': this thread tidies its rows
+while the threads still parse the others (`tidied_parts`), so the sooner it is parsed
+the better. The read benchmark's sheet in 3 parts, medians of 5 twice: 0.3 1.25-1.32 s,
+0.5 1.24-1.26 s, 1.0 1.28-1.29 s."""
+
+Opener = Callable[[Path], Any]
+"""Opens a part workbook with calamine."""
+
+
+class PartParse:
+    """One part workbook parsed in a thread; `sheet()` waits for it."""
+
+    def __init__(self, path: Path, sheet: str, opener: Opener, here: bool = False) -> None:
+        """`here`: parsed in the calling thread, now."""
+        self._path, self._name, self._opener = path, sheet, opener
+        self._book: Any = None
+        self._sheet: Any = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if here:
+            self._parse()
+        else:
+            self._thread = threading.Thread(target=self._parse, name="migrator-part",
+                                            daemon=True)
+            self._thread.start()
+
+    def _parse(self) -> None:
+        try:
+            self._book = self._opener(self._path)
+            if os.name == "posix":  # open, the part stays readable; a killed read leaves none
+                self._path.unlink(missing_ok=True)
+            self._sheet = self._book.get_sheet_by_name(self._name)
+        except BaseException as err:  # raised when its part comes, in the caller's thread
+            self._error = err
+
+    def _wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def sheet(self) -> Any:
+        """The parsed sheet, no longer held here: calamine's cells (about the size of
+        their Python values) are freed as soon as the taker is done with them. Raises
+        what the parse raised."""
+        self._wait()
+        if self._error is not None:
+            raise self._error
+        sheet, self._sheet = self._sheet, None
+        return sheet
+
+    def close(self) -> None:
+        """Wait for the parse, and let go of the workbook."""
+        self._wait()
+        self._sheet = None
+        book, self._book = self._book, None
+        if book is not None:
+            book.close()
 
 
 class SheetSplitter:
     """Fed a sheet's XML in chunks cut between tags (the scan's); writes `parts` part
     workbooks cut at the first row after each share of `size` bytes (the first FIRST of
-    the others)."""
+    the others).
 
-    def __init__(self, sheet: str, member: str, size: int, parts: int) -> None:
+    Given the workbook it reads (`source`) and an `opener`, it completes each part as
+    the next begins and starts parsing it (`early`) when the counts say it may (see the
+    module's docstring); `max_area` is the largest dense area it may start one for."""
+
+    def __init__(self, sheet: str, member: str, size: int, parts: int, *,
+                 source: Path | None = None, opener: Opener | None = None,
+                 max_area: int = 0) -> None:
         self.sheet, self.member = sheet, member
         self._size = size
+        self._source, self._opener, self._max_area = source, opener, max_area
+        self._members: list[tuple[str, bytes]] | None = None  # the source's other members
+        self._end = b""  # the sheet's root end tag (</worksheet>), from its head
+        self._ended: list[int] = []  # parts whose rows are all written, not yet completed
+        self.early: dict[int, PartParse] = {}
+        """Parts completed and being parsed while the scan still reads the sheet."""
         whole = FIRST + parts - 1
         self._shares = [int(size * (FIRST + k) / whole) for k in range(parts - 1)]
         self._folder: Path | None = None
@@ -113,15 +196,44 @@ class SheetSplitter:
         self._tail = b""  # the member's last bytes, for its end tag
         self.failed = False
 
-    def feed(self, data: bytes) -> None:
-        """The next chunk of the sheet's XML."""
+    def feed(self, data: bytes, counted: SheetCells | None = None) -> None:
+        """The next chunk of the sheet's XML; `counted`: what the sheet holds up to the
+        end of this chunk (scan.py)."""
         if self.failed:
             return
         try:
             self._feed(data)
-        except OSError:  # no room for the parts: read the sheet whole
-            self.discard()
+            if self._ended and self._may_parse(counted):
+                self._parse_ended()
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+            self.discard()  # no room for the parts, or a damaged member: read it whole
             self.failed = True
+
+    def _may_parse(self, counted: SheetCells | None) -> bool:
+        """Whether a dense read of any part so far is bounded: by the sheet's dimension,
+        which every cell so far lies inside, and which the cells so far, projected over
+        the sheet, would fill as a dense read of the whole must."""
+        if counted is None or counted.area is None or self._opener is None \
+                or self._source is None or not self._end or counted.area > self._max_area:
+            return False
+        projected = counted.cells * self._size // max(self._seen, 1)
+        return SheetCells(projected, counted.area).fits_densely()
+
+    def _parse_ended(self) -> None:
+        """Complete the parts whose rows are all written, and start parsing them."""
+        assert self._source is not None and self._opener is not None
+        if self._members is None:
+            self._members = list(workbook_members(self._source))
+        for k in self._ended:
+            member = self._open[k]
+            member.write(self._close + self._end)
+            member.close()
+            book = self._books[k]
+            for name, data in self._members:
+                book.writestr(name, data)
+            book.close()
+            self.early[k] = PartParse(Path(str(book.filename)), self.sheet, self._opener)
+        self._ended = []
 
     def _feed(self, data: bytes) -> None:
         start = self._seen
@@ -140,6 +252,8 @@ class SheetSplitter:
             prefix = found.group(1) or b""
             self._row = re.compile(b"<" + re.escape(prefix) + rb"row[\s>/]")
             self._close = b"</" + prefix + b"sheetData>"
+            root = _ROOT.search(self._head, 0, found.start())
+            self._end = b"</" + root.group(1) + b">" if root else b""
             head, self._head = self._head, self._head[: found.end()]
             self._part_head = (head[: found.start()] + NO_MERGES % (prefix, prefix)
                                + head[found.start():found.end()])
@@ -161,6 +275,7 @@ class SheetSplitter:
             self._open[-1].write(data[: at.start()])
             start += at.start()
             data = data[at.start():]
+            self._ended.append(len(self._open) - 1)
             self._start_part()
         self._open[-1].write(data)
         if not self._holds_row:
@@ -192,9 +307,11 @@ class SheetSplitter:
         ends = self._tail.rfind(b"</")
         last = self._tail[ends:] if ends >= 0 else b""
         try:
-            for member in self._open[:-1]:
-                member.write(self._close + last)
-            for member in self._open:
+            for k, member in enumerate(self._open):
+                if k in self.early:
+                    continue
+                if k < len(self._open) - 1:
+                    member.write(self._close + last)
                 member.close()
         except OSError:
             self.discard()
@@ -218,13 +335,15 @@ class SheetSplitter:
                     rowless = stack.enter_context(zipfile.ZipFile(merges, "w",
                                                                   zipfile.ZIP_STORED))
                     rowless.writestr(self.member, sheet)
-                for name, data in workbook_members(path):
-                    for book in self._books:
+                books = [b for k, b in enumerate(self._books) if k not in self.early]
+                for name, data in self._members or workbook_members(path):
+                    for book in books:
                         book.writestr(name, data)
                     if rowless is not None and name != _SHARED_STRINGS:
                         rowless.writestr(name, data)
-            for book in self._books:
+            for book in books:
                 book.close()
+            self._members = None
         except (OSError, zipfile.BadZipFile):
             self.discard()
             return []
@@ -232,7 +351,11 @@ class SheetSplitter:
         return [Path(str(b.filename)) for b in self._books]
 
     def discard(self) -> None:
-        """Remove the parts (when read, or when they cannot be used)."""
+        """Remove the parts (when read, or when they cannot be used), once the parses
+        started early have ended."""
+        for parse in self.early.values():
+            parse.close()
+        self._members = None
         for member in self._open:
             try:
                 member.close()
@@ -291,49 +414,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def parsed_parts(paths: list[Path], sheet: str, opener: Any
-                 ) -> Generator[Any, None, None]:
-    """The sheet of each part workbook, in order, as each is parsed: the first here, the
-    others in threads meanwhile; `opener(path)` opens a workbook. Raises what a parse
-    raised when its part comes. Closed early, it waits for the threads' parses."""
-    books: list[Any] = [None] * len(paths)
-    sheets: list[Any] = [None] * len(paths)
-    errors: list[BaseException | None] = [None] * len(paths)
-
-    def parse(k: int) -> None:
-        try:
-            books[k] = opener(paths[k])
-            if os.name == "posix":  # open, the part stays readable; a killed read leaves none
-                paths[k].unlink(missing_ok=True)
-            sheets[k] = books[k].get_sheet_by_name(sheet)
-        except BaseException as err:  # raised when its part comes, in the caller's thread
-            errors[k] = err
-
-    threads = [threading.Thread(target=parse, args=(k,), name="migrator-part", daemon=True)
-               for k in range(1, len(paths))]
-    for thread in threads:
-        thread.start()
+def parsed_parts(paths: list[Path], sheet: str, opener: Opener,
+                 early: dict[int, PartParse] | None = None) -> Generator[Any, None, None]:
+    """The sheet of each part workbook, in order, as each is parsed: those in `early`
+    already are, in threads; of the others the first part is parsed here, the rest in
+    threads meanwhile. `opener(path)` opens a workbook. Raises what a parse raised when
+    its part comes. Closed early, it waits for the threads' parses."""
+    parses = dict(early or {})
+    for k in range(1, len(paths)):
+        if k not in parses:
+            parses[k] = PartParse(paths[k], sheet, opener)
     try:
-        parse(0)
+        if 0 not in parses:
+            parses[0] = PartParse(paths[0], sheet, opener, here=True)
         for k in range(len(paths)):
-            if k:
-                threads[k - 1].join()
-            if errors[k] is not None:
-                raise errors[k]  # type: ignore[misc]
-            yield _handed(sheets, k)
+            yield parses[k].sheet()
     finally:
-        for thread in threads:
-            thread.join()
-        for book in books:
-            if book is not None:
-                book.close()
-
-
-def _handed(sheets: list[Any], k: int) -> Any:
-    """`sheets[k]`, no longer held in `sheets`: a parsed part (calamine's cells, about the
-    size of its Python values) is freed as soon as its taker is done with it."""
-    sheet, sheets[k] = sheets[k], None
-    return sheet
+        for parse in parses.values():
+            parse.close()
 
 
 Tidy = Callable[[list[list[Any]]], tuple[np.ndarray, np.ndarray]]

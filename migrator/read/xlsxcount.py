@@ -111,6 +111,15 @@ class XlsxSheetCounter:
                 + beyond(row, (48, 57)) + b'")')
         return b"" if m.group(2) else data[m.end():]
 
+    def so_far(self) -> SheetCells:
+        """What the XML fed so far holds: its cells, and the dense area its dimension
+        declares while every cell so far lies inside it (else None)."""
+        area = None
+        if self._bounded and self._dimension is not None and self._prefix is not None:
+            column, row = self._dimension
+            area = int(row) * column_number(column)
+        return SheetCells(self.cells, area)
+
     def close(self) -> None:
         """The member ended: the sheet is finished."""
         area = None

@@ -18,6 +18,7 @@ import xlsxwriter
 from migrator import ReadError, ReadOptions, read_sources
 from migrator.read.cells import clean_dense
 from migrator.read.guard import FileKind
+from migrator.read.model import SheetCells
 from migrator.read.reader import read_file
 from migrator.read.settings import ReadLimits
 from migrator.read.split import tidied_parts
@@ -25,6 +26,7 @@ from tests.conftest import FIXTURES, SAMPLE_DATA
 
 excel = importlib.import_module("migrator.read.excel")
 split = importlib.import_module("migrator.read.split")
+model = importlib.import_module("migrator.read.model")
 reader = importlib.import_module("migrator.read.reader")
 
 WORKBOOKS = sorted({*FIXTURES.rglob("*.xlsx"), *FIXTURES.rglob("*.xlsm"),
@@ -44,9 +46,9 @@ def tiny_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
     parsed: list[int] = []
     real = excel.parsed_parts
 
-    def counted(paths: list[Path], sheet: str, opener: Any) -> Any:
+    def counted(paths: list[Path], sheet: str, opener: Any, early: Any = None) -> Any:
         parsed.append(len(paths))
-        return real(paths, sheet, opener)
+        return real(paths, sheet, opener, early)
 
     monkeypatch.setattr(excel, "parsed_parts", counted)
     return parsed
@@ -192,9 +194,9 @@ def test_split_rows_out_of_order_are_read_whole(tmp_path: Path,
     (table,), _ = whole
     assert [row[0] for row in table[6]] == [f"C{i:04d}" for i in range(200)]  # in order
     assert what_was_read(path, 2) == whole
-    assert tiny_parts == [2]  # cut, parsed, then found overlapping and read whole
+    assert tiny_parts == [3]  # cut, parsed, then found overlapping and read whole
     assert what_was_read(path, 1) == whole  # one part, its rows out of order: as whole
-    assert tiny_parts == [2, 1]
+    assert tiny_parts == [3, 1]
     assert not left_behind(tmp_path)
 
 
@@ -250,8 +252,8 @@ def test_split_part_calamine_refuses_reads_whole(tmp_path: Path, tiny_parts: lis
     path = quirky_workbook(tmp_path / "quirky.xlsx")
     whole = read_whole(path)
 
-    def refuse(paths: list[Path], sheet: str, opener: Any) -> Any:
-        assert all(p.exists() for p in paths)
+    def refuse(paths: list[Path], sheet: str, opener: Any, early: Any = None) -> Any:
+        assert all(p.exists() for k, p in enumerate(paths) if k not in (early or {}))
         raise pc.CalamineError("refused")
         yield  # a generator, as parsed_parts is
 
@@ -412,7 +414,7 @@ def test_split_sheet_with_prefixed_elements_reads_as_whole(tmp_path: Path,
     assert len(table[6]) == 400  # calamine reads the prefixed sheet
     for threads in (1, 3):
         assert what_was_read(path, threads) == whole
-    assert tiny_parts == [1, 1, 1, 3]
+    assert tiny_parts == [1, 1, 1, 4]
     assert not left_behind(tmp_path)
 
 
@@ -430,7 +432,7 @@ def test_split_sweeps_the_parts_a_killed_read_left(tmp_path: Path, tiny_parts: l
         folder.mkdir()
         (folder / "part0.xlsx").write_bytes(b"PK")
     what_was_read(quirky_workbook(tmp_path / "quirky.xlsx"), 2)
-    assert tiny_parts == [1, 2]
+    assert tiny_parts == [1, 3]
     assert sorted(left_behind(tmp_path)) == [live]
 
 
@@ -560,7 +562,134 @@ def test_split_workbook_itself_is_opened_only_for_a_sheet_parsed_from_it(
 
     monkeypatch.setattr(excel, "_open", counted)
     assert what_was_read(path, 3) == whole
-    assert tiny_parts == [1, 3] and opened == []  # both sheets from parts: names from a copy
+    assert tiny_parts == [1, 4] and opened == []  # both sheets from parts: names from a copy
     monkeypatch.setattr(split, "_room", lambda size: str(tmp_path / "no such folder"))
     assert what_was_read(path, 3) == whole
     assert opened == ["quirky.xlsx"]  # no parts: the sheets are parsed from the workbook
+
+
+def fed(path: Path, parts: int, counted: Any, **given: Any) -> tuple[Any, list[int]]:
+    """The first sheet of `path` fed to a SheetSplitter that may parse parts early, in
+    small chunks, each with `counted(bytes fed so far)`; and after which chunk each part
+    began parsing (its index among the chunks)."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    cutter = split.SheetSplitter("Sheet", "xl/worksheets/sheet1.xml", len(xml), parts,
+                                 source=path, opener=excel._open_part, **given)
+    pieces = re.findall(rb"[^>]*>|[^>]+$", xml)
+    began: list[int] = []
+    seen = 0
+    for k in range(0, len(pieces), 3):
+        chunk = b"".join(pieces[k:k + 3])
+        seen += len(chunk)
+        cutter.feed(chunk, counted(seen))
+        began += [k // 3] * (len(cutter.early) - len(began))
+    cutter.close()
+    return cutter, began
+
+
+def ledger(path: Path, rows: int = 60) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["顧客コード", "会社名", "取引開始日"])
+    for i in range(rows):
+        sheet.append([f"C{i:04d}", f"株式会社見本{i}", dt.date(2024, 1, 1) + dt.timedelta(days=i)])
+    book.save(path)
+    return path
+
+
+def parsed_rows(cutter: Any, path: Path) -> list[list[Any]]:
+    paths = cutter.finish(path)
+    sheets = split.parsed_parts(paths, "Sheet", excel._open_part, cutter.early)
+    rows, *_ = tidied_parts(sheets, clean_dense) or ([],)
+    return rows
+
+
+def test_split_parts_begin_parsing_while_the_sheet_is_still_fed(tmp_path: Path,
+                                                                tiny_parts: list[int]) -> None:
+    path = ledger(tmp_path / "ledger.xlsx")
+    whole = excel._open_part(path).get_sheet_by_name("Sheet").to_python()
+    dense = SheetCells(cells=183, area=61 * 3)  # what the scan tells: a dimension, all inside
+    cutter, began = fed(path, 3, lambda seen: dense, max_area=10_000)
+    try:
+        assert sorted(cutter.early) == [0, 1]  # the last part waits for the sheet's end
+        assert began[0] < began[1]  # each as the next part began, not at the end
+        assert parsed_rows(cutter, path) == clean_dense_rows(whole)
+    finally:
+        cutter.discard()
+    assert not left_behind(tmp_path)
+
+
+def clean_dense_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    rows = [list(r) for r in rows]
+    clean_dense(rows)
+    return rows
+
+
+@pytest.mark.parametrize(("counted", "max_area"), [
+    (lambda seen: None, 10_000),  # not told: an ODS-like caller, or a test
+    (lambda seen: SheetCells(183, None), 10_000),  # a cell outside the dimension, or none
+    (lambda seen: SheetCells(183, 183), 100),  # a larger area than the cell limit allows
+    # cells so few that the projected sheet would be read sparsely (the floor is raised)
+    (lambda seen: SheetCells(1, 183), 10_000),
+])
+def test_split_parts_wait_for_the_scan_unless_a_dense_read_of_them_is_bounded(
+        tmp_path: Path, tiny_parts: list[int], monkeypatch: pytest.MonkeyPatch,
+        counted: Any, max_area: int) -> None:
+    monkeypatch.setattr(model, "_DENSE_FLOOR", 10)
+    path = ledger(tmp_path / "ledger.xlsx")
+    whole = excel._open_part(path).get_sheet_by_name("Sheet").to_python()
+    cutter, began = fed(path, 3, counted, max_area=max_area)
+    try:
+        assert cutter.early == {} and began == []
+        assert parsed_rows(cutter, path) == clean_dense_rows(whole)  # parsed after the end
+    finally:
+        cutter.discard()
+    assert not left_behind(tmp_path)
+
+
+def test_split_parts_held_back_are_parsed_once_the_counts_allow_it(
+        tmp_path: Path, tiny_parts: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "_DENSE_FLOOR", 10)
+    path = ledger(tmp_path / "ledger.xlsx")
+    with zipfile.ZipFile(path) as z:
+        size = len(z.read("xl/worksheets/sheet1.xml"))
+    # the first half of the sheet holds few cells; the rest brings the projection up
+    cutter, began = fed(path, 4, lambda seen: SheetCells(1 if seen < size * 0.6 else 183, 183),
+                        max_area=10_000)
+    try:
+        assert sorted(cutter.early) == [0, 1, 2]
+        assert began[0] == began[1]  # the first parts together, once allowed
+        assert parsed_rows(cutter, path)[-1][0] == "C0059"
+    finally:
+        cutter.discard()
+
+
+def test_split_read_parses_parts_early_only_when_the_scan_bounds_them(
+        tmp_path: Path, tiny_parts: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    early: list[int] = []
+    real = excel.parsed_parts
+
+    def counted(paths: list[Path], sheet: str, opener: Any, started: Any = None) -> Any:
+        early.append(len(started or {}))
+        return real(paths, sheet, opener, started)
+
+    monkeypatch.setattr(excel, "parsed_parts", counted)
+    path = quirky_workbook(tmp_path / "quirky.xlsx")  # C1:J901 declared: 9,010 cells
+    whole = read_whole(path)
+    assert what_was_read(path, 3) == whole
+    assert tiny_parts[-1] == 4 and early[-1] == 3
+    # within a limit of 4,200 cells (its grid lays out 4,155) but not twice that: no part
+    # may be parsed before the scan has found the sheet dense enough
+    limited = ReadOptions(sheet_threads=3, limits=ReadLimits(max_cells=4_200))
+    assert read_file(path, limited) and tiny_parts[-1] == 4 and early[-1] == 0
+    writer = openpyxl.Workbook(write_only=True)  # writes no dimension
+    sheet = writer.create_sheet("Sheet")
+    for i in range(50):
+        sheet.append([f"C{i:04d}", f"会社{i}"])
+    writer.save(tmp_path / "undimensioned.xlsx")
+    undimensioned = read_whole(tmp_path / "undimensioned.xlsx")
+    assert what_was_read(tmp_path / "undimensioned.xlsx", 3) == undimensioned
+    assert tiny_parts[-1] == 4 and early[-1] == 0
+    assert not left_behind(tmp_path)
