@@ -6,6 +6,7 @@ import pytest
 
 from migrator.read.cells import (
     BLANK,
+    JOINED_DIRTY,
     TEXT,
     TEXT_KIN,
     VALUE,
@@ -14,6 +15,7 @@ from migrator.read.cells import (
     clean_rows,
     clean_sheet,
     clean_text,
+    may_be_dirty,
 )
 from migrator.read.padded import render_padded
 
@@ -152,3 +154,26 @@ def test_clean_sheet_of_ragged_or_blank_rows() -> None:
     got, cells, kinds = clean_sheet([["", None], [" ", None]])
     assert got == [] and cells is not None and cells.shape == (0, 2)
     assert kinds is not None and kinds.shape == (0, 2)
+
+
+def test_may_be_dirty_never_misses_what_the_regex_finds() -> None:
+    """Every character of the BMP, alone in a cell, beside a separator and inside a
+    cell: wherever JOINED_DIRTY matches, the cheap scan says it may."""
+    found = 0
+    for code in range(0x10000):
+        ch = chr(code)
+        for joined in (f"\x1f{ch}\x1f", f"\x1fa{ch}b\x1f", f"\x1f_x{code:04X}_\x1f"):
+            if JOINED_DIRTY.search(joined):
+                found += 1
+                assert may_be_dirty(joined), repr(joined)
+    assert found > 0x10000  # every `_xHHHH_`, and the characters clean_text changes
+    assert not may_be_dirty("\x1f株式会社見本\x1fC00012\x1fuser1@example.co.jp\x1f\x1f")
+
+
+@pytest.mark.parametrize("dirty", [" lead", "trail ", "\u3000全角", "a\rb", "nb\u00a0sp",
+                                   "zero\u200bwidth", "_x0041_", "tab\t", "\nline"])
+def test_clean_rows_below_the_head_clean_the_one_dirty_cell(dirty: str) -> None:
+    column = [f"C{i:04d}" for i in range(40)]
+    column[30] = dirty
+    rows = [[v] for v in column]
+    assert clean_rows(rows)[30] == clean_row([dirty]) != [dirty]
