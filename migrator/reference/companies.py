@@ -205,4 +205,8 @@ def match_key_lines(text: str, forms: list[object] | None = None) -> str:
 
 def _key_lines(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_KEY_FOLD)
-    return _AND.sub("&", text).translate(_KEY_CHARS_LINES)
+    # the regex steps through every character; `in` scans for what it needs (0.054 ->
+    # 0.002 s for 100,000 Japanese names, which hold neither)
+    if "and" in text or "＆" in text:
+        text = _AND.sub("&", text)
+    return text.translate(_KEY_CHARS_LINES)
