@@ -111,22 +111,24 @@ class XlsxSheetCounter:
                 + beyond(row, (48, 57)) + b'")')
         return b"" if m.group(2) else data[m.end():]
 
+    def _declared_area(self) -> int | None:
+        """The area the dimension declares, while every cell so far lies inside it."""
+        if not self._bounded or self._dimension is None:
+            return None
+        column, row = self._dimension
+        return int(row) * column_number(column)
+
     def so_far(self) -> SheetCells:
-        """What the XML fed so far holds: its cells, and the dense area its dimension
-        declares while every cell so far lies inside it (else None)."""
-        area = None
-        if self._bounded and self._dimension is not None and self._prefix is not None:
-            column, row = self._dimension
-            area = int(row) * column_number(column)
-        return SheetCells(self.cells, area)
+        """What the XML fed so far holds: its cells, and the declared area they lie in."""
+        return SheetCells(self.cells, self._declared_area() if self._prefix is not None
+                          else None)
 
     def close(self) -> None:
         """The member ended: the sheet is finished."""
-        area = None
-        if self._bounded and self._dimension is not None:
-            column, row = self._dimension
-            area = int(row) * column_number(column) if self.cells else 0
-        elif self._bounded and self._prefix is not None and self.measure:
+        area = self._declared_area()
+        if area is not None and not self.cells:
+            area = 0
+        elif area is None and self._bounded and self._prefix is not None and self.measure:
             area = self._far_row * column_number(self._far_column)
         self.unmeasured = self._bounded and self._dimension is None and not self.measure
         self._done.append((self.sheet, SheetCells(self.cells, area)))
