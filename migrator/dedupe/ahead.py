@@ -235,7 +235,7 @@ def _unpack(packed: Packed) -> pd.DataFrame:
             values[~blank] = np.array(joined.decode("utf-8", "surrogatepass").split(_SEP),
                                       dtype=object)
         columns[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # a block per column: no copy into one (0.03 s)
 
 
 def match(packed: Packed, spec: TableSpec, generated: np.ndarray) -> Pairs:
