@@ -31,6 +31,7 @@ from migrator.dedupe.ahead import MatchAhead
 from migrator.errors import MigratorError
 from migrator.fixes import Fixes, apply_fixes
 from migrator.gcpause import frozen_after
+from migrator.heap import kept_freed
 from migrator.load import load
 from migrator.load.ahead import LoadAhead
 from migrator.mapping import Mapping, apply_mapping, learn, learned_synonyms, suggest_mapping
@@ -59,8 +60,9 @@ def find_duplicates(sources: Sequence[Source], *, mapping: Mapping | Source | No
     """Read, map, clean and dedupe `sources`: the clusters, merges and pairs to review;
     `against` matches them with the records already in that database too; `fixes` (a
     Fixes or a fixes YAML file) replaces a person's hand-fixed values before cleaning."""
-    return _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
-                    decisions=decisions, against=against, fixes=fixes, progress=progress)
+    with kept_freed():
+        return _deduped(sources, mapping=mapping, auto=auto, schema=schema, options=options,
+                        decisions=decisions, against=against, fixes=fixes, progress=progress)
 
 
 def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, auto: bool,
@@ -128,7 +130,7 @@ def prepare(sources: Sequence[Source], *, mapping: Mapping | Source | None = Non
     hand-fixed values (a Fixes or a fixes YAML file). The result is what `load` and
     `export` take.
     """
-    with frozen_after() as then_freeze:
+    with frozen_after() as then_freeze, kept_freed():
         deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
                            options=options, decisions=decisions, against=against,
                            fixes=fixes, progress=progress,
@@ -157,7 +159,7 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
     (`LoadAhead`); the rejected ones are taken out again before anything is committed.
     """
     url = to or default_target([Path(s) for s in sources])
-    with frozen_after() as then_freeze:
+    with frozen_after() as then_freeze, kept_freed():
         deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
                            options=options, decisions=decisions, against=url, fixes=fixes,
                            progress=progress, meanwhile=partial(then_freeze, import_gx))

@@ -310,7 +310,9 @@ def main() -> None:
     """The helper: clean the columns it is sent, in the order given, but for those the
     caller says it cleans itself; write each Outcome to stdout."""
     from migrator.gcpause import fewer_collections
+    from migrator.heap import keep_freed
 
+    keep_freed()
     out = answer_stream()
     stdin = os.fdopen(sys.stdin.fileno(), "rb", buffering=0)  # select() sees what is unread
     kind, _, data = _read_frame(stdin)

@@ -247,7 +247,9 @@ def match(packed: Packed, spec: TableSpec, generated: np.ndarray) -> Pairs:
 def main() -> None:
     """The helper: match the table sent on stdin; write its pairs, pickled, to stdout."""
     from migrator.gcpause import fewer_collections
+    from migrator.heap import keep_freed
 
+    keep_freed()
     out = answer_stream()
     message = pickle.loads(sys.stdin.buffer.read())
     if not isinstance(message, tuple) or len(message) != 4 or message[0] != PROTOCOL:

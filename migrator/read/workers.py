@@ -208,7 +208,10 @@ def main() -> None:
     Nothing else may reach stdout, so whatever a library prints goes to stderr.
     """
     from migrator.gcpause import fewer_collections
+    from migrator.heap import keep_freed
     from migrator.read.reader import read_one
+
+    keep_freed()
 
     out = answer_stream()
     version, names, options = pickle.load(sys.stdin.buffer)
