@@ -212,7 +212,6 @@ def main() -> None:
     from migrator.read.reader import read_one
 
     keep_freed()
-
     out = answer_stream()
     version, names, options = pickle.load(sys.stdin.buffer)
     if version != PROTOCOL:  # started by another version of migrator: it reads them itself
