@@ -11,7 +11,9 @@ import pytest
 
 from migrator import heap
 
-pytestmark = pytest.mark.skipif(heap._mallopt() is None, reason="glibc's mallopt only")
+pytestmark = pytest.mark.skipif(
+    heap._mallopt() is None or not hasattr(ctypes.CDLL(None), "mallinfo2"),
+    reason="glibc's mallopt, untuned by the environment, and its mallinfo2 (2.33 and later)")
 
 BLOCK = 24 << 20
 """Under the 32 MiB mmap threshold kept: the block comes from the heap, at its top."""
