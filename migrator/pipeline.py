@@ -43,7 +43,13 @@ from migrator.progress import Progress, silent
 from migrator.read import ReadOptions, read_sources
 from migrator.report import RunReport
 from migrator.schema import TargetSchema, load_schema
-from migrator.tables import DedupedTables, MappedTables, SourceTables, ValidationReport
+from migrator.tables import (
+    CleanedTables,
+    DedupedTables,
+    MappedTables,
+    SourceTables,
+    ValidationReport,
+)
 from migrator.urls import default_target
 from migrator.validate import validate
 from migrator.validate.engine import import_gx
@@ -69,7 +75,9 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
              schema: TargetSchema | str | Path, options: ReadOptions | None,
              decisions: Decisions | Path | None, against: str | None,
              fixes: Fixes | Source | None, progress: Progress | None,
-             meanwhile: Callable[[], object] | None = None) -> DedupedTables:
+             meanwhile: Callable[[], object] | None = None,
+             before_dedupe: Callable[[CleanedTables], object] | None = None
+             ) -> DedupedTables:
     tick = progress or silent
     target = schema if isinstance(schema, TargetSchema) else load_schema(schema)
     chosen = _given_mapping(mapping, auto, target)
@@ -92,6 +100,8 @@ def _deduped(sources: Sequence[Source], *, mapping: Mapping | Source | None, aut
                            against=against)
         try:
             cleaned = clean(mapped, progress=tick, then=ahead.offer, ahead=early)
+            if before_dedupe is not None:
+                before_dedupe(cleaned)
             return dedupe(cleaned, decisions=decisions, against=against, ahead=ahead)
         finally:
             ahead.close()
@@ -155,27 +165,36 @@ def run(sources: Sequence[Source], *, mapping: Mapping | Source | None = None,
     after mapping; the report says how many applied and which are stale.
     `progress(step, done, total)` follows each step
     (`reading`, `cleaning`, `validating`, `loading`); `docs` writes GX Data Docs there.
-    Into PostgreSQL, the rows go into the load's transaction while they are validated
-    (`LoadAhead`); the rejected ones are taken out again before anything is committed.
+    Into PostgreSQL, the load's tables are created while the rows are deduplicated, and
+    the rows go into its transaction while they are validated (`LoadAhead`); the
+    rejected ones are taken out again before anything is committed.
     """
     url = to or default_target([Path(s) for s in sources])
+    run_id = uuid.uuid4().hex[:12]
+    opened: list[LoadAhead] = []
+
+    def open_load(cleaned: CleanedTables) -> None:
+        if not dry_run and (ahead := LoadAhead.open(cleaned, url, run_id)) is not None:
+            opened.append(ahead)
+
     with frozen_after() as then_freeze, kept_freed():
-        deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
-                           options=options, decisions=decisions, against=url, fixes=fixes,
-                           progress=progress, meanwhile=partial(then_freeze, import_gx))
-        run_id = uuid.uuid4().hex[:12]
-        clock = time.perf_counter()
-        ahead = None if dry_run else LoadAhead.start(deduped, url, run_id)
-        if ahead is None:  # rows made ahead that would not prepare: the load's time all the same
-            deduped.trail = deduped.trail.then("load", time.perf_counter() - clock)
         try:
+            deduped = _deduped(sources, mapping=mapping, auto=auto, schema=schema,
+                               options=options, decisions=decisions, against=url,
+                               fixes=fixes, progress=progress,
+                               meanwhile=partial(then_freeze, import_gx),
+                               before_dedupe=open_load)
+            clock = time.perf_counter()
+            ahead = opened[0] if opened and opened[0].fill(deduped) else None
+            if ahead is None:  # rows made ahead that would not prepare: the load's time too
+                deduped.trail = deduped.trail.then("load", time.perf_counter() - clock)
             checked = validate(deduped, suites=suites, docs=docs, against=url,
                                progress=progress)
             report = load(checked, to=url, rejects_dir=rejects_dir, dry_run=dry_run,
                           run_id=run_id, progress=progress, ahead=ahead).report
         except BaseException:
-            if ahead is not None:  # its transaction must not outlive the run
-                ahead.abandon()
+            for opened_load in opened:  # its transaction must not outlive the run
+                opened_load.abandon()
             raise
     if review is not None and not dry_run:
         review_of(checked).save(review)

@@ -20,7 +20,7 @@ temporary ones, and the views and the bookkeeping are left out of a dry run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -134,7 +134,7 @@ def write_tables(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame]
                          lambda: outcome, dry_run=dry_run, fault=fault, progress=progress)
 
 
-def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame],
+def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFrame],
                   run_id: str, settle: Callable[[], Outcome], *, dry_run: bool = False,
                   fault: Callable[[str], None] | None = None,
                   progress: Progress | None = None, queued: bool = True,
@@ -145,6 +145,8 @@ def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame
 
     `made(name)` hands over a table another thread prepares (`LoadAhead`), in
     `load_order`, when the load comes to it; by default all are prepared here first.
+    Then `frames` may name its tables before it holds them: a frame is first looked up
+    once the tables are created, when the rows are due.
 
     When the checked frames are not the written rows less some, or the connection was
     lost while waiting, Unsettled is raised before anything is settled, and the
@@ -156,7 +158,8 @@ def write_settled(url: str, schema: TargetSchema, frames: dict[str, pd.DataFrame
         prepared = [_Pending.of(prepare(name, schema.tables[name], frames[name], run_id))
                     for name in names]
     else:
-        prepared = [_Pending(name, len(frames[name]), partial(made, name)) for name in names]
+        prepared = [_Pending(name, partial(_rows, frames, name), partial(made, name))
+                    for name in names]
     engine = open_engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
     state = _State(progress=progress or silent, queued=queued)
@@ -298,7 +301,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         for statement in view_statements(schema, conn.dialect.name):
             conn.exec_driver_sql(statement)
         state.created[1].extend(v for v in schema.views if v not in views_before)
-    total, done = sum(t.size for t in prepared), 0
+    total, done = sum(t.size() for t in prepared), 0
     state.progress("loading", 0, total)
 
     def advance(rows: int) -> None:
@@ -421,15 +424,19 @@ class _Pending:
     the load comes to it (LoadAhead prepares it in another thread meanwhile)."""
 
     name: str
-    size: int
+    size: Callable[[], int]
     make: Callable[[], Prepared]
 
     @classmethod
     def of(cls, table: Prepared) -> _Pending:
-        return cls(table.name, table.size, lambda: table)
+        return cls(table.name, lambda: table.size, lambda: table)
 
 
-def load_order(schema: TargetSchema, frames: dict[str, pd.DataFrame]) -> list[str]:
+def _rows(frames: Mapping[str, pd.DataFrame], name: str) -> int:
+    return len(frames[name])
+
+
+def load_order(schema: TargetSchema, frames: Mapping[str, pd.DataFrame]) -> list[str]:
     unknown = [name for name in frames if name not in schema.tables]
     if unknown:
         raise LoadError(f"the cleaned tables include {unknown[0]}, which schema {schema.name} "

@@ -53,17 +53,17 @@ def content(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def started(monkeypatch: pytest.MonkeyPatch, *, ahead: bool = True) -> list[LoadAhead]:
-    """The loads `run` starts ahead (none when `ahead` is False: the usual load)."""
+    """The loads `run` opens ahead (none when `ahead` is False: the usual load)."""
     made: list[LoadAhead] = []
-    original = LoadAhead.start.__func__  # type: ignore[attr-defined]
+    original = LoadAhead.open.__func__  # type: ignore[attr-defined]
 
-    def start(cls: type[LoadAhead], *args: Any) -> LoadAhead | None:
+    def open_ahead(cls: type[LoadAhead], *args: Any) -> LoadAhead | None:
         load = original(cls, *args) if ahead else None
         if load is not None:
             made.append(load)
         return load
 
-    monkeypatch.setattr(LoadAhead, "start", classmethod(start))
+    monkeypatch.setattr(LoadAhead, "open", classmethod(open_ahead))
     return made
 
 
@@ -288,7 +288,8 @@ def test_the_time_a_load_ahead_spent_before_it_was_given_up_is_the_loads(
     monkeypatch.setattr(ahead, "prepare", slow_then_refused)
     made = started(monkeypatch)
     report = run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path)
-    assert made == [] and report.status == "succeeded"
+    assert [(m.settled, m._thread.is_alive()) for m in made] == [(False, False)]
+    assert report.status == "succeeded"
     assert report.tables["customers"].inserted == report.tables["customers"].rows_loaded > 0
     assert report.seconds["load"] >= spent
     assert list(report.seconds)[-1] == "load"
@@ -327,3 +328,80 @@ def test_the_payload_made_ahead_waits_in_a_bounded_queue(
     threads = set(threading.enumerate())
     assert started_in_time(deduped, "postgresql+psycopg://postgres@127.0.0.1:1/test") is None
     assert set(threading.enumerate()) <= threads
+
+
+def created_and_waiting(url: str, app: str) -> None:
+    """Wait until the connection of `app` holds the load's lock in an open transaction and
+    last created the schema's views (the DDL's last step), waiting for the rows."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        for _ in range(300):
+            with engine.connect() as conn:
+                if conn.exec_driver_sql(
+                        "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
+                        "ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted "
+                        "WHERE a.application_name = %(app)s "
+                        "AND a.state = 'idle in transaction' "
+                        "AND a.query LIKE 'CREATE OR REPLACE VIEW %%'", {"app": app}).scalar():
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"{app} never created its tables")
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_the_load_creates_its_tables_while_the_rows_are_deduplicated(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run` opens the load once the rows are clean: its transaction holds the lock and
+    the new tables before dedupe goes on, and nobody else sees them until the commit."""
+    app = "migrator_ahead_opened"
+    made = started(monkeypatch)
+    deduplicate = pipeline.dedupe
+    seen: list[dict[str, list[str]]] = []
+
+    def after_the_tables(*args: Any, **kwargs: Any) -> Any:
+        created_and_waiting(target_url, app)
+        seen.append(snapshot(target_url))
+        return deduplicate(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "dedupe", after_the_tables)
+    report = run(SOURCES, mapping=MAPPING, to=f"{target_url}&application_name={app}",
+                 rejects_dir=tmp_path)
+    assert seen == [{}] and [load.settled for load in made] == [True]
+    assert len(content(target_url)["sales"]) == report.tables["sales"].rows_loaded > 0
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_a_failed_dedupe_rolls_back_the_load_opened_for_it(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = "migrator_ahead_no_rows"
+    made = started(monkeypatch)
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        created_and_waiting(target_url, app)
+        raise RuntimeError("dedupe broke")
+
+    monkeypatch.setattr(pipeline, "dedupe", failing)
+    with pytest.raises(RuntimeError, match="dedupe broke"):
+        run(SOURCES, mapping=MAPPING, to=f"{target_url}&application_name={app}",
+            rejects_dir=tmp_path)
+    assert len(made) == 1 and not made[0]._thread.is_alive() and not made[0].settled
+    engine = sa.create_engine(target_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        left = conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE "
+                                    "application_name = %(app)s", {"app": app}).scalar()
+    engine.dispose()
+    assert left == 0 and snapshot(target_url) == {}
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_rows_of_other_tables_than_the_load_was_opened_for_do_not_go_ahead(
+        target_url: str) -> None:
+    deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
+    ahead = LoadAhead.open(deduped, target_url, "r" * 12)
+    assert ahead is not None
+    del deduped.frames["sales"]
+    assert not ahead.fill(deduped)
+    assert not ahead._thread.is_alive() and not ahead.settled
+    assert snapshot(target_url) == {}

@@ -25,7 +25,7 @@ import migrator.cli as cli
 from migrator.load.ahead import LoadAhead
 
 admin, app, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-LoadAhead.start = classmethod(lambda cls, *args: None)  # the usual load's COPY (see test_ahead)
+LoadAhead.open = classmethod(lambda cls, *args: None)  # the usual load's COPY (see test_ahead)
 killed = []
 
 
