@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jaconv
 import numpy as np
@@ -39,6 +39,19 @@ class Prepared:
     """The row's own key where the source gave it (generated keys are MISSING)."""
     group: np.ndarray | None
     """For a child table: the parent's key; rows are matched only within one parent."""
+    ids: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    """Comparator, `code` or `group` → per row an id of its text (`value_ids`): made
+    with the folding, from the distinct values, else on first use."""
+
+    def value_ids(self, name: str) -> np.ndarray:
+        """The ids of comparator `name` (or `code`, `group`): blocking and scoring
+        compare ints, and each column's texts are hashed once instead of at each."""
+        found = self.ids.get(name)
+        if found is None:
+            column = {"code": self.code, "group": self.group}.get(name)
+            found = self.ids[name] = value_ids(self.columns[name] if column is None
+                                               else column)
+        return found
 
 
 _SINGLE = (("kana", "semantic", ("kana",)), ("email", "format", ("email",)),
@@ -52,27 +65,43 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     """Prepared columns of `frame`; `generated` marks the rows whose key clean made."""
     read = _read(frame, spec)
     out: dict[str, np.ndarray] = {}
+    ids: dict[str, np.ndarray] = {}
     if "name" in read:  # clean's key is compared as it is; a name without one is keyed
         keyed = len(read["name"]) > 1
-        out["name"] = _fold(frame[read["name"][0]], _as_is if keyed else match_keys)
+        out["name"], ids["name"] = _fold(frame[read["name"][0]],
+                                         _as_is if keyed else match_keys)
     for comparator, fold in (("kana", _kana_texts), ("email", _plain_texts),
                              ("postal", _plain_texts), ("region", _plain_texts)):
         if comparator in read:
-            out[comparator] = _fold(frame[read[comparator][0]], fold)
+            out[comparator], ids[comparator] = _fold(frame[read[comparator][0]], fold)
     for i, column in enumerate(read.get("phone", [])):
-        out["phone" if i == 0 else f"phone{i + 1}"] = _fold(frame[column], _plain_texts)
+        name = "phone" if i == 0 else f"phone{i + 1}"
+        out[name], ids[name] = _fold(frame[column], _plain_texts)
     if "email" in out:
         emails = pd.Series(out["email"], dtype=object)
         domains = pd.Series([e.partition("@")[2] if isinstance(e, str) else e for e in emails],
                             index=emails.index, dtype=object)  # all-empty: no column 2
         out["domain"] = domains.where(~domains.isin(SHARED_DOMAINS), MISSING).to_numpy()
     if "address" in read:
-        out["address"] = _fold(_joined(frame, read["address"]), _address_texts)
+        out["address"], ids["address"] = _fold(_joined(frame, read["address"]),
+                                               _address_texts)
     pk = spec.primary_key
-    code = _fold(frame[pk], _plain_texts) if pk in frame else _blank(len(frame))
+    code, ids["code"] = _fold(frame[pk], _plain_texts) if pk in frame else _blank(len(frame))
     code[generated] = MISSING
-    group = _fold(frame[group_by], _plain_texts) if group_by and group_by in frame else None
-    return Prepared(out, code, group)
+    ids["code"][generated] = -1
+    group = None
+    if group_by and group_by in frame:
+        group, ids["group"] = _fold(frame[group_by], _plain_texts)
+    return Prepared(out, code, group, ids)
+
+
+def value_ids(column: np.ndarray) -> np.ndarray:
+    """Per row, an id of its text (equal texts, equal ids) or -1 where it is MISSING."""
+    ids, uniques = pd.factorize(column, use_na_sentinel=True)
+    missing = np.flatnonzero(uniques == MISSING)
+    if len(missing):
+        ids[ids == missing[0]] = -1
+    return ids
 
 
 def columns_read(frame: pd.DataFrame, spec: TableSpec, group_by: str | None) -> list[str]:
@@ -123,19 +152,21 @@ def _first(frame: pd.DataFrame, spec: TableSpec, attribute: str,
                  if getattr(s, attribute) in wanted and f in frame), None)
 
 
-def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]) -> np.ndarray:
-    """`fold` of the distinct values as text, all at once; missing cells become MISSING."""
+def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """`fold` of the distinct values as text, all at once, missing cells MISSING; and
+    each row's `value_ids`, found among the distinct values (fewer than the rows)."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = fold([v if type(v) is str else str(v) for v in uniques])
     table[-1] = MISSING
-    return table[codes]
+    return table[codes], value_ids(table)[codes]
 
 
-def _blank(n: int) -> np.ndarray:
+def _blank(n: int) -> tuple[np.ndarray, np.ndarray]:
     out = np.empty(n, dtype=object)
     out[:] = MISSING
-    return out
+    return out, np.full(n, -1, dtype=np.intp)
 
 
 def _as_is(texts: list[str]) -> list[str]:

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
-from migrator.dedupe.fields import MISSING, Prepared
+from migrator.dedupe.fields import MISSING, Prepared, value_ids
 from migrator.distinct import fold_joined
 
 _NOT_DIGIT = re.compile(r"[^0-9\n]")
@@ -87,13 +87,16 @@ class Pairs:
 def candidate_pairs(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of rows that shares a blocking key, each pair once (i < j)."""
     cols = prepared.columns
-    keys = [(prepared.code, MAX_BLOCK), *((cols[c], BLOCK_LIMITS.get(c, MAX_BLOCK)) for c in (
-        "name", "phone", "email", "kana", "address", "domain") if c in cols)]
-    if "postal" in cols and "name" in cols:
-        keys.append((_joined(cols["postal"], pd.Series(cols["name"]).str[:2].to_numpy()),
-                     MAX_BLOCK))
     if prepared.group is not None:  # a child table: within one parent, every pair
-        keys = [(prepared.group, MAX_BLOCK)]
+        keys = [(prepared.value_ids("group"), MAX_BLOCK)]
+    else:
+        keys = [(prepared.value_ids("code"), MAX_BLOCK), *(
+            (prepared.value_ids(c), BLOCK_LIMITS.get(c, MAX_BLOCK)) for c in (
+                "name", "phone", "email", "kana", "address", "domain") if c in cols)]
+        if "postal" in cols and "name" in cols:
+            keys.append((value_ids(_joined(cols["postal"],
+                                           pd.Series(cols["name"]).str[:2].to_numpy())),
+                         MAX_BLOCK))
     found = [_block(key, limit) for key, limit in keys]
     both = np.concatenate([f for f in found if len(f)]) if any(len(f) for f in found) \
         else np.empty((0, 2), dtype=np.int64)
@@ -123,7 +126,7 @@ def score_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray) -> Pair
     agreed = np.zeros(len(left), dtype=np.int64)  # bit k: the k-th of `named` agreed
     named: list[str] = []
     columns = {**prepared.columns, "code": prepared.code}
-    ids = {name: _value_ids(column) for name, column in columns.items()}
+    ids = {name: prepared.value_ids(name) for name in columns}
     for name, column in columns.items():
         a, b = ids[name][left], ids[name][right]
         present = (a >= 0) & (b >= 0)
@@ -173,16 +176,6 @@ def _other_numbers(names: np.ndarray, left: np.ndarray, right: np.ndarray) -> np
     per_row = numbers[ids]
     a, b = per_row[left], per_row[right]
     return (a >= 0) & (b >= 0) & (a != b)
-
-
-def _value_ids(column: np.ndarray) -> np.ndarray:
-    """Per row, an id of its text (equal texts, equal ids) or -1 where it is MISSING: pairs
-    compare ints instead of Python strings."""
-    ids, uniques = pd.factorize(column, use_na_sentinel=True)
-    missing = np.flatnonzero(uniques == MISSING)
-    if len(missing):
-        ids[ids == missing[0]] = -1
-    return ids
 
 
 def _agreed_names(agreed: np.ndarray, named: list[str]) -> np.ndarray:
@@ -278,11 +271,9 @@ def _apart_clusters(n: int, pairs: Pairs, keep: np.ndarray,
     return out
 
 
-def _block(key: np.ndarray, limit: int = MAX_BLOCK) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows with the same non-missing key; blocks of more than
-    `limit` rows pair nothing."""
-    codes, _ = pd.factorize(pd.Series(key, dtype=object).replace(MISSING, None),
-                            use_na_sentinel=True)
+def _block(codes: np.ndarray, limit: int = MAX_BLOCK) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows with the same key (`value_ids`; -1, missing, pairs
+    nothing); blocks of more than `limit` rows pair nothing."""
     rows = np.flatnonzero(codes >= 0)
     if len(rows) < 2:
         return np.empty((0, 2), dtype=np.int64)

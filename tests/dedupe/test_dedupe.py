@@ -407,3 +407,35 @@ def test_dedupe_pairs_tenants_of_a_crowded_building_only_by_stronger_keys() -> N
     assert pairs(crowded, [""] * crowded) == set()
     shared_phone = ["+81355011201", "+81355011201"] + [""] * (crowded - 2)
     assert pairs(crowded, shared_phone) == {(0, 1)}
+
+
+def test_the_ids_made_while_folding_group_rows_as_their_folded_texts_do() -> None:
+    """prepare numbers each column's texts from their distinct values as it folds them;
+    blocking and scoring compare those numbers, so they must part the rows exactly as the
+    folded texts do, with -1 for a missing text (one folded to nothing included) and for
+    a key clean generated."""
+    import numpy as np
+
+    from migrator.dedupe.fields import MISSING, prepare, value_ids
+    from migrator.schema import load_schema
+
+    spec = load_schema("crm").tables["customers"]
+    frame = pd.DataFrame({
+        "customer_code": ["C1", "c1", "C2", None, "C9"],
+        "name": ["山田商事株式会社", "山田商事(株)", "ﾔﾏﾀﾞ商事", None, "  "],
+        "email": ["A@Example.jp", "a@example.jp", None, " ", "b@example.jp"],
+        "phone": ["+81312345678", None, "+81312345678", "+81312345678", None],
+        "address_line1": ["錦4丁目29番地2号", "錦４－２９－２", None, "", "丸の内1-1"],
+    })
+    generated = np.array([False, False, False, False, True])
+    prepared = prepare(frame, spec, generated, None)
+    columns = {**prepared.columns, "code": prepared.code}
+    assert set(prepared.ids) == set(columns) - {"domain"}
+    for name, texts in columns.items():
+        made, again = prepared.value_ids(name), value_ids(texts)
+        assert np.array_equal(made < 0, texts == MISSING), name
+        assert np.array_equal(made < 0, again < 0), name
+        both = set(zip(made.tolist(), again.tolist(), strict=True))
+        assert len(both) == len(set(again.tolist())) == len(set(made.tolist())), name
+    assert prepared.value_ids("code").tolist()[3:] == [-1, -1]
+    assert prepared.value_ids("email")[0] == prepared.value_ids("email")[1] >= 0
