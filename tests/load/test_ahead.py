@@ -225,20 +225,28 @@ def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path:
     assert not ahead.settled and snapshot(target_url) == {}
 
 
-def copying(url: str, app: str) -> None:
-    """Wait until the connection of `app` runs a COPY."""
+def until(url: str, app: str, activity: str, what: str) -> None:
+    """Wait (30 s at most) until a connection of `app` is in `activity` (a condition on
+    pg_stat_activity `a` and pg_locks `l`, its lock); AssertionError that it never `what`."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         for _ in range(300):
             with engine.connect() as conn:
                 if conn.exec_driver_sql(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                        "%(app)s AND query LIKE 'COPY %%'", {"app": app}).scalar():
+                        "SELECT count(*) FROM pg_stat_activity a LEFT JOIN pg_locks l "
+                        "ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted "
+                        f"WHERE a.application_name = %(app)s AND {activity}",
+                        {"app": app}).scalar():
                     return
             time.sleep(0.1)
-        raise AssertionError(f"{app} never began its COPY")
+        raise AssertionError(f"{app} never {what}")
     finally:
         engine.dispose()
+
+
+def copying(url: str, app: str) -> None:
+    """Wait until the connection of `app` runs a COPY."""
+    until(url, app, "a.query LIKE 'COPY %%'", "began its COPY")
 
 
 def started_in_time(deduped: Any, url: str) -> LoadAhead | None:
@@ -333,21 +341,8 @@ def test_the_payload_made_ahead_waits_in_a_bounded_queue(
 def created_and_waiting(url: str, app: str) -> None:
     """Wait until the connection of `app` holds the load's lock in an open transaction and
     last created the schema's views (the DDL's last step), waiting for the rows."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        for _ in range(300):
-            with engine.connect() as conn:
-                if conn.exec_driver_sql(
-                        "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
-                        "ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted "
-                        "WHERE a.application_name = %(app)s "
-                        "AND a.state = 'idle in transaction' "
-                        "AND a.query LIKE 'CREATE OR REPLACE VIEW %%'", {"app": app}).scalar():
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"{app} never created its tables")
-    finally:
-        engine.dispose()
+    until(url, app, "l.pid IS NOT NULL AND a.state = 'idle in transaction' "
+                    "AND a.query LIKE 'CREATE OR REPLACE VIEW %%'", "created its tables")
 
 
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
