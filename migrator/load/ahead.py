@@ -169,17 +169,11 @@ class LoadAhead:
         return table
 
     @classmethod
-    def start(cls, deduped: DedupedTables, url: str, run_id: str) -> LoadAhead | None:
-        """A load ahead of validation into `url`, or None where it cannot gain or hold,
-        or where `MIGRATOR_LOAD_AHEAD=0` asks for the usual load."""
-        ahead = cls.open(deduped, url, run_id)
-        return ahead if ahead is not None and ahead.fill(deduped) else None
-
-    @classmethod
     def open(cls, tables: CleanedTables | DedupedTables, url: str,
              run_id: str) -> LoadAhead | None:
         """A load into `url` of the tables `tables` are or will be once deduplicated,
-        its tables created meanwhile; `fill` hands over their rows. None as for `start`."""
+        its tables created meanwhile; `fill` hands over their rows. None where it cannot
+        gain or hold, or where `MIGRATOR_LOAD_AHEAD=0` asks for the usual load."""
         import sqlalchemy as sa
 
         if os.environ.get("MIGRATOR_LOAD_AHEAD", "").strip() == "0":
@@ -195,9 +189,8 @@ class LoadAhead:
     def fill(self, deduped: DedupedTables) -> bool:
         """Prepare the deduplicated rows and their COPY payload for the load's thread;
         False, abandoned, when they will not go ahead: other tables than it was opened
-        for, a privacy policy, rows that will not prepare."""
-        if set(deduped.frames) != set(self._frames) or \
-                any(p != "keep" for _, p in deduped.trail.privacy):
+        for, rows that will not prepare."""
+        if set(deduped.frames) != set(self._frames):
             self.abandon()
             return False
         self._frames.give(deduped.frames)

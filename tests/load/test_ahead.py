@@ -19,6 +19,7 @@ from migrator.load.ahead import LoadAhead
 from migrator.load.sql import Outcome
 from migrator.pipeline import find_duplicates, run
 from migrator.report import RunReport
+from migrator.tables import DedupedTables
 from migrator.urls import redact
 from migrator.validate import validate
 from tests.conftest import SAMPLE_DATA, scratch_database
@@ -50,6 +51,12 @@ def content(url: str) -> dict[str, list[tuple[Any, ...]]]:
             return out
     finally:
         engine.dispose()
+
+
+def start(deduped: DedupedTables, url: str, run_id: str) -> LoadAhead | None:
+    """A load opened and filled with `deduped` at once (`run` opens it before dedupe)."""
+    ahead = LoadAhead.open(deduped, url, run_id)
+    return ahead if ahead is not None and ahead.fill(deduped) else None
 
 
 def started(monkeypatch: pytest.MonkeyPatch, *, ahead: bool = True) -> list[LoadAhead]:
@@ -105,7 +112,7 @@ def test_checked_rows_not_the_written_ones_are_loaded_the_usual_way(target_url: 
     """Customers in another order than written: the rows written ahead are rolled back
     and the checked ones loaded, as they are."""
     deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
-    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    ahead = start(deduped, target_url, "r" * 12)
     assert ahead is not None
     checked = validate(deduped, against=target_url)
     reordered = checked.frames["customers"].iloc[::-1].reset_index(drop=True)
@@ -201,11 +208,11 @@ def test_a_failed_validation_rolls_back_what_went_in_ahead(
 def test_a_load_goes_ahead_only_into_postgresql_and_unless_told_not_to(
         target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     deduped = find_duplicates(SOURCES, mapping=MAPPING)
-    assert LoadAhead.start(deduped, f"sqlite:///{tmp_path / 'crm.db'}", "r" * 12) is None
+    assert start(deduped, f"sqlite:///{tmp_path / 'crm.db'}", "r" * 12) is None
     monkeypatch.setenv("MIGRATOR_LOAD_AHEAD", "0")
-    assert LoadAhead.start(deduped, target_url, "r" * 12) is None
+    assert start(deduped, target_url, "r" * 12) is None
     monkeypatch.setenv("MIGRATOR_LOAD_AHEAD", "1")
-    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    ahead = start(deduped, target_url, "r" * 12)
     assert ahead is not None
     ahead.abandon()
     assert not ahead.settled and snapshot(target_url) == {}
@@ -216,7 +223,7 @@ def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path:
     """Ctrl-C while `finish` waits: the run abandons the load, and the settling stops at
     its next step instead of committing rows whose rejects file was never published."""
     deduped = find_duplicates(SOURCES, mapping=MAPPING, against=target_url)
-    ahead = LoadAhead.start(deduped, target_url, "r" * 12)
+    ahead = start(deduped, target_url, "r" * 12)
     assert ahead is not None and ahead.written.wait(60)
     checked = validate(deduped, against=target_url)
     ahead._abandoned.set()  # what abandon() sets first, as the interrupt reaches the run
@@ -250,10 +257,10 @@ def copying(url: str, app: str) -> None:
 
 
 def started_in_time(deduped: Any, url: str) -> LoadAhead | None:
-    """LoadAhead.start, which must return within a minute (a thread left waiting for
+    """`start`, which must return within a minute (a thread left waiting for
     rows that never come would hang it)."""
     out: list[LoadAhead | None] = []
-    caller = threading.Thread(target=lambda: out.append(LoadAhead.start(deduped, url, "r" * 12)),
+    caller = threading.Thread(target=lambda: out.append(start(deduped, url, "r" * 12)),
                               daemon=True)
     caller.start()
     caller.join(60)
