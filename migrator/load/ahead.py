@@ -238,7 +238,8 @@ class LoadAhead:
         raise result
 
     def abandon(self) -> None:
-        """Roll back what went in ahead (validation failed)."""
+        """Roll back what went in ahead (dedupe or validation failed, or the rows did
+        not come)."""
         self._abandoned.set()
         self._frames.give(None)
         self._outcomes.put(None)
