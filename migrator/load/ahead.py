@@ -22,7 +22,9 @@ mask or hash values in validation's output.
 lock and creates the tables while dedupe mostly waits for the pairs matched on the
 other core, and `fill` hands it the deduplicated rows. Opened once they were there, the
 first COPY began 0.3 s after dedupe, at the 100,000-customer benchmark: the thread's
-DDL is Python too, and it shared the GIL with the payload being made.
+DDL is Python too, and it shared the GIL with the payload being made. The thread then
+copies the tables dedupe does not match (sales) from clean's rows, and once dedupe is
+done, makes the few rows it re-pointed what it left (`early.py`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from migrator.errors import LoadError
+from migrator.load.early import Early
 from migrator.load.prepare import Prepared, copy_chunks, prepare
 from migrator.load.sql import Outcome, Unsettled, load_order, write_settled
 from migrator.load.upsert import TableCounts
@@ -91,10 +95,16 @@ class _Later(Mapping[str, "pd.DataFrame"]):
 class LoadAhead:
     """A load of the deduplicated rows, started in a thread, waiting to be settled."""
 
-    def __init__(self, url: str, schema: TargetSchema, frames: _Later, run_id: str) -> None:
+    def __init__(self, url: str, schema: TargetSchema, frames: _Later, run_id: str,
+                 before: Mapping[str, pd.DataFrame] | None = None) -> None:
         self.url = url
         self.run_id = run_id
+        self._schema = schema
         self._frames = frames
+        self._before = dict(before or {})
+        self._early: set[str] = set()
+        self._decided = threading.Event()
+        """Set once this load's thread chose the tables it writes early (`_ahead`)."""
         self._outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
         self._abandoned = threading.Event()
         self._asked = False
@@ -123,7 +133,10 @@ class LoadAhead:
         validation runs."""
         started = time.perf_counter()
         try:
+            self._decided.wait()
             for name in load_order(schema, frames):
+                if name in self._early:
+                    continue
                 table = prepare(name, schema.tables[name], frames[name], self.run_id)
                 payload: queue.Queue[bytes | None] = queue.Queue(QUEUED)
                 self._payload = payload
@@ -161,8 +174,29 @@ class LoadAhead:
             yield chunk
         self._stop_if_abandoned("copy")
 
+    def _ahead(self, names: list[str]) -> dict[str, Early]:
+        """Of the load's new tables, those written before dedupe ends: their rows as clean
+        left them, prepared in this load's thread while dedupe runs in the caller's. A
+        table whose rows will not prepare (keys missing or repeated) waits for dedupe."""
+        found = {}
+        try:
+            for name in names:
+                frame = self._before.get(name)
+                if frame is None:
+                    continue
+                try:
+                    found[name] = Early(prepare(name, self._schema.tables[name], frame,
+                                                self.run_id), frame)
+                except LoadError:
+                    continue
+        finally:
+            self._early = set(found)
+            self._decided.set()
+        return found
+
     def _made(self, _name: str) -> Prepared:
         """The next table the caller's thread prepared (they come in `load_order`)."""
+        self._decided.set()  # none goes early now: the caller prepares every table
         table = self._tables.get()
         if table is None:
             raise _Abandoned
@@ -184,7 +218,10 @@ class LoadAhead:
             return None
         if backend != "postgresql" or any(p != "keep" for _, p in tables.trail.privacy):
             return None
-        return cls(url, tables.schema, _Later(list(tables.frames)), run_id)
+        tables_of = tables.schema.tables
+        before = {name: frame for name, frame in tables.frames.items()
+                  if name in tables_of and not tables_of[name].match_keys}
+        return cls(url, tables.schema, _Later(list(tables.frames)), run_id, before)
 
     def fill(self, deduped: DedupedTables) -> bool:
         """Prepare the deduplicated rows and their COPY payload for the load's thread;
@@ -201,9 +238,11 @@ class LoadAhead:
             self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
                                          fault=self._stop_if_abandoned,
                                          progress=self._going, queued=False,
-                                         made=self._made)
+                                         made=self._made, early=self._ahead)
         except BaseException as exc:  # handed to `finish`, which decides
             self._result = exc
+        finally:
+            self._decided.set()  # it ended before it chose: the caller prepares every table
 
     def _going(self, step: str, _done: int, _total: int) -> None:
         """Told of each COPY chunk: stops an abandoned load there, not at its end."""

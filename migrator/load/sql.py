@@ -31,7 +31,6 @@ import pandas as pd
 
 from migrator.drivers import describe, first_line, is_driver_error, quiet_logs
 from migrator.errors import LoadError
-from migrator.lineage import LINEAGE_COLUMNS
 from migrator.load.bookkeeping import (
     HISTORY,
     run_id_of,
@@ -45,8 +44,9 @@ from migrator.load.ddl import (
     quote_name,
     view_statements,
 )
+from migrator.load.early import Early, settle_early
 from migrator.load.lock import lock_mariadb, lock_postgresql
-from migrator.load.prepare import Prepared, key_values, prepare
+from migrator.load.prepare import Prepared, key_values, prepare, same_rows
 from migrator.load.upsert import (
     History,
     TableCounts,
@@ -138,7 +138,9 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
                   run_id: str, settle: Callable[[], Outcome], *, dry_run: bool = False,
                   fault: Callable[[str], None] | None = None,
                   progress: Progress | None = None, queued: bool = True,
-                  made: Callable[[str], Prepared] | None = None) -> dict[str, TableCounts]:
+                  made: Callable[[str], Prepared] | None = None,
+                  early: Callable[[list[str]], dict[str, Early]] | None = None
+                  ) -> dict[str, TableCounts]:
     """write_tables, whose rows go in before `settle()` says which of them to keep and
     what to record of the run (`Outcome`); it is called once, in the transaction, when
     every row is written and the new tables' keys and indexes are built.
@@ -146,7 +148,9 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
     `made(name)` hands over a table another thread prepares (`LoadAhead`), in
     `load_order`, when the load comes to it; by default all are prepared here first.
     Then `frames` may name its tables before it holds them: a frame is first looked up
-    once the tables are created, when the rows are due.
+    once the tables are created, when the rows are due. `early(names)`, given the new
+    tables of a PostgreSQL load, hands over those whose rows go in before the frames
+    come (`early.py`): they are written at once, and later made the rows of the frame.
 
     When the checked frames are not the written rows less some, or the connection was
     lost while waiting, Unsettled is raised before anything is settled, and the
@@ -158,7 +162,8 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
         prepared = [_Pending.of(prepare(name, schema.tables[name], frames[name], run_id))
                     for name in names]
     else:
-        prepared = [_Pending(name, partial(_rows, frames, name), partial(made, name))
+        prepared = [_Pending(name, partial(_rows, frames, name), partial(made, name),
+                             partial(frames.__getitem__, name))
                     for name in names]
     engine = open_engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
@@ -181,7 +186,7 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
             engine = open_engine("sqlite://")
         with _one_load_at_a_time(engine, state):
             counts = _write(engine, metadata, prepared, state, fault, schema, bookkeeping,
-                            settle, dry_run=dry_run, run_id=run_id)
+                            settle, dry_run=dry_run, run_id=run_id, early=early)
         loaded = not dry_run
         told = state.outcome.waited if state.outcome is not None else None
         if told is not None and state.waited is not None:
@@ -211,7 +216,8 @@ def _one_load_at_a_time(engine: Engine, state: _State) -> Iterator[None]:
 def _write(engine: Engine, metadata: MetaData, prepared: list[_Pending], state: _State,
            fault: Callable[[str], None] | None, schema: TargetSchema,
            bookkeeping: Callable[[Connection, dict[str, TableCounts]], None],
-           settle: Callable[[], Outcome], *, dry_run: bool, run_id: str
+           settle: Callable[[], Outcome], *, dry_run: bool, run_id: str,
+           early: Callable[[list[str]], dict[str, Early]] | None = None
            ) -> dict[str, TableCounts]:
     """The load's one transaction, committed, or for a dry run rolled back; on a failure,
     MariaDB's new tables are dropped again."""
@@ -224,7 +230,8 @@ def _write(engine: Engine, metadata: MetaData, prepared: list[_Pending], state: 
                 if conn.dialect.name == "postgresql":
                     state.waited = lock_postgresql(conn, state.waiting)
                 counts = _run_steps(conn, metadata, prepared, state, fault, settle,
-                                    schema=schema, dry_run=dry_run, run_id=run_id)
+                                    schema=schema, dry_run=dry_run, run_id=run_id,
+                                    early=early)
                 _step(state, fault, "bookkeeping")
                 if not dry_run or _transactional_ddl(conn):
                     bookkeeping(conn, counts)
@@ -280,10 +287,17 @@ def _step(state: _State, fault: Callable[[str], None] | None, name: str) -> None
         fault(name)
 
 
+def _chunk(state: _State, fault: Callable[[str], None] | None, name: str, _rows: int) -> None:
+    """`_step` again after each COPY chunk of rows written early: a load abandoned
+    meanwhile (dedupe failed) stops there, not once every row is in."""
+    _step(state, fault, name)
+
+
 def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
                state: _State, fault: Callable[[str], None] | None,
                settle: Callable[[], Outcome], *, schema: TargetSchema, dry_run: bool,
-               run_id: str) -> dict[str, TableCounts]:
+               run_id: str, early: Callable[[list[str]], dict[str, Early]] | None = None
+               ) -> dict[str, TableCounts]:
     """Tables, views and rows, in `conn`'s transaction; what each table got."""
     import sqlalchemy as sa
 
@@ -301,6 +315,15 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         for statement in view_statements(schema, conn.dialect.name):
             conn.exec_driver_sql(statement)
         state.created[1].extend(v for v in schema.views if v not in views_before)
+    ahead: dict[str, Early] = {}
+    if early is not None and conn.dialect.name == "postgresql" and not stand_ins:
+        ahead = early([p.name for p in prepared if p.name not in existing])
+    by_name: dict[str, Written] = {}
+    for name, before in ahead.items():
+        step = f"table:{name}"
+        _step(state, fault, step)
+        by_name[name] = write_rows(conn, metadata.tables[name], before.table, empty=True,
+                                   queued=state.queued, advance=partial(_chunk, state, fault, step))
     total, done = sum(t.size() for t in prepared), 0
     state.progress("loading", 0, total)
 
@@ -309,17 +332,24 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         done += rows
         state.progress("loading", done, total)
 
-    written: list[Written] = []
     for pending in prepared:
         _step(state, fault, f"table:{pending.name}")
+        if pending.name in ahead:
+            assert pending.frame is not None
+            by_name[pending.name] = settle_early(conn, by_name[pending.name],
+                                                 ahead[pending.name], pending.frame(),
+                                                 run_id, queued=state.queued)
+            advance(by_name[pending.name].rows)
+            continue
         table = pending.make()
         stored = metadata.tables[table.name]
         empty = table.name not in existing or is_empty(conn, stored)
         keyed_now = table.name in existing or conn.dialect.name != "postgresql"
-        if empty and keyed_now and _refers_to_staged(table, written):
+        if empty and keyed_now and _refers_to_staged(table, list(by_name.values())):
             empty = False  # its rows would name customers merged only once settled
-        written.append(write_rows(conn, stored, table, empty=empty, advance=advance,
-                                  queued=state.queued))
+        by_name[table.name] = write_rows(conn, stored, table, empty=empty, advance=advance,
+                                         queued=state.queued)
+    written = [by_name[p.name] for p in prepared]
     _step(state, fault, "indexes")
     _sort_memory(conn)
     for element in indexes:
@@ -342,15 +372,6 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
     for element in references:
         conn.execute(element)
     return counts
-
-
-def _same_rows(table: Prepared, frame: pd.DataFrame) -> bool:
-    """Whether `frame` holds the written rows, all of them, in order: by their lineage,
-    cheaper than making their keys again (a generated key hashes each row's lineage)."""
-    if len(frame) != table.size or not all(c in frame.columns for c in LINEAGE_COLUMNS):
-        return False
-    return all(np.array_equal(table.values[c], frame[c].to_numpy(dtype=object, na_value=None))
-               for c in LINEAGE_COLUMNS)
 
 
 def _refers_to_staged(table: Prepared, written: list[Written]) -> bool:
@@ -380,7 +401,7 @@ def _dropped(written: list[Written], checked: dict[str, pd.DataFrame] | None
         raise Unsettled(f"tables {sorted(checked)}, written {sorted(dropped)}")
     for rows in written:
         table = rows.table
-        if _same_rows(table, checked[table.name]):
+        if same_rows(table, checked[table.name]):
             continue
         keys = pd.Index(table.values[table.spec.primary_key])
         kept = key_values(table.name, table.spec, checked[table.name])
@@ -426,6 +447,8 @@ class _Pending:
     name: str
     size: Callable[[], int]
     make: Callable[[], Prepared]
+    frame: Callable[[], pd.DataFrame] | None = None
+    """The frame `make` prepares, where a table may go in early (`early.py`)."""
 
     @classmethod
     def of(cls, table: Prepared) -> _Pending:

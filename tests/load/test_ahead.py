@@ -346,17 +346,19 @@ def test_the_payload_made_ahead_waits_in_a_bounded_queue(
 
 
 def created_and_waiting(url: str, app: str) -> None:
-    """Wait until the connection of `app` holds the load's lock in an open transaction and
-    last created the schema's views (the DDL's last step), waiting for the rows."""
+    """Wait until the connection of `app` holds the load's lock in an open transaction,
+    created the tables and copied the sales into them (dedupe matches no sales: they go
+    in before it ends), and waits for the deduplicated rows."""
     until(url, app, "l.pid IS NOT NULL AND a.state = 'idle in transaction' "
-                    "AND a.query LIKE 'CREATE OR REPLACE VIEW %%'", "created its tables")
+                    "AND a.query LIKE 'COPY sales %%'", "copied the sales early")
 
 
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
-def test_the_load_creates_its_tables_while_the_rows_are_deduplicated(
+def test_the_load_creates_its_tables_and_copies_the_sales_while_the_rows_are_deduplicated(
         target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`run` opens the load once the rows are clean: its transaction holds the lock and
-    the new tables before dedupe goes on, and nobody else sees them until the commit."""
+    """`run` opens the load once the rows are clean: its transaction holds the lock, the
+    new tables and the sales before dedupe goes on, and nobody else sees them until the
+    commit."""
     app = "migrator_ahead_opened"
     made = started(monkeypatch)
     deduplicate = pipeline.dedupe
