@@ -52,9 +52,7 @@ def settle_early(conn: Connection, written: Written, early: Early, frame: pd.Dat
     table = written.table
     moved = moved_rows(early, frame)
     if moved is None:
-        conn.execute(written.stored.delete())
-        again = prepare(table.name, table.spec, frame, run_id)
-        return write_rows(conn, written.stored, again, empty=True, queued=queued)
+        return _all_again(conn, written, frame, run_id, queued=queued)
     if not moved.any():
         return written
     at = np.flatnonzero(moved)
@@ -64,9 +62,7 @@ def settle_early(conn: Connection, written: Written, early: Early, frame: pd.Dat
     rows[pk] = keys  # a generated key stays the one written
     again = prepare(table.name, table.spec, rows, run_id)
     if again.columns != table.columns:
-        conn.execute(written.stored.delete())
-        again = prepare(table.name, table.spec, frame, run_id)
-        return write_rows(conn, written.stored, again, empty=True, queued=queued)
+        return _all_again(conn, written, frame, run_id, queued=queued)
     drop_rows(conn, written, keys.tolist())
     write_rows(conn, written.stored, again, empty=True, queued=queued)
     written.rows += again.size
@@ -75,6 +71,15 @@ def settle_early(conn: Connection, written: Written, early: Early, frame: pd.Dat
         table.missing[column][at] = again.missing[column]
     table.distinct = {}  # its codes were the rows' before dedupe
     return written
+
+
+def _all_again(conn: Connection, written: Written, frame: pd.DataFrame, run_id: str, *,
+               queued: bool) -> Written:
+    """Every row written early taken out, and the rows of `frame` written instead."""
+    table = written.table
+    conn.execute(written.stored.delete())
+    again = prepare(table.name, table.spec, frame, run_id)
+    return write_rows(conn, written.stored, again, empty=True, queued=queued)
 
 
 def moved_rows(early: Early, frame: pd.DataFrame) -> np.ndarray | None:
