@@ -61,8 +61,6 @@ def settle_early(conn: Connection, written: Written, early: Early, frame: pd.Dat
     rows = frame.iloc[at].copy()
     rows[pk] = keys  # a generated key stays the one written
     again = prepare(table.name, table.spec, rows, run_id)
-    if again.columns != table.columns:
-        return _all_again(conn, written, frame, run_id, queued=queued)
     drop_rows(conn, written, keys.tolist())
     write_rows(conn, written.stored, again, empty=True, queued=queued)
     written.rows += again.size
@@ -84,14 +82,13 @@ def _all_again(conn: Connection, written: Written, frame: pd.DataFrame, run_id: 
 
 def moved_rows(early: Early, frame: pd.DataFrame) -> np.ndarray | None:
     """Per row of `frame`, whether dedupe changed a field of it; None when `frame` is not
-    the written rows in their order, or a key changed."""
+    the written rows in their order, holds other fields, or a key changed."""
     table, before = early.table, early.before
-    if len(before) != table.size or not same_rows(table, frame):
+    fields = [f for f in table.spec.fields if f in frame.columns]
+    if fields != table.fields or not same_rows(table, frame):
         return None
     moved = np.zeros(len(frame), dtype=bool)
     for column in table.fields:
-        if column not in before.columns or column not in frame.columns:
-            return None
         if _unchanged(before[column], frame[column]):
             continue
         differs = _differs(before[column], frame[column])

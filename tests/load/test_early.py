@@ -179,6 +179,8 @@ def test_moved_rows_are_none_when_rows_or_keys_are_not_the_written_ones() -> Non
     rows, after = frames()
     assert moved_rows(rows, after.iloc[1:].reset_index(drop=True)) is None
     assert moved_rows(rows, after.iloc[::-1].reset_index(drop=True)) is None
+    assert moved_rows(rows, after.drop(columns=["amount"])) is None
+    assert moved_rows(rows, after.assign(currency="JPY")) is None  # a field it did not hold
     after["sale_id"] = ["S1", "S2", "S9"]
     assert moved_rows(rows, after) is None
 
