@@ -79,17 +79,22 @@ extra = sys.argv[6:]
 from pathlib import Path
 
 def migrator_run():
-    # run(), with the checked frames caught on their way to load() to measure their size
+    # run(), with the checked frames caught on their way to load() to measure their size,
+    # and the pairs dedupe scored (its cost follows them, not the rows)
     import resource, tempfile
     import migrator.pipeline as pipeline
     caught = {}
-    loading = pipeline.load
+    loading, deduping = pipeline.load, pipeline.dedupe
 
     def load(checked, **kwargs):
         caught["checked"] = checked
         return loading(checked, **kwargs)
 
-    pipeline.load = load
+    def dedupe(cleaned, **kwargs):
+        caught["deduped"] = deduping(cleaned, **kwargs)
+        return caught["deduped"]
+
+    pipeline.load, pipeline.dedupe = load, dedupe
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -109,7 +114,8 @@ def migrator_run():
               for n, t in report.tables.items()}
     return {"seconds": seconds, "tables": tables, "stages": report.seconds,
             "peak_rss_mib": (peak - base) / 1024, "helper_peak_rss_mib": helpers / 1024,
-            "frames_mib": frames / 2**20}
+            "frames_mib": frames / 2**20,
+            "pairs_compared": sum(caught["deduped"].compared.values())}
 
 def fastexcel_read():
     import fastexcel
@@ -449,8 +455,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
 
 
 def scale(sizes: list[int], db: str) -> dict[str, object]:
-    """The pipeline at each size: seconds, seconds per 100,000 customers, peak RSS against
-    the loaded frames' in-memory size (`scale.json`)."""
+    """The pipeline at each size: seconds, seconds per 100,000 customers (in all and by
+    stage), peak RSS against the loaded frames' in-memory size, and the candidate pairs
+    dedupe scored, whose number follows the data's repeated names and places, not the
+    rows (`scale.json`)."""
     rows = []
     for size in sizes:
         ledger, sales = make_ledger(size), make_sales_parts(3 * size, size)
@@ -467,17 +475,25 @@ def scale(sizes: list[int], db: str) -> dict[str, object]:
                      "helper_peak_rss_mib": result.get("helper_peak_rss_mib", 0),
                      "peak_over_frames": float(result["peak_rss_mib"])  # type: ignore[arg-type]
                      / max(float(result["frames_mib"]), 1e-9),  # type: ignore[arg-type]
-                     "stages": result["stages"]})
+                     "pairs_compared": result["pairs_compared"], "stages": result["stages"]})
     RESULTS.mkdir(exist_ok=True)
     report: dict[str, object] = {"sizes": rows, "targets": {"peak_over_frames": 4.0}}
     (RESULTS / "scale.json").write_text(json.dumps(report, indent=2))
     print("customers   sales       seconds  s/100k  peak RSS MiB  helper MiB  frames MiB  "
-          "peak/frames")
+          "peak/frames  pairs scored")
     for r in rows:
         print(f"{r['customers']:>9,}  {r['sales']:>9,}  {r['seconds']:>8.1f}  "
               f"{r['seconds_per_100k_customers']:>6.2f}  {r['peak_rss_mib']:>12,.0f}  "
               f"{float(r['helper_peak_rss_mib']):>10,.0f}  "  # type: ignore[arg-type]
-              f"{r['frames_mib']:>10,.0f}  {r['peak_over_frames']:>11.2f}")
+              f"{r['frames_mib']:>10,.0f}  {r['peak_over_frames']:>11.2f}  "
+              f"{int(r['pairs_compared']):>12,}")  # type: ignore[call-overload]
+    print("seconds per 100,000 customers, by stage:")
+    names = list(dict.fromkeys(k for r in rows for k in r["stages"]))  # type: ignore[attr-defined]
+    print("customers  " + "".join(f"{n:>9}" for n in names))
+    for r in rows:
+        per = 100_000 / int(r["customers"])  # type: ignore[call-overload]
+        print(f"{r['customers']:>9,}  " + "".join(
+            f"{float(r['stages'].get(n, 0)) * per:>9.2f}" for n in names))  # type: ignore[attr-defined]
     return report
 
 
