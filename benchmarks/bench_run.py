@@ -80,7 +80,7 @@ from pathlib import Path
 
 def migrator_run():
     # run(), with the checked frames caught on their way to load() to measure their size,
-    # and the pairs dedupe scored (its cost follows them, not the rows)
+    # and dedupe's outcome, to count the candidate pairs it scored
     import resource, tempfile
     import migrator.pipeline as pipeline
     caught = {}
