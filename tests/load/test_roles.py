@@ -180,13 +180,18 @@ def test_an_edit_by_hand_is_marked_and_undo_will_not_lose_it(people: dict[str, s
 def test_a_grant_raced_by_a_vacuum_is_tried_again(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     roles = importlib.import_module("migrator.load.roles")
-    set_up, calls = roles._set_up, []
+    set_up, calls, real = roles._set_up, [], []
 
     def raced(*args: Any) -> list[str]:
         calls.append(1)
         if len(calls) == 1:  # what PostgreSQL says when VACUUM updates the row meanwhile
             raise sa.exc.InternalError("GRANT", {}, Exception("tuple concurrently updated"))
-        return set_up(*args)
+        try:
+            return set_up(*args)
+        except sa.exc.InternalError as exc:  # the server's own autovacuum raced it too
+            if roles._RACED in str(exc.orig):
+                real.append(1)
+            raise
 
     monkeypatch.setattr(roles, "_set_up", raced)
     with scratch_database("postgresql", tmp_path / "t") as url:
@@ -194,7 +199,7 @@ def test_a_grant_raced_by_a_vacuum_is_tried_again(tmp_path: Path,
         prefix = f"t{uuid.uuid4().hex[:8]}"
         try:
             made = create_roles(url, prefix=prefix)
-            assert len(calls) == 2
+            assert len(calls) == 2 + len(real)  # each race tried again, once
             assert f"{prefix}_loader" in made.grants
             assert _rows(url, "SELECT rolname FROM pg_roles WHERE rolname = "
                          f"'{prefix}_loader'") == [(f"{prefix}_loader",)]
