@@ -93,3 +93,47 @@ def test_fields_compare_clean_company_keys_as_they_are_and_key_a_name_without_on
     bare = fields.prepare(keyed[["name"]], spec, np.zeros(3, dtype=bool), None)
     assert bare.columns["name"].tolist() == [match_key(names[0]), match_key(names[1]),
                                              fields.MISSING]
+
+
+def test_a_column_that_hardly_repeats_is_folded_row_by_row_as_by_its_distinct_values(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """E-mail addresses, phones and keys that hardly repeat are folded row by row instead
+    of value by value: the same folded texts, and ids that part the rows the same way
+    (case and width variants of one address, blanks, a text that folds to nothing)."""
+    import numpy as np
+    import pandas as pd
+
+    from migrator.schema import load_schema
+
+    spec = load_schema("crm").tables["customers"]
+    n = 3 * fields.SAMPLE
+    emails: list[object] = [f"User{i}@Example.CO.JP" for i in range(n)]
+    for k, i in enumerate(range(7, n, 500)):
+        emails[i] = f"ＵＳＥＲ{i - 1}@example.co.jp"  # the row before, once folded
+        emails[i + 1] = None
+        emails[i + 2] = " " * (k + 1)  # folds to nothing: MISSING
+    frame = pd.DataFrame({
+        "customer_code": [f"C{i:05d}" if i % 700 else f"c{i - 1:05d}" for i in range(n)],
+        "name": [f"サンプル{i % 50}(株)" for i in range(n)],
+        "email": emails,
+        "phone": [f"+8131234{i:04d}" for i in range(n)],
+        "address_line1": [f"錦{i % 9}丁目29番地" for i in range(n)],
+    })
+    assert fields._hardly_repeats(frame["email"].to_numpy(dtype=object))
+    assert not fields._hardly_repeats(frame["address_line1"].to_numpy(dtype=object))
+    generated = np.zeros(n, dtype=bool)
+    generated[::999] = True
+    by_row = fields.prepare(frame, spec, generated, None)
+    monkeypatch.setattr(fields, "_hardly_repeats", lambda cells: False)
+    by_value = fields.prepare(frame, spec, generated, None)
+    assert by_row.columns.keys() == by_value.columns.keys()
+    assert np.array_equal(by_row.code, by_value.code)
+    for name in [*by_row.columns, "code"]:
+        if name in by_row.columns:
+            assert np.array_equal(by_row.columns[name], by_value.columns[name]), name
+        row_ids, value_ids = by_row.value_ids(name), by_value.value_ids(name)
+        assert np.array_equal(row_ids < 0, value_ids < 0), name
+        both = set(zip(row_ids.tolist(), value_ids.tolist(), strict=True))
+        assert len(both) == len(set(row_ids.tolist())) == len(set(value_ids.tolist())), name
+    folded = by_row.columns["email"]
+    assert folded[7] == folded[6] and folded[8] == folded[9] == fields.MISSING
