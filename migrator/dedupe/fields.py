@@ -69,9 +69,9 @@ def prepare(frame: pd.DataFrame, spec: TableSpec, generated: np.ndarray,
     out: dict[str, np.ndarray] = {}
     ids: dict[str, np.ndarray] = {}
     if "name" in read:  # clean's key is compared as it is; a name without one is keyed
-        keyed = len(read["name"]) > 1
-        out["name"], ids["name"] = _fold(frame[read["name"][0]],
-                                         _as_is if keyed else match_keys)
+        column = read["name"][0]
+        out["name"], ids["name"] = _fold(frame[column],
+                                         match_keys if column in spec.fields else _as_is)
     for comparator, fold in (("kana", _kana_texts), ("email", _plain_texts),
                              ("postal", _plain_texts), ("region", _plain_texts)):
         if comparator in read:
@@ -115,15 +115,14 @@ def columns_read(frame: pd.DataFrame, spec: TableSpec, group_by: str | None) -> 
 
 
 def _read(frame: pd.DataFrame, spec: TableSpec) -> dict[str, list[str]]:
-    """Comparator → the columns of `frame` it is prepared from (phones: up to three; the
-    name from its first, the others tell which are there)."""
+    """Comparator → the columns of `frame` it is prepared from (phones: up to three; a
+    name from clean's key of it where there is one, which is all the helper is sent)."""
     fields = spec.fields
     read: dict[str, list[str]] = {}
-    name = _first(frame, spec, "semantic", ("company_name",)) or \
-        _first(frame, spec, "semantic", ("person_name",))
+    name = _named(frame, spec, "company_name") or _named(frame, spec, "person_name")
     if name is not None:
         key = f"_{name}_key"  # clean's key of a company name, compared where it is made
-        read["name"] = [key, name] if key in frame else [name]
+        read["name"] = [key] if key in frame else [name]
     for comparator, attribute, wanted in _SINGLE:
         column = _first(frame, spec, attribute, wanted)
         if column is not None:
@@ -146,6 +145,12 @@ def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     for part in parts[1:]:
         joined = joined + part
     return pd.Series(joined, index=frame.index, dtype=object)
+
+
+def _named(frame: pd.DataFrame, spec: TableSpec, semantic: str) -> str | None:
+    """The name field of `semantic` whose values or clean's key of them `frame` holds."""
+    return next((f for f, s in spec.fields.items() if s.semantic == semantic
+                 and (f in frame or f"_{f}_key" in frame)), None)
 
 
 def _first(frame: pd.DataFrame, spec: TableSpec, attribute: str,

@@ -93,6 +93,10 @@ def test_fields_compare_clean_company_keys_as_they_are_and_key_a_name_without_on
     bare = fields.prepare(keyed[["name"]], spec, np.zeros(3, dtype=bool), None)
     assert bare.columns["name"].tolist() == [match_key(names[0]), match_key(names[1]),
                                              fields.MISSING]
+    # the match helper is sent the key alone, and prepares the same from it
+    assert fields.columns_read(keyed, spec, None) == ["_name_key"]
+    sent = fields.prepare(keyed[["_name_key"]], spec, np.zeros(3, dtype=bool), None)
+    assert sent.columns["name"].tolist() == prepared.columns["name"].tolist()
 
 
 def test_a_column_that_hardly_repeats_is_folded_row_by_row_as_by_its_distinct_values(
