@@ -19,7 +19,7 @@ import jaconv
 import numpy as np
 import pandas as pd
 
-from migrator.distinct import fold_joined
+from migrator.distinct import fold_joined, hardly_repeats
 from migrator.reference.companies import match_keys
 from migrator.reference.kanji import FOLD
 from migrator.reference.mail import SHARED_DOMAINS
@@ -27,8 +27,6 @@ from migrator.schema import TableSpec
 
 MISSING = ""
 """A missing value in a prepared column: compares as neither agreeing nor disagreeing."""
-SAMPLE = 2_000
-"""Cells `_hardly_repeats` reads to tell how to fold a column."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,7 @@ def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]
     (preparing the benchmark's 100,000 customers took 0.22-0.23 -> 0.18-0.19 s, a
     million 2.4-2.6 -> 1.8-2.1 s)."""
     cells = values.to_numpy(dtype=object)
-    if _hardly_repeats(cells):
+    if hardly_repeats(cells):
         blank = pd.isna(cells)
         out = np.empty(len(cells), dtype=object)
         out[blank] = MISSING
@@ -183,20 +181,6 @@ def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]
     table[:-1] = fold([v if type(v) is str else str(v) for v in uniques])
     table[-1] = MISSING
     return table[codes], value_ids(table)[codes]
-
-
-def _hardly_repeats(cells: np.ndarray) -> bool:
-    """Whether an even sample of SAMPLE cells holds no value twice, blanks aside (they
-    are not folded): a column of addresses, 40 % of them distinct, repeats in it."""
-    n = len(cells)
-    if n < 2 * SAMPLE:
-        return False
-    sample = cells[:: n // SAMPLE]
-    sample = sample[~pd.isna(sample)].tolist()
-    try:
-        return len(set(sample)) == len(sample)
-    except TypeError:  # a cell that cannot be hashed
-        return False
 
 
 def _blank(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from migrator.dedupe import fields
-from migrator.distinct import fold_joined
+from migrator.distinct import SAMPLE, fold_joined, hardly_repeats
 from migrator.reference.companies import match_key
 
 _PARTS = ["錦", "4", "４", "丁目", "29", "番地", "番", "号", "の", "2", "－", "-", "ー", "−", "‐",
@@ -110,7 +110,7 @@ def test_a_column_that_hardly_repeats_is_folded_row_by_row_as_by_its_distinct_va
     from migrator.schema import load_schema
 
     spec = load_schema("crm").tables["customers"]
-    n = 3 * fields.SAMPLE
+    n = 3 * SAMPLE
     emails: list[object] = [f"User{i}@Example.CO.JP" for i in range(n)]
     for k, i in enumerate(range(7, n, 500)):
         emails[i] = f"ＵＳＥＲ{i - 1}@example.co.jp"  # the row before, once folded
@@ -123,12 +123,12 @@ def test_a_column_that_hardly_repeats_is_folded_row_by_row_as_by_its_distinct_va
         "phone": [f"+8131234{i:04d}" for i in range(n)],
         "address_line1": [f"錦{i % 9}丁目29番地" for i in range(n)],
     })
-    assert fields._hardly_repeats(frame["email"].to_numpy(dtype=object))
-    assert not fields._hardly_repeats(frame["address_line1"].to_numpy(dtype=object))
+    assert hardly_repeats(frame["email"].to_numpy(dtype=object))
+    assert not hardly_repeats(frame["address_line1"].to_numpy(dtype=object))
     generated = np.zeros(n, dtype=bool)
     generated[::999] = True
     by_row = fields.prepare(frame, spec, generated, None)
-    monkeypatch.setattr(fields, "_hardly_repeats", lambda cells: False)
+    monkeypatch.setattr(fields, "hardly_repeats", lambda cells: False)
     by_value = fields.prepare(frame, spec, generated, None)
     assert by_row.columns.keys() == by_value.columns.keys()
     assert np.array_equal(by_row.code, by_value.code)
