@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import jaconv
 import numpy as np
@@ -172,15 +173,18 @@ def _fold(values: pd.Series, fold: Callable[[list[str]], list[str]]
         blank = pd.isna(cells)
         out = np.empty(len(cells), dtype=object)
         out[blank] = MISSING
-        present = cells[~blank].tolist()
-        out[~blank] = np.array(fold([v if type(v) is str else str(v) for v in present]),
-                               dtype=object)
+        out[~blank] = np.array(fold(_texts(cells[~blank])), dtype=object)
         return out, value_ids(out)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = fold([v if type(v) is str else str(v) for v in uniques])
+    table[:-1] = fold(_texts(uniques))
     table[-1] = MISSING
     return table[codes], value_ids(table)[codes]
+
+
+def _texts(values: Any) -> list[str]:
+    """Each value as text: a str as it is, anything else (a number in a text column) by str."""
+    return [v if type(v) is str else str(v) for v in values.tolist()]
 
 
 def _blank(n: int) -> tuple[np.ndarray, np.ndarray]:
