@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -130,3 +131,49 @@ def answer_stream() -> IO[bytes]:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     return out
+
+
+class Spooled:
+    """A write-only stream that keeps what is written in memory and passes it on to `out`
+    from a thread, as fast as the reader takes it; `close` waits until all is passed on
+    and closes `out`.
+
+    Why: a helper that pickles its answer straight into the pipe works only as fast as
+    the caller reads it, and the caller is often busy with its own work when the answer
+    is ready. Spooled, the helper pickles at once (the read helper's 300,000 sales in
+    0.19 s) while the caller works, and the caller still unpickles the first frames
+    while the later ones are pickled when it was already waiting."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        import queue
+
+        self._out = out
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._pass_on, name="migrator-spool",
+                                        daemon=True)
+        self._thread.start()
+
+    def write(self, data: bytes | bytearray | memoryview | pickle.PickleBuffer) -> int:
+        """Keep a copy of `data` to pass on (pickle hands large buffers over as views)."""
+        chunk = data if type(data) is bytes else memoryview(data).tobytes()
+        self._chunks.put(chunk)
+        return len(chunk)
+
+    def _pass_on(self) -> None:
+        try:
+            while (chunk := self._chunks.get()) is not None:
+                self._out.write(chunk)
+            self._out.flush()
+        except OSError as err:  # the reader went away: `close` says so
+            self._error = err
+
+    def close(self) -> None:
+        """Wait until everything written is passed on; close `out`. Raises the OSError
+        passing it on met (a reader that went away: BrokenPipeError)."""
+        self._chunks.put(None)
+        self._thread.join()
+        with contextlib.suppress(OSError):
+            self._out.close()
+        if self._error is not None:
+            raise self._error

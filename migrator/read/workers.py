@@ -32,6 +32,7 @@ from migrator.errors import ReadError
 from migrator.interpreters import (
     HELPED_BYTES,
     HelperProcess,
+    Spooled,
     answer_stream,
     spare_cores,
     start_helper,
@@ -212,7 +213,7 @@ def main() -> None:
     from migrator.read.reader import read_one
 
     keep_freed()
-    out = answer_stream()
+    out = Spooled(answer_stream())
     version, names, options = pickle.load(sys.stdin.buffer)
     if version != PROTOCOL:  # started by another version of migrator: it reads them itself
         sys.exit(3)
@@ -227,7 +228,8 @@ def main() -> None:
                 break
     finished = time.time()
     packed = pack_dates(results)
-    # written frame by frame, so that the caller unpickles while this pickles the rest
+    # spooled frame by frame: the caller unpickles while this pickles the rest, and this
+    # pickles at once when the caller is still busy with its own work
     pickle.dump((finished, results, packed), out, protocol=pickle.HIGHEST_PROTOCOL)
     out.close()
 

@@ -270,3 +270,37 @@ def test_date_columns_travel_as_day_numbers_and_come_back_as_they_were() -> None
     pd.testing.assert_frame_equal(back, frame)
     assert [type(v) for v in back.iloc[:, 0]] == [dt.date, type(None), dt.date, dt.date]
     assert back.columns.tolist() == frame.columns.tolist()
+
+
+def test_a_helper_answers_tables_whose_columns_outgrow_a_pickle_frame(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """12,000 dates travel as one buffer of 96 KB: pickle hands a buffer larger than its
+    64 KB frames to the stream as a view, which the helper's answer must take too."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["売上日", "金額"])
+    for i in range(12_000):
+        sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=i % 900), i * 10])
+    path = tmp_path / "large_date_column.xlsx"
+    book.save(path)
+    expected = serial([path], monkeypatch)
+    assert isinstance(expected, SourceTables)
+    monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
+    reader = importlib.import_module("migrator.read.reader")
+    monkeypatch.setattr(reader, "plan", lambda sizes, **_: [1] * len(sizes))
+    answers: list[object] = []
+    outcome = Helper.outcome
+
+    def watched(self: Helper, files: list[Path]) -> object:
+        answers.append(outcome(self, files))
+        return answers[-1]
+
+    monkeypatch.setattr(Helper, "outcome", watched)
+    got = read_sources([path])
+    assert len(answers) == 1 and answers[0] is not None  # the helper's, not read again here
+    same_tables(got, expected)
+    assert len(got[0].frame) == 12_000
