@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import weakref
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 
 def per_distinct(values: Any, convert: Callable[[Any], Any], missing: Any = None) -> np.ndarray:
@@ -38,12 +41,71 @@ def without_repeats(values: Any) -> bool:
 
     Why: a Python set tells it in a third of the time pandas' hash table takes to mark
     the duplicates, whose cost per key grows with the column (150 against 412 ns a key
-    for 3,000,000 sale ids here; 45 against 81 for 300,000)."""
+    for 3,000,000 sale ids here; 45 against 81 for 300,000).
+
+    A run asks it of the same keys in each stage (clean numbers a sale's lines, dedupe
+    rejects a repeated key, the load checks its keys, GX's uniqueness expectation), each
+    time from a copy of the column. So a column of texts found without a repeat is
+    remembered (PROVEN, by a weak reference: nothing is kept alive for it), and a column
+    whose cells equal a remembered one's, one by one, is answered by that comparison:
+    0.026 s for 3,000,000 sale ids, where the set takes 0.48-0.64 s. Equal texts
+    repeat where theirs do, so the answer is the same."""
+    array = _cells(values)
+    if array is not None and _proven(array):
+        return True
     cells = values.tolist() if hasattr(values, "tolist") else list(values)
     try:
-        return len(set(cells)) == len(cells)
+        unique = len(set(cells)) == len(cells)
     except TypeError:  # a cell that cannot be hashed: pandas' own way decides
         return False
+    if unique and array is not None and len(array) >= PROVEN_FROM \
+            and infer_dtype(array, skipna=False) == "string":
+        _PROVEN.append(weakref.ref(_owner(array)))
+    return unique
+
+
+PROVEN_FROM = 10_000
+"""Columns of fewer cells are not remembered: their set is as quick as the comparison."""
+_PROVEN: deque[weakref.ref[np.ndarray]] = deque(maxlen=8)
+"""Columns of texts found without a repeat, the latest last; see `without_repeats`."""
+
+
+def _cells(values: Any) -> np.ndarray | None:
+    """`values` as a 1-D object array when it is a Series or an array (a list is not
+    remembered, nor looked up); None else."""
+    if not isinstance(values, pd.Series | np.ndarray | pd.api.extensions.ExtensionArray):
+        return None
+    array = np.asarray(values, dtype=object)
+    return array if array.ndim == 1 else None
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns `array`'s cells when `array` is a whole view of it (a Series
+    hands out views of its cells), so that the reference lives as long as the column."""
+    while isinstance(array.base, np.ndarray) and array.base.shape == array.shape \
+            and array.base.dtype == array.dtype:
+        array = array.base
+    return array
+
+
+def _proven(array: np.ndarray) -> bool:
+    """Whether `array` is, cell by cell, equal to a column remembered in PROVEN (an even
+    sample of 64 cells first, so that another column of that length costs little)."""
+    if len(array) < PROVEN_FROM:
+        return False
+    step = len(array) // 64
+    for ref in list(_PROVEN):
+        known = ref()
+        if known is None or len(known) != len(array):
+            continue
+        if known is _owner(array):
+            return True
+        try:
+            if np.array_equal(known[::step], array[::step]) and np.array_equal(known, array):
+                return True
+        except (TypeError, ValueError):  # a cell that will not compare (pd.NA)
+            continue
+    return False
 
 
 SAMPLE = 2_000

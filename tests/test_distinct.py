@@ -53,3 +53,26 @@ def test_gx_uniqueness_of_a_frozen_key_column(repeated: bool) -> None:
     assert np.array_equal(found, expected)
     assert np.array_equal(again, series.duplicated(keep="first").to_numpy())
     assert found.sum() == (2 if repeated else 0)
+
+
+def test_a_copy_of_a_column_found_without_repeats_is_told_by_comparison() -> None:
+    import gc
+
+    from migrator import distinct
+
+    keys = pd.Series([f"S{i:08d}" for i in range(20_000)], dtype="str")
+    assert without_repeats(keys)  # found by its set, and remembered
+    copy = keys.to_numpy(dtype=object, copy=True)
+    assert distinct._proven(copy) and without_repeats(copy)
+    assert distinct._proven(np.asarray(pd.Series(copy, dtype="str"), dtype=object))
+    repeated = copy.copy()
+    repeated[-1] = repeated[0]
+    assert not distinct._proven(repeated) and not without_repeats(repeated)
+    blanked = copy.copy()
+    blanked[7] = pd.NA  # will not compare: looked at again, and a lone NA is no repeat
+    assert not distinct._proven(blanked) and without_repeats(blanked)
+    numbers = np.arange(20_000).astype(object)  # only texts are remembered
+    assert without_repeats(numbers) and not distinct._proven(numbers.copy())
+    del keys, copy, blanked
+    gc.collect()  # nothing is kept alive for it: gone with its column
+    assert not distinct._proven(pd.Series([f"S{i:08d}" for i in range(20_000)]).to_numpy())
