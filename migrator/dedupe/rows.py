@@ -32,6 +32,16 @@ def generated_rows(table: str, frame: pd.DataFrame, changes: pd.DataFrame) -> np
     return found & (~shared | same_key)
 
 
+def filled_counts(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """How many fields each row of `rows` (positions) fills, 0 for every other row:
+    survivorship ranks a cluster's rows by it, and only clustered rows are ranked (a
+    count over every row cost 0.03 s of 100,000 customers, twice a run)."""
+    counts = np.zeros(len(frame), dtype=np.int64)
+    if len(rows):
+        counts[rows] = frame.iloc[rows].notna().sum(axis=1).to_numpy()
+    return counts
+
+
 def lineage_rows(frame: pd.DataFrame, last: Sequence[object]) -> Iterator[tuple[str, ...]]:
     """`lineage_index(frame, last)` as tuples, in frame order."""
     parts = frame[list(LINEAGE_COLUMNS)].astype(object).where(

@@ -32,7 +32,7 @@ from migrator.dedupe.match import (
     clusters,
     score_pairs,
 )
-from migrator.dedupe.rows import generated_rows, lineage_index, lineage_rows
+from migrator.dedupe.rows import filled_counts, generated_rows, lineage_index, lineage_rows
 from migrator.dedupe.stored import STORED, stored_rows
 from migrator.dedupe.survive import Survived, survive
 from migrator.distinct import without_repeats
@@ -237,7 +237,7 @@ def _clusters(table: str, frame: pd.DataFrame, labels: np.ndarray, pairs: Pairs,
     best = _best_score(len(frame), pairs, pairs.score >= merge_at)
     merged = np.flatnonzero(labels >= 0)
     priority = frame[RULES].to_numpy() if RULES in frame else np.zeros(len(frame))
-    complete = frame.notna().sum(axis=1).to_numpy()
+    complete = filled_counts(frame, merged)
     order = np.lexsort((np.arange(len(frame)), -complete, priority, stored, labels))
     order = order[labels[order] >= 0]  # survivorship order within each cluster
     first = order[np.r_[True, labels[order][1:] != labels[order][:-1]]] if len(order) \

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from migrator.dedupe.match import Pairs
+from migrator.dedupe.rows import filled_counts
 from migrator.lineage import LINEAGE_COLUMNS, LINEAGE_SEQ
 from migrator.rejects import (
     CHANGE_COLUMNS,
@@ -89,7 +90,8 @@ def _ranked(frame: pd.DataFrame, labels: np.ndarray, generated: np.ndarray,
     info = pd.DataFrame({
         "_cluster": labels, "_generated": generated, "_stored": stored,
         "_priority": frame[RULES].to_numpy() if RULES in frame else 0,
-        "_complete": -frame.notna().sum(axis=1).to_numpy(), "_order": np.arange(len(frame)),
+        "_complete": -filled_counts(frame, np.flatnonzero(labels >= 0)),
+        "_order": np.arange(len(frame)),
     }, index=frame.index)
     info = info[info["_cluster"] >= 0]
     return info.sort_values(["_cluster", "_stored", "_priority", "_complete", "_order"],
