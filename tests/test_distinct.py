@@ -71,6 +71,7 @@ def test_a_copy_of_a_column_found_without_repeats_is_told_by_comparison() -> Non
     blanked = copy.copy()
     blanked[7] = pd.NA  # will not compare: looked at again, and a lone NA is no repeat
     assert not distinct._proven(blanked) and without_repeats(blanked)
+    assert distinct._cells(np.arange(20_000)) is None  # numbers: not even looked at
     numbers = np.arange(20_000).astype(object)  # only texts are remembered
     assert without_repeats(numbers) and not distinct._proven(numbers.copy())
     del keys, copy, blanked

@@ -47,6 +47,20 @@ def serial(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> SourceTables |
             return error
 
 
+def watched_answers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each helper's `outcome` returned, in order (None: it could not do its work,
+    and this process read its files)."""
+    answers: list[object] = []
+    outcome = Helper.outcome
+
+    def watched(self: Helper, files: list[Path]) -> object:
+        answers.append(outcome(self, files))
+        return answers[-1]
+
+    monkeypatch.setattr(Helper, "outcome", watched)
+    return answers
+
+
 def same_tables(got: SourceTables, expected: SourceTables) -> None:
     assert [t.name for t in got] == [t.name for t in expected]
     for a, b in zip(got, expected, strict=True):
@@ -231,14 +245,7 @@ def test_a_helper_that_cannot_do_its_work_leaves_it_to_this_process(
         monkeypatch.setenv("MIGRATOR_ZYGOTE", "0")
         monkeypatch.setattr(sys, "executable",
                             "/bin/false" if trouble == "no python" else "/nonexistent/python3")
-    answers: list[object] = []
-    outcome = Helper.outcome
-
-    def watched(self: Helper, files: list[Path]) -> object:
-        answers.append(outcome(self, files))
-        return answers[-1]
-
-    monkeypatch.setattr(Helper, "outcome", watched)
+    answers = watched_answers(monkeypatch)
     got = read_sources(SOURCES, meanwhile=lambda: None)
     same_tables(got, expected)
     assert answers == ([] if trouble == "cannot start" else [None, None])
@@ -292,14 +299,7 @@ def test_a_helper_answers_tables_whose_columns_outgrow_a_pickle_frame(
     monkeypatch.setenv("MIGRATOR_READ_HELPERS", "1")
     reader = importlib.import_module("migrator.read.reader")
     monkeypatch.setattr(reader, "plan", lambda sizes, **_: [1] * len(sizes))
-    answers: list[object] = []
-    outcome = Helper.outcome
-
-    def watched(self: Helper, files: list[Path]) -> object:
-        answers.append(outcome(self, files))
-        return answers[-1]
-
-    monkeypatch.setattr(Helper, "outcome", watched)
+    answers = watched_answers(monkeypatch)
     got = read_sources([path])
     assert len(answers) == 1 and answers[0] is not None  # the helper's, not read again here
     same_tables(got, expected)
