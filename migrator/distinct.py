@@ -119,15 +119,20 @@ def hardly_repeats(values: np.ndarray) -> bool:
     """Whether an even sample of SAMPLE cells holds no value twice, blanks aside: a
     column of e-mail addresses or keys, not one of addresses 40 % of them distinct,
     which repeats in it. False for fewer than 2 * SAMPLE cells."""
-    n = len(values)
-    if n < 2 * SAMPLE:
+    sample = _sample(values)
+    if sample is None:
         return False
-    sample = values[:: n // SAMPLE]
     present = sample[~pd.isna(sample)].tolist()
     try:
         return len(set(present)) == len(present)
     except TypeError:  # a cell that cannot be hashed
         return False
+
+
+def _sample(values: Any) -> Any:
+    """An even sample of about SAMPLE cells of `values`; None for fewer than 2 * SAMPLE."""
+    n = len(values)
+    return None if n < 2 * SAMPLE else values[:: n // SAMPLE]
 
 
 def codes_if_repeated(values: Any, at_most: float) -> tuple[np.ndarray, np.ndarray] | None:
@@ -137,11 +142,8 @@ def codes_if_repeated(values: Any, at_most: float) -> tuple[np.ndarray, np.ndarr
 
     An even sample of SAMPLE cells decides first, so that a column of codes costs one
     look at them, not a factorization of every cell."""
-    n = len(values)
-    if n < 2 * SAMPLE:
-        return None
-    sample = values[:: n // SAMPLE]
-    if len(set(sample)) > at_most * len(sample):
+    sample = _sample(values)
+    if sample is None or len(set(sample)) > at_most * len(sample):
         return None
     # Blanks take the code past the last value: pandas' own `use_na_sentinel=False`
     # costs another pass over every cell (`isna`), 10 ms of a 100,000-text column.
@@ -151,7 +153,7 @@ def codes_if_repeated(values: Any, at_most: float) -> tuple[np.ndarray, np.ndarr
     if blank.any():
         codes[blank] = len(uniques)
         uniques = np.append(uniques, np.nan)
-    if len(uniques) > at_most * n:  # the sample missed most of them
+    if len(uniques) > at_most * len(values):  # the sample missed most of them
         return None
     return codes, uniques
 

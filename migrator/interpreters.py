@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -145,8 +146,6 @@ class Spooled:
     while the later ones are pickled when it was already waiting."""
 
     def __init__(self, out: IO[bytes]) -> None:
-        import queue
-
         self._out = out
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._error: OSError | None = None
@@ -155,7 +154,11 @@ class Spooled:
         self._thread.start()
 
     def write(self, data: bytes | bytearray | memoryview | pickle.PickleBuffer) -> int:
-        """Keep a copy of `data` to pass on (pickle hands large buffers over as views)."""
+        """Keep a copy of `data` to pass on (pickle hands large buffers over as views).
+        Raises the OSError passing it on met: once the reader went away, nothing more is
+        kept in memory for it."""
+        if self._error is not None:
+            raise self._error
         chunk = data if type(data) is bytes else memoryview(data).tobytes()
         self._chunks.put(chunk)
         return len(chunk)

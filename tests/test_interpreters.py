@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -59,6 +60,19 @@ def test_a_reader_that_went_away_is_raised_at_close() -> None:
     os.close(read_end)
     spooled = Spooled(os.fdopen(write_end, "wb"))
     spooled.write(b"y" * 1_000_000)
+    with pytest.raises(BrokenPipeError):
+        spooled.close()
+
+
+def test_writes_stop_once_the_reader_went_away() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    spooled = Spooled(os.fdopen(write_end, "wb"))
+    deadline = time.monotonic() + 30
+    with pytest.raises(BrokenPipeError):  # raised by a write, not kept for nobody
+        while time.monotonic() < deadline:
+            spooled.write(b"z" * 65_536)
+            time.sleep(0.001)
     with pytest.raises(BrokenPipeError):
         spooled.close()
 
