@@ -304,3 +304,32 @@ def test_a_helper_answers_tables_whose_columns_outgrow_a_pickle_frame(
     assert len(answers) == 1 and answers[0] is not None  # the helper's, not read again here
     same_tables(got, expected)
     assert len(got[0].frame) == 12_000
+
+
+def test_a_helper_is_finished_once_its_answer_is_packed_and_pickled(tmp_path: Path) -> None:
+    """What the caller does meanwhile (the GX import) is its own time only past the moment
+    the helper's answer was ready to send: packing and pickling it are the read's time."""
+    import subprocess
+    import tempfile
+
+    packed_at = tmp_path / "packed_at"
+    slow_packing = (
+        "import sys, time\n"
+        "from migrator.read import workers\n"
+        "pack = workers.pack_dates\n"
+        "def slow(answer):\n"
+        "    packed = pack(answer)\n"
+        "    time.sleep(0.3)\n"
+        f"    open({str(packed_at)!r}, 'w').write(repr(time.time()))\n"
+        "    return packed\n"
+        "workers.pack_dates = slow\n"
+        "workers.main()\n")
+    process = subprocess.Popen([sys.executable, "-c", slow_packing], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    with process.stdin:
+        pickle.dump((workers.PROTOCOL, [str(SOURCES[0])], ReadOptions()), process.stdin)
+    helper = Helper([0], process, tempfile.TemporaryFile())  # type: ignore[arg-type]
+    answer = helper.outcome([SOURCES[0]])
+    assert isinstance(answer, list) and isinstance(answer[0], SourceTables)
+    assert helper.finished >= float(packed_at.read_text()) > 0
