@@ -63,6 +63,7 @@ from migrator.urls import redact, scrub
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
+    from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 __all__ = ["Outcome", "TableCounts", "write_tables"]
 
@@ -309,6 +310,8 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         state.created = ([t.name for t in metadata.sorted_tables if t.name not in existing], [])
     indexes, references = create_tables(conn, metadata, existing, {t.name for t in prepared},
                                         stand_ins=stand_ins)
+    _sort_memory(conn)
+    keyed, referenced = _batched(conn, indexes), _batched(conn, references)
     if not stand_ins:  # MariaDB would commit these at once, even in a dry run
         upgrade_bookkeeping(conn, metadata, existing)
         _step(state, fault, "views")
@@ -351,9 +354,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
                                          queued=state.queued)
     written = [by_name[p.name] for p in prepared]
     _step(state, fault, "indexes")
-    _sort_memory(conn)
-    for element in indexes:
-        conn.execute(element)
+    keyed(conn)
     outcome = settle()
     dropped = _dropped(written, outcome.frames)
     if outcome.frames is not None:
@@ -369,9 +370,30 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         drop_rows(conn, rows, dropped[rows.table.name])
         counts[rows.table.name] = settle_rows(conn, rows, history=history)
     _step(state, fault, "indexes")
-    for element in references:
-        conn.execute(element)
+    referenced(conn)
     return counts
+
+
+def _batched(conn: Connection, elements: list[ExecutableDDLElement]
+             ) -> Callable[[Connection], None]:
+    """Run `elements` later, on PostgreSQL as one batch compiled now.
+
+    Sent one by one, each statement waited for this thread to send the next, and the
+    thread shares the GIL with validation, which runs meanwhile: 0.10-0.14 s of the
+    server's time between the keys and indexes of 100,000 customers and 300,000 sales
+    went idle that way (its statement log). In one batch the server runs them back to
+    back; the first that fails fails the batch, as it would have failed the load."""
+    batch = ";\n".join(str(e.compile(dialect=conn.dialect)).strip() for e in elements) \
+        if conn.dialect.name == "postgresql" and elements else None
+
+    def run(conn: Connection) -> None:
+        if batch is not None:
+            conn.exec_driver_sql(batch)
+            return
+        for element in elements:
+            conn.execute(element)
+
+    return run
 
 
 def _refers_to_staged(table: Prepared, written: list[Written]) -> bool:
@@ -419,7 +441,8 @@ SORT_MEMORY_KB = 256 * 1024
 
 def _sort_memory(conn: Connection) -> None:
     """Raise PostgreSQL's maintenance_work_mem to SORT_MEMORY_KB for the rest of the
-    transaction, where the server's own is lower (its default is 64 MB).
+    transaction, where the server's own is lower (its default is 64 MB). Done before the
+    rows go in, so that nothing stands between the last COPY and the keys.
 
     The keys, indexes and foreign keys are built after the rows, as PostgreSQL's
     "Populating a Database" advises, and the same page advises this too: the sorts of
