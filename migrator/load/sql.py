@@ -62,7 +62,7 @@ from migrator.target import missing_sqlite_file, unusable_url
 from migrator.urls import redact, scrub
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, MetaData
+    from sqlalchemy import Connection, Dialect, Engine, MetaData
     from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 __all__ = ["Outcome", "TableCounts", "write_tables"]
@@ -311,7 +311,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
     indexes, references = create_tables(conn, metadata, existing, {t.name for t in prepared},
                                         stand_ins=stand_ins)
     _sort_memory(conn)
-    keyed, referenced = _batched(conn, indexes), _batched(conn, references)
+    keyed, referenced = _batched(conn.dialect, indexes), _batched(conn.dialect, references)
     if not stand_ins:  # MariaDB would commit these at once, even in a dry run
         upgrade_bookkeeping(conn, metadata, existing)
         _step(state, fault, "views")
@@ -374,7 +374,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
     return counts
 
 
-def _batched(conn: Connection, elements: list[ExecutableDDLElement]
+def _batched(dialect: Dialect, elements: list[ExecutableDDLElement]
              ) -> Callable[[Connection], None]:
     """Run `elements` later, on PostgreSQL as one batch compiled now.
 
@@ -383,8 +383,8 @@ def _batched(conn: Connection, elements: list[ExecutableDDLElement]
     server's time between the keys and indexes of 100,000 customers and 300,000 sales
     went idle that way (its statement log). In one batch the server runs them back to
     back; the first that fails fails the batch, as it would have failed the load."""
-    batch = ";\n".join(str(e.compile(dialect=conn.dialect)).strip() for e in elements) \
-        if conn.dialect.name == "postgresql" and elements else None
+    batch = ";\n".join(str(e.compile(dialect=dialect)).strip() for e in elements) \
+        if dialect.name == "postgresql" and elements else None
 
     def run(conn: Connection) -> None:
         if batch is not None:
