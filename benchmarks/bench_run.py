@@ -395,6 +395,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 for stage in runs[how][0]["stages"]}  # type: ignore[union-attr]
 
     stages, usual = stage_medians("migrator"), stage_medians("migrator-usual-load")
+    repeats = [_one_repeat(runs, i) for i in range(args.repeat)]
     pandas_method = "multi" if seconds["pandas_to_sql_multi"] <= seconds["pandas_to_sql_none"] \
         else "None"
     pandas_best = min(seconds["pandas_to_sql_multi"], seconds["pandas_to_sql_none"])
@@ -422,6 +423,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "load_over_copy_throughput": seconds["bare_copy"] / seconds["load"],
         "load_over_keyed_copy_throughput": seconds["bare_copy_keyed"] / seconds["load"],
         "load_over_copy_then_keys_throughput": seconds["bare_copy_then_keys"] / seconds["load"],
+        "repeats": repeats,
         "targets": {"pipeline_speedup_vs_pandas": 4.0, "pipeline_over_floor": 3.0,
                     "load_over_copy_throughput": 0.7, "validate_share": 0.15},
     }
@@ -441,6 +443,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
           "(target <= 3)")
     print(f"  validate {report['validate_share']:.0%} of the pipeline, the load's Python beside "
           f"it; {report['validate_share_usual_load']:.0%} with the usual load (target <= 15%)")
+    if len(repeats) > 1:  # the medians' spread: this machine is shared and noisy
+        print("  each repeat: " + "; ".join(
+            f"{r['migrator_seconds']:.2f} s, {r['pipeline_speedup_vs_pandas']:.2f}x pandas, "
+            f"{r['pipeline_over_floor']:.2f}x the floor, validate {r['validate_share']:.0%}"
+            for r in repeats))
     print(f"  peak RSS "
           f"{report['peak_rss_mib']:.0f} MiB (a read helper's {report['helper_peak_rss_mib']:.0f} "
           f"MiB) for {report['frames_mib']:.0f} MiB of loaded frames")
@@ -452,6 +459,17 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     print(f"  load() vs bare COPY into plain tables, then the same keys and indexes: "
           f"{report['load_over_copy_then_keys_throughput']:.0%}")
     return report
+
+
+def _one_repeat(runs: dict[str, list[dict[str, Any]]], i: int) -> dict[str, float]:
+    """Repeat `i`'s own figures, beside the medians: the pipeline's seconds and its ratios
+    to the contenders of the same repeat."""
+    seconds = float(runs["migrator"][i]["seconds"])
+    pandas = min(float(runs[how][i]["seconds"]) for how in ("pandas-multi", "pandas-none"))
+    copies = runs["load_vs_copy"][i]
+    return {"migrator_seconds": seconds, "pipeline_speedup_vs_pandas": pandas / seconds,
+            "pipeline_over_floor": seconds / (float(copies["fastexcel"]) + float(copies["copy"])),
+            "validate_share": float(runs["migrator"][i]["stages"].get("validate", 0)) / seconds}
 
 
 def scale(sizes: list[int], db: str) -> dict[str, object]:
