@@ -27,7 +27,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_run import DB, RESULTS, fresh_schema, make_ledger, make_mapping, make_sales
+from benchmarks.bench_run import (
+    DB,
+    RESULTS,
+    fresh_schema,
+    make_ledger,
+    make_mapping,
+    make_sales_parts,
+)
 
 INTERVAL = 0.05
 """Seconds between two reads of /proc."""
@@ -114,7 +121,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     args = parser.parse_args(argv)
     if not Path("/proc/stat").exists():
         raise SystemExit("timeline reads /proc: Linux only")
-    ledger, sales = make_ledger(args.rows), make_sales(3 * args.rows, args.rows)
+    ledger, sales = make_ledger(args.rows), make_sales_parts(3 * args.rows, args.rows)
     mapping = make_mapping(ledger, sales)
     steps: dict[str, list[float]] = {}
 
@@ -123,13 +130,16 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
 
     import migrator.pipeline as pipeline
     from migrator import zygote
+    from migrator.read.settings import ReadLimits, ReadOptions
 
+    # as `bench_run.scale`: the 1,000,000-customer ledger holds 12 million cells
+    options = ReadOptions(limits=ReadLimits(max_cells=100_000_000))
     with fresh_schema(args.db) as url, tempfile.TemporaryDirectory() as tmp, \
             _Sampler() as sampler:
         start = time.time()
         try:
-            report = pipeline.run([ledger, sales], mapping=mapping, to=url,
-                                  rejects_dir=Path(tmp), progress=progress)
+            report = pipeline.run([ledger, *sales], mapping=mapping, to=url,
+                                  rejects_dir=Path(tmp), options=options, progress=progress)
         finally:
             zygote.stop()
         seconds = time.time() - start
