@@ -54,7 +54,8 @@ def read_sources(paths: Iterable[str | PathLike[str]], *,
     tick = progress or silent
     tick("reading", 0, total)
     spare = helpers_available()
-    chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=spare)
+    chosen = plan(sizes, meanwhile=meanwhile is not None, helpers=spare,
+                  early=early is not None)
     if options.sheet_threads is None:  # the idle cores parse ahead (split.py)
         alone = meanwhile is None and early is None and not any(chosen)
         options = replace(options, sheet_threads=1 + spare if alone else 1)

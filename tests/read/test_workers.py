@@ -84,6 +84,18 @@ def test_the_plan_gives_big_files_to_helpers_and_keeps_small_ones_here() -> None
     assert sorted(plan([20 * MB, 20 * MB, 20 * MB], meanwhile=False, helpers=2)) == [0, 1, 2]
 
 
+def test_a_process_that_cleans_ahead_reads_one_file_and_leaves_the_rest_to_a_helper() -> None:
+    """The scale benchmark's 1,000,000 customers: a 74 MB ledger and three 36 MB sales
+    files. Without cleaning ahead this process reads the ledger and a sales file; with it,
+    the ledger only: its time after the ledger goes to cleaning the ledger's tables."""
+    files = [74 * MB, 36 * MB, 36 * MB, 36 * MB]
+    assert plan(files, meanwhile=True, helpers=1) == [0, 1, 1, 0]
+    assert plan(files, meanwhile=True, helpers=1, early=True) == [0, 1, 1, 1]
+    assert plan([7 * MB, 11 * MB], meanwhile=True, helpers=1, early=True) == [0, 1]
+    # four alike: two each still, this process's first costing as before
+    assert sorted(plan([20 * MB] * 4, meanwhile=True, helpers=1, early=True)) == [0, 0, 1, 1]
+
+
 @pytest.mark.usefixtures("every_file_to_a_helper")
 def test_helpers_read_what_this_process_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[list[int]] = []
