@@ -55,11 +55,10 @@ EARLY_CLEAN = 2.0
 (`plan`): reading it takes the time this process would spend cleaning the tables it read
 already, which a helper cannot do for it, and cleaning a table costs about as much as
 reading it (the 100,000-customer ledger: 1.2 s to read with one thread, its customers
-1.0 s to clean). A helper that
-finishes first idles. At 1,000,000 customers (a 74 MB ledger and three 36 MB sales
-files, one helper) the helper reads the third sales file too: four interleaved pairs of
-runs took 65.2, 57.5, 55.9 and 55.8 s before, 58.6, 56.2, 53.6 and 51.3 s after (clean
-15.3-17.3 -> 10.2-10.9 s, read 18.5-21.1 -> 21.5-23.2 s)."""
+1.0 s to clean). A helper that finishes first idles. At 1,000,000 customers (a 74 MB
+ledger and three 36 MB sales files, one helper) the helper reads the third sales file
+too: four interleaved pairs of runs took 65.2, 57.5, 55.9 and 55.8 s before, 58.6, 56.2,
+53.6 and 51.3 s after (clean 15.3-17.3 -> 10.2-10.9 s, read 18.5-21.1 -> 21.5-23.2 s)."""
 MAX_HELPERS = 3
 PROTOCOL = 4
 """What a helper is asked and answers; a helper of another version reads nothing."""

@@ -84,7 +84,7 @@ def test_the_plan_gives_big_files_to_helpers_and_keeps_small_ones_here() -> None
     assert sorted(plan([20 * MB, 20 * MB, 20 * MB], meanwhile=False, helpers=2)) == [0, 1, 2]
 
 
-def test_a_process_that_cleans_ahead_reads_one_file_and_leaves_the_rest_to_a_helper() -> None:
+def test_a_process_that_cleans_ahead_leaves_a_helper_the_files_after_its_first() -> None:
     """The scale benchmark's 1,000,000 customers: a 74 MB ledger and three 36 MB sales
     files. Without cleaning ahead this process reads the ledger and a sales file; with it,
     the ledger only: its time after the ledger goes to cleaning the ledger's tables."""
