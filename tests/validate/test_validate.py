@@ -252,6 +252,18 @@ def test_validate_writes_data_docs(tmp_path: Path) -> None:
         assert {f"{table}.html", f"migrator-{table}.html"} <= pages, table
 
 
+def test_stored_and_unstored_runs_find_the_same(tmp_path: Path) -> None:
+    """With Data Docs GX runs through its stores (validation definitions); without, the
+    batch validates the suite itself: the same rows fail, with the same counts."""
+    plain = check_tables(frames(), SCHEMA)
+    stored = check_tables(frames(), SCHEMA, docs=tmp_path / "docs")
+    assert len(plain.failures) > 0
+    order = ["table", "expectation", "column", "_source_row"]
+    pd.testing.assert_frame_equal(plain.failures.sort_values(order).reset_index(drop=True),
+                       stored.failures.sort_values(order).reset_index(drop=True))
+    assert plain.results == stored.results
+
+
 def test_generated_suites_match_committed(tmp_path: Path) -> None:
     paths = generate_suites(SCHEMA, tmp_path)
     assert [p.name for p in paths] == ["customers.json", "contacts.json", "sales.json"]
@@ -421,11 +433,11 @@ def test_gx_asks_each_text_column_for_its_blanks_once(monkeypatch: pytest.Monkey
                 computed.append(self._ndarray)
             return asked(self)
 
-        def watched(*args: object) -> object:
+        def watched(*args: object, **kwargs: object) -> object:
             given.append(args[4])
             running[0] = True
             try:
-                return run(*args)  # type: ignore[arg-type]
+                return run(*args, **kwargs)  # type: ignore[arg-type]
             finally:
                 running[0] = False
 
