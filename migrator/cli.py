@@ -6,6 +6,8 @@ commands so that `migrator --help` starts fast.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import os
 import sys
@@ -487,6 +489,17 @@ def _progress(enabled: bool, console: Any = None) -> Iterator[Progress]:
         yield show
 
 
+def _ends_unwalked() -> None:
+    """The objects still alive when the process exits, out of the collector's passes.
+
+    The interpreter's shutdown runs the collector over everything alive, and again as it
+    clears each module: after a 100,000-customer run it took 1.0-1.25 s between the
+    command's end and the process's, 0.16-0.21 s with this (0.14-0.16 s with `os._exit`,
+    which would skip the rest of the shutdown too). Run last of the exit handlers (it is
+    registered first); a cycle left by then is freed with the process, not by a pass."""
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: MigratorError → `Error: <one sentence>` and exit 1; never a traceback.
 
@@ -495,6 +508,8 @@ def main(argv: list[str] | None = None) -> None:
     """
     from migrator.urls import scrub
 
+    if argv is None:  # this process's command: it ends when the command does
+        atexit.register(_ends_unwalked)
     args = sys.argv[1:] if argv is None else argv
     try:
         code = cli.main(args=args, prog_name="migrator", standalone_mode=False)

@@ -33,6 +33,32 @@ def test_cli_command_has_help_and_readme_entry(command: str) -> None:
     assert f"migrator {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def test_the_command_process_ends_without_collector_passes(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """As the process's own command (no argv given), `main` has what is alive at exit
+    frozen, last of the exit handlers; called with arguments (a test, a notebook), it
+    leaves the collector alone."""
+    import atexit
+    import gc
+
+    from migrator import cli
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(sys, "argv", ["migrator", "--help"])
+    for argv in (["--help"], None):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(argv)
+        assert exit_.value.code == 0
+    assert registered == [cli._ends_unwalked]
+    assert gc.get_freeze_count() == 0
+    try:
+        cli._ends_unwalked()
+        assert gc.get_freeze_count() > 1_000
+    finally:
+        gc.unfreeze()
+
+
 def test_cli_startup_imports_no_heavy_library() -> None:
     assert heavy_modules_after("import migrator.cli") == "[]"
 
