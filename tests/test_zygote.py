@@ -252,6 +252,9 @@ def test_a_process_running_one_thread_forks_its_zygote_which_keeps_only_its_sock
         "z = zygote._started(_env()); z.ready.wait(60); "
         "fds = [os.readlink(f'/proc/{z.process.pid}/fd/' + f) for f in "
         "sorted(os.listdir(f'/proc/{z.process.pid}/fd'), key=int)]; "
+        # its next round of imports may hold a package's folder or source open a moment
+        "fds = fds[:3] + [f for f in fds[3:] if not (os.path.isdir(f) or "
+        "f.endswith(('.py', '.pyc', '.so')))]; "
         "print(type(z.process).__name__, fds[:3] == [os.devnull] * 3, "
         "sorted(f.split(':')[0] for f in fds[3:]), len(set(fds[3:]))); "
         "helper = Helper.start([0], [sample], ReadOptions()); "
