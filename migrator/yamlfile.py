@@ -65,7 +65,7 @@ def parse_yaml(text: str) -> Any:
     """Safe, strict YAML: duplicate keys refused; errors as YamlSyntaxError with a line."""
     try:
         return yaml.load(text, Loader=_FastStrictLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # libyaml encodes the text first: a lone surrogate
         pass
     try:
         return yaml.load(text, Loader=StrictLoader)
