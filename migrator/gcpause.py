@@ -59,22 +59,15 @@ def frozen_after() -> Iterator[Callable[[Callable[[], object]], object]]:
     ones walks them (a 55-86 ms pass and a 24 ms one per run here). What else is alive
     then is frozen too, and back to the oldest generation when the block ends; nothing
     is frozen when something already was (a server that freezes before it forks).
-    `work` runs, and its objects are frozen, with no collector pass: under
-    `fewer_collections` a young-generation pass fell inside GX's import (66 ms, walking
-    its new containers to free 675 objects), or, with the collector back before the
-    freeze, right after it (95 ms). Those few are frozen with the rest instead. The
-    collector's passes in this process over a 100,000-customer run: 0.10-0.135 s before,
-    0.034-0.045 s since (`gc.callbacks`, 2 runs each).
     """
     froze = False
 
     def then_freeze(work: Callable[[], object]) -> object:
         nonlocal froze
-        with no_collections():  # frozen before the collector is back: no pass walks them
-            done = work()
-            if not froze and gc.get_freeze_count() == 0:
-                gc.freeze()
-                froze = True
+        done = work()
+        if not froze and gc.get_freeze_count() == 0:
+            gc.freeze()
+            froze = True
         return done
 
     try:
