@@ -12,10 +12,10 @@ is checked against GX's `unexpected_count` before it joins the failure table.
 The suites run in this process, although its GIL bounds a run and the second core idles
 at the end: a helper that imported GX while this process read, and was sent each table's
 checked columns once dedupe was done, made the 100,000-customer run slower, 7.35 -> 8.27 s
-(medians of 4 interleaved pairs). Sending the columns (texts joined and encoded, as
-`dedupe.ahead` sends them) took 0.40 s here, on top of their text form (0.27 s), while
-GX's checks of them take about 0.41 s: a value costs about as much to send as to check,
-and the helper answered 1.2-1.3 s after it was sent.
+(medians of 4 interleaved pairs). Planning and sending the columns cost this process
+0.78 s (by cProfile: 0.40 s joining and encoding the texts, as `dedupe.ahead` sends them,
+0.27 s their text form), while GX's checks of them hold the GIL about 0.41 s (py-spy): a
+value costs about as much to send as to check, and the helper answered 1.2-1.3 s after.
 """
 
 from __future__ import annotations
