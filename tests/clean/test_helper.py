@@ -105,7 +105,9 @@ def _wait_started(column: ColumnHelper, i: int) -> None:
     assert i in column.started
 
 
-def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_here() -> None:
+def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
     names, mails = _names(500), pd.Series([f" User{i}@Example.CO.JP " for i in range(500)])
     jobs = [Job("customers", "name", "company_name", names),
             Job("customers", "email", "email", mails)]
@@ -128,7 +130,9 @@ def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_h
     assert column.process.poll() is not None
 
 
-def test_a_column_this_process_takes_first_is_not_cleaned_by_the_helper() -> None:
+def test_a_column_this_process_takes_first_is_not_cleaned_by_the_helper(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
     jobs = [Job("sales", "product", "width", pd.Series([f"ﾃｽﾄ{i}" for i in range(300)])),
             Job("sales", "sale_id", "width", pd.Series([f"Ｓ{i}" for i in range(300)]))]
     column = ColumnHelper(jobs)
@@ -164,11 +168,15 @@ def test_the_helper_takes_first_what_it_can_finish_before_this_process_gets_ther
     jobs = [Job("t", str(i), "width", pd.Series(dtype=object), work=w)
             for i, w in enumerate(works)]
     # this process cleans the codes and the company names (0.5 s) itself: it is there
-    # before any helper could finish them; the helper takes the e-mail addresses onwards
-    assert helper._schedule(jobs, 0.0) == [2, 3, 4, 5, 6, 1, 0]
+    # before any helper could finish them, so they are not sent; the helper takes the
+    # e-mail addresses onwards
+    assert helper._schedule(jobs, 0.0) == [2, 3, 4, 5, 6]
     # started cold (0.5 s), it would not finish the sale ids before this process gets there:
-    # it takes them after the sales' customer codes, as the first of the rest
-    assert helper._schedule(jobs, 0.5) == [2, 3, 4, 6, 5, 1, 0]
+    # it takes them after the sales' customer codes, as the first of the rest (this process
+    # could be twice as slow as estimated)
+    assert helper._schedule(jobs, 0.5) == [2, 3, 4, 6, 5]
+    # a helper that could take everything is sent everything, in this process's order
+    assert helper._schedule(jobs, -10.0) == list(range(len(works)))
 
 
 def test_no_helper_for_small_work_or_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
