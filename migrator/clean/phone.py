@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,15 +160,132 @@ def _quick_reader(region: str) -> Callable[[list[object]], list[_Row | None]] | 
         kind = kind_of(digits[1:])  # digits[1] is not 0: str(int(digits[1:])) as is
         return None if kind == unknown else (country + digits[1:], None, None, kind == mobile)
 
+    classify = _line_reader(metadata)
+
     def read_all(values: list[object]) -> list[_Row | None]:
         texts = [("" if type(v) is not str else v if v.isascii()
                   else unicodedata.normalize("NFKC", v)) for v in values]
         lines = fold_joined(texts, _plain_digits)
         if lines is None:  # a text holding a newline: one by one
             lines = [_NOT_DIGIT.sub("", t) if _PLAIN.fullmatch(t) else "" for t in texts]
-        return [read(digits) for digits in lines]
+        rows = classify(lines) if classify is not None else None
+        return rows if rows is not None else [read(digits) for digits in lines]
 
     return read_all
+
+
+_DIGITS_ONLY = re.compile(r"[0-9\\d\[\]()?:|{},*+-]*")
+"""The characters of a pattern that can match only digits (no `.`, no negated class, no
+anchor): such a pattern matches within one line of digits, never across lines."""
+
+
+def _line_reader(metadata: pn.PhoneMetadata
+                 ) -> Callable[[list[str]], list[_Row | None] | None] | None:
+    """`_quick_reader`'s `read` over all lines of digits at once: one regular expression
+    over the lines joined, where `read` made three to five Python calls a line (the
+    international prefix, the trunk, the general pattern, the types). 100,000 distinct
+    Japanese numbers here: 0.23 -> 0.19 s; the phone transform over 100,000 distinct
+    values (`benchmarks clean --all-distinct`, twice each): 288k and 321k -> 399k and
+    393k values/s.
+
+    Only where it reads every line as `read` does: a line of digits that starts with
+    0 and a non-zero digit (`_PLAIN`'s) meets the region's trunk prefix as a bare `0`
+    (proved from the prefix's pattern: an earlier alternative needs `00` or another first
+    digit), and each pattern matches digits only; else None, and `read` reads the lines.
+    The answer is None too when the lines do not come back one match each."""
+    international = metadata.international_prefix
+    general = _desc_pattern(metadata.general_desc, end="$")
+    if general is None or not _bare_zero_trunk(metadata.national_prefix_for_parsing or "0"):
+        return None
+    mobile = _desc_pattern(metadata.mobile, end="$")
+    both = metadata.same_mobile_and_fixed_line_pattern
+    alternatives, kinds = [], {}
+    for attr, kind in _TYPE_ORDER:
+        if attr == "mobile" and both:
+            continue
+        pattern = _desc_pattern(getattr(metadata, attr), end="$")
+        if pattern is None:
+            continue
+        if attr == "fixed_line":  # number_type()'s FIXED_LINE_OR_MOBILE, as `_typer` tells it
+            if both:
+                alternatives.append(f"(?P<fixed_line_or_mobile>{pattern})")
+                kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
+                continue
+            if mobile is not None:
+                alternatives.append(f"(?P<fixed_line_or_mobile>(?=(?:{mobile})$){pattern})")
+                kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
+        alternatives.append(f"(?P<{attr}>{pattern})")
+        kinds[attr] = kind
+    parts = [general, *alternatives] + ([international] if international else [])
+    if not alternatives or not all(_digits_only(p) for p in parts):
+        return None
+    refused = f"(?!(?:{international}))" if international else ""
+    line = re.compile(f"^{refused}0(?={general}$)(?:{'|'.join(alternatives)})$|^[^\n]*$",
+                      re.MULTILINE)
+    country = f"+{metadata.country_code}"
+    mobile_kind = pn.PhoneNumberType.MOBILE
+    rows = {name: kind == mobile_kind for name, kind in kinds.items()}
+
+    def read_lines(lines: list[str]) -> list[_Row | None] | None:
+        found: list[_Row | None] = [None if (name := m.lastgroup) is None or name not in rows
+                                    else (country + m.group()[1:], None, None, rows[name])
+                                    for m in line.finditer("\n".join(lines))]
+        return found if len(found) == len(lines) else None
+
+    return read_lines
+
+
+def _digits_only(pattern: str) -> bool:
+    """Whether `pattern`'s text is made of what `_DIGITS_ONLY` allows, lookaheads and
+    named groups aside (`_desc_pattern` writes them)."""
+    plain = re.sub(r"\(\?(?:=|P<\w+>)", "(", pattern)
+    return _DIGITS_ONLY.fullmatch(plain.replace("$", "")) is not None
+
+
+def _bare_zero_trunk(pattern: str) -> bool:
+    """Whether `re.match(pattern, digits)` is a bare `0` with no group for every string of
+    digits that starts with 0 and a non-zero digit: some alternative, in order, is the
+    literal `0`, and each before it cannot match there (it starts with another digit, or
+    with `00`). Anything this cannot tell is False."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = list(_parser.parse(pattern))
+    except re.error:
+        return False
+    branches = parsed[0][1][1] if len(parsed) == 1 and parsed[0][0] is c.BRANCH \
+        else [parsed]
+    zero = ord("0")
+    for branch in branches:
+        items = list(branch)
+        if items == [(c.LITERAL, zero)]:
+            return True
+        lead = _leading_literals(items, 2)
+        if not (lead[:1] and lead[0] != zero) and lead != [zero, zero]:
+            return False
+    return False
+
+
+def _leading_literals(items: list[Any], n: int) -> list[int]:
+    """Up to `n` characters every match of the parsed pattern `items` starts with."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: list[int] = []
+    for op, arg in items:
+        if len(out) >= n:
+            break
+        if op is c.LITERAL:
+            out.append(arg)
+        elif op is c.SUBPATTERN:
+            need = n - len(out)
+            inner = _leading_literals(list(arg[3]), need)
+            out += inner
+            if len(inner) < need:
+                break
+        else:
+            break
+    return out[:n]
 
 
 def _parse(value: object, region: str, assigned_only: bool = False) -> _Parsed:
@@ -400,10 +518,11 @@ def _typer(region: str) -> Callable[[str], int] | None:
     return kind_of
 
 
-def _desc_pattern(desc: pn.PhoneNumberDesc | None) -> str | None:
-    """A number description as one pattern: its lengths as a lookahead, then its digits."""
+def _desc_pattern(desc: pn.PhoneNumberDesc | None, end: str = "\\Z") -> str | None:
+    """A number description as one pattern: its lengths as a lookahead up to `end` (the
+    end of the text, or of a line), then its digits."""
     if desc is None or not desc.national_number_pattern:
         return None
     lengths = [n for n in (desc.possible_length or ()) if n > 0]
-    ahead = f"(?=(?:{'|'.join(f'[0-9]{{{n}}}' for n in lengths)})\\Z)" if lengths else ""
+    ahead = f"(?=(?:{'|'.join(f'[0-9]{{{n}}}' for n in lengths)}){end})" if lengths else ""
     return f"{ahead}(?:{desc.national_number_pattern})"

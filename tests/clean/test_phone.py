@@ -274,3 +274,31 @@ def test_phone_transform_matches_parse_per_value(region: str) -> None:
             assert (None if pd.isna(value) else value, None if pd.isna(reason) else reason,
                     None if pd.isna(note) else note,
                     None if pd.isna(mobile) else bool(mobile)) == want, raw
+
+
+@pytest.mark.parametrize("region", ["JP", "DE", "FR", "CN", "IN", "NL", "TW", "KR"])
+def test_phone_lines_read_at_once_as_one_by_one(region: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick reader's one regular expression over all lines gives each line what
+    reading it alone gives, None included; where the region's trunk prefix cannot be
+    proved a bare 0 for those lines (KR: `0(8…)?`), it is not used."""
+    metadata = pn.PhoneMetadata.metadata_for_region(region)
+    assert (phone_module._line_reader(metadata) is None) == (region == "KR")
+    values = [v for seed in range(3) for v in _awkward_phones(region, seed)]
+    at_once = phone_module._quick_reader(region)(values)
+    phone_module._quick_reader.cache_clear()
+    monkeypatch.setattr(phone_module, "_line_reader", lambda metadata: None)
+    try:
+        one_by_one = phone_module._quick_reader(region)(values)
+    finally:
+        phone_module._quick_reader.cache_clear()
+    assert at_once == one_by_one
+    assert sum(row is not None for row in at_once) > len(values) // 10
+
+
+@pytest.mark.parametrize(("pattern", "bare"), [
+    ("0", True), ("(000[2569]\\d{4,6})$|(?:(?:003768)0?)|0", True), ("(183[12])|0", True),
+    ("0|180020", True), ("0(8(?:[1-46-8]|5\\d\\d))?", False), ("(?:0|90)(\\d{10})?", False),
+    ("0?", False), ("[01]|0", False), ("(", False)])
+def test_phone_trunk_prefix_is_a_bare_zero_only_where_proved(pattern: str, bare: bool) -> None:
+    assert phone_module._bare_zero_trunk(pattern) is bare
