@@ -199,23 +199,16 @@ def _line_reader(metadata: pn.PhoneMetadata
         return None
     mobile = _desc_pattern(metadata.mobile, end="$")
     both = metadata.same_mobile_and_fixed_line_pattern
-    alternatives, kinds = [], {}
-    for attr, kind in _TYPE_ORDER:
-        if attr == "mobile" and both:
-            continue
-        pattern = _desc_pattern(getattr(metadata, attr), end="$")
-        if pattern is None:
-            continue
+    alternatives, kinds = [], dict(_TYPE_ORDER)
+    kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    for attr, pattern in _type_patterns(metadata, end="$"):
         if attr == "fixed_line":  # number_type()'s FIXED_LINE_OR_MOBILE, as `_typer` tells it
             if both:
                 alternatives.append(f"(?P<fixed_line_or_mobile>{pattern})")
-                kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
                 continue
             if mobile is not None:
                 alternatives.append(f"(?P<fixed_line_or_mobile>(?=(?:{mobile})$){pattern})")
-                kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
         alternatives.append(f"(?P<{attr}>{pattern})")
-        kinds[attr] = kind
     parts = [general, *alternatives] + ([international] if international else [])
     if not alternatives or not all(_digits_only(p) for p in parts):
         return None
@@ -489,13 +482,7 @@ def _typer(region: str) -> Callable[[str], int] | None:
     general = _desc_pattern(metadata.general_desc)
     if general is None:
         return None
-    alternatives = []
-    for attr, _ in _TYPE_ORDER:
-        if attr == "mobile" and metadata.same_mobile_and_fixed_line_pattern:
-            continue
-        pattern = _desc_pattern(getattr(metadata, attr))
-        if pattern is not None:
-            alternatives.append(f"(?P<{attr}>{pattern})")
+    alternatives = [f"(?P<{attr}>{pattern})" for attr, pattern in _type_patterns(metadata)]
     if not alternatives:
         return None
     valid, typed = re.compile(general), re.compile("|".join(alternatives))
@@ -516,6 +503,16 @@ def _typer(region: str) -> Callable[[str], int] | None:
         return kinds[found.lastgroup]
 
     return kind_of
+
+
+def _type_patterns(metadata: pn.PhoneMetadata, end: str = "\\Z") -> list[tuple[str, str]]:
+    """(type, `_desc_pattern`) of the region's number types, in number_type()'s order;
+    mobile left out where it shares the fixed lines' pattern (number_type() then says
+    FIXED_LINE_OR_MOBILE)."""
+    both = metadata.same_mobile_and_fixed_line_pattern
+    return [(attr, pattern) for attr, _ in _TYPE_ORDER
+            if not (attr == "mobile" and both)
+            and (pattern := _desc_pattern(getattr(metadata, attr), end)) is not None]
 
 
 def _desc_pattern(desc: pn.PhoneNumberDesc | None, end: str = "\\Z") -> str | None:
