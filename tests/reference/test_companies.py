@@ -84,3 +84,20 @@ def test_english_forms_in_letters_case_blind_matching_takes_for_ascii() -> None:
     assert english_form("Baz \u212a\u212a") == english_form("Baz KK")
     cleaned = company_transform(pd.Series(["Foo İnc", "山田商事㈱"]), Context())
     assert cleaned.extra["legal_form"].tolist() == ["Inc.", "株式会社"]
+
+
+def test_keys_without_and_come_from_one_translation_as_from_their_definition() -> None:
+    """Names in which nothing folds to `and` or `＆` take one composed translation
+    (`_KEY_LINES`): the keys are still the step-by-step ones, over the same wide alphabet."""
+    rng = random.Random(17)
+    alphabet = ([chr(i) for i in range(0x20, 0x3100)]
+                + list("ＡＢａｂ株式会社（）㈱ Inc. Co., Ltd. İßﬁ髙﨑ゔゕゖ〜～・")
+                + ["\U0001f600", "\U00020000", "\ue000", "\U0010ffff", "\u200b", "\u0301"])
+    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+             for _ in range(20_000)]
+    names = [n for n in names if "and" not in unicodedata.normalize("NFKC", n).casefold()
+             and "\n" not in n]
+    assert len(names) > 15_000
+    joined = companies.MARKER_LINES.sub(" ", "\n".join(names))
+    assert companies._MAY_BE_AND.search(unicodedata.normalize("NFKC", joined)) is None
+    assert match_keys(names) == [_by_steps(n) for n in names]
