@@ -97,6 +97,12 @@ def _names(n: int) -> pd.Series:
                      name="name")
 
 
+def _from_the_end(jobs: list[Job], ready: float) -> list[int]:
+    """Every job, the last first: `_schedule`'s order for jobs without estimates before
+    it left out those this process reaches first (these tests are about the protocol)."""
+    return list(reversed(range(len(jobs))))
+
+
 def _wait_started(column: ColumnHelper, i: int) -> None:
     deadline = time.monotonic() + 60
     with column.cond:
@@ -107,7 +113,7 @@ def _wait_started(column: ColumnHelper, i: int) -> None:
 
 def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_here(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
+    monkeypatch.setattr(helper, "_schedule", _from_the_end)
     names, mails = _names(500), pd.Series([f" User{i}@Example.CO.JP " for i in range(500)])
     jobs = [Job("customers", "name", "company_name", names),
             Job("customers", "email", "email", mails)]
@@ -132,7 +138,7 @@ def test_the_helpers_outcome_is_the_transforms_and_a_changed_column_is_cleaned_h
 
 def test_a_column_this_process_takes_first_is_not_cleaned_by_the_helper(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helper, "_schedule", lambda jobs, ready: list(range(len(jobs))))
+    monkeypatch.setattr(helper, "_schedule", _from_the_end)
     jobs = [Job("sales", "product", "width", pd.Series([f"ﾃｽﾄ{i}" for i in range(300)])),
             Job("sales", "sale_id", "width", pd.Series([f"Ｓ{i}" for i in range(300)]))]
     column = ColumnHelper(jobs)
