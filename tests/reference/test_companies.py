@@ -25,13 +25,17 @@ def _by_steps(name: str) -> str:
                    if c in "&ー" or unicodedata.category(c)[0] not in "PZSC")
 
 
-def test_match_key_equals_its_definition_on_random_text() -> None:
-    rng = random.Random(16)
-    alphabet = ([chr(i) for i in range(0x20, 0x3100)]
-                + list("ＡＢａｂ株式会社（）㈱ Inc. Co., Ltd. and AND＆İßﬁ髙﨑ゔゕゖ〜～・")
+def _random_names(seed: int, words: str) -> list[str]:
+    """20,000 names of up to 14 characters from a wide alphabet, `words`' letters among it."""
+    rng = random.Random(seed)
+    alphabet = ([chr(i) for i in range(0x20, 0x3100)] + list(words)
                 + ["\U0001f600", "\U00020000", "\ue000", "\U0010ffff", "\u200b", "\u0301"])
-    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
-             for _ in range(20_000)]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+            for _ in range(20_000)]
+
+
+def test_match_key_equals_its_definition_on_random_text() -> None:
+    names = _random_names(16, "ＡＢａｂ株式会社（）㈱ Inc. Co., Ltd. and AND＆İßﬁ髙﨑ゔゕゖ〜～・")
     names += ["(株)やまだ商事", "ヤマダ商事㈱", "Yamada & Co., Ltd.", "髙﨑 and さくら"]
     assert [match_key(n) for n in names] == [_by_steps(n) for n in names]
     # all at once: over the names joined, and one by one once a name holds a newline
@@ -89,14 +93,9 @@ def test_english_forms_in_letters_case_blind_matching_takes_for_ascii() -> None:
 def test_keys_without_and_come_from_one_translation_as_from_their_definition() -> None:
     """Names in which nothing folds to `and` or `＆` take one composed translation
     (`_KEY_LINES`): the keys are still the step-by-step ones, over the same wide alphabet."""
-    rng = random.Random(17)
-    alphabet = ([chr(i) for i in range(0x20, 0x3100)]
-                + list("ＡＢａｂ株式会社（）㈱ Inc. Co., Ltd. İßﬁ髙﨑ゔゕゖ〜～・")
-                + ["\U0001f600", "\U00020000", "\ue000", "\U0010ffff", "\u200b", "\u0301"])
-    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
-             for _ in range(20_000)]
-    names = [n for n in names if "and" not in unicodedata.normalize("NFKC", n).casefold()
-             and "\n" not in n]
+    words = "ＡＢａｂ株式会社（）㈱ Inc. Co., Ltd. İßﬁ髙﨑ゔゕゖ〜～・"
+    names = [n for n in _random_names(17, words)
+             if "and" not in unicodedata.normalize("NFKC", n).casefold() and "\n" not in n]
     assert len(names) > 15_000
     joined = companies.MARKER_LINES.sub(" ", "\n".join(names))
     assert companies._MAY_BE_AND.search(unicodedata.normalize("NFKC", joined)) is None
