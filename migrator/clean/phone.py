@@ -199,8 +199,7 @@ def _line_reader(metadata: pn.PhoneMetadata
         return None
     mobile = _desc_pattern(metadata.mobile, end="$")
     both = metadata.same_mobile_and_fixed_line_pattern
-    alternatives, kinds = [], dict(_TYPE_ORDER)
-    kinds["fixed_line_or_mobile"] = pn.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    alternatives = []
     for attr, pattern in _type_patterns(metadata, end="$"):
         if attr == "fixed_line":  # number_type()'s FIXED_LINE_OR_MOBILE, as `_typer` tells it
             if both:
@@ -216,12 +215,10 @@ def _line_reader(metadata: pn.PhoneMetadata
     line = re.compile(f"^{refused}0(?={general}$)(?:{'|'.join(alternatives)})$|^[^\n]*$",
                       re.MULTILINE)
     country = f"+{metadata.country_code}"
-    mobile_kind = pn.PhoneNumberType.MOBILE
-    rows = {name: kind == mobile_kind for name, kind in kinds.items()}
 
     def read_lines(lines: list[str]) -> list[_Row | None] | None:
-        found: list[_Row | None] = [None if (name := m.lastgroup) is None or name not in rows
-                                    else (country + m.group()[1:], None, None, rows[name])
+        found: list[_Row | None] = [None if (name := m.lastgroup) is None
+                                    else (country + m.group()[1:], None, None, name == "mobile")
                                     for m in line.finditer("\n".join(lines))]
         return found if len(found) == len(lines) else None
 
