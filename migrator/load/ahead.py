@@ -238,7 +238,7 @@ class LoadAhead:
             self._result = write_settled(self.url, schema, frames, self.run_id, self._settle,
                                          fault=self._stop_if_abandoned,
                                          progress=self._going, queued=False,
-                                         made=self._made, early=self._ahead)
+                                         made=self._made, early=self._ahead, beside=True)
         except BaseException as exc:  # handed to `finish`, which decides
             self._result = exc
         finally:

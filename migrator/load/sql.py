@@ -20,6 +20,7 @@ temporary ones, and the views and the bookkeeping are left out of a dry run.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -104,6 +105,8 @@ class _State:
     """What `settle` said, once it did."""
     queued: bool = True
     """Whether COPY sends from a thread of its own (see `write_rows`)."""
+    beside: bool = False
+    """Whether the caller works while the server builds the keys (`_leave_a_core`)."""
 
     def waiting(self, started: bool) -> None:
         self.progress("waiting", 0 if started else 1, 1)
@@ -140,8 +143,8 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
                   fault: Callable[[str], None] | None = None,
                   progress: Progress | None = None, queued: bool = True,
                   made: Callable[[str], Prepared] | None = None,
-                  early: Callable[[list[str]], dict[str, Early]] | None = None
-                  ) -> dict[str, TableCounts]:
+                  early: Callable[[list[str]], dict[str, Early]] | None = None,
+                  beside: bool = False) -> dict[str, TableCounts]:
     """write_tables, whose rows go in before `settle()` says which of them to keep and
     what to record of the run (`Outcome`); it is called once, in the transaction, when
     every row is written and the new tables' keys and indexes are built.
@@ -152,6 +155,8 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
     once the tables are created, when the rows are due. `early(names)`, given the new
     tables of a PostgreSQL load, hands over those whose rows go in before the frames
     come (`early.py`): they are written at once, and later made the rows of the frame.
+    `beside`: the caller's process works while the server builds the keys and indexes
+    (`LoadAhead` validates meanwhile), so a server on this machine leaves it a core.
 
     When the checked frames are not the written rows less some, or the connection was
     lost while waiting, Unsettled is raised before anything is settled, and the
@@ -168,7 +173,7 @@ def write_settled(url: str, schema: TargetSchema, frames: Mapping[str, pd.DataFr
                     for name in names]
     engine = open_engine(url)
     metadata = build_metadata(schema, engine.dialect.name)
-    state = _State(progress=progress or silent, queued=queued)
+    state = _State(progress=progress or silent, queued=queued, beside=beside)
     new_file = missing_sqlite_file(engine)
     loaded = False
 
@@ -311,6 +316,8 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
     indexes, references = create_tables(conn, metadata, existing, {t.name for t in prepared},
                                         stand_ins=stand_ins)
     _sort_memory(conn)
+    if state.beside:
+        _leave_a_core(conn)
     keyed, referenced = _batched(conn.dialect, indexes), _batched(conn.dialect, references)
     if not stand_ins:  # MariaDB would commit these at once, even in a dry run
         upgrade_bookkeeping(conn, metadata, existing)
@@ -455,6 +462,39 @@ def _sort_memory(conn: Connection) -> None:
                                    "WHERE name = 'maintenance_work_mem'").scalar()
     if current is not None and int(current) < SORT_MEMORY_KB:
         conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY_KB}kB'")
+
+
+def _leave_a_core(conn: Connection) -> None:
+    """Lower PostgreSQL's max_parallel_maintenance_workers for the rest of the transaction
+    so that, with its own process, a server on this machine leaves this process a core
+    while it builds the keys and indexes; a remote server keeps its setting.
+
+    Why: a load that goes ahead (`LoadAhead`) builds them while this process validates.
+    On 2 cores, the 2 workers each index build takes by default (the sales' keys are
+    large enough) ran beside the server's own process and this one: validation held
+    the GIL but ran about 72 % of its time (its thread's CPU 0.97-0.99 s of 1.36 s).
+    Without them, 10 interleaved pairs at 100,000 customers: validation 1.22 -> 0.98 s,
+    the run 8.72 -> 8.42 s (medians; 9 of 10 runs faster)."""
+    if conn.dialect.name != "postgresql" or not _on_this_machine(conn.engine.url.host):
+        return
+    spare = max(0, (os.cpu_count() or 1) - 2)  # this process's core, the server's own
+    current = conn.exec_driver_sql("SELECT setting::int FROM pg_settings "
+                                   "WHERE name = 'max_parallel_maintenance_workers'").scalar()
+    if current is not None and int(current) > spare:
+        conn.exec_driver_sql(f"SET LOCAL max_parallel_maintenance_workers = {spare}")
+
+
+def _on_this_machine(host: str | None) -> bool:
+    """Whether a URL's host is this machine: none or a directory (a Unix socket), or a
+    loopback name or address."""
+    import ipaddress
+
+    if not host or host.startswith("/") or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _transactional_ddl(conn: Connection) -> bool:

@@ -218,6 +218,52 @@ def test_a_load_goes_ahead_only_into_postgresql_and_unless_told_not_to(
     assert not ahead.settled and snapshot(target_url) == {}
 
 
+def parallel_workers(url: str) -> int:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql("SHOW max_parallel_maintenance_workers").scalar())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("cores", [2, 3, 64])
+def test_a_load_ahead_leaves_this_process_a_core_while_the_server_builds_the_keys(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> None:
+    """Validation runs while the server builds the keys: a server on this machine takes
+    no more parallel workers for them than the cores beyond its own process and this
+    one, for the load's transaction only; the usual load keeps the server's setting."""
+    server = parallel_workers(target_url)
+    assert server > 1  # PostgreSQL's default is 2: else this test tells nothing
+    during: list[int] = []
+    leave = sql._leave_a_core
+
+    def watched(conn: sa.Connection) -> None:
+        leave(conn)
+        during.append(int(conn.exec_driver_sql("SHOW max_parallel_maintenance_workers")
+                          .scalar()))
+
+    monkeypatch.setattr(sql, "_leave_a_core", watched)
+    monkeypatch.setattr(sql.os, "cpu_count", lambda: cores)
+    made = started(monkeypatch)
+    run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "ahead")
+    assert [load.settled for load in made] == [True]
+    assert during == [min(server, cores - 2)]
+    assert parallel_workers(target_url) == server  # SET LOCAL: the transaction's alone
+    started(monkeypatch, ahead=False)
+    run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path / "usual")
+    assert len(during) == 1
+
+
+@pytest.mark.parametrize(("host", "here"), [
+    (None, True), ("", True), ("/var/run/postgresql", True), ("localhost", True),
+    ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("[::1]", True),
+    ("db.example.com", False), ("10.0.0.5", False), ("2001:db8::1", False)])
+def test_a_server_on_this_machine_is_told_by_its_host(host: str | None, here: bool) -> None:
+    assert sql._on_this_machine(host) is here
+
+
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
 def test_a_load_abandoned_while_it_settles_rolls_back(target_url: str, tmp_path: Path) -> None:
     """Ctrl-C while `finish` waits: the run abandons the load, and the settling stops at
