@@ -161,6 +161,54 @@ def kwargs_read_once() -> Iterator[None]:
 
 
 @contextmanager
+def ids_remembered() -> Iterator[None]:
+    """GX's metric configurations find the id of kwargs they already met again, for the
+    block.
+
+    Each MetricConfiguration GX builds names its kwargs by `IDDict.to_id`: every value
+    made JSON-ready (a dozen isinstance and numpy dtype checks each), dumped sorted, and
+    hashed with MD5. Validating the run benchmark's 58 expectations builds some 2,900 of
+    them, mostly from the same few dicts of a column's name and a batch id. The id of a
+    dict whose values are all str, int, float, bool or None depends only on its type,
+    keys and values (a float by its repr: 0.0 and -0.0 dump apart), so the block keeps
+    it by those; any other dict gets its id as before. Validating 200 rows of each
+    table, GX's own cost: 0.21 -> 0.19 s (with `_context`'s unsaved configuration, 0.16 s).
+    """
+    try:
+        from great_expectations.core.id_dict import IDDict
+    except ImportError:  # another GX: it runs as it would
+        yield
+        return
+    original = IDDict.__dict__.get("to_id")
+    if not callable(original):
+        yield
+        return
+    simple = (str, int, bool, type(None))
+    known: dict[tuple[Any, ...], Any] = {}
+
+    def to_id(self: Any, id_keys: Any = None, id_ignore_keys: Any = None) -> Any:
+        if id_keys is not None or id_ignore_keys is not None:
+            return original(self, id_keys, id_ignore_keys)
+        try:
+            key = (type(self), tuple(sorted(
+                (k, type(v), repr(v) if type(v) is float else v) for k, v in self.items())))
+        except TypeError:  # keys that do not sort
+            return original(self)
+        if not all(type(v) in simple for _, _, v in key[1]):  # a float is its repr here
+            return original(self)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = original(self)
+        return found
+
+    IDDict.to_id = to_id  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        IDDict.to_id = original  # type: ignore[method-assign]
+
+
+@contextmanager
 def frozen_texts() -> Iterator[None]:
     """pandas' str arrays whose cells cannot change answer `isna` once, and map each of
     their few distinct values once, for the block.

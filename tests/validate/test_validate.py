@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -470,6 +471,32 @@ def _no_cache() -> object:
     import contextlib
 
     return contextlib.nullcontext()
+
+
+def test_ids_remembered_are_the_ids_gx_gives() -> None:
+    """Within `ids_remembered`, every kwargs dict gets the id GX gives it, the first time
+    and again: equal values of another type (1, 1.0, True) or another float (0.0, -0.0)
+    apart, lists and numpy numbers as GX has them; GX's own method is back after."""
+    from great_expectations.core.id_dict import IDDict
+
+    from migrator.validate.engine import ids_remembered
+
+    dicts: list[dict[str, object]] = [
+        {"column": "email", "batch_id": "b1"}, {"column": "email", "batch_id": "b2"},
+        {"column": "email"}, {}, {"a": 1, "b": "x"}, {"a": True, "b": "x"},
+        {"a": 1.0, "b": "x"}, {"a": 0.0, "b": "x"}, {"a": -0.0, "b": "x"},
+        {"a": None, "b": "x"}, {"a": "1", "b": "x"}, {"a": [1, 2], "b": "x"},
+        {"a": {"x": 1}, "b": 2}, {"a": float("nan"), "b": 1}, {"a": np.int64(3), "b": 1},
+        {"a": 1, "c": "x"}, {"b": "x", "a": 1}]
+    plain = [IDDict(d).to_id() for d in dicts]
+    keyed = [IDDict(d).to_id(id_keys=["a"]) for d in dicts if "a" in d]
+    original = IDDict.to_id
+    with ids_remembered():
+        twice = [[IDDict(d).to_id() for d in dicts] for _ in range(2)]
+        assert [IDDict(d).to_id(id_keys=["a"]) for d in dicts if "a" in d] == keyed
+    assert twice == [plain, plain]
+    assert len(set(plain[:-1])) == len(plain) - 1  # all told apart; the last, reordered
+    assert IDDict.to_id is original
 
 
 def test_frozen_texts_keep_only_what_cannot_change() -> None:
