@@ -499,6 +499,23 @@ def test_ids_remembered_are_the_ids_gx_gives() -> None:
     assert IDDict.to_id is original
 
 
+def test_validation_writes_no_configuration_nothing_reads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ephemeral GX context does not dump its configuration as YAML after each data
+    source, asset and batch definition (`check._context`): nothing reads it back."""
+    from great_expectations.data_context.types.base import BaseYamlConfig
+
+    dumped: list[object] = []
+    monkeypatch.setattr(BaseYamlConfig, "to_yaml_str",
+                        lambda self: dumped.append(self) or "")  # type: ignore[func-returns-value]
+    found = check_tables(frames(), SCHEMA)
+    assert found.results and not dumped
+    context = validate_check._context(None)
+    del context._save_project_config  # GX's own save again: the check above can fail
+    context.data_sources.add_pandas(name="migrator")
+    assert dumped
+
+
 def test_frozen_texts_keep_only_what_cannot_change() -> None:
     from migrator.validate.engine import frozen_texts, read_only
 
