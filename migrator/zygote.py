@@ -362,6 +362,14 @@ def forked(module: str, errors: IO[bytes], env: dict[str, str], nice: int = 0
     return helper
 
 
+def running() -> bool:
+    """Whether this process's zygote runs and forks (it imported PRELOAD's first round): a
+    helper asked for now is forked at once, not started as a fresh interpreter."""
+    zygote = _zygote
+    return zygote is not None and zygote.alive and zygote.ready.is_set() \
+        and zygote.owner == os.getpid()
+
+
 def prestart(env: dict[str, str]) -> None:
     """Start this process's zygote (with `env`) now, if it may run and is not running."""
     _started(env)

@@ -53,6 +53,17 @@ def test_a_helper_asked_for_while_the_zygote_imports_is_forked_without_waiting(
     assert got is not None and helper.process.returncode == 0 and running.ready.is_set()
 
 
+def test_running_tells_a_zygote_that_forks_at_once_from_none_or_one_still_importing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not zygote.running()  # none yet
+    monkeypatch.setenv("MIGRATOR_ZYGOTE", "exec")  # a fresh zygote, which imports first
+    started = zygote._started(_env())
+    assert started is not None and not started.ready.is_set() and not zygote.running()
+    assert started.ready.wait(timeout=60) and zygote.running()
+    zygote.stop()
+    assert not zygote.running()
+
+
 def test_a_helper_runs_at_the_niceness_asked_for() -> None:
     ready()
     errors = tempfile.TemporaryFile()
