@@ -240,7 +240,8 @@ def _schedule(jobs: list[Job], ready: float) -> list[int]:
     warm (`FORKED`) and done with the addresses at once, idled: a helper started ahead of
     the stage (`CleanAhead`) begins while this process still maps the tables read, which
     the estimates do not see. Begun in time, they were the helper's in every traced run;
-    8 interleaved pairs of runs: clean 1.67 -> 1.49 s, the run 6.40 -> 6.33 s (medians)."""
+    two sets of interleaved pairs of runs (8 and 10): clean 1.67 -> 1.49 s and
+    1.73 -> 1.69 s, the run 6.40 -> 6.33 s and 6.61 -> 6.57 s (medians)."""
     first = _first(jobs, ready)
     helper = ready + sum(jobs[i].work * SLOWER for i in first)
     here, arrives = 0.0, []
