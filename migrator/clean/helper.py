@@ -29,9 +29,11 @@ import tempfile
 import threading
 import traceback
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from migrator.clean.base import Context, Outcome
@@ -72,6 +74,18 @@ offer (phones, postal codes), cost about as much again."""
 LATE = 2.0
 """How much slower than estimated this process may reach a column the helper takes from
 the end of the order (`_schedule`)."""
+PARTS = 4
+"""Parts a long column is offered in (`SPLIT_ROWS` rows and more): the helper takes parts
+from the end while this process cleans from the front, so that neither idles while the
+other cleans a long column alone. The transforms offered answer each row from its value
+alone (`apply_distinct`), so the parts' Outcomes laid end to end are the column's.
+Whole, the benchmark's company names (0.39 s here) were cleaned by this process while the
+helper, done with the e-mails, idled; in parts it took half of them. Interleaved pairs of
+runs, medians: at 100,000 customers clean 1.64 -> 1.56 s and 1.64 -> 1.61 s (10 pairs
+each; the run 6.51 -> 6.47 s, 8 faster, and 6.69 -> 6.69 s, 4 faster); at 1,000,000
+clean 17.2 -> 15.7 s (2 pairs)."""
+SPLIT_ROWS = 20_000
+"""Rows from which a column is offered in PARTS parts."""
 PROTOCOL = 1
 """What a helper is asked and answers; a helper of another version cleans nothing."""
 
@@ -90,6 +104,8 @@ class Job:
     """The seconds it would take here (estimated)."""
     region: str | None = None
     """The country a phone column is read in (`offer`); None for the others."""
+    rows: tuple[int, int] | None = None
+    """The part of the column `values` holds (`PARTS`), by position; None: all of it."""
 
 
 class ColumnHelper:
@@ -105,8 +121,15 @@ class ColumnHelper:
     """
 
     def __init__(self, jobs: list[Job], nice: int = 0) -> None:
+        jobs = [part for job in jobs for part in _parts(job)]
         self.jobs = jobs
-        self.index = {(job.table, job.field): i for i, job in enumerate(jobs)}
+        self.index: dict[tuple[str, str], int] = {}
+        """Each column's first job; `parts` holds all of a column offered in parts."""
+        self.parts: dict[tuple[str, str], list[int]] = {}
+        for i, job in enumerate(jobs):
+            self.index.setdefault((job.table, job.field), i)
+            if job.rows is not None:
+                self.parts.setdefault((job.table, job.field), []).append(i)
         self.started: set[int] = set()
         self.answers: dict[int, bytes] = {}
         self.cond = threading.Condition()
@@ -162,6 +185,8 @@ class ColumnHelper:
         if i is None or self.jobs[i].owner or self.jobs[i].transform != transform \
                 or self.jobs[i].region not in (None, region):
             return None
+        if (table, field) in self.parts:
+            return self._take_parts(self.parts[(table, field)], transform, values)
         job = self.jobs[i]
         with self.cond:
             if i not in self.answers and (i not in self.started or not self.alive):
@@ -179,6 +204,44 @@ class ColumnHelper:
         if not isinstance(outcome, Outcome) or not job.values.equals(values):
             return None
         return outcome
+
+    def _take_parts(self, parts: list[int], transform: str, values: pd.Series) -> Outcome | None:
+        """A column offered in parts: those the helper has not begun cleaned here, in
+        order, while it may begin others from the end; then its answers, waited for. A
+        part it failed, or whose values changed, is cleaned here too."""
+        from migrator.clean.registry import get_transform
+
+        last = self.jobs[parts[-1]].rows
+        if last is None or last[1] != len(values):  # not the column offered: cleaned whole
+            return None
+        clean = get_transform(transform)
+        made: dict[int, Outcome] = {}
+        for i in parts:
+            job = self.jobs[i]
+            with self.cond:
+                mine = i not in self.answers and (i not in self.started or not self.alive)
+                job.owner = "here" if mine else "helper"
+                if mine:
+                    self.outbox.put(_frame(b"T", i))
+            if mine:
+                made[i] = clean(_rows(values, job), Context())
+        for i in parts:
+            if i in made:
+                continue
+            job = self.jobs[i]
+            with self.cond:
+                while i not in self.answers and self.alive:
+                    self.cond.wait()
+                data = self.answers.pop(i, None)
+            try:
+                outcome = pickle.loads(data) if data else None
+            except Exception:  # not this version's answer: cleaned here
+                outcome = None
+            part = _rows(values, job)
+            if not isinstance(outcome, Outcome) or not job.values.equals(part):
+                outcome = clean(part, Context())
+            made[i] = outcome
+        return joined([made[i] for i in parts])
 
     def close(self) -> None:
         """Stop the helper (whatever it still cleans is no longer wanted)."""
@@ -220,6 +283,53 @@ class ColumnHelper:
             with self.cond:
                 self.alive = False
                 self.cond.notify_all()
+
+
+def _parts(job: Job) -> list[Job]:
+    """`job`, or its column in PARTS parts when it is SPLIT_ROWS rows long or more (not a
+    phone column offered with its country: the helper takes that one next, whole)."""
+    n = len(job.values)
+    if n < SPLIT_ROWS or job.region is not None:
+        return [job]
+    bounds = [n * k // PARTS for k in range(PARTS + 1)]
+    return [Job(job.table, job.field, job.transform, job.values.iloc[a:b],
+                work=job.work * (b - a) / n, rows=(a, b))
+            for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _rows(values: pd.Series, job: Job) -> pd.Series:
+    """The part of `values` that `job` was offered."""
+    return values if job.rows is None else values.iloc[job.rows[0]:job.rows[1]]
+
+
+def joined(parts: list[Outcome]) -> Outcome | None:
+    """The Outcome of a column from its parts' Outcomes, laid end to end; None when they
+    do not lay end to end (derived columns that differ)."""
+    if len(parts) == 1:
+        return parts[0]
+    names = parts[0].extra.keys()
+    if any(p.extra.keys() != names for p in parts):
+        return None
+
+    def rows(get: Callable[[Outcome], np.ndarray | None]) -> np.ndarray | None:
+        found = [get(p) for p in parts]
+        arrays = [f for f in found if f is not None]
+        return np.concatenate(arrays) if len(arrays) == len(found) else None
+
+    notes = None
+    if any(p.notes is not None for p in parts):
+        notes = pd.concat([p.notes if p.notes is not None
+                           else pd.Series(pd.NA, index=p.values.index, dtype="object")
+                           for p in parts])
+    return Outcome(
+        values=pd.concat([p.values for p in parts]),
+        reasons=pd.concat([p.reasons for p in parts]),
+        notes=notes,
+        extra={name: pd.concat([p.extra[name] for p in parts]) for name in names},
+        changed=rows(lambda p: p.changed),
+        present=rows(lambda p: p.present),
+        failed=rows(lambda p: p.failed),
+    )
 
 
 def _schedule(jobs: list[Job], ready: float) -> list[int]:

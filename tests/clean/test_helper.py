@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -61,6 +62,60 @@ def test_columns_the_helper_cleans_come_out_as_cleaned_here(
     alone = _alone(name, monkeypatch)
     assert every_column_to_the_helper["helper"] > 0
     same_cleaned(shared, alone)
+
+
+@pytest.mark.parametrize("name", ["顧客台帳.xlsx", "部署別顧客.xlsx", "us_customers.xlsx"])
+def test_columns_offered_in_parts_come_out_as_cleaned_here(
+        name: str, every_column_to_the_helper: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every column in parts of a few rows: the stage waits for the helper to begin the
+    first, then cleans the parts it has not begun; the parts laid end to end are the
+    column cleaned here."""
+    alone = _alone(name, monkeypatch)
+    monkeypatch.setattr(helper, "SPLIT_ROWS", 3)
+    parts: list[tuple[str, int]] = []
+    taking = ColumnHelper._take_parts
+
+    def counted(self: ColumnHelper, jobs: list[int], transform: str,
+                values: pd.Series) -> object:
+        outcome = taking(self, jobs, transform, values)
+        parts.extend((self.jobs[i].owner, len(self.jobs[i].values)) for i in jobs)
+        return outcome
+
+    monkeypatch.setattr(ColumnHelper, "_take_parts", counted)
+    shared = run(name)
+    assert {owner for owner, _ in parts} >= {"helper"} and len(parts) > 4
+    same_cleaned(shared, alone)
+
+
+_AWKWARD = ["(株)山田商事", None, "ﾔﾏﾀﾞ ｼｮｳｼﾞ", "", "  ", 42, "山田　太郎 様", "a@b.co",
+            "Blue Harbor, Inc.", "(株)山田商事", 3.5, "Smith, John", "x@@y", "ｶﾌﾞｼｷｶﾞｲｼｬ",
+            "山田 太郎", "有限会社 田中", None, "MR. Lee", "info@例え.jp", "株式会社 ABC"]
+
+
+@pytest.mark.parametrize("transform", sorted(helper.COST))
+@pytest.mark.parametrize("cut", [[10], [1, 7, 13], [5, 6, 19]])
+def test_parts_laid_end_to_end_are_the_whole_column(transform: str, cut: list[int]) -> None:
+    values = pd.Series(_AWKWARD * 3, index=range(100, 100 + 3 * len(_AWKWARD)))
+    clean = get_transform(transform)
+    whole = clean(values, Context())
+    bounds = [0, *cut, len(values)]
+    got = helper.joined([clean(values.iloc[a:b], Context())
+                         for a, b in zip(bounds, bounds[1:], strict=False)])
+    assert got is not None
+    pd.testing.assert_series_equal(got.values, whole.values)
+    pd.testing.assert_series_equal(got.reasons, whole.reasons)
+    if whole.notes is None:
+        assert got.notes is None or got.notes.isna().all()
+    else:
+        assert got.notes is not None
+        pd.testing.assert_series_equal(got.notes, whole.notes)
+    assert got.extra.keys() == whole.extra.keys()
+    for name in whole.extra:
+        pd.testing.assert_series_equal(got.extra[name], whole.extra[name])
+    for rows in ("present", "failed", "changed"):
+        mine, theirs = getattr(got, rows), getattr(whole, rows)
+        assert mine is None or theirs is None or np.array_equal(mine, theirs), rows
 
 
 def test_a_helper_of_another_version_cleans_nothing_and_the_stage_cleans_all(
