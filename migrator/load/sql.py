@@ -334,6 +334,14 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         _step(state, fault, step)
         by_name[name] = write_rows(conn, metadata.tables[name], before.table, empty=True,
                                    queued=state.queued, advance=partial(_chunk, state, fault, step))
+    if ahead:  # keyed now, while this process makes the deduplicated rows' COPY payload:
+        # built after them, beside validation, the sales' 0.29 s ran on the load's path
+        # (the keys ended after validation); two sets of 10 interleaved pairs of runs:
+        # load 0.95 -> 0.89 s and 0.93 -> 0.83 s, the run 7.40 -> 7.41 s and 7.23 -> 7.17 s
+        _step(state, fault, "indexes")
+        now = [e for e in indexes if _table_of(e) in ahead]
+        _batched(conn.dialect, now)(conn)
+        keyed = _batched(conn.dialect, [e for e in indexes if _table_of(e) not in ahead])
     total, done = sum(t.size() for t in prepared), 0
     state.progress("loading", 0, total)
 
@@ -401,6 +409,13 @@ def _batched(dialect: Dialect, elements: list[ExecutableDDLElement]
             conn.execute(element)
 
     return run
+
+
+def _table_of(element: ExecutableDDLElement) -> str | None:
+    """The name of the table a key or index statement builds on."""
+    target = getattr(element, "element", None)
+    table = getattr(target, "table", None)
+    return getattr(table, "name", None)
 
 
 def _refers_to_staged(table: Prepared, written: list[Written]) -> bool:

@@ -256,6 +256,41 @@ def test_a_load_ahead_leaves_this_process_a_core_while_the_server_builds_the_key
     assert len(during) == 1
 
 
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_the_sales_written_before_dedupe_are_keyed_before_the_other_rows_go_in(
+        target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server builds the keys of the tables written early while this process makes
+    the deduplicated rows, instead of after them, beside validation; the rest after."""
+    steps: list[tuple[str, tuple[str | None, ...]]] = []
+    batched, write = sql._batched, sql.write_rows
+
+    def keys(dialect: Any, elements: list[Any]) -> Any:
+        build = batched(dialect, elements)
+
+        def run_them(conn: sa.Connection) -> None:
+            steps.append(("keys", tuple(sorted({sql._table_of(e) for e in elements}))))
+            build(conn)
+
+        return run_them
+
+    def rows(conn: sa.Connection, stored: sa.Table, *args: Any, **kwargs: Any) -> Any:
+        steps.append(("rows", (stored.name,)))
+        return write(conn, stored, *args, **kwargs)
+
+    monkeypatch.setattr(sql, "_batched", keys)
+    monkeypatch.setattr(sql, "write_rows", rows)
+    made = started(monkeypatch)
+    report = run(SOURCES, mapping=MAPPING, to=target_url, rejects_dir=tmp_path)
+    assert [load.settled for load in made] == [True]
+    built = [tables for step, tables in steps if step == "keys" and tables]
+    written = [tables[0] for step, tables in steps if step == "rows"]
+    assert built[0] == ("sales",) and "sales" not in built[1]
+    assert {"customers", "contacts"} <= set(built[1])
+    assert steps.index(("keys", ("sales",))) == steps.index(("rows", ("sales",))) + 1
+    assert written.index("sales") < written.index("customers")
+    assert len(content(target_url)["sales"]) == report.tables["sales"].rows_loaded > 0
+
+
 @pytest.mark.parametrize(("host", "here"), [
     (None, True), ("", True), ("/var/run/postgresql", True), ("localhost", True),
     ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("[::1]", True),
@@ -393,10 +428,11 @@ def test_the_payload_made_ahead_waits_in_a_bounded_queue(
 
 def created_and_waiting(url: str, app: str) -> None:
     """Wait until the connection of `app` holds the load's lock in an open transaction,
-    created the tables and copied the sales into them (dedupe matches no sales: they go
-    in before it ends), and waits for the deduplicated rows."""
+    created the tables, copied the sales into them and built their keys (dedupe matches
+    no sales: they go in before it ends), and waits for the deduplicated rows."""
     until(url, app, "l.pid IS NOT NULL AND a.state = 'idle in transaction' "
-                    "AND a.query LIKE 'COPY sales %%'", "copied the sales early")
+                    "AND a.query LIKE 'ALTER TABLE sales ADD PRIMARY KEY%%'",
+          "copied and keyed the sales early")
 
 
 @pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
