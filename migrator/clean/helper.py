@@ -187,13 +187,24 @@ class ColumnHelper:
             return None
         if (table, field) in self.parts:
             return self._take_parts(self.parts[(table, field)], transform, values)
-        job = self.jobs[i]
+        if self._claim(i):
+            return None
+        return self._answer(i, values)
+
+    def _claim(self, i: int) -> bool:
+        """Whether this process cleans job `i` itself, the helper not having begun it (or
+        being gone): the helper is told so. Else the job is the helper's."""
         with self.cond:
-            if i not in self.answers and (i not in self.started or not self.alive):
-                job.owner = "here"
+            mine = i not in self.answers and (i not in self.started or not self.alive)
+            self.jobs[i].owner = "here" if mine else "helper"
+            if mine:
                 self.outbox.put(_frame(b"T", i))
-                return None
-            job.owner = "helper"
+        return mine
+
+    def _answer(self, i: int, values: pd.Series) -> Outcome | None:
+        """The helper's Outcome of job `i`, once it came; None when it failed, answered
+        as another version, or `values` are no longer the values it was sent."""
+        with self.cond:
             while i not in self.answers and self.alive:
                 self.cond.wait()
             data = self.answers.pop(i, None)
@@ -201,7 +212,7 @@ class ColumnHelper:
             outcome = pickle.loads(data) if data else None
         except Exception:  # not this version's answer: cleaned here
             return None
-        if not isinstance(outcome, Outcome) or not job.values.equals(values):
+        if not isinstance(outcome, Outcome) or not self.jobs[i].values.equals(values):
             return None
         return outcome
 
@@ -217,30 +228,13 @@ class ColumnHelper:
         clean = get_transform(transform)
         made: dict[int, Outcome] = {}
         for i in parts:
-            job = self.jobs[i]
-            with self.cond:
-                mine = i not in self.answers and (i not in self.started or not self.alive)
-                job.owner = "here" if mine else "helper"
-                if mine:
-                    self.outbox.put(_frame(b"T", i))
-            if mine:
-                made[i] = clean(_rows(values, job), Context())
+            if self._claim(i):
+                made[i] = clean(_rows(values, self.jobs[i]), Context())
         for i in parts:
-            if i in made:
-                continue
-            job = self.jobs[i]
-            with self.cond:
-                while i not in self.answers and self.alive:
-                    self.cond.wait()
-                data = self.answers.pop(i, None)
-            try:
-                outcome = pickle.loads(data) if data else None
-            except Exception:  # not this version's answer: cleaned here
-                outcome = None
-            part = _rows(values, job)
-            if not isinstance(outcome, Outcome) or not job.values.equals(part):
-                outcome = clean(part, Context())
-            made[i] = outcome
+            if i not in made:
+                part = _rows(values, self.jobs[i])
+                answer = self._answer(i, part)
+                made[i] = clean(part, Context()) if answer is None else answer
         return joined([made[i] for i in parts])
 
     def close(self) -> None:
