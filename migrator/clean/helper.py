@@ -280,10 +280,9 @@ class ColumnHelper:
 
 
 def _parts(job: Job) -> list[Job]:
-    """`job`, or its column in PARTS parts when it is SPLIT_ROWS rows long or more (not a
-    phone column offered with its country: the helper takes that one next, whole)."""
+    """`job`, or its column in PARTS parts when it is SPLIT_ROWS rows long or more."""
     n = len(job.values)
-    if n < SPLIT_ROWS or job.region is not None:
+    if n < SPLIT_ROWS:
         return [job]
     bounds = [n * k // PARTS for k in range(PARTS + 1)]
     return [Job(job.table, job.field, job.transform, job.values.iloc[a:b],
