@@ -73,18 +73,18 @@ def test_columns_offered_in_parts_come_out_as_cleaned_here(
     column cleaned here."""
     alone = _alone(name, monkeypatch)
     monkeypatch.setattr(helper, "SPLIT_ROWS", 3)
-    parts: list[tuple[str, int]] = []
+    owners: list[str] = []
     taking = ColumnHelper._take_parts
 
     def counted(self: ColumnHelper, jobs: list[int], transform: str,
                 values: pd.Series) -> object:
         outcome = taking(self, jobs, transform, values)
-        parts.extend((self.jobs[i].owner, len(self.jobs[i].values)) for i in jobs)
+        owners.extend(self.jobs[i].owner for i in jobs)
         return outcome
 
     monkeypatch.setattr(ColumnHelper, "_take_parts", counted)
     shared = run(name)
-    assert {owner for owner, _ in parts} >= {"helper"} and len(parts) > 4
+    assert "helper" in owners and len(owners) > 4
     same_cleaned(shared, alone)
 
 
