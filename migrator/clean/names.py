@@ -30,6 +30,7 @@ from migrator.reference.companies import (
     CANONICAL,
     MARKER,
     MARKER_LINES,
+    MARKER_STARTS,
     bare,
     english_form,
     match_key,
@@ -74,8 +75,13 @@ def _company_one(value: object) -> Cell:
 # the line is the five joined, the form and before and rest empty where it has none.
 # fold_lines leaves one space at most between words, so `before` is `rstrip`ped and
 # `rest` `lstrip`ped as _fold_japanese does.
-_FIRST_MARKER = re.compile(rf"^(?:([^\n]*?)( ?)({MARKER_LINES.pattern})( ?))?([^\n]*)",
-                           re.MULTILINE)
+#
+# `before` is taken a run of characters that cannot start a marker (nor a space before
+# one) at a time, each other character alone: the same leftmost marker, tried only where
+# one can start (100,000 names: 78 -> 59 ms).
+_FIRST_MARKER = re.compile(
+    rf"^(?:((?:[^\n {MARKER_STARTS}]++|[ {MARKER_STARTS}])*?)( ?)({MARKER_LINES.pattern})( ?))?"
+    r"([^\n]*)", re.MULTILINE)
 
 
 class _Canonical(dict[str, str | None]):

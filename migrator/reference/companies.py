@@ -61,19 +61,29 @@ ENGLISH_FORMS: dict[str, str] = {
 """English legal forms (lower case, no final dot) and how `legal_form` writes them."""
 
 
-def _marker_pattern(first_letter: bool = True, lines: bool = False) -> re.Pattern[str]:
+def _marker_forms() -> tuple[list[str], list[str]]:
+    """The legal forms a marker is written as: whole or bare (the longest first), and
+    those counted only in brackets."""
     full: list[str] = list(LEGAL_FORMS)
     bracketed: list[str] = []
     bare: list[str] = []
     for abbreviations in LEGAL_FORMS.values():
         for abbr in abbreviations:
             (bracketed if abbr.isalpha() and "法人" not in abbr else bare).append(abbr)
-    longest = sorted(full + bare, key=len, reverse=True)
+    return sorted(full + bare, key=len, reverse=True), bracketed
+
+
+MARKER_STARTS = re.escape("".join(sorted({"(", "（", *(f[0] for f in _marker_forms()[0])})))
+"""The characters a marker can start with (a bracket, a form's first letter), escaped for
+a character set."""
+
+
+def _marker_pattern(first_letter: bool = True, lines: bool = False) -> re.Pattern[str]:
+    longest, bracketed = _marker_forms()
     brackets = "|".join(sorted(bracketed, key=len, reverse=True))
     # every match starts with a bracket or a form's first letter: testing that first makes
     # a search 5x faster, the same matches
-    first = "".join(sorted({"(", "（", *(form[0] for form in longest)}))
-    ahead = rf"(?=[{re.escape(first)}])" if first_letter else ""
+    ahead = rf"(?=[{MARKER_STARTS}])" if first_letter else ""
     space = r"[^\S\n]*" if lines else r"\s*"
     return re.compile(rf"{ahead}(?:[(（]{space}(?:{brackets}){space}[)）]|"
                       + "|".join(map(re.escape, longest)) + ")")

@@ -139,3 +139,49 @@ def test_width_answers_for_an_ascii_column_at_once_as_fold_width_would(seed: int
     inner = [*texts[:10], "a\n\nb", "a\n \nb"]  # a blank line inside a text: the usual way
     assert not kana_module._ascii_unblank(pd.Series(inner).to_numpy(dtype=object))
     assert width_transform(pd.Series(inner), Context()).values.tolist() == inner
+
+
+def _fold_width_by_steps(text: str) -> str:
+    """fold_width as first written: each rewrite a regex over the whole text, a call per
+    run of ASCII and full-width ASCII."""
+    import re
+
+    import jaconv
+
+    to_ascii = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+    alnum = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+    run = "!-~\uff01-\uff07\uff0a-\uff5d"
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        return f"({inner.translate(to_ascii)})" if alnum.search(inner) else match.group(0)
+
+    def convert(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found.translate(to_ascii) if alnum.search(found) else found
+
+    text = re.sub(rf"（([{run}]*)）", bracket, text)
+    text = re.sub(rf"[{run}]+", convert, text)
+    text = re.sub(r"(?<=[0-9])[ー−‐‑–—―ｰ－](?=[0-9])", "-", text)
+    return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fold_width_is_its_rewrites_step_by_step(seed: int) -> None:
+    """fold_width, one text at a time and over long texts (its runs then converted as an
+    array), gives what its rewrites give one after the other."""
+    texts = _awkward_texts(seed) + [
+        "！", "！？", "a！", "！１", "ｘ！", "（！）", "（ａ）！", "１２ー３４", "1ー2", "ー1",
+        "\ud800ＡＢ\udfff", "Ａ\U0001f600ｂ"]
+    assert [kana_module.fold_width(t) for t in texts] == [_fold_width_by_steps(t) for t in texts]
+    for long in ("\n".join(texts), "".join(texts), "\n".join(reversed(texts))):
+        assert len(long) >= kana_module._ARRAY_FROM
+        assert kana_module.fold_width(long) == _fold_width_by_steps(long)
+    assert kana_module.fold_width("ＡＢＣ" * 1000) == "ABC" * 1000
+    assert kana_module.fold_width("！" * 3000) == "！" * 3000
+
+
+def test_odd_spaces_are_every_space_but_a_space_and_a_newline() -> None:
+    every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(kana_module.ODD_SPACES) == every - {" ", "\n"}
+    assert len(kana_module.ODD_SPACES) == len(set(kana_module.ODD_SPACES))
