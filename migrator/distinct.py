@@ -174,6 +174,13 @@ def fold_joined(texts: list[str], fold: Callable[[str], str]) -> list[str] | Non
     return lines if len(lines) == len(texts) else None
 
 
+ODD_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004" \
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What `\\s` matches (str.isspace) but a space and a newline: in texts joined by
+newlines, the spaces inside a line besides the space itself. tests/test_distinct.py holds
+it so."""
+
+
 def join_lines(texts: list[str]) -> str | None:
     """The texts joined by newlines, one text per line; None when a text holds a newline."""
     joined = "\n".join(texts)

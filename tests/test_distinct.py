@@ -77,3 +77,15 @@ def test_a_copy_of_a_column_found_without_repeats_is_told_by_comparison() -> Non
     del keys, copy, blanked
     gc.collect()  # nothing is kept alive for it: gone with its column
     assert not distinct._proven(pd.Series([f"S{i:08d}" for i in range(20_000)]).to_numpy())
+
+
+def test_odd_spaces_are_every_space_but_a_space_and_a_newline() -> None:
+    """What `\\s` and str.isspace match, less the space and the newline."""
+    import re
+
+    from migrator.distinct import ODD_SPACES
+
+    every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(ODD_SPACES) == every - {" ", "\n"}
+    assert len(ODD_SPACES) == len(set(ODD_SPACES))
+    assert every == {chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))}

@@ -27,7 +27,7 @@ from migrator.clean.base import (
     empty_reasons,
     text_columns,
 )
-from migrator.distinct import LineOf, fold_joined, join_lines
+from migrator.distinct import ODD_SPACES, LineOf, fold_joined, join_lines
 from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
@@ -132,9 +132,6 @@ def collapse_spaces(text: str) -> str:
 # a space already (most are: a rewrite fewer per name)
 _LINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _LINE_ENDS = re.compile(r"^ | $", re.MULTILINE)  # then `strip` of each line
-ODD_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004" \
-    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-"""What `\\s` matches (str.isspace) but a space and a newline: test_kana.py holds it so."""
 
 
 def _spaces_collapsed(text: str) -> str:

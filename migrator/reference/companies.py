@@ -13,7 +13,7 @@ import unicodedata
 
 import jaconv
 
-from migrator.distinct import LineOf, fold_joined
+from migrator.distinct import ODD_SPACES, LineOf, fold_joined
 from migrator.reference.kanji import FOLD as KANJI_FOLD
 
 COMPANY_MARKERS = (
@@ -81,12 +81,14 @@ a character set."""
 def _marker_pattern(first_letter: bool = True, lines: bool = False) -> re.Pattern[str]:
     longest, bracketed = _marker_forms()
     brackets = "|".join(sorted(bracketed, key=len, reverse=True))
-    # every match starts with a bracket or a form's first letter: testing that first makes
-    # a search 5x faster, the same matches
-    ahead = rf"(?=[{MARKER_STARTS}])" if first_letter else ""
     space = r"[^\S\n]*" if lines else r"\s*"
-    return re.compile(rf"{ahead}(?:[(（]{space}(?:{brackets}){space}[)）]|"
-                      + "|".join(map(re.escape, longest)) + ")")
+    inside = rf"{space}(?:{brackets}){space}[)）]"
+    # `first_letter`: every alternative starts with one character, each opening bracket its
+    # own, so that a search skips to the characters a marker starts with (MARKER_STARTS):
+    # 13 -> 4 ms over 100,000 names without a marker, against a lookahead for them first,
+    # itself 5x faster than no such test; the same matches
+    opening = rf"\({inside}|（{inside}" if first_letter else rf"[(（]{inside}"
+    return re.compile(f"{opening}|" + "|".join(map(re.escape, longest)))
 
 
 MARKER = _marker_pattern()
@@ -99,9 +101,10 @@ MARKER_LINES = _marker_pattern(lines=True)
 _ENGLISH_WORDS = "|".join(re.escape(k) for k in sorted(ENGLISH_FORMS, key=len, reverse=True))
 _ENGLISH_TAIL = re.compile(rf"(?:[\s,、]+(?:{_ENGLISH_WORDS})\.?)+\s*$", re.IGNORECASE)
 # _ENGLISH_TAIL at the end of each line of texts joined by newlines: a separator is
-# [\s,、] but not a newline, and the first one is written out of its repeat so that a
-# search skips to it by its character set (3x faster), the same language
-_SEPARATOR = r"[\s,、](?<!\n)"
+# [\s,、] but not a newline, written as one character set without it, and the first one is
+# written out of its repeat so that a search skips to it by that set (3x faster, then
+# 45 -> 35 ms over 100,000 names against a lookbehind for the newline), the same language
+_SEPARATOR = "[" + re.escape(" " + ODD_SPACES) + ",、]"
 _ENGLISH_TAIL_LINES = re.compile(
     rf"{_SEPARATOR}(?:{_SEPARATOR})*(?:{_ENGLISH_WORDS})\.?"
     rf"(?:(?:{_SEPARATOR})+(?:{_ENGLISH_WORDS})\.?)*[^\S\n]*$", re.IGNORECASE | re.MULTILINE)

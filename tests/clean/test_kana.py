@@ -179,9 +179,3 @@ def test_fold_width_is_its_rewrites_step_by_step(seed: int) -> None:
         assert kana_module.fold_width(long) == _fold_width_by_steps(long)
     assert kana_module.fold_width("ＡＢＣ" * 1000) == "ABC" * 1000
     assert kana_module.fold_width("！" * 3000) == "！" * 3000
-
-
-def test_odd_spaces_are_every_space_but_a_space_and_a_newline() -> None:
-    every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
-    assert set(kana_module.ODD_SPACES) == every - {" ", "\n"}
-    assert len(kana_module.ODD_SPACES) == len(set(kana_module.ODD_SPACES))

@@ -75,6 +75,11 @@ def test_marker_first_letter_test_finds_the_same_markers() -> None:
         assert [m.span() for m in MARKER.finditer(text)] == [
             m.span() for m in plain.finditer(text)], text
     assert sum(bool(MARKER.search(t)) for t in texts) > 5_000  # markers among them
+    joined = "\n".join(texts)
+    plain_lines = companies._marker_pattern(first_letter=False, lines=True)
+    assert plain_lines.pattern != companies.MARKER_LINES.pattern
+    assert [m.span() for m in companies.MARKER_LINES.finditer(joined)] == [
+        m.span() for m in plain_lines.finditer(joined)]
 
 
 def test_english_forms_in_letters_case_blind_matching_takes_for_ascii() -> None:
