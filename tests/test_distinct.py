@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migrator.distinct import without_repeats
+from migrator.distinct import CharTable, without_repeats
 from migrator.validate.engine import frozen_texts, read_only
 
 
@@ -89,3 +89,32 @@ def test_odd_spaces_are_every_space_but_a_space_and_a_newline() -> None:
     assert set(ODD_SPACES) == every - {" ", "\n"}
     assert len(ODD_SPACES) == len(set(ODD_SPACES))
     assert every == {chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))}
+
+
+class _Shifted(CharTable):
+    """Letters shifted by one, digits dropped, `ß` written `ss`; the rest kept."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value = (None if char.isdigit() else "ss" if char == "ß"
+                 else chr(code + 1) if char.isalpha() else char)
+        self[code] = value
+        return value
+
+
+def test_char_table_translates_long_texts_as_str_translate_does() -> None:
+    """As an array (long texts) or by str.translate (short ones, or holding a character
+    that maps to two, or one past the array), the same text."""
+    from migrator.distinct import TABLE_FROM
+
+    rng = random.Random(3)
+    alphabet = ["a", "Z", "7", "٣", "山", "ア", "\n", " ", "é", "\ud800", "\U00020bb7", "-"]
+    table = _Shifted({ord("-"): "+", ord("a"): 98})
+    for extra in ("", "ß", "\U00030000", "\U0010ffff"):
+        for _ in range(20):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3 * TABLE_FROM)))
+            text += extra
+            assert table.translate(text) == text.translate(table)
+    long = "・a7-" * TABLE_FROM
+    assert table.translate(long) == "・b+" * TABLE_FROM
+    assert table.translate("7" * TABLE_FROM) == ""

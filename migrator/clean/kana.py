@@ -27,7 +27,7 @@ from migrator.clean.base import (
     empty_reasons,
     text_columns,
 )
-from migrator.distinct import ODD_SPACES, LineOf, fold_joined, join_lines
+from migrator.distinct import ODD_SPACES, CharTable, LineOf, fold_joined, join_lines
 from migrator.errors import RejectReason
 
 _FULLWIDTH_OFFSET = 0xFEE0  # `Ａ` (U+FF21) - `A` (U+0041)
@@ -119,8 +119,48 @@ def fold_width(text: str) -> str:
         text = _runs_to_ascii(text) if len(text) >= _ARRAY_FROM else _RUN.sub(_run, text)
     text = _DIGIT_DASH.sub("-", text)
     if _HALF_KANA.search(text):
-        text = jaconv.h2z(text, kana=True, ascii=False, digit=False)
+        text = _full_kana(text)
     return text
+
+
+def _h2z(text: str) -> str:
+    return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+
+_HALF = [chr(code) for code in range(0xFF61, 0xFFA0)]
+_VOICED = {pair: full for pair in (kana + mark for kana in _HALF for mark in "ﾞﾟ")
+           if len(full := _h2z(pair)) == 1}
+"""Half-width kana and their voicing mark that jaconv writes as one full-width kana."""
+
+
+class _FullKana(CharTable):
+    """jaconv's half- to full-width kana, one character at a time. Filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        full = self[code] = _h2z(chr(code))
+        return full
+
+
+class _Katakana(CharTable):
+    """jaconv's hiragana to katakana, one character at a time. Filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        kata = self[code] = str(jaconv.hira2kata(chr(code)))
+        return kata
+
+
+_FULL_KANA = _FullKana()
+_KATAKANA = _Katakana()
+
+
+def _full_kana(text: str) -> str:
+    """`jaconv.h2z(text, kana=True)`: the voiced pairs replaced, then each character
+    translated, as jaconv does, but translated as an array when the text is long (texts
+    joined by newlines: CharTable). tests/clean/test_kana.py holds the two equal."""
+    for pair, full in _VOICED.items():
+        if pair in text:
+            text = text.replace(pair, full)
+    return _FULL_KANA.translate(text)
 
 
 def collapse_spaces(text: str) -> str:
@@ -160,7 +200,7 @@ def fold_all(texts: list[str]) -> list[str]:
 
 
 def _katakana_lines(text: str) -> str:
-    return _spaces_collapsed(jaconv.hira2kata(fold_width(text)))
+    return _spaces_collapsed(_KATAKANA.translate(fold_width(text)))
 
 
 def to_katakana_all(texts: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ import unicodedata
 
 import jaconv
 
-from migrator.distinct import ODD_SPACES, LineOf, fold_joined
+from migrator.distinct import ODD_SPACES, CharTable, LineOf, fold_joined
 from migrator.reference.kanji import FOLD as KANJI_FOLD
 
 COMPANY_MARKERS = (
@@ -156,7 +156,7 @@ def english_form_lines(text: str, forms: list[object] | None = None) -> str:
     return _ENGLISH_TAIL_LINES.sub(strip, text)
 
 
-class _KeyFold(dict[int, str]):
+class _KeyFold(CharTable):
     """casefold, then the kanji fold, then hiragana to katakana, for one character at a time.
 
     All three map each character on its own, so their composition is one `str.translate`
@@ -169,7 +169,7 @@ class _KeyFold(dict[int, str]):
         return folded
 
 
-class _KeyChars(dict[int, str | None]):
+class _KeyChars(CharTable):
     """A key keeps letters, marks, digits, `&` and `ー`; punctuation, spaces, symbols and
     control characters (Unicode categories P, Z, S, C) go. Filled on first sight."""
 
@@ -181,13 +181,13 @@ class _KeyChars(dict[int, str | None]):
         return kept
 
 
-class _KeyLines(dict[int, str]):
+class _KeyLines(CharTable):
     """_KEY_FOLD, then _KEY_CHARS_LINES, for one character: both map each character on
     its own, so one `str.translate` table does both where no `and` is to be written `&`
     between them (`_key_lines`). Filled on first sight."""
 
     def __missing__(self, code: int) -> str:
-        kept = "".join(_KEY_CHARS_LINES[ord(char)] or "" for char in _KEY_FOLD[code])
+        kept = "".join(_KEY_CHARS_LINES[ord(char)] or "" for char in _KEY_FOLD[code] or "")
         self[code] = kept
         return kept
 
@@ -236,10 +236,10 @@ def _key_lines(text: str) -> str:
     # one translation instead of two where `_AND` has nothing to write: 100,000 Japanese
     # names took 50 + 55 ms to translate twice, 50 ms once, 6 ms to tell
     if _MAY_BE_AND.search(text) is None:
-        return text.translate(_KEY_LINES)
-    text = text.translate(_KEY_FOLD)
+        return _KEY_LINES.translate(text)
+    text = _KEY_FOLD.translate(text)
     # the regex steps through every character; `in` scans for what it needs (0.054 ->
     # 0.002 s for 100,000 Japanese names, which hold neither)
     if "and" in text or "＆" in text:
         text = _AND.sub("&", text)
-    return text.translate(_KEY_CHARS_LINES)
+    return _KEY_CHARS_LINES.translate(text)

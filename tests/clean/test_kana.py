@@ -179,3 +179,39 @@ def test_fold_width_is_its_rewrites_step_by_step(seed: int) -> None:
         assert kana_module.fold_width(long) == _fold_width_by_steps(long)
     assert kana_module.fold_width("ＡＢＣ" * 1000) == "ABC" * 1000
     assert kana_module.fold_width("！" * 3000) == "！" * 3000
+
+
+def test_full_kana_is_jaconvs_half_to_full_width() -> None:
+    """Every text of up to two characters of half-width kana and their neighbours, random
+    longer ones, and long ones (translated as an array) come out as jaconv writes them."""
+    import itertools
+    import random
+
+    import jaconv
+
+    def h2z(text: str) -> str:
+        return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+    chars = [chr(code) for code in range(0xFF61, 0xFFA0)] + ["ア", "か", "a", "\n", "゛", "\u3099"]
+    for n in (1, 2):
+        for combo in itertools.product(chars, repeat=n):
+            text = "".join(combo)
+            assert kana_module._full_kana(text) == h2z(text), text
+    rng = random.Random(4)
+    texts = ["".join(rng.choices(chars, k=rng.randint(3, 8))) for _ in range(20_000)]
+    assert [kana_module._full_kana(t) for t in texts] == [h2z(t) for t in texts]
+    long = "".join(texts)
+    assert len(long) > 10_000 and kana_module._full_kana(long) == h2z(long)
+    assert len(kana_module._VOICED) == 26  # ｶﾞ..ﾎﾟ and ｳﾞ, as jaconv lists them
+
+
+def test_katakana_table_is_jaconvs_hiragana_to_katakana() -> None:
+    import random
+
+    import jaconv
+
+    rng = random.Random(5)
+    chars = [chr(code) for code in range(0x3041, 0x30A0)] + ["ア", "ｱ", "a", "山", "\n", "ー"]
+    for k in (1, 50, 20_000):
+        text = "".join(rng.choices(chars, k=k))
+        assert kana_module._KATAKANA.translate(text) == jaconv.hira2kata(text)
