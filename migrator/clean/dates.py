@@ -71,13 +71,18 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     # One slot per distinct value plus a last one for NA, which code -1 picks.
     values, reasons, notes = (np.full(len(uniques) + 1, pd.NA, dtype=object) for _ in "vrn")
-    plain, normalize = _PLAIN.fullmatch, unicodedata.normalize
+    plain, normalize, day_first = _PLAIN.fullmatch, unicodedata.normalize, ctx.day_first
     for i, unique in enumerate(uniques):
         if type(unique) is str and (found := plain(
                 unique if unique.isascii() else normalize("NFKC", unique))) is not None:
             try:  # most cells: year, month and day in ASCII digits, no time, no spaces
-                values[i] = date(int(found[1] or found[5]), int(found[3] or found[6]),
-                                 int(found[4] or found[7]))
+                if found[11] is None:
+                    values[i] = date(int(found[1] or found[5]), int(found[3] or found[6]),
+                                     int(found[4] or found[7]))
+                elif day_first:
+                    values[i] = date(int(found[11]), int(found[10]), int(found[8]))
+                else:
+                    values[i] = date(int(found[11]), int(found[8]), int(found[10]))
                 continue
             except ValueError:
                 pass  # not a day of the calendar: _cell says which reason
@@ -93,10 +98,12 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
     return Outcome(value, reason, note, changed=changed)
 
 
-# Text `_from_text` reads as YEAR_FIRST or NENGAPPI with ASCII digits and nothing else
-# to rewrite (once NFKC'd: no spaces, no time, no dash look-alike, not wareki).
+# Text `_from_text` reads as YEAR_FIRST, NENGAPPI or YEAR_LAST (day or month first, as
+# the column says) with ASCII digits and nothing else to rewrite (once NFKC'd: no spaces,
+# no time, no dash look-alike, not wareki).
 _PLAIN = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})"
-                    r"|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?")
+                    r"|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?"
+                    r"|([0-9]{1,2})([/.-])([0-9]{1,2})\9([0-9]{4})")
 
 
 def day_first_transform(series: pd.Series, ctx: Context) -> Outcome:
