@@ -113,3 +113,61 @@ def test_company_transform_is_company_one_per_value(seed: int) -> None:
     newline: list[object] = [*texts[:800], "山田\n商事", "(株\n)", "山田\n(株)", 7]
     assert names_module._company_texts([v for v in newline if isinstance(v, str)]) is None
     assert _company_rows(newline) == _company_ones(newline)
+
+
+def _person_corpus(seed: int) -> list[str]:
+    """Names of people typed every way: honorifics before and after, widths, spaces,
+    commas, Latin and Japanese, numbers and punctuation that are not names."""
+    import random
+
+    rng = random.Random(seed)
+    parts = ["山田", "太郎", "ヤマダ", "ﾀﾛｳ", "やまだ", "Smith", "John", "Mary Ann", "Lee",
+             "ＡＢＣ", "　", " ", "  ", "\t", ",", "、", "・", "-", "'", ".", "１２", "3", "²",
+             "〇", "Ⅳ", "①", "\u0301", "é", "İ", "_", "!", "\x1c", "\u2028",
+             "様", "さま", "殿", "さん"]
+    before = ["Mr", "Mr.", "mrs ", "Ms. ", "MISS ", "Dr.", "Prof ", "Mr\t", ""]
+    after = ["様", " 様", "　様", "さま", " 殿", "さん", " さん ", ""]
+    names = []
+    for _ in range(6000):
+        name = "".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        if rng.random() < 0.3:
+            name = rng.choice(before) + (" " if rng.random() < 0.7 else "") + name
+        if rng.random() < 0.3:
+            name += rng.choice(after)
+        names.append(name)
+    return names + ["", " ", "　", "Mr", "Mr ", "Dr. 様", "様", "Smith, John", ",John",
+                    "Mr. Smith 様", "山田　太郎 様", "Mary Ann Lee", "ｻﾄｳ ﾊﾅｺ", "１２３", "²", "〇",
+                    "O'Brien, Pat"]
+
+
+def _person_rows(values: list[object]) -> list[list[object]]:
+    outcome = person_transform(pd.Series(values, dtype=object), Context())
+    notes = outcome.notes if outcome.notes is not None else [None] * len(values)
+    return [[None if pd.isna(x) else x for x in row] for row in zip(
+        outcome.values, outcome.reasons, notes, outcome.extra["family_name"],
+        outcome.extra["given_name"], strict=True)]
+
+
+def _person_ones(values: list[object]) -> list[list[object]]:
+    cells = [names_module._person_one(v) for v in values]
+    return [[None if pd.isna(x) else x for x in (c.value, c.reason, c.note, *c.extra)]
+            for c in cells]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_person_transform_is_person_one_per_value(seed: int) -> None:
+    """All names at once give, name by name, what `_person_one` gives: over the names
+    joined by newlines, with other values beside them, and one by one once a name holds
+    a newline."""
+    texts = _person_corpus(seed)
+    assert names_module._person_texts(texts) is not None  # the joined path itself
+    rows = _person_rows(list(texts))
+    assert rows == _person_ones(list(texts))
+    assert sum(r[2] is not None for r in rows) > 500  # honorifics noted
+    assert sum(r[1] is not None for r in rows) > 100  # and names without a letter refused
+    assert sum(r[3] is not None for r in rows) > 300  # and names split
+    mixed: list[object] = [*texts, None, 12, 3.5, True, "  "]
+    assert _person_rows(mixed) == _person_ones(mixed)
+    newline: list[object] = [*texts[:800], "山田\n太郎", "Mr\nSmith", "山田 様\n", 7]
+    assert names_module._person_texts([v for v in newline if isinstance(v, str)]) is None
+    assert _person_rows(newline) == _person_ones(newline)
