@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -261,3 +262,30 @@ set-up costs more than str.translate."""
 _TABLE_SIZE = 0x30000
 """Code points a CharTable's array holds (768 KB): up to the CJK extensions of plane 2;
 a text with a character beyond is translated by str.translate."""
+
+
+class _NfkcChars(CharTable):
+    """NFKC of one character at a time. Filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return value
+
+
+_NFKC_CHARS = _NfkcChars()
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, faster for long text that is not NFKC yet.
+
+    Why: once one character of a text fails NFKC's quick check, unicodedata decomposes
+    and composes all of it again (0.25-0.30 s for 100,000 addresses joined by newlines,
+    a third of them with full-width digits). NFKC(s) is NFC of s with each character
+    replaced by its own NFKC: both are the composition of s's compatibility
+    decomposition, whose mapping is per character (the reordering of combining marks
+    and their composition across characters is NFC's). The replacement is a CharTable
+    translation, and NFC's quick check passes most text without a rewrite: 0.02 s.
+    tests/test_distinct.py holds it to unicodedata."""
+    if len(text) < TABLE_FROM or unicodedata.is_normalized("NFKC", text):
+        return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFC", _NFKC_CHARS.translate(text))

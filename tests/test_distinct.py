@@ -118,3 +118,20 @@ def test_char_table_translates_long_texts_as_str_translate_does() -> None:
     long = "・a7-" * TABLE_FROM
     assert table.translate(long) == "・b+" * TABLE_FROM
     assert table.translate("7" * TABLE_FROM) == ""
+
+
+def test_nfkc_of_long_texts_is_unicodedatas() -> None:
+    """NFC of each character's NFKC is NFKC, whatever composes or reorders across them."""
+    import unicodedata
+
+    from migrator.distinct import TABLE_FROM, nfkc
+
+    rng = random.Random(9)
+    alphabet = ["a", "E", "Ａ", "１", "ｶ", "ﾞ", "ﾟ", "ﾊ", "ｳ", "\u0301", "\u0323", "\u0308", "\u3099",
+                "か", "ᄀ", "ᅡ", "ᆨ", "ﾡ", "ﾤ", "ﬁ", "㈱", "①", "㍻", "Å", "Ω", "\u212b", "ș",
+                "\n", " ", "\u3000", "ß", "\U0001d400", "\U00020bb7", "\ud800", "…", "ｰ", "－"]
+    for _ in range(30):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(TABLE_FROM, 3 * TABLE_FROM)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text)
+    plain = "東京都渋谷区1-2-3\n" * TABLE_FROM  # NFKC already: as it is
+    assert nfkc(plain) == plain and nfkc("ＡＢ") == "AB"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
-from migrator.clean.base import Context, Outcome, empty_reasons
+from migrator.clean.base import Columns, Context, Outcome, apply_distinct_columns
+from migrator.clean.kana import collapse_line_spaces
 from migrator.clean.region import is_empty
+from migrator.distinct import join_lines, nfkc
 from migrator.reference.places import PREFECTURES
 
 
@@ -44,11 +46,12 @@ TRICKY_NAMES = (
 )
 """Names with 市, 町, 村 or 郡 inside them, where cutting at the first one would be wrong."""
 
-_PREFECTURE = re.compile("|".join(sorted(PREFECTURES, key=len, reverse=True)))
+_PREFECTURE_BY_HEAD = {name[:3]: name for name in PREFECTURES}
+"""Each prefecture by its first three characters, which tell them apart (test_address.py
+holds it so): one lookup where a regex tried each name."""
 _POSTAL = re.compile(r"〒?\s*(\d{3})-?(\d{4})\s+")
 _DIGIT_DASH = re.compile(r"(?<=\d)\s*[‐‑‒–—―−ー－ｰ]\s*(?=\d)")
 _WARD = re.compile(r".{1,5}?区")
-_BUILDING = re.compile(r"(.*?(?:\d|丁目|番地|番|号))\s+(\S.*)")
 _PAIRS = frozenset({"町市", "村市", "郡市", "市町", "村町"})  # 十日町市, 大村市, 上市町...
 
 
@@ -58,8 +61,52 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", _DIGIT_DASH.sub("-", text)).strip()
 
 
+# _normalise over texts joined by newlines: each rewrite stops at a newline, and NFKC
+# neither makes nor joins across one (a newline is a starter that composes with nothing).
+# The digit is taken, not looked behind for: a search then skips to the digits.
+_DASHES = "‐‑‒–—―−ー－ｰ"
+_DIGIT_DASH_LINES = re.compile(rf"(\d)[^\S\n]*[{_DASHES}][^\S\n]*(?=\d)")
+
+
+def _normalised_lines(texts: list[str]) -> list[str] | None:
+    """`[_normalise(t) for t in texts]` as one run of each rewrite over the texts joined
+    by newlines; None where a text holds a newline."""
+    joined = join_lines(texts)
+    if joined is None:
+        return None
+    text = nfkc(joined)
+    if any(dash in text for dash in _DASHES):
+        text = _DIGIT_DASH_LINES.sub(r"\1-", text)
+    lines = collapse_line_spaces(text).split("\n")
+    return lines if len(lines) == len(texts) else None
+
+
+_TRICKY = "|".join(map(re.escape, TRICKY_NAMES))
+_UNIT = {suffixes: re.compile(rf"({_TRICKY})|.[^{suffixes}]{{0,10}}[{suffixes}]")
+         for suffixes in ("市郡町村区", "市郡町村", "町村")}
+"""By the suffixes `_unit` is given: the first of TRICKY_NAMES a text starts with, else the
+first suffix at its second to twelfth character."""
+
+
 def _unit(rest: str, suffixes: str) -> str | None:
-    """The municipality (or county) `rest` starts with: its name up to the first suffix."""
+    """The municipality (or county) `rest` starts with: its name up to the first suffix.
+
+    One regex match where there were a test per tricky name and per character."""
+    found = _UNIT[suffixes].match(rest)
+    if found is None:
+        return None
+    if (tricky := found.group(1)) is not None:
+        if tricky[-1] in suffixes:
+            return tricky
+        return _unit_slowly(rest, suffixes)  # a later one may fit
+    i = found.end() - 1
+    if rest[i:i + 2] in _PAIRS and rest[i + 1] in suffixes:
+        return rest[:i + 2]
+    return rest[:i + 1]
+
+
+def _unit_slowly(rest: str, suffixes: str) -> str | None:
+    """`_unit` as first written: a test per tricky name, then per character."""
     for name in TRICKY_NAMES:
         if rest.startswith(name) and name[-1] in suffixes:
             return name
@@ -76,33 +123,56 @@ def _city(rest: str, region: str) -> str | None:
     unit = _unit(rest, "市郡町村区" if region == "東京都" else "市郡町村")
     if unit is None:
         return None
-    after = rest[len(unit):].lstrip()
-    if unit.endswith("郡"):
-        town = _unit(after, "町村")
+    if unit[-1] == "郡":
+        town = _unit(rest[len(unit):].lstrip(), "町村")
         return None if town is None else unit + town
     if unit in DESIGNATED_CITIES:
-        ward = _WARD.match(after)
+        ward = _WARD.match(rest[len(unit):].lstrip())
         return unit + ward.group() if ward else unit
     return unit
 
 
 def split_address(text: str) -> Parts:
     """One Japanese address → its parts; anything else stays whole in line 1."""
-    text = _normalise(text)
+    return Parts(*_split_normalised(_normalise(text)))
+
+
+_Split = tuple[str | None, str | None, str | None, str | None, str | None]
+"""Parts as a plain tuple: a NamedTuple is built by a Python call."""
+
+
+def _split_normalised(text: str) -> _Split:
+    """split_address of a text already `_normalise`d."""
     postal = None
-    found = _POSTAL.match(text)
-    if found:
-        postal, text = f"{found.group(1)}-{found.group(2)}", text[found.end():]
-    region = _PREFECTURE.match(text)
-    if region is None:
-        return Parts(line1=text or None, postal_code=postal)
-    rest = text[region.end():].lstrip()
-    city = _city(rest, region.group())
+    # a postal code is first, after `〒` or not (a normalised text starts with no space)
+    if text[:1] == "〒" or text[:1].isdecimal():
+        found = _POSTAL.match(text)
+        if found:
+            postal, text = f"{found.group(1)}-{found.group(2)}", text[found.end():]
+    region = _PREFECTURE_BY_HEAD.get(text[:3])
+    if region is None or not text.startswith(region):
+        return text or None, None, None, None, postal
+    rest = text[len(region):].lstrip()
+    city = _city(rest, region)
     if city is not None:
         rest = rest[len(city):].lstrip() if rest.startswith(city) else _after(rest, city)
-    building = _BUILDING.fullmatch(rest)
-    line1, line2 = (building.group(1), building.group(2)) if building else (rest, None)
-    return Parts(line1 or None, region.group(), city, line2, postal)
+    line1, line2 = _building(rest)
+    return line1 or None, region, city, line2, postal
+
+
+_AFTER_BLOCK = ("丁目", "番地", "番", "号")
+
+
+def _building(rest: str) -> tuple[str, str | None]:
+    r"""`(.*?(?:\d|丁目|番地|番|号))\s+(\S.*)`'s two groups (a fullmatch), or (rest, None),
+    for a normalised `rest` (single spaces, none at the ends): cut at the first space
+    after a digit or a block's word, found by `find` instead of a lazy regex."""
+    space = rest.find(" ")
+    while space > 0:
+        if rest[space - 1].isdecimal() or rest.endswith(_AFTER_BLOCK, 0, space):
+            return rest[:space], rest[space + 1:]
+        space = rest.find(" ", space + 1)
+    return rest, None
 
 
 def _after(rest: str, city: str) -> str:
@@ -121,20 +191,34 @@ def address_transform(column: pd.Series, ctx: Context) -> Outcome:
     Extras: `region`, `city`, `address_line2` and `postal_code` (a `〒` code in front).
     Never rejects: a part the string does not give is NA. Each distinct value is split once.
     """
-    cache: dict[Any, Parts] = {}
-    rows: list[Parts] = []
-    for value in column.tolist():
-        parts = cache.get(value)
-        if parts is None:
-            parts = Parts(None) if is_empty(value) else split_address(str(value))
-            cache[value] = parts
-        rows.append(parts)
+    return apply_distinct_columns(column, _address_many,
+                                  ("region", "city", "address_line2", "postal_code"))
 
-    def series(field: str) -> pd.Series:
-        return pd.Series([pd.NA if (v := getattr(p, field)) is None else v for p in rows],
-                         index=column.index, dtype="object")
 
-    extra = {name: series(field) for name, field in (
-        ("region", "region"), ("city", "city"), ("address_line2", "line2"),
-        ("postal_code", "postal_code"))}
-    return Outcome(values=series("line1"), reasons=empty_reasons(column.index), extra=extra)
+def _address_many(values: list[object]) -> Columns:
+    """The parts of each distinct value, as Columns: the texts normalised all at once,
+    then split one by one. tests/clean/test_address.py holds it to split_address."""
+    na = pd.NA
+    fields: list[list[object]] = [[na] * len(values) for _ in range(5)]
+    texts = [i for i, value in enumerate(values)
+             if (value.strip() if type(value) is str else not is_empty(value))]
+    shown = [value if type(value := values[i]) is str else str(value) for i in texts]
+    lines = _normalised_lines(shown)
+    line1, region, city, line2, postal = fields
+    for i, line in zip(texts, lines if lines is not None else map(_normalise, shown),
+                       strict=True):
+        parts = _split_normalised(line)
+        if parts[0] is not None:
+            line1[i] = parts[0]
+        if parts[1] is not None:
+            region[i], city[i], line2[i] = parts[1], parts[2], parts[3]
+            if city[i] is None:
+                city[i] = na
+            if line2[i] is None:
+                line2[i] = na
+        if parts[4] is not None:
+            postal[i] = parts[4]
+    return Columns(line1, [na] * len(values), None, (region, city, line2, postal))
+
+
+_EMPTY: _Split = (None, None, None, None, None)
