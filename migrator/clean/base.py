@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -179,9 +180,10 @@ def apply_distinct_columns(
     columns = clean_columns(list(uniques))
 
     def spread(column: Sequence[object]) -> pd.Series:
-        table = np.empty(len(column) + 1, dtype=object)
-        table[:-1] = column
-        table[-1] = pd.NA  # code -1 (an empty cell) takes the last entry
+        # code -1 (an empty cell) takes the last entry; fromiter, as numpy's assignment
+        # from a list asks each pd.NA in it whether it is a sequence (8.9 -> 2.4 ms for
+        # 100,000 values, two in three NA)
+        table = np.fromiter(chain(column, (pd.NA,)), dtype=object, count=len(column) + 1)
         return pd.Series(table[codes], index=series.index, dtype="object")
 
     def held(column: Sequence[object]) -> np.ndarray:

@@ -61,19 +61,25 @@ def _typed_addresses(seed: int) -> list[object]:
                 + rng.choice(cities) + rng.choice(spaces) + rng.choice(places)
                 + rng.choice(numbers) + rng.choice(spaces) + rng.choice(buildings))
         values.append(rng.choice([text, f" {text} ", text.upper()]))
-    return values + ["", " ", "　", None, 12, 3.5, "1-2-3 Shibuya, Tokyo", "東京都", "〒530-0001"]
+    return values + ["", " ", "　", None, 12, 3.5, "1-2-3 Shibuya, Tokyo", "東京都", "〒530-0001",
+                     "大阪府大阪市 北区梅田1-2-3", "神奈川県横浜市 あいうえお区1",
+                     "大阪府大阪市北 区梅田", "大阪府大阪市あいうえお区1",
+                     "大阪府大阪市 あいうえ 区1", "京都府京都市", "長野県中野町市1",
+                     "埼玉県山村町2", "新潟県十日町市本町", "富山県上市町1",
+                     "東京都西多摩郡日の出町1", "東京都あ区市3"]
 
 
 def test_address_transform_is_split_address_per_value() -> None:
     """All addresses at once give, address by address, what split_address gives: over the
     texts joined by newlines, and one by one once a text holds a newline."""
     from migrator.clean import address
+    from migrator.clean.region import is_empty
 
     for values in (_typed_addresses(1), [*_typed_addresses(2)[:500], "東京都\n渋谷区", 7]):
         outcome = address_transform(pd.Series(values, dtype=object), Context())
         got = pd.DataFrame({"line1": outcome.values, **outcome.extra}).map(shown)
         for value, row in zip(values, got.itertuples(index=False), strict=True):
-            parts = (address.Parts(None) if address.is_empty(value)
+            parts = (address.Parts(None) if is_empty(value)
                      else address.split_address(str(value)))
             want = [parts.line1, parts.region, parts.city, parts.line2, parts.postal_code]
             assert list(row) == [shown(x) for x in want], value
