@@ -83,6 +83,13 @@ _FIRST_MARKER = re.compile(
     r"([^\n]*)", re.MULTILINE)
 
 
+def _folded(texts: list[str]) -> str | None:
+    """The texts joined by newlines, each folded as fold_lines folds a line; None where a
+    text holds a newline."""
+    joined = join_lines(texts)
+    return None if joined is None else fold_lines(joined)
+
+
 class _Canonical(dict[str, str | None]):
     """`_canonical` as a dict, read once per line: no marker ("") has no form."""
 
@@ -101,10 +108,9 @@ def _company_texts(texts: list[str]) -> Columns | None:
     `_company_one`."""
     if not texts:
         return Columns([], [], None, ([], []))
-    joined = join_lines(texts)
-    if joined is None:
+    names = _folded(texts)
+    if names is None:
         return None
-    names = fold_lines(joined)
     parts = _FIRST_MARKER.findall(names)
     if len(parts) != len(texts):
         return None
@@ -189,10 +195,9 @@ def _person_texts(texts: list[str]) -> Columns | None:
     tests/clean/test_names.py holds it to `_person_one`."""
     if not texts:
         return Columns([], [], None, ([], []))
-    joined = join_lines(texts)
-    if joined is None:
+    folded = _folded(texts)
+    if folded is None:
         return None
-    folded = fold_lines(joined)
     names = folded.split("\n")
     if len(names) != len(texts):
         return None
