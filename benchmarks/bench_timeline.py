@@ -6,11 +6,17 @@ read, clean and match beside this process, the server builds the keys beside
 validation), and what bounds the run is the busiest core, not a stage. So this runs
 `pipeline.run` once in this process with a progress callback that stamps the first and
 last time each step (`reading`, `cleaning`, `loading`, `validating`) is reported, and a
-thread that reads /proc every 50 ms: the idle core-seconds of the machine per 0.5 s,
+process that reads /proc every 50 ms: the idle core-seconds of the machine per 0.5 s,
 and the CPU seconds of this process, of its helpers (the processes it started, and
-theirs), of PostgreSQL's processes and of the rest. A process that ended between two
-reads loses at most 50 ms. The thread costs this process a little CPU: compare runs of
-this tool with each other, not with the run benchmark's seconds. Linux only (/proc).
+theirs), of PostgreSQL's processes and of the rest (the sampler's own among them). A
+process that ended between two reads loses at most 50 ms.
+
+The sampler is a fork of this process, not a thread of it: a run that finds another
+thread in its process starts its zygote as a fresh interpreter instead of a fork of
+itself (`migrator.zygote`), which here began the read helper 0.45 s later than in the
+run benchmark; sampled from a thread, the timeline was of another run. The sampler
+costs the machine a little CPU: compare runs of this tool with each other, not with the
+run benchmark's seconds. Linux only (/proc).
 
     python -m benchmarks timeline [--rows N] [--db URL]
 """
@@ -20,9 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
+import select
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -43,31 +50,51 @@ BUCKET = 0.5
 
 
 class _Sampler:
-    """Reads /proc every INTERVAL seconds in a thread: the machine's idle time, and each
-    process's CPU time (the last reading of a process that ended counts)."""
+    """Reads /proc every INTERVAL seconds in a forked process: the machine's idle time, and
+    each process's CPU time (the last reading of a process that ended counts). Its
+    readings come back through a pipe when the block ends."""
 
     def __init__(self) -> None:
         self.tick = os.sysconf("SC_CLK_TCK")
         self.idle: list[tuple[float, float]] = []
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[float, str, int]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name="timeline-sampler")
+        self.pid = 0
+        self._stop = -1
+        self._readings = -1
 
     def __enter__(self) -> _Sampler:
-        self._read()
-        self._thread.start()
+        stop_r, stop_w = os.pipe()
+        back_r, back_w = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # the sampler: read until the parent closes its end, send, leave
+            code = 1
+            try:
+                os.close(stop_w)
+                os.close(back_r)
+                self._read()
+                while not select.select([stop_r], [], [], INTERVAL)[0]:
+                    self._read()
+                self._read()
+                with os.fdopen(back_w, "wb") as back:
+                    pickle.dump((self.idle, self.first, self.last), back)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(stop_r)
+        os.close(back_w)
+        self._stop, self._readings = stop_w, back_r
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._read()
-
-    def _run(self) -> None:
-        while not self._stop.wait(INTERVAL):
-            self._read()
+        os.close(self._stop)
+        with os.fdopen(self._readings, "rb") as readings:
+            data = readings.read()
+        os.waitpid(self.pid, 0)
+        if data:
+            self.idle, self.first, self.last = pickle.loads(data)
 
     def _read(self) -> None:
         with open("/proc/stat") as stat:
@@ -99,7 +126,8 @@ class _Sampler:
         roles = {"this process": 0.0, "helpers": 0.0, "postgres": 0.0, "other": 0.0}
         for pid, (cpu, name, _) in self.last.items():
             used = cpu - self.first.get(pid, cpu)
-            role = ("this process" if pid == os.getpid() else "helpers" if pid in ours
+            role = ("this process" if pid == os.getpid()
+                    else "helpers" if pid in ours and pid != self.pid
                     else "postgres" if name.startswith("postgres") else "other")
             roles[role] += used
         return {role: round(seconds, 2) for role, seconds in roles.items()}
