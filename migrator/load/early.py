@@ -62,7 +62,7 @@ def settle_early(conn: Connection, written: Written, early: Early, frame: pd.Dat
     rows[pk] = keys  # a generated key stays the one written
     again = prepare(table.name, table.spec, rows, run_id)
     drop_rows(conn, written, keys.tolist())
-    write_rows(conn, written.stored, again, empty=True, queued=queued)
+    write_rows(conn, written.stored, again, empty=True, queued=queued, fresh=True)
     written.rows += again.size
     for column in table.columns:
         table.values[column][at] = again.values[column]
@@ -77,7 +77,7 @@ def _all_again(conn: Connection, written: Written, frame: pd.DataFrame, run_id: 
     table = written.table
     conn.execute(written.stored.delete())
     again = prepare(table.name, table.spec, frame, run_id)
-    return write_rows(conn, written.stored, again, empty=True, queued=queued)
+    return write_rows(conn, written.stored, again, empty=True, queued=queued, fresh=True)
 
 
 def moved_rows(early: Early, frame: pd.DataFrame) -> np.ndarray | None:

@@ -333,7 +333,8 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         step = f"table:{name}"
         _step(state, fault, step)
         by_name[name] = write_rows(conn, metadata.tables[name], before.table, empty=True,
-                                   queued=state.queued, advance=partial(_chunk, state, fault, step))
+                                   queued=state.queued, advance=partial(_chunk, state, fault, step),
+                                   fresh=True)
     if ahead:  # keyed now, while this process makes the deduplicated rows' COPY payload:
         # built after them, beside validation, the sales' 0.29 s ran on the load's path
         # (the keys ended after validation); two sets of 10 interleaved pairs of runs:
@@ -365,7 +366,7 @@ def _run_steps(conn: Connection, metadata: MetaData, prepared: list[_Pending],
         if empty and keyed_now and _refers_to_staged(table, list(by_name.values())):
             empty = False  # its rows would name customers merged only once settled
         by_name[table.name] = write_rows(conn, stored, table, empty=empty, advance=advance,
-                                         queued=state.queued)
+                                         queued=state.queued, fresh=table.name not in existing)
     written = [by_name[p.name] for p in prepared]
     _step(state, fault, "indexes")
     keyed(conn)
