@@ -81,17 +81,23 @@ def _normalised_text(texts: list[str]) -> str | None:
 
 
 _TRICKY = "|".join(map(re.escape, TRICKY_NAMES))
+_DESIGNATED = "|".join(map(re.escape, sorted(DESIGNATED_CITIES)))
 _QUICK_LINE = re.compile(
     r"^(?:〒? ?(\d{3}-?\d{4}) )?"
-    rf"(?:(東京都) ?+(?!{_TRICKY})(.[^市郡町村区\n]{{0,10}}[市町村区])"
-    rf"|([^\n]{{2}}[道府県]|[^\n]{{3}}県) ?+(?!{_TRICKY})(.[^市郡町村\n]{{0,10}}[市町村]))"
-    r"(?![市町])([^\n]*)$|^[^\n]*$", re.MULTILINE)
+    rf"(?:(東京都) ?+(?!{_TRICKY})(.[^市郡町村区\n]{{0,10}}[市町村区])(?![市町])"
+    rf"|([^\n]{{2}}[道府県]|[^\n]{{3}}県) ?+(?!{_TRICKY})"
+    rf"(?:({_DESIGNATED})(?![市町 ])(?:([^ \n]{{1,5}}?区)|(?![^\n]{{1,5}}?区))"
+    r"|(.[^市郡町村\n]{0,10}[市町村])(?![市町])))"
+    r"([^\n]*)$|^[^\n]*$", re.MULTILINE)
 """A normalised line whose municipality `_unit` finds at its first suffix: not a tricky
 name, a county or a pair of suffixes (those lines match as a whole with no groups, for
-_split_normalised to split). Its groups: the postal code, Tokyo and its municipality or
-what may be another prefecture (a name of its shape) and its municipality, and the rest
-of the line. The space after the prefecture is taken if there is one (`?+`), as
-`lstrip` takes it."""
+_split_normalised to split). Its groups: the postal code; Tokyo and its municipality, or
+what may be another prefecture (a name of its shape) and either a designated city with
+the ward `_WARD` reads after it (none where it reads none) or another municipality; and
+the rest of the line. A designated city followed by a space, or whose ward `_WARD` reads
+across one, matches as another municipality, and is split one by one (`_city` reads a
+ward after a space too, and `_after` counts past it). The space after the prefecture is
+taken if there is one (`?+`), as `lstrip` takes it."""
 _UNIT = {suffixes: re.compile(rf"({_TRICKY})|.[^{suffixes}]{{0,10}}[{suffixes}]")
          for suffixes in ("市郡町村区", "市郡町村", "町村")}
 """By the suffixes `_unit` is given: the first of TRICKY_NAMES a text starts with, else the
@@ -223,26 +229,20 @@ def _address_many(values: list[object]) -> Columns:
     if len(found) != len(lines):
         found = [_NO_MATCH] * len(lines)
     prefectures, designated = _PREFECTURES, DESIGNATED_CITIES
-    for i, (line, (code, tokyo, in_tokyo, prefecture, unit, rest)) in enumerate(
-            zip(lines, found, strict=True)):
-        if tokyo or prefecture in prefectures:
-            town, ward = in_tokyo or unit, None
-            # a designated city's ward, which _city reads after a space too and _after
-            # then counts past with the space: such lines are split one by one
-            if town not in designated or (rest[:1] != " " and (
-                    (ward := _WARD.match(rest)) is None or " " not in ward.group())):
-                if ward is not None:
-                    town += ward.group()
-                    rest = rest[ward.end():]
-                first, second = _building(rest.lstrip())
-                if first:
-                    line1[i] = first
-                region[i], city[i] = tokyo or prefecture, town
-                if second is not None:
-                    line2[i] = second
-                if code:
-                    postal[i] = code if code[3] == "-" else f"{code[:3]}-{code[3:]}"
-                continue
+    for i, (line, (code, tokyo, in_tokyo, prefecture, with_wards, ward, unit, rest)) in \
+            enumerate(zip(lines, found, strict=True)):
+        if (tokyo or prefecture in prefectures) and (
+                with_wards or (unit or in_tokyo) not in designated):
+            first, second = _building(rest.lstrip())
+            if first:
+                line1[i] = first
+            region[i] = tokyo or prefecture
+            city[i] = with_wards + ward if with_wards else in_tokyo or unit
+            if second is not None:
+                line2[i] = second
+            if code:
+                postal[i] = code if code[3] == "-" else f"{code[:3]}-{code[3:]}"
+            continue
         parts = _split_normalised(line)
         for column, part in zip(fields, parts, strict=True):
             if part is not None:
@@ -250,7 +250,7 @@ def _address_many(values: list[object]) -> Columns:
     return Columns(line1, [na] * len(values), None, (region, city, line2, postal))
 
 
-_NO_MATCH = ("", "", "", "", "", "")
+_NO_MATCH = ("",) * 8
 _PREFECTURES = frozenset(PREFECTURES) - {"東京都"}
 
 

@@ -7,10 +7,11 @@ row and never guesses: a value it cannot read is a reason, not a NaN.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -66,17 +67,20 @@ written as the distinct value it was counted under."""
 
 
 def spread_changed(data: np.ndarray, codes: np.ndarray, uniques: Sequence[object],
-                   values: Sequence[object]) -> np.ndarray | None:
+                   values: Sequence[object], missing: np.ndarray | None = None
+                   ) -> np.ndarray | None:
     """Per row of `data` (factorized into `codes` and `uniques`), whether its value
     `values[code]` is written otherwise than its input (`value_texts`, as the stage
     compares rows), compared once per distinct value. None when the column's equal values
-    need not be written alike (WRITE_ALIKE): then the rows are compared one by one."""
+    need not be written alike (WRITE_ALIKE): then the rows are compared one by one.
+    `missing`: where `values` holds none, when the caller knows it already."""
     if infer_dtype(data, skipna=True) not in WRITE_ALIKE:
         return None
     old = np.fromiter(uniques, dtype=object, count=len(uniques))
     old = value_texts(old, value_kinds(old))
     new = np.fromiter(values, dtype=object, count=len(values))
-    missing = pd.isna(new)
+    if missing is None:
+        missing = pd.isna(new)
     new[missing] = old[missing]  # no value: nothing written, nothing changed
     table = np.zeros(len(old) + 1, dtype=bool)  # code -1, an empty cell: unchanged
     table[:-1] = old != value_texts(new, value_kinds(new))
@@ -187,19 +191,26 @@ def apply_distinct_columns(
         return pd.Series(table[codes], index=series.index, dtype="object")
 
     def held(column: Sequence[object]) -> np.ndarray:
-        table = np.zeros(len(column) + 1, dtype=bool)  # code -1, an empty cell: none
-        table[:-1] = pd.notna(np.fromiter(column, dtype=object, count=len(column)))
-        return table[codes]
+        """Per distinct value, whether `column` holds something for it."""
+        return np.asarray(pd.notna(np.fromiter(column, dtype=object, count=len(column))))
 
+    def rows(table: np.ndarray) -> np.ndarray:
+        return np.append(table, False)[codes]  # code -1, an empty cell: none
+
+    present = held(columns.values)
+    # a transform that never rejects answers NA for every value: no pass asks each one
+    unfailed = all(map(operator.is_, columns.reasons, repeat(pd.NA)))
     return Outcome(
         values=spread(columns.values),
-        reasons=spread(columns.reasons),
+        reasons=(pd.Series(pd.NA, index=series.index, dtype="object") if unfailed
+                 else spread(columns.reasons)),
         notes=spread(columns.notes) if columns.notes is not None else None,
         extra={name: spread(column)
                for name, column in zip(extra_names, columns.extra, strict=True)},
-        changed=spread_changed(data, codes, uniques, columns.values),
-        present=held(columns.values),
-        failed=held(columns.reasons),
+        changed=spread_changed(data, codes, uniques, columns.values, missing=~present),
+        present=rows(present),
+        failed=(np.zeros(len(codes), dtype=bool) if unfailed
+                else rows(held(columns.reasons))),
     )
 
 
