@@ -12,15 +12,19 @@ cannot read is a reason code (`invalid_date`, `impossible_date`, `wareki_*`).
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import partial
+from itertools import repeat
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from migrator.clean.base import Context, Outcome, spread_changed
 from migrator.clean.wareki import (
@@ -31,6 +35,7 @@ from migrator.clean.wareki import (
     normalise,
     parse_wareki,
 )
+from migrator.distinct import fold_joined
 from migrator.errors import RejectReason
 
 __all__ = ["DateError", "date_transform", "parse_date", "parse_wareki"]
@@ -88,11 +93,15 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
                 pass  # not a day of the calendar: _cell says which reason
         values[i], reasons[i], notes[i] = _cell(unique, ctx)
     out = [column[codes] for column in (values, reasons, notes)]
-    if series.dtype == object:
+    texts = infer_dtype(uniques, skipna=False) == "string"
+    if series.dtype == object and not texts:
         _reread_bools(series, codes, uniques, out, ctx)
     # a column with booleans is read again above, and is not written alike: no `changed`
-    changed = spread_changed(series.to_numpy(dtype=object), codes, uniques,
-                             values[:-1].tolist())
+    changed = (_texts_changed(cast(list[str], uniques.tolist()), codes, values) if texts
+               else None)
+    if changed is None:
+        changed = spread_changed(series.to_numpy(dtype=object), codes, uniques,
+                                 values[:-1].tolist())
     value, reason, note = (pd.Series(column, index=series.index, dtype=object)
                            for column in out)
     return Outcome(value, reason, note, changed=changed)
@@ -104,6 +113,28 @@ def date_transform(series: pd.Series, ctx: Context) -> Outcome:
 _PLAIN = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})"
                     r"|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?"
                     r"|([0-9]{1,2})([/.-])([0-9]{1,2})\9([0-9]{4})")
+
+
+_ISO_LINE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.MULTILINE)
+
+
+def _texts_changed(texts: list[str], codes: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """`spread_changed` of a column of texts alone: a text read as a date is written as it
+    was only where it is that date's ISO form already (`2021-04-01`), which one
+    substitution over the texts joined as lines tells; where no date was read (`values`
+    NA), nothing is written. None when a text holds a newline.
+
+    Why: `spread_changed` writes each date as text to compare (`str` per distinct date),
+    0.05-0.07 s of 100,000 distinct dates, a fifth of the transform."""
+    lines = fold_joined(texts, partial(_ISO_LINE.sub, ""))
+    if lines is None:
+        return None
+    table = np.zeros(len(texts) + 1, dtype=bool)  # code -1, an empty cell: unchanged
+    table[:-1] = np.fromiter(map(bool, lines), dtype=bool, count=len(texts))
+    table[:-1] &= np.fromiter(map(operator.is_not, values[:-1].tolist(), repeat(pd.NA)),
+                              dtype=bool, count=len(texts))
+    changed: np.ndarray = table[codes]
+    return changed
 
 
 def day_first_transform(series: pd.Series, ctx: Context) -> Outcome:

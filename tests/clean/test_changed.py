@@ -29,6 +29,10 @@ def _column(kind: str, n: int, seed: int) -> pd.Series:
         "mixed": lambda: rng.choice([1, 1.0, True, "1", Decimal("1.0"), Decimal("1.00"),
                                      date(2024, 1, 1), datetime(2024, 1, 1), "2024/1/1"]),
         "float": lambda: rng.choice([1.0, 1.5, 2.0, 1e20]),
+        "date_text": lambda: rng.choice([
+            f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "2024/1/5", "2024-1-05",
+            "２０２４-０１-０５", "R6.1.5", "2024-01-05 10:00", "2024-02-30", "", " 2024-01-05",
+            "2024-01-05 ", "0999-12-31", "2024年1月5日", "5/1/2024", "20240105", "x"]),
     }[kind]
     return pd.Series([None if rng.random() < 0.1 else pick() for _ in range(n)],
                      dtype=object)
@@ -57,14 +61,14 @@ def _log(result: object, values: pd.Series, transform: str) -> pd.DataFrame:
     return stage._changes("t", frame, "f", result, transform, present & ~failed)
 
 
-@pytest.mark.parametrize("kind", ["text", "int", "date", "mixed", "float"])
+@pytest.mark.parametrize("kind", ["text", "int", "date", "mixed", "float", "date_text"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_change_log_is_the_stages_own(kind: str, seed: int) -> None:
     values = _column(kind, 2_000, seed)
     results = {"odd": apply_distinct(values, _odd)}
     if kind in ("int", "mixed", "float"):
         results["amount"] = get_transform("amount")(values, Context())
-    if kind in ("date", "mixed", "text"):
+    if kind in ("date", "mixed", "text", "date_text"):
         results["date"] = get_transform("date")(values, Context())
     for transform, result in results.items():
         told = result.changed
@@ -92,3 +96,18 @@ def test_spread_changed_compares_texts_once_per_distinct_value() -> None:
     mixed = np.array([1, True], dtype=object)
     codes, uniques = pd.factorize(mixed, use_na_sentinel=True)
     assert spread_changed(mixed, codes, list(uniques), [1]) is None
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_dates_read_from_texts_tell_what_spread_changed_tells(seed: int) -> None:
+    """The date transform's own reading of texts (ISO texts are written as they were) is
+    `spread_changed`'s, rows without a date included."""
+    values = _column("date_text", 2_000, seed)
+    result = get_transform("date")(values, Context())
+    data = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(data, use_na_sentinel=True)
+    answers = [result.values.iloc[int(np.flatnonzero(codes == k)[0])]
+               for k in range(len(uniques))]
+    assert result.changed is not None
+    assert result.changed.any() and not result.changed.all()
+    assert np.array_equal(result.changed, spread_changed(data, codes, uniques, answers))
