@@ -71,3 +71,34 @@ def test_postal_prefix_table_covers_every_prefecture() -> None:
 
 def test_postal_registry_names_the_transform() -> None:
     assert get_transform("postal_code") is postal_transform
+
+
+def test_postal_codes_typed_as_most_are_read_as_one_by_one() -> None:
+    """The codes one regex reads over all texts (`123-4567`, `〒1234567`...) get what the
+    reading of one value gives, with every kind of region beside them."""
+    import importlib
+    import random
+
+    postal = importlib.import_module("migrator.clean.postal")
+    rng = random.Random(7)
+    shapes = ["{a}-{b}", "{a}{b}", "〒{a}-{b}", "〒 {a}{b}", "〒{a}{b}", " {a}-{b}", "{a}-{b} ",
+              "{a} {b}", "〒  {a}-{b}", "{a}－{b}", "１２３-{b}", "{a}-{b}\n", "{a}-{b}-1",
+              "0{a}{b}", "{a}{b}"[:6], "〶{a}-{b}", "{a}–{b}"]
+    regions = [None, pd.NA, "", " ", "東京都", "北海道", "大阪", "CA", "California", "NY",
+               "Ontario", "13", float("nan")]
+    for _ in range(3):
+        cells = [rng.choice(shapes).format(a=f"{rng.randint(0, 999):03d}",
+                                           b=f"{rng.randint(0, 9999):04d}")
+                 for _ in range(400)]
+        cells += [600001, 1234567, None, "", "02134", "02134-1234"]
+        near = [rng.choice(regions) for _ in cells]
+        column = pd.Series(cells, dtype="object")
+        for context in ("JP", "US"):
+            outcome = postal_transform(column, Context(region=context, related={
+                "region": pd.Series(near, dtype="object")}))
+            assert outcome.notes is not None
+            got = [tuple(None if pd.isna(x) else x for x in row) for row in zip(
+                outcome.values, outcome.reasons, outcome.notes, strict=True)]
+            want = [tuple(None if pd.isna(x) else x for x in postal._read((c, r), context))
+                    for c, r in zip(cells, near, strict=True)]
+            assert got == want
