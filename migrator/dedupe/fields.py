@@ -20,7 +20,7 @@ import jaconv
 import numpy as np
 import pandas as pd
 
-from migrator.distinct import fold_joined, hardly_repeats
+from migrator.distinct import CharTable, fold_joined, hardly_repeats
 from migrator.reference.companies import match_keys
 from migrator.reference.kanji import FOLD
 from migrator.reference.mail import SHARED_DOMAINS
@@ -242,9 +242,9 @@ def _address_texts(texts: list[str]) -> list[str]:
 
 
 def _address_lines(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(FOLD)
+    text = _FOLD.translate(unicodedata.normalize("NFKC", text).casefold())
     text = _LAST.sub(r"\1", _BLOCK.sub(r"\1-", _DASH.sub("-", text)))
-    return text.translate(_ADDRESS_CHARS)
+    return _ADDRESS_CHARS.translate(text)
 
 
 def _kana_texts(texts: list[str]) -> list[str]:
@@ -254,12 +254,14 @@ def _kana_texts(texts: list[str]) -> list[str]:
 
 
 def _kana_lines(text: str) -> str:
-    return jaconv.hira2kata(unicodedata.normalize("NFKC", text)).translate(_KANA_CHARS)
+    return _KANA_CHARS.translate(jaconv.hira2kata(unicodedata.normalize("NFKC", text)))
 
 
-class _Kept(dict[int, str | None]):
+class _Kept(CharTable):
     """A translate table that keeps the characters `keep(char)` says, and newlines;
-    filled on first sight of a character."""
+    filled on first sight of a character. Over texts joined by newlines its `translate`
+    is an array lookup (CharTable): a dict lookup per character cost 0.04 s of the 0.12 s
+    that folding the run benchmark's 41,733 distinct addresses took."""
 
     def __init__(self, keep: Callable[[str], bool]) -> None:
         super().__init__({ord("\n"): "\n"})
@@ -272,6 +274,16 @@ class _Kept(dict[int, str | None]):
         return kept
 
 
+class _Fold(CharTable):
+    """`FOLD` as a CharTable: every other character is itself. Filled on first sight."""
+
+    def __missing__(self, code: int) -> str | None:
+        value = FOLD.get(code, code)
+        folded = self[code] = chr(value) if isinstance(value, int) else value
+        return folded
+
+
+_FOLD = _Fold()
 _DASH = re.compile(r"[‐‑‒–—―ー−－]")
 _ADDRESS_CHARS = _Kept(lambda c: c == "-" or unicodedata.category(c)[0] not in "PZSC")
 _KANA_CHARS = _Kept(lambda c: not c.isspace() and c not in "・･")
