@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from migrator.errors import LoadError
 from migrator.load.early import Early
-from migrator.load.prepare import Prepared, copy_chunks, prepare
+from migrator.load.prepare import Prepared, copy_chunks, given_constants, prepare
 from migrator.load.sql import Outcome, Unsettled, load_order, write_settled
 from migrator.load.upsert import TableCounts
 
@@ -103,6 +103,9 @@ class LoadAhead:
         self._frames = frames
         self._before = dict(before or {})
         self._early: set[str] = set()
+        self._fresh: set[str] = set()
+        """The tables this load's transaction created (told with `_ahead`): their COPY
+        gives the columns of one value as defaults (`given_constants`)."""
         self._decided = threading.Event()
         """Set once this load's thread chose the tables it writes early (`_ahead`)."""
         self._outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
@@ -138,11 +141,13 @@ class LoadAhead:
                 if name in self._early:
                     continue
                 table = prepare(name, schema.tables[name], frames[name], self.run_id)
+                if name in self._fresh:
+                    table.given = given_constants(table)
                 payload: queue.Queue[bytes | None] = queue.Queue(QUEUED)
                 self._payload = payload
                 table.chunks = self._sent(payload)
                 self._tables.put(table)
-                for chunk in copy_chunks(table):
+                for chunk in copy_chunks(table, given=table.given):
                     if not self._queue(payload, chunk):
                         raise _Abandoned
                 if not self._queue(payload, None):
@@ -179,6 +184,7 @@ class LoadAhead:
         left them, prepared in this load's thread while dedupe runs in the caller's. A
         table whose rows will not prepare (keys missing or repeated) waits for dedupe."""
         found = {}
+        self._fresh = set(names)
         try:
             for name in names:
                 frame = self._before.get(name)

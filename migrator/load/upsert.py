@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from migrator.errors import LoadError
 from migrator.load.bookkeeping import UPDATED
 from migrator.load.ddl import RUN_ID, index_name
-from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks, copy_columns
+from migrator.load.prepare import COPY_ROWS, Prepared, copy_chunks, copy_columns, given_constants
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -184,18 +184,31 @@ def _copy(conn: Connection, name: str, table: Prepared, advance: Callable[[int],
     the table before the commit. One thing differs, as PostgreSQL's COPY page says: a
     REPEATABLE READ transaction that began before the commit sees the rows once the
     table is committed, where it would otherwise see the table empty."""
+    from psycopg import sql
     from psycopg.copy import QueuedLibpqWriter
 
-    cols = ", ".join(_quote(conn, c) for c in copy_columns(table))
+    if table.chunks is not None:  # made by another thread, which chose
+        given, payload = table.given, table.chunks
+    else:
+        given = given_constants(table) if freeze else None
+        payload = copy_chunks(table, given=given)
+    cols = ", ".join(_quote(conn, c) for c in copy_columns(table, given))
     driver = conn.connection.driver_connection
     assert driver is not None
+    quoted = _quote(conn, name)
+    if given:  # a table this transaction created: nobody else sees its defaults
+        conn.exec_driver_sql(f"ALTER TABLE {quoted} " + ", ".join(
+            f"ALTER COLUMN {_quote(conn, c)} SET DEFAULT "
+            f"{sql.Literal(v).as_string(driver)}" for c, v in given.items()))
     with driver.cursor() as cursor, cursor.copy(
-            f"COPY {_quote(conn, name)} ({cols}) FROM STDIN{' WITH (FREEZE)' if freeze else ''}",
+            f"COPY {quoted} ({cols}) FROM STDIN{' WITH (FREEZE)' if freeze else ''}",
             writer=QueuedLibpqWriter(cursor) if queued else None) as copy:
-        payload = copy_chunks(table) if table.chunks is None else table.chunks
         for start, chunk in zip(range(0, table.size, COPY_ROWS), payload, strict=True):
             copy.write(chunk)
             advance(min(COPY_ROWS, table.size - start))
+    if given:
+        conn.exec_driver_sql(f"ALTER TABLE {quoted} " + ", ".join(
+            f"ALTER COLUMN {_quote(conn, c)} DROP DEFAULT" for c in given))
 
 
 def _stage(conn: Connection, stored: Table, table: Prepared,

@@ -224,6 +224,27 @@ def test_load_copies_frozen_rows_into_the_tables_it_creates(target_url: str) -> 
                                  "sales": (4, 0, 0)}
 
 
+@pytest.mark.parametrize("target_url", ["postgresql"], indirect=True)
+def test_load_gives_columns_of_one_value_as_defaults_into_the_tables_it_creates(
+        target_url: str) -> None:
+    """Into new tables, a column holding one value in every row (the run id, the file and
+    sheet, the currency) leaves the COPY and comes from the column's default, dropped
+    again before the commit: the rows hold the values exactly, quotes and backslashes in
+    them too, and no column keeps a default."""
+    data = frames()
+    data["sales"]["_source_sheet"] = "O'Brien\\売上\t'"
+    run_load(target_url, data)
+    rows = query(target_url, "SELECT currency, _source_file, _source_sheet, _run_id FROM sales")
+    assert len(rows) == 4 and len(set(rows)) == 1
+    currency, file, sheet, run_id = rows[0]
+    assert (currency, file, sheet) == ("JPY", "顧客台帳.xlsx", "O'Brien\\売上\t'")
+    assert run_id == query(target_url, "SELECT _run_id FROM customers LIMIT 1")[0][0]
+    assert query(target_url, "SELECT count(*) FROM pg_attrdef d JOIN pg_class c "
+                             "ON c.oid = d.adrelid WHERE c.relname IN "
+                             "('customers', 'contacts', 'sales') AND c.relnamespace = "
+                             "to_regnamespace(current_schema())") == [(0,)]
+
+
 def test_load_compares_text_exactly_and_keeps_unchanged_rows_untouched(target_url: str
                                                                        ) -> None:
     """A case-only change is an update (MariaDB's collation would call it equal); tabs,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from migrator.load import LoadError
-from migrator.load.prepare import copy_chunks, copy_columns, prepare
+from migrator.load.prepare import copy_chunks, copy_columns, given_constants, prepare
 from migrator.schema import load_schema
 
 SCHEMA = load_schema("crm")
@@ -128,6 +128,25 @@ def test_copy_writes_a_column_of_one_value_once_per_chunk_and_every_other_per_ro
     # not looked at for one value (fields of text, the row) are written with the line end
     assert b"".join(copy_chunks(one)).decode("utf-8") == \
         "K1\tC1\t2\t1990-01-02\tt\ta\\tb.csv\t\\N\tr\n"
+
+
+def test_copy_leaves_the_given_columns_of_one_value_to_their_defaults() -> None:
+    """`given_constants`: each column of one value with that value (None where blank);
+    the COPY's columns and payload then leave them out, and every other field stays."""
+    frame = pd.DataFrame({
+        "contact_id": ["K1", "K2", "K3"], "customer_code": ["C1", "C1", "C1"],
+        "birthday": [date(1990, 1, 2)] * 3, "is_primary": [True, None, True],
+        "email": [None, None, None], "_source_file": ["a\tb.csv"] * 3,
+        "_source_sheet": [None, None, "s"], "_source_row": [2, 3, 4]}, dtype=object)
+    table = prepare("contacts", SCHEMA.tables["contacts"], frame, "r")
+    given = given_constants(table)
+    assert given == {"birthday": date(1990, 1, 2), "email": None, "_source_file": "a\tb.csv",
+                     "_run_id": "r"}
+    assert copy_columns(table, given) == ["contact_id", "customer_code", "is_primary",
+                                          "_source_sheet", "_source_row"]
+    assert b"".join(copy_chunks(table, rows=2, given=given)).decode("utf-8") == (
+        "K1\tC1\tt\t\\N\t2\nK2\tC1\t\\N\t\\N\t3\nK3\tC1\tt\ts\t4\n")
+    assert copy_columns(table, {}) == copy_columns(table)  # nothing given: all written
 
 
 def test_prepare_and_copy_convert_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch
