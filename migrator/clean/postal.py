@@ -128,7 +128,8 @@ def postal_transform(column: pd.Series, ctx: Context) -> Outcome:
 
     def read(key: tuple[Any, Any]) -> Result:
         code = typed.get(key[0])
-        return _read(key, default) if code is None else _typed(code, key[1], key)
+        found = None if code is None else _typed(code, key[1])
+        return _read(key, default) if found is None else found
 
     values, reasons, notes = map_distinct(keys, read, column.index)
     return Outcome(values=values, reasons=reasons, notes=notes)
@@ -153,9 +154,10 @@ def _typed_codes(cells: list[object]) -> dict[object, str]:
             if head}
 
 
-def _typed(code: str, region_text: object, key: tuple[Any, Any]) -> Result:
+def _typed(code: str, region_text: object) -> Result | None:
     """`_read`'s answer for a text `_typed_codes` read as `code`, given the row's region:
-    a JP code unless the region is a US state (then `_read` decides)."""
+    a JP code, noted where the region's prefixes disagree; None beside a US state (then
+    `_read` decides)."""
     if region_text is None or is_empty(region_text):
         return code, None, None
     region = canonical_region(str(region_text))
@@ -163,4 +165,4 @@ def _typed(code: str, region_text: object, key: tuple[Any, Any]) -> Result:
     if prefixes is not None:
         return code, None, (None if code[:2] in prefixes
                             else f"postal code does not match region {region}")
-    return _read(key, "JP") if region in US_STATES else (code, None, None)
+    return None if region in US_STATES else (code, None, None)
