@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, heavy_modules_after, migrator_in_process
+from tests.conftest import FIXTURES, ROOT, fresh_python, heavy_modules_after, migrator_in_process
 
 MIGRATOR = [sys.executable, "-m", "migrator"]
 
@@ -61,6 +61,31 @@ def test_the_command_process_ends_without_collector_passes(monkeypatch: pytest.M
 
 def test_cli_startup_imports_no_heavy_library() -> None:
     assert heavy_modules_after("import migrator.cli") == "[]"
+
+
+@pytest.mark.parametrize("command", [["--help"], ["profile"], ["suggest", "-o", "{out}"]])
+def test_commands_that_do_not_validate_never_import_great_expectations(
+        command: list[str], tmp_path: Path) -> None:
+    """GX's import costs about a second of CPU: `--help`, `profile` and `suggest` never
+    pay it (the speed issue's rule), while `run` does, to show the check can fail."""
+    ledger = str(ROOT / "sample_data" / "顧客台帳.xlsx")
+    argv = [part.format(out=tmp_path / "mapping.yaml") for part in command]
+    if command[0] != "--help":
+        argv.insert(1, ledger)
+
+    def imported(args: list[str]) -> str:
+        return fresh_python(
+            "import sys\nfrom migrator.cli import main\ntry:\n"
+            f"    main({args!r})\nexcept SystemExit as end:\n"
+            "    assert end.code in (0, None), end.code\n"
+            "print('great_expectations' in sys.modules)").splitlines()[-1]
+
+    assert imported(argv) == "False"
+    if command[0] == "suggest":
+        assert (tmp_path / "mapping.yaml").exists()
+        run_argv = ["run", ledger, "--mapping", str(tmp_path / "mapping.yaml"),
+                    "--to", f"sqlite:///{tmp_path / 'out.db'}"]
+        assert imported(run_argv) == "True"
 
 
 def test_cli_usage_error_exit_2() -> None:
