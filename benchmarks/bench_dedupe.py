@@ -41,6 +41,7 @@ from benchmarks.dedupe_truth import (
     pairwise_scores,
     true_pairs,
 )
+from benchmarks.memory import OWN_PEAK, own_peak_kib
 from benchmarks.workbooks import own_venv
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -58,8 +59,8 @@ _ADDRESS_WORDS = [("丁目", "-"), ("番地", "-"), ("番", "-"), ("号", ""), (
                   ("avenue", "ave"), ("boulevard", "blvd"), ("road", "rd"), ("drive", "dr"),
                   ("suite", "#"), ("ste", "#")]
 
-_SPLINK_RUNNER = r"""
-import json, logging, resource, sys, time
+_SPLINK_RUNNER = OWN_PEAK + r"""
+import json, logging, sys, time
 t0 = time.perf_counter()
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -111,7 +112,7 @@ print(json.dumps({
     "comparisons": counts[-1]["cumulative_comparison_count"],
     "comparisons_by_rule": {c["blocking_rule"]: c["marginal_comparison_count"] for c in counts},
     "pairs_over_threshold": con.execute(f"SELECT count(*) FROM {pred.physical_name}").fetchone()[0],
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_rss_mb": own_peak_kib() / 1024,
     "jaro_winkler_examples": jw}))
 """
 
@@ -305,9 +306,7 @@ def _rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return own_peak_kib() / 1024
 
 
 def score_migrator(rows: int, all_pairs: bool) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.memory import OWN_PEAK
 from benchmarks.workbooks import cached_workbook
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -28,12 +29,12 @@ COLUMNS = ["顧客コード", "会社名", "フリガナ", "部署", "担当者"
            "都道府県", "市区町村", "番地", "建物", "業種", "取引開始日", "与信限度額", "年間売上",
            "ランク", "支払条件", "備考"]
 
-_RUNNER = r"""
-import json, resource, sys, time
+_RUNNER = OWN_PEAK + r"""
+import json, sys, time
 path, how = sys.argv[1], sys.argv[2]
 import pandas as pd
 from migrator import read_sources
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = own_peak_kib()
 t0 = time.perf_counter()
 if how == "migrator":
     frame = read_sources([path])[0].frame
@@ -44,7 +45,7 @@ elif how == "fastexcel":
 else:
     frame = pd.read_excel(path, engine=how, header=2, dtype=object)
 seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = own_peak_kib()
 size = 0 if how == "fastexcel" else int(frame.memory_usage(deep=True).sum())
 rows = frame.height if how == "fastexcel" else len(frame)
 print(json.dumps({"seconds": seconds, "rows": rows, "peak_kib": peak - base,

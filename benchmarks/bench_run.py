@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchmarks.memory import OWN_PEAK
 from benchmarks.workbooks import CACHE, cached_workbook
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,7 +70,7 @@ PRODUCTS = [("電卓 12桁", 2980), ("ホッチキス", 780), ("付箋 75mm 10�
 SURNAMES = ["高橋", "前田", "小林", "佐藤", "鈴木", "田中", "渡辺", "伊藤"]
 GIVEN = ["拓也", "美咲", "悠斗", "陽菜", "大輔", "結衣", "翔太", "真由"]
 
-_RUNNER = r"""
+_RUNNER = OWN_PEAK + r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 how, url, ledger, sales, mapping = sys.argv[1:6]
@@ -95,7 +96,7 @@ def migrator_run():
         return caught["deduped"]
 
     pipeline.load, pipeline.dedupe = load, dedupe
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = own_peak_kib()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         # the 1,000,000-customer ledger holds 12 million cells: past the default limit
@@ -105,7 +106,7 @@ def migrator_run():
                               rejects_dir=Path(tmp), options=options)
         seconds = time.perf_counter() - t0
         checked = caught["checked"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = own_peak_kib()
     from migrator import zygote
     zygote.stop()  # the helpers are its children: they count in ours once it ended
     helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the helpers
