@@ -426,7 +426,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "load_over_copy_then_keys_throughput": seconds["bare_copy_then_keys"] / seconds["load"],
         "repeats": repeats,
         "targets": {"pipeline_speedup_vs_pandas": 4.0, "pipeline_over_floor": 3.0,
-                    "load_over_copy_throughput": 0.7, "validate_share": 0.15},
+                    "load_over_keyed_copy_throughput": 1.5,
+                    "load_over_copy_then_keys_throughput": 0.7, "validate_share": 0.15},
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "run.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -453,13 +454,15 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     print(f"  peak RSS "
           f"{report['peak_rss_mib']:.0f} MiB (a read helper's {report['helper_peak_rss_mib']:.0f} "
           f"MiB) for {report['frames_mib']:.0f} MiB of loaded frames")
+    # The targets are against a COPY that makes the same tables (issues 6 and 16); a COPY
+    # into tables without keys, which the load must build, is shown for what it is.
     print(f"  load() vs bare COPY of {loaded_rows:,} rows: "
           f"{report['load_over_copy_throughput']:.0%} of COPY throughput into plain tables "
-          "(target >= 70%)")
+          "(no keys or indexes: no target)")
     print(f"  load() vs bare COPY into the same keyed, indexed tables: "
-          f"{report['load_over_keyed_copy_throughput']:.0%}")
+          f"{report['load_over_keyed_copy_throughput']:.0%} (target >= 150%)")
     print(f"  load() vs bare COPY into plain tables, then the same keys and indexes: "
-          f"{report['load_over_copy_then_keys_throughput']:.0%}")
+          f"{report['load_over_copy_then_keys_throughput']:.0%} (target >= 70%)")
     return report
 
 
