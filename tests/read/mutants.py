@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.memory import own_peak_kib
 from tests.conftest import FIXTURES, SAMPLE_DATA
 
 _ODS_HEAD = (
@@ -75,12 +76,7 @@ def wide_csv(columns: int, rows: int = 1) -> bytes:
 def peak_rss_mb() -> int:
     """This process's peak resident memory in MB (VmHWM: unlike ru_maxrss, it starts
     again at exec, so a child forked from a large test process measures only itself)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) // 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return own_peak_kib() // 1024
 
 
 def zip_members(data: bytes) -> list[tuple[str, bytes]]:
